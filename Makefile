@@ -1,0 +1,59 @@
+# The two commands of the README, and the steps they share.
+#   make demo   set up, start the warehouse, generate the demo county, refresh, serve the dashboard
+#   make test   the same set-up, then lint and the whole test suite (database and browser tests included)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: demo test lint bench system system-browser db demo-data refresh dashboard lock clean
+
+demo: system $(STAMP) db demo-data refresh dashboard
+
+test: system-browser $(STAMP) db lint
+	JSNA_REQUIRE_DB=1 $(BIN)/python -m pytest -q
+
+system:
+	@scripts/bootstrap-system.sh
+
+system-browser:
+	@scripts/bootstrap-system.sh --browser
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip uv
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+db: $(STAMP)
+	$(BIN)/jsna db up
+
+demo-data: $(STAMP)
+	$(BIN)/jsna demo generate --scale county --out data/demo
+
+refresh: $(STAMP)
+	$(BIN)/jsna refresh --config data/demo/jsna.toml
+
+dashboard: $(STAMP)
+	$(BIN)/jsna dashboard --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: system $(STAMP) db
+	$(BIN)/python -m bench
+
+lock:
+	$(BIN)/uv pip compile -q --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+
+clean:
+	-$(BIN)/jsna db down
+	rm -rf $(VENV) data/pg data/demo

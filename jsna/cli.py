@@ -1,0 +1,269 @@
+"""The `jsna` command. Errors are one clear sentence and a non-zero exit, never a bare traceback
+(set JSNA_DEBUG=1 to see one)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jsna.config import REPO_ROOT, get_settings
+from jsna.errors import ExportError, JsnaError
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  help="Joint Strategic Needs Assessment for children and young people 0-25 with SEND.")
+db_app = typer.Typer(no_args_is_help=True, help="The warehouse database.")
+demo_app = typer.Typer(no_args_is_help=True, help="The synthetic demo county.")
+export_app = typer.Typer(no_args_is_help=True, help="Maps and files for board papers.")
+sources_app = typer.Typer(no_args_is_help=True, help="The sources declared in jsna.toml.")
+indicators_app = typer.Typer(no_args_is_help=True, help="The indicator catalogue.")
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(export_app, name="export")
+app.add_typer(sources_app, name="sources")
+app.add_typer(indicators_app, name="indicators")
+
+console = Console()
+err = Console(stderr=True)
+
+
+# -- db -----------------------------------------------------------------------------------------------
+@db_app.command("up")
+def db_up() -> None:
+    """Start the local PostGIS cluster (unless JSNA_DATABASE_URL is set) and apply migrations."""
+    from jsna.warehouse import migrate
+    from jsna.warehouse.cluster import LocalCluster
+    from jsna.warehouse.engine import check_connection, get_engine
+
+    settings = get_settings()
+    with console.status("Starting the warehouse..."):
+        if not settings.database_url:
+            LocalCluster.from_settings(settings).up()
+        engine = get_engine()
+        check_connection(engine)
+        migrate.upgrade(engine)
+    console.print(f"Warehouse ready at revision {migrate.current_revision(engine)}.")
+
+
+@db_app.command("down")
+def db_down() -> None:
+    """Stop the local PostGIS cluster."""
+    from jsna.warehouse.cluster import LocalCluster
+
+    settings = get_settings()
+    if settings.database_url:
+        raise JsnaError("JSNA_DATABASE_URL points at an external server; it is not ours to stop.")
+    LocalCluster.from_settings(settings).stop()
+    console.print("Local warehouse stopped.")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Where the warehouse is, whether it answers, and its schema revision."""
+    import sqlalchemy as sa
+
+    from jsna.warehouse import migrate
+    from jsna.warehouse.cluster import LocalCluster
+    from jsna.warehouse.engine import check_connection, database_url, get_engine
+
+    settings = get_settings()
+    table = Table(show_header=False)
+    table.add_row("database", sa.engine.make_url(database_url()).render_as_string(hide_password=True))
+    if not settings.database_url:
+        cluster = LocalCluster.from_settings(settings)
+        table.add_row("local cluster", f"{cluster.data_dir} ({'running' if cluster.is_running() else 'stopped'})")
+    engine = get_engine()
+    try:
+        check_connection(engine)
+        with engine.connect() as conn:
+            table.add_row("server", conn.execute(sa.text("SHOW server_version")).scalar_one())
+            table.add_row("postgis", conn.execute(sa.text("SELECT postgis_lib_version()")).scalar_one())
+        table.add_row("revision", f"{migrate.current_revision(engine)} (head {migrate.head_revision()})")
+        with engine.connect() as conn:
+            last = conn.execute(sa.text(
+                "SELECT run_id, status, finished_at FROM meta.runs ORDER BY run_id DESC LIMIT 1")).first()
+        table.add_row("last refresh", f"run {last[0]} {last[1]} {last[2]:%Y-%m-%d %H:%M}" if last and last[2]
+                      else "none")
+    except JsnaError:
+        table.add_row("status", "not answering")
+    except sa.exc.ProgrammingError:
+        table.add_row("revision", "not migrated (run `jsna db up`)")
+    console.print(table)
+
+
+@db_app.command("url")
+def db_url(reader: Annotated[bool, typer.Option("--reader", help="The dashboards' read-only URL.")] = False) -> None:
+    """Print the warehouse URL."""
+    from jsna.warehouse.engine import database_url, reader_url
+
+    print(reader_url() if reader else database_url())
+
+
+# -- demo ---------------------------------------------------------------------------------------------
+@demo_app.command("generate")
+def demo_generate(
+    scale: Annotated[str, typer.Option(help="county (about 850 small areas) or england (about 33,000).")] = "county",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives identical files.")] = 2017,
+    out: Annotated[Path | None, typer.Option(help="Folder to write (default data/demo).")] = None,
+) -> None:
+    """Write the synthetic demo county (or England) in the real published file layouts."""
+    from jsna.demo import generate
+
+    if scale not in ("county", "england"):
+        raise JsnaError(f"--scale must be county or england, not {scale}.")
+    out = out or get_settings().data_dir / "demo"
+    started = time.perf_counter()
+    with console.status("Generating...") as status:
+        toml = generate(out, scale=scale, seed=seed, progress=lambda m: status.update(m))  # type: ignore[arg-type]
+    console.print(f"Demo {scale} written to {out} in {time.perf_counter() - started:.0f} s; config {toml}.")
+
+
+# -- refresh ------------------------------------------------------------------------------------------
+@app.command()
+def refresh(config: Annotated[Path | None, typer.Option(help="The jsna.toml to load.")] = None) -> None:
+    """Load every declared source into the warehouse and republish (runs the Prefect flow)."""
+    settings = get_settings()
+    path = config or settings.config or Path("jsna.toml")
+    if not Path(path).is_file():
+        raise JsnaError(f"No configuration at {path}; pass --config or run `jsna demo generate` first.")
+    from flows.refresh import refresh as refresh_flow
+
+    summary = refresh_flow(config=str(path))
+    console.print(f"Refresh committed: run {summary['run_id']}, {summary['files']} files "
+                  f"({summary['new_files']} new), {summary['indicator_values']} indicator values published.")
+
+
+# -- dashboard ----------------------------------------------------------------------------------------
+@app.command()
+def dashboard(
+    port: Annotated[int, typer.Option(help="Port to serve on (127.0.0.1).")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve the dashboards (Streamlit) from the published views."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "app.py"),
+           "--server.port", str(port), "--server.address", address, "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    console.print(f"Dashboard on http://{address}:{port} (Ctrl+C to stop).")
+    raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT))
+
+
+# -- export -------------------------------------------------------------------------------------------
+@export_app.command("map")
+def export_map(
+    indicator: Annotated[str, typer.Option(help="Indicator id (see `jsna indicators list`).")],
+    level: Annotated[str, typer.Option(help="Area level: lad, utla, msoa, lsoa ...")],
+    out: Annotated[Path, typer.Option(help="File to write: .png, .pdf or .svg.")],
+    period: Annotated[str | None, typer.Option(help="Period (default: the latest).")] = None,
+) -> None:
+    """Write a choropleth map of an indicator with title, legend and source line."""
+    from jsna.publish.maps import export_map as do_export
+
+    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise ExportError(f"Cannot write {out.name}: the map is written as .png, .pdf or .svg.")
+    written = do_export(indicator, level, out, period)
+    console.print(f"Map written to {written}.")
+
+
+# -- sources ------------------------------------------------------------------------------------------
+@sources_app.command("check")
+def sources_check(config: Annotated[Path | None, typer.Option(help="The jsna.toml to check.")] = None) -> None:
+    """Validate a configuration and read every declared file, without loading anything."""
+    from jsna.sources.check import check_sources
+
+    settings = get_settings()
+    path = Path(config or settings.config or "jsna.toml")
+    results = check_sources(path, settings)
+    table = Table("source", "kind", "rows in", "would load", "quarantine", "status")
+    for r in results:
+        table.add_row(r.name, r.kind, f"{r.rows_in:,}" if r.rows_in is not None else "",
+                      f"{r.rows_loaded:,}" if r.rows_loaded is not None else "",
+                      f"{r.rows_quarantined:,}" if r.rows_quarantined is not None else "", r.status)
+    console.print(table)
+    failed = [r for r in results if r.error]
+    if failed:
+        raise JsnaError(f"{len(failed)} of {len(results)} sources cannot be loaded: {failed[0].error}")
+
+
+# -- indicators ---------------------------------------------------------------------------------------
+@indicators_app.command("list")
+def indicators_list() -> None:
+    """Every indicator in the catalogue."""
+    from jsna.indicators.catalogue import load_catalogue
+
+    table = Table("id", "title", "unit", "polarity", "target")
+    for ind in load_catalogue().values():
+        table.add_row(ind.id, ind.title, ind.unit, ind.polarity.replace("_", " "),
+                      "" if ind.target is None else f"{ind.target:g}")
+    console.print(table)
+
+
+@indicators_app.command("show")
+def indicators_show(indicator_id: str) -> None:
+    """One indicator's full metadata."""
+    from jsna.indicators.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    if indicator_id not in cat:
+        raise JsnaError(f"No indicator {indicator_id}; `jsna indicators list` shows them all.")
+    table = Table(show_header=False)
+    for key, value in cat[indicator_id].model_dump().items():
+        table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
+    console.print(table)
+
+
+# -- entry point --------------------------------------------------------------------------------------
+def main() -> None:
+    debug = os.environ.get("JSNA_DEBUG") == "1"
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except JsnaError as exc:
+        if debug:
+            raise
+        err.print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("Stopped.")
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("Stopped.")
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        cause = _user_cause(exc)
+        if cause is not None:
+            err.print(f"[red]Error:[/red] {cause}", highlight=False, soft_wrap=True)
+            sys.exit(cause.exit_code)
+        err.print(f"[red]Unexpected error:[/red] {type(exc).__name__}: {exc}. Set JSNA_DEBUG=1 to see the "
+                  "traceback.", highlight=False, soft_wrap=True)
+        sys.exit(2)
+
+
+def _user_cause(exc: BaseException) -> JsnaError | None:
+    """A JsnaError wrapped by a framework (Prefect re-raises task failures) is still the user's message."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, JsnaError):
+            return seen
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+    return None
+
+
+if __name__ == "__main__":
+    main()

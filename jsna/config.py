@@ -1,0 +1,134 @@
+"""Settings from the environment (JSNA_*) and the sources and project described in a jsna.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jsna.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = REPO_ROOT / "sql"
+
+SourceKind = Literal[
+    # geography, population, deprivation, schools
+    "boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
+    # education, health, social care
+    "ees_ehcp", "sen2_mi", "school_census_sen", "ehcp_cases", "waiting_list", "autism_stats", "mhsds",
+    "community_health", "advice_returns", "cin_census", "social_care_cases",
+]
+
+
+class Settings(BaseSettings):
+    """Machine settings; every field can be set as JSNA_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="JSNA_", env_file=None, extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="An existing PostGIS; unset means the project's own local cluster."
+    )
+    reader_database_url: str | None = Field(
+        default=None, description="URL the dashboards use (the read-only role); derived when unset."
+    )
+    reader_role: str = "jsna_reader"
+    data_dir: Path = REPO_ROOT / "data"
+    pg_port: int = 55432
+    database_name: str = "jsna"
+    pseudonym_key: str | None = Field(default=None, description="HMAC key for child identifiers.")
+    config: Path | None = Field(default=None, description="Default jsna.toml for `jsna refresh`.")
+    basemap_url: str | None = Field(default=None, description="Optional XYZ tile URL; none by default.")
+
+    @cached_property
+    def pg_dir(self) -> Path:
+        return self.data_dir / "pg"
+
+
+class Disclosure(BaseModel):
+    """Disclosure-control policy applied at the publishing boundary."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_count: int = Field(default=5, ge=1, description="Counts from 1 to min_count-1 are suppressed.")
+    symbol: str = "c"
+    round_to: int | None = Field(default=None, description="Round published counts to this base (e.g. 5).")
+
+
+class Project(BaseModel):
+    """The local area the JSNA is about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    area_code: str = Field(description="GSS code of the home authority (upper tier).")
+    demo: bool = Field(default=False, description="Synthetic data: a fixed pseudonymisation key is allowed.")
+    first_year: int = 2015
+    last_year: int = 2025
+
+
+class SourceEntry(BaseModel):
+    """One file (or folder of files) the refresh loads; options depend on the kind."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    kind: SourceKind
+    path: Path
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, v: str) -> str:
+        if not v.replace("_", "").isalnum():
+            raise ValueError("source names use letters, digits and underscores only")
+        return v
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class JsnaConfig(BaseModel):
+    """A whole jsna.toml: the project, its disclosure policy and its sources."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project: Project
+    disclosure: Disclosure = Disclosure()
+    sources: list[SourceEntry]
+    base_dir: Path = Path(".")
+
+    def resolve(self, entry: SourceEntry) -> Path:
+        return entry.path if entry.path.is_absolute() else (self.base_dir / entry.path).resolve()
+
+    def by_kind(self, *kinds: str) -> list[SourceEntry]:
+        return [s for s in self.sources if s.kind in kinds]
+
+
+def load_config(path: Path | str) -> JsnaConfig:
+    """Read and validate a jsna.toml; paths inside it are relative to the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"Configuration file {path} does not exist.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}.") from exc
+    try:
+        cfg = JsnaConfig.model_validate({**data, "base_dir": path.resolve().parent})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}.") from exc
+    names = [s.name for s in cfg.sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{path}: source names must be unique; repeated: {', '.join(dupes)}.")
+    return cfg
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,61 @@
+"""The indicator catalogue (catalogue.toml): what each indicator means, defined once."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+CATALOGUE = Path(__file__).with_name("catalogue.toml")
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    short_title: str
+    definition: str
+    numerator: str
+    denominator: str
+    multiplier: float
+    unit: str
+    method: Literal["crude_rate", "proportion_wilson", "dsr", "mean", "median", "count"]
+    polarity: Literal["high_is_good", "low_is_good", "no_judgement"]
+    target: float | None = None
+    sources: list[str]
+    levels: list[str]
+    period_type: str
+    caveats: str | None = None
+    breakdowns: list[str] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def load_catalogue(path: Path = CATALOGUE) -> dict[str, Indicator]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    items = [Indicator.model_validate(d) for d in data["indicator"]]
+    return {i.id: i for i in items}
+
+
+def get_indicator(indicator_id: str) -> Indicator:
+    cat = load_catalogue()
+    if indicator_id not in cat:
+        raise KeyError(indicator_id)
+    return cat[indicator_id]
+
+
+def catalogue_frame() -> pd.DataFrame:
+    """The catalogue as rows of published.indicators."""
+    rows = []
+    for i in load_catalogue().values():
+        rows.append({
+            "indicator_id": i.id, "title": i.title, "short_title": i.short_title, "definition": i.definition,
+            "numerator": i.numerator, "denominator": i.denominator, "multiplier": i.multiplier, "unit": i.unit,
+            "method": i.method, "polarity": i.polarity, "target": i.target, "sources": ", ".join(i.sources),
+            "levels": ", ".join(i.levels), "period_type": i.period_type, "caveats": i.caveats,
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,207 @@
+"""What every adapter shares: reading delimited files as delivered, matching their columns,
+parsing values, and splitting rows into those to load and those to quarantine (with the reason)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from jsna.errors import SourceError
+
+QUARANTINE_COLUMNS = ["line", "column_name", "rule", "value", "record"]
+
+
+@dataclass
+class Parsed:
+    """A file read by an adapter: rows to load (with their source `line`), rows quarantined, rows read.
+
+    `rows_loaded` counts input rows loaded; it differs from len(frame) only where one input row
+    lands as several (a lookup row naming several parents)."""
+
+    frame: pd.DataFrame
+    quarantine: pd.DataFrame
+    rows_in: int
+    raw_table: str
+    rows_loaded: int = -1
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.rows_loaded < 0:
+            self.rows_loaded = len(self.frame)
+        if self.rows_in != self.rows_loaded + len(self.quarantine):
+            raise AssertionError(
+                f"row accounting broken: {self.rows_in} in, {self.rows_loaded} loaded, "
+                f"{len(self.quarantine)} quarantined"
+            )
+
+
+def empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
+
+
+# -- reading -------------------------------------------------------------------------------------
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, otherwise Windows-1252 as GIAS and Excel write."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def norm(name: object) -> str:
+    """Column names compared loosely: case, spaces, punctuation and BOMs ignored."""
+    return re.sub(r"[^a-z0-9]+", "_", str(name).replace("\ufeff", "").strip().lower()).strip("_")
+
+
+def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: int = 30) -> pd.DataFrame:
+    """Read a CSV as text columns, finding the header row below any title rows.
+
+    `expect` lists, per required column, its accepted names; the header is the first row that holds
+    at least half of them. Each returned row keeps `__line__`, its line number in the file.
+    """
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(path, "the file is empty.")
+    text = data.decode(detect_encoding(data))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    head = list(csv.reader(io.StringIO("\n".join(text.split("\n", max_title_rows)[:max_title_rows]))))
+    wanted = [{norm(a) for a in aliases} for aliases in expect]
+    header_at = None
+    for i, row in enumerate(head):
+        cells = {norm(c) for c in row}
+        hits = sum(1 for names in wanted if names & cells)
+        if wanted and hits * 2 >= len(wanted) and hits > 0:
+            header_at = i
+            break
+    if header_at is None:
+        found = ", ".join(c for c in (head[0] if head else []) if c)[:300]
+        raise SourceError(
+            path,
+            f"no header row with the expected columns in the first {max_title_rows} rows "
+            f"(expected {', '.join(a[0] for a in expect)}; found {found or 'nothing'}); is it the right kind of file?",
+        )
+    frame = pd.read_csv(
+        io.StringIO(text), skiprows=header_at, dtype=str, keep_default_na=False, na_filter=False,
+        skip_blank_lines=False, on_bad_lines="error", engine="c",
+    )
+    frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
+    blank = (frame.drop(columns="__line__") == "").all(axis=1)
+    return frame.loc[~blank].reset_index(drop=True)
+
+
+def match_columns(
+    frame: pd.DataFrame, path: Path, required: Mapping[str, Sequence[str]],
+    optional: Mapping[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    """Rename the file's columns to canonical names (others are kept as they are); stop the file,
+    naming every missing column, when a required one is absent."""
+    by_norm = {norm(c): c for c in frame.columns if c != "__line__"}
+    rename: dict[str, str] = {}
+    missing = []
+    for canon, aliases in {**required, **(optional or {})}.items():
+        hit = next((by_norm[norm(a)] for a in (canon, *aliases) if norm(a) in by_norm), None)
+        if hit is not None:
+            rename[hit] = canon
+        elif canon in required:
+            missing.append(aliases[0] if aliases else canon)
+    if missing:
+        raise SourceError(
+            path,
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(the file has: {', '.join(c for c in frame.columns if c != '__line__')[:400]}).",
+        )
+    out = frame.rename(columns=rename)
+    for canon in optional or {}:
+        if canon not in out.columns:
+            out[canon] = ""
+    return out
+
+
+# -- parsing -------------------------------------------------------------------------------------
+def parse_number(s: pd.Series) -> pd.Series:
+    """Numbers as published: thousands separators and spaces allowed; blanks and symbols become NaN."""
+    cleaned = s.astype(str).str.replace(r"[,\s]", "", regex=True)
+    return pd.to_numeric(cleaned, errors="coerce")
+
+
+def parse_date(s: pd.Series) -> pd.Series:
+    """UK exports: dd/mm/yyyy first, then ISO 8601; anything else becomes NaT."""
+    s = s.astype(str).str.strip()
+    out = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
+    rest = out.isna() & (s != "")
+    if rest.any():
+        out.loc[rest] = pd.to_datetime(s[rest].str[:10], format="%Y-%m-%d", errors="coerce")
+    return out.astype("datetime64[ns]")
+
+
+def parse_flag(s: pd.Series) -> pd.Series:
+    """Y/N, Yes/No, True/False, 1/0 -> boolean; other values NaN."""
+    m = {"y": True, "yes": True, "true": True, "1": True, "n": False, "no": False, "false": False, "0": False}
+    return s.astype(str).str.strip().str.lower().map(m)
+
+
+# -- quarantine ----------------------------------------------------------------------------------
+class Screen:
+    """Collects row rules; each failing row goes to quarantine once, under the first rule it breaks."""
+
+    def __init__(self, frame: pd.DataFrame, record_columns: Sequence[str] | None = None) -> None:
+        self.frame = frame
+        self.failed = pd.Series(False, index=frame.index)
+        self.rows: list[pd.DataFrame] = []
+        self.record_columns = list(record_columns) if record_columns is not None else None
+
+    def rule(self, bad: pd.Series, column: str | None, rule: str, values: pd.Series | None = None) -> None:
+        bad = bad.fillna(False).astype(bool) & ~self.failed
+        if not bad.any():
+            return
+        sub = self.frame.loc[bad]
+        shown = values.loc[bad] if values is not None else sub.get(column)
+        cols = self.record_columns if self.record_columns is not None else [
+            c for c in sub.columns if c != "__line__"
+        ]
+        records = (
+            sub[cols].astype(object).where(sub[cols].notna(), None).to_dict("records") if cols else [None] * len(sub)
+        )
+        self.rows.append(pd.DataFrame({
+            "line": sub["__line__"].to_numpy(),
+            "column_name": column,
+            "rule": rule,
+            "value": None if shown is None else shown.astype(str).to_numpy(),
+            "record": records,
+        }))
+        self.failed |= bad
+
+    def validate(self, schema: pa.DataFrameSchema) -> None:
+        """Apply a pandera contract lazily; rows failing any check are quarantined with the check's name."""
+        ok = self.frame.loc[~self.failed]
+        try:
+            schema.validate(ok, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases.dropna(subset=["index"])
+            for (column, check), grp in cases.groupby(["column", "check"], sort=False, dropna=False):
+                mask = pd.Series(False, index=self.frame.index)
+                mask.loc[grp["index"].astype(int).unique()] = True
+                self.rule(mask, None if pd.isna(column) else str(column), f"contract: {column} {check}")
+            unindexed = exc.failure_cases[exc.failure_cases["index"].isna()]
+            if len(unindexed):
+                first = unindexed.iloc[0]
+                raise SourceError("(contract)", f"column {first['column']} fails {first['check']}.") from exc
+
+    def split(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        good = self.frame.loc[~self.failed]
+        quarantine = pd.concat(self.rows, ignore_index=True) if self.rows else empty_quarantine()
+        return good, quarantine

@@ -1,0 +1,123 @@
+"""Case-level EHC needs assessment extracts as SEN case-management systems export them: one row per
+request, with the decision, the assessment outcome, draft and final issue dates, exceptions, primary
+need, setting, plan status, legacy transfers and ceasing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jsna.schemas.ehcp_cases import EHCP_CASES
+from jsna.schemas.vocab import DECISIONS, OUTCOMES, PLACEMENTS, TRANSFERS
+from jsna.sources.base import Parsed, Screen, match_columns, parse_flag, parse_number, read_delimited
+from jsna.sources.context import ReadContext
+from jsna.sources.people import (
+    HOME_COLUMNS,
+    ID_COLUMNS,
+    age_at_31_august,
+    age_on,
+    child_keys,
+    parse_dates,
+    place_homes,
+    screen_people,
+)
+
+RAW_TABLE = "ehcp_cases"
+REQUIRED = {
+    "request_date": ["Request Date", "Date of Request", "request_date"],
+    "dob": ["Date of Birth", "DOB", "date_of_birth"],
+}
+OPTIONAL = {
+    **ID_COLUMNS, **HOME_COLUMNS,
+    "sex": ["Sex", "Gender"],
+    "decision_date": ["Decision Date", "Date of Decision to Assess"],
+    "decision": ["Decision", "Decision to Assess"],
+    "assessment_outcome": ["Assessment Outcome", "Outcome"],
+    "draft_date": ["Draft Issue Date", "Draft Plan Date"],
+    "issue_date": ["Final Issue Date", "Issue Date", "Final Plan Date"],
+    "exception": ["Exception", "Exceptions", "20 Week Exception"],
+    "primary_need": ["Primary Need", "Primary SEN Type"],
+    "setting_urn": ["Setting URN", "URN"],
+    "placement": ["Placement Type", "Placement"],
+    "plan_status": ["Plan Status", "Status"],
+    "transfer": ["Transfer", "Transfer Type"],
+    "ceased_date": ["Ceased Date", "Date Ceased"],
+    "ceased_reason": ["Ceased Reason", "Reason Ceased"],
+}
+DATES = ["request_date", "decision_date", "draft_date", "issue_date", "ceased_date"]
+RECORD = ["child_key", "request_date", "decision_date", "decision", "assessment_outcome", "issue_date",
+          "primary_need", "placement", "plan_status"]
+
+
+def _coded(s: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """(code, unknown) for a text column against a vocabulary; blanks are missing, not unknown."""
+    t = s.str.strip().str.lower()
+    code = t.map(mapping)
+    return code, code.isna() & (t != "")
+
+
+def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
+    assert context is not None, "ehcp_cases needs a ReadContext"
+    frame = read_delimited(path, [*REQUIRED.values(), OPTIONAL["decision"], OPTIONAL["issue_date"]])
+    frame = match_columns(frame, path, REQUIRED, OPTIONAL)
+    frame["child_key"] = child_keys(frame, context, path)
+    frame["lsoa_code"] = place_homes(frame, context)
+    screen = Screen(frame, record_columns=RECORD)
+    dates = parse_dates(frame, DATES, screen)
+    for col, parsed in dates.items():
+        frame[col + "_parsed"] = parsed
+    frame["dob_parsed"] = pd.to_datetime(frame["dob"], format="%d/%m/%Y", errors="coerce").fillna(
+        pd.to_datetime(frame["dob"].str[:10], format="%Y-%m-%d", errors="coerce")
+    )
+    screen_people(screen, frame)
+
+    req = frame["request_date_parsed"]
+    screen.rule(req.isna(), "request_date", "request date missing")
+    age = age_on(frame["dob_parsed"], req)
+    frame["age_at_request"], frame["age_at_31aug"] = age, age_at_31_august(frame["dob_parsed"], req)
+    screen.rule(age < 0, "dob", "date of birth after the request", pd.Series("[withheld]", index=frame.index))
+    screen.rule(age > 25, "dob", "over 25 at the request", pd.Series("[withheld]", index=frame.index))
+    screen.rule(frame["decision_date_parsed"] < req, "decision_date", "decision before the request")
+    screen.rule(frame["issue_date_parsed"] < req, "issue_date", "plan issued before the request")
+    screen.rule(frame["draft_date_parsed"] > frame["issue_date_parsed"], "draft_date", "draft after the final plan")
+    screen.rule(frame["ceased_date_parsed"] < frame["issue_date_parsed"], "ceased_date",
+                "plan ceased before it was issued")
+
+    coded = {}
+    for col, vocab in (("decision", DECISIONS), ("assessment_outcome", OUTCOMES), ("placement", PLACEMENTS),
+                       ("transfer", TRANSFERS)):
+        coded[col], unknown = _coded(frame[col], vocab)
+        screen.rule(unknown, col, f"unknown {col.replace('_', ' ')}")
+    need = frame["primary_need"].str.strip().str.upper()
+    exception = parse_flag(frame["exception"])
+    screen.rule(exception.isna() & (frame["exception"].str.strip() != ""), "exception", "exception flag not Y/N")
+    screen.rule(frame.duplicated(["child_key", "request_date"], keep="first"), "request_date",
+                "duplicate request (same child and request date)")
+
+    out = pd.DataFrame({
+        "line": frame["__line__"], "child_key": frame["child_key"],
+        **{c: frame[c + "_parsed"] for c in DATES if c != "draft_date"},
+        "draft_date": frame["draft_date_parsed"],
+        "decision": coded["decision"], "assessment_outcome": coded["assessment_outcome"],
+        "exception": exception.fillna(False).astype(bool),
+        "age_at_request": frame["age_at_request"], "age_at_31aug": frame["age_at_31aug"],
+        "sex": frame["sex"].str.strip().str.upper().str[:1].where(lambda s: s.isin(["F", "M"]), None),
+        "primary_need": need.where(need != "", None),
+        "setting_urn": parse_number(frame["setting_urn"]).astype("Int64"),
+        "placement": coded["placement"],
+        "plan_status": frame["plan_status"].str.strip().str.lower().where(lambda s: s != "", None),
+        "transfer": coded["transfer"],
+        "ceased_reason": frame["ceased_reason"].str.strip().where(lambda s: s != "", None),
+        "lsoa_code": frame["lsoa_code"], "vintage": context.placement.vintage,
+    })
+    screen.frame = screen.frame.assign(**{c: out[c] for c in ("age_at_request", "age_at_31aug", "primary_need",
+                                                              "placement", "decision", "assessment_outcome",
+                                                              "transfer", "sex")})
+    screen.validate(EHCP_CASES)
+    good, quarantine = screen.split()
+    out = out.loc[good.index]
+    out["age_at_request"] = out["age_at_request"].astype("int64")
+    out["age_at_31aug"] = out["age_at_31aug"].astype("int64")
+    return Parsed(out, quarantine, len(frame), RAW_TABLE)

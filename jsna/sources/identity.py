@@ -1,0 +1,86 @@
+"""Child identifiers never reach the warehouse in clear: they become a keyed hash (HMAC-SHA256).
+
+The same child links across education, health and social care because every adapter hashes the
+same normalised identifier with the same key: the NHS number where the record has one, otherwise
+the UPN, otherwise the local authority's own person id (prefixed so that the spaces never collide).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import numpy as np
+import pandas as pd
+
+from jsna.errors import ConfigError
+
+DEMO_KEY = "jsna-demo-county-synthetic-data-only"
+KEY_CHARS = 32  # 128 bits of the digest, as hex
+
+
+class Pseudonymiser:
+    """Keyed hashing of identifiers; refuses to run without a key unless the data are the demo's."""
+
+    def __init__(self, key: str | None, demo: bool = False) -> None:
+        if not key:
+            if not demo:
+                raise ConfigError(
+                    "Set JSNA_PSEUDONYM_KEY (a long random secret) before loading child-level data; "
+                    "identifiers are replaced by a keyed hash and cannot be loaded without one."
+                )
+            key = DEMO_KEY
+        if len(key) < 16 and not demo:
+            raise ConfigError("JSNA_PSEUDONYM_KEY must be at least 16 characters long.")
+        self._key = key.encode("utf-8")
+
+    def hash_values(self, values: pd.Series) -> pd.Series:
+        """HMAC of each non-empty value (hashed once per distinct value); empty stays missing."""
+        s = values.fillna("").astype(str)
+        uniques = pd.unique(s.to_numpy())
+        digests = {
+            u: hmac.new(self._key, u.encode("utf-8"), hashlib.sha256).hexdigest()[:KEY_CHARS] for u in uniques if u
+        }
+        out = s.map(digests)
+        return out.where(s != "", None)
+
+    def child_key(self, nhs_number: pd.Series | None = None, upn: pd.Series | None = None,
+                  local_id: pd.Series | None = None, local_scope: str = "la") -> pd.Series:
+        """The linking key: NHS number first, then UPN, then the local id."""
+        index = next(s.index for s in (nhs_number, upn, local_id) if s is not None)
+        ident = pd.Series("", index=index, dtype=object)
+        for prefix, series, normalise in (
+            (f"{local_scope}:", local_id, _strip),
+            ("upn:", upn, _upn),
+            ("nhs:", nhs_number, _nhs),
+        ):
+            if series is None:
+                continue
+            v = normalise(series)
+            ident = np.where(v != "", prefix + v, ident)  # later (stronger) identifiers win
+        return self.hash_values(pd.Series(ident, index=index))
+
+
+def _strip(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.strip().str.upper()
+
+
+def _upn(s: pd.Series) -> pd.Series:
+    return _strip(s).str.replace(r"\s+", "", regex=True)
+
+
+def _nhs(s: pd.Series) -> pd.Series:
+    digits = s.fillna("").astype(str).str.replace(r"\D", "", regex=True)
+    return digits.where(digits.str.len() == 10, "")
+
+
+def valid_nhs_number(s: pd.Series) -> pd.Series:
+    """Modulus 11 check of 10-digit NHS numbers (True/False; False for anything not 10 digits)."""
+    digits = s.fillna("").astype(str).str.replace(r"\D", "", regex=True)
+    ok_len = digits.str.len() == 10
+    padded = digits.where(ok_len, "0000000000")
+    arr = np.frombuffer("".join(padded).encode(), dtype=np.uint8).reshape(-1, 10).astype(int) - 48
+    total = (arr[:, :9] * np.arange(10, 1, -1)).sum(axis=1)
+    check = 11 - total % 11
+    check = np.where(check == 11, 0, check)
+    return pd.Series(ok_len.to_numpy() & (check != 10) & (check == arr[:, 9]), index=s.index)

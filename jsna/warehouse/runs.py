@@ -1,0 +1,319 @@
+"""A refresh run: everything it writes goes to its own schema `run_<id>` and reaches the warehouse
+in one final transaction (commit_run), so a run that fails or is killed at any point leaves raw,
+core, published and meta exactly as they were.
+
+Inside the run schema:
+  raw__<table>__f<file_id>   a landed file, shaped like raw.<table> (attached as a partition at commit)
+  raw__<table>               a view over the files this run builds from (landed before or now)
+  core__<table>              the next core.<table>
+  published__<table>         the next published.<table>
+  files, quarantine          the next rows of meta.files and meta.quarantine
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+import pandas as pd
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from jsna import __version__
+from jsna.errors import RefreshError
+from jsna.warehouse.copy import copy_frame
+from jsna.warehouse.engine import get_engine, libpq_conninfo
+
+LOCK_KEY = 4_242_017  # advisory lock held by the process running a refresh
+_locks: dict[int, psycopg.Connection[Any]] = {}
+_locks_guard = Lock()
+
+
+@dataclass(frozen=True)
+class Run:
+    """A refresh in progress; small and picklable so that tasks on other workers can use it."""
+
+    run_id: int
+    url: str
+
+    @property
+    def schema(self) -> str:
+        return f"run_{self.run_id}"
+
+    @property
+    def engine(self) -> Engine:
+        return get_engine(self.url)
+
+    def staged(self, layer: str, table: str) -> str:
+        """Qualified name of the run's next version of layer.table."""
+        return f'{self.schema}."{layer}__{table}"'
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    """A source file as the run sees it: landed now, or landed by an earlier run (same sha256)."""
+
+    file_id: int
+    source_name: str
+    kind: str
+    path: str
+    sha256: str
+    raw_table: str
+    new: bool
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# -- lifecycle ----------------------------------------------------------------------------------
+def begin_run(url: str, config_path: Path | None = None, config_sha: str | None = None) -> Run:
+    """Take the refresh lock, tidy up after runs that died, and open a run schema."""
+    lock_conn = psycopg.connect(libpq_conninfo(url), autocommit=True)
+    got = lock_conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()
+    if not got or not got[0]:
+        lock_conn.close()
+        raise RefreshError("Another refresh is running on this warehouse; wait for it to finish.")
+    engine = get_engine(url)
+    with engine.begin() as conn:
+        _abandon_dead_runs(conn)
+        run_id = conn.execute(
+            sa.text(
+                "INSERT INTO meta.runs (config_path, config_sha256, jsna_version) "
+                "VALUES (:p, :s, :v) RETURNING run_id"
+            ),
+            {"p": str(config_path) if config_path else None, "s": config_sha, "v": __version__},
+        ).scalar_one()
+        run = Run(int(run_id), url)
+        conn.execute(sa.text(f"CREATE SCHEMA {run.schema}"))
+        conn.execute(sa.text(f"CREATE TABLE {run.schema}.files (LIKE meta.files INCLUDING DEFAULTS)"))
+        conn.execute(sa.text(f"CREATE TABLE {run.schema}.quarantine (LIKE meta.quarantine)"))
+        conn.execute(sa.text(f"CREATE TABLE {run.schema}.used_files (file_id bigint PRIMARY KEY)"))
+    with _locks_guard:
+        _locks[run.run_id] = lock_conn
+    return run
+
+
+def _abandon_dead_runs(conn: Connection) -> None:
+    """Runs still marked running while we hold the lock were killed: mark them, drop their schemas."""
+    dead = conn.execute(sa.text("SELECT run_id FROM meta.runs WHERE status = 'running'")).scalars().all()
+    for run_id in dead:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS run_{int(run_id)} CASCADE"))
+    conn.execute(
+        sa.text(
+            "UPDATE meta.runs SET status = 'abandoned', finished_at = now(), "
+            "message = 'the process running it stopped before it finished' WHERE status = 'running'"
+        )
+    )
+    # schemas of runs whose bookkeeping was itself rolled back
+    orphans = conn.execute(
+        sa.text(
+            "SELECT nspname FROM pg_namespace WHERE nspname ~ '^run_[0-9]+$' AND substr(nspname, 5)::bigint "
+            "NOT IN (SELECT run_id FROM meta.runs WHERE status = 'running')"
+        )
+    ).scalars().all()
+    for name in orphans:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+
+
+def _release(run: Run) -> None:
+    with _locks_guard:
+        lock_conn = _locks.pop(run.run_id, None)
+    if lock_conn is not None:
+        lock_conn.close()
+
+
+def fail_run(run: Run, message: str) -> None:
+    """Record the failure and drop the run schema; nothing else in the warehouse changes."""
+    try:
+        with run.engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {run.schema} CASCADE"))
+            conn.execute(
+                sa.text(
+                    "UPDATE meta.runs SET status = 'failed', finished_at = now(), message = :m "
+                    "WHERE run_id = :r"
+                ),
+                {"m": message[:2000], "r": run.run_id},
+            )
+    finally:
+        _release(run)
+
+
+# -- landing --------------------------------------------------------------------------------------
+def find_landed(run: Run, source_name: str, sha256: str) -> LandedFile | None:
+    """The earlier landing of this exact content for this source, if any."""
+    with run.engine.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT file_id, source_name, kind, path, sha256, raw_table FROM meta.files "
+                "WHERE source_name = :n AND sha256 = :s"
+            ),
+            {"n": source_name, "s": sha256},
+        ).one_or_none()
+    if row is None:
+        return None
+    file_id, name, kind, path, sha, raw_table = row
+    landed = LandedFile(file_id, name, kind, path, sha, raw_table, new=False)
+    use_files(run, [landed.file_id])
+    return landed
+
+
+def use_files(run: Run, file_ids: Iterable[int]) -> None:
+    ids = [{"f": int(f)} for f in file_ids]
+    if ids:
+        with run.engine.begin() as conn:
+            conn.execute(
+                sa.text(f"INSERT INTO {run.schema}.used_files VALUES (:f) ON CONFLICT DO NOTHING"), ids
+            )
+
+
+def land_frame(
+    run: Run,
+    *,
+    source_name: str,
+    kind: str,
+    path: Path,
+    sha256: str,
+    raw_table: str,
+    frame: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    rows_in: int,
+    rows_loaded: int | None = None,
+) -> LandedFile:
+    """Land a parsed file: its rows into a new partition of raw.<raw_table> in the run schema, its
+    quarantined rows and its row accounting beside them. Rows in must equal rows loaded + quarantined."""
+    rows_loaded = len(frame) if rows_loaded is None else rows_loaded
+    if rows_in != rows_loaded + len(quarantine):
+        raise RefreshError(
+            f"{path}: {rows_in} rows read but {rows_loaded} loaded and {len(quarantine)} quarantined."
+        )
+    engine = run.engine
+    loaded_at = datetime.now(UTC)
+    with engine.begin() as conn:
+        file_id = int(conn.execute(sa.text("SELECT nextval('meta.file_ids')")).scalar_one())
+        part = run.staged("raw", f"{raw_table}__f{file_id}")
+        conn.execute(sa.text(f"CREATE TABLE {part} (LIKE raw.{raw_table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
+        defaults = {"file_id": file_id, "run_id": run.run_id, "source_file": str(path), "sha256": sha256,
+                    "loaded_at": loaded_at.isoformat()}
+        for col, value in defaults.items():
+            conn.execute(
+                sa.text(f"ALTER TABLE {part} ALTER COLUMN {col} SET DEFAULT {_literal(conn, value)}")
+            )
+        conn.execute(sa.text(f"ALTER TABLE {part} ADD CONSTRAINT f{file_id}_only CHECK (file_id = {file_id})"))
+        copy_frame(conn, f"raw__{raw_table}__f{file_id}", frame, schema=run.schema)
+        if len(quarantine):
+            q = quarantine.assign(file_id=file_id)
+            q["record"] = [json.dumps(r, default=str) if r is not None else None for r in q["record"]]
+            copy_frame(conn, "quarantine", q, ["file_id", "line", "column_name", "rule", "value", "record"],
+                       schema=run.schema)
+        conn.execute(
+            sa.text(
+                f"INSERT INTO {run.schema}.files (file_id, run_id, source_name, kind, path, sha256, bytes, "
+                "raw_table, rows_in, rows_loaded, rows_quarantined, loaded_at) VALUES (:f, :r, :n, :k, :p, :s, "
+                ":b, :t, :i, :l, :q, :a)"
+            ),
+            {"f": file_id, "r": run.run_id, "n": source_name, "k": kind, "p": str(path), "s": sha256,
+             "b": path.stat().st_size if path.exists() else 0, "t": raw_table, "i": rows_in,
+             "l": rows_loaded, "q": len(quarantine), "a": loaded_at},
+        )
+        conn.execute(sa.text(f"INSERT INTO {run.schema}.used_files VALUES (:f)"), {"f": file_id})
+    return LandedFile(file_id, source_name, kind, str(path), sha256, raw_table, new=True)
+
+
+def _literal(conn: Connection, value: object) -> str:
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    return sql_literal(raw, value)
+
+
+def sql_literal(raw: psycopg.Connection[Any], value: object) -> str:
+    from psycopg import sql
+
+    return sql.Literal(value).as_string(raw)
+
+
+def create_raw_views(run: Run, raw_tables: Sequence[str]) -> None:
+    """run_<id>.raw__<table>: the rows of the files this run uses, landed earlier or now."""
+    with run.engine.begin() as conn:
+        new = conn.execute(
+            sa.text(f"SELECT file_id, raw_table FROM {run.schema}.files ORDER BY file_id")
+        ).all()
+        for table in raw_tables:
+            parts = [
+                f"SELECT * FROM raw.{table} WHERE file_id IN (SELECT file_id FROM {run.schema}.used_files)"
+            ]
+            parts += [f"SELECT * FROM {run.staged('raw', f'{table}__f{f}')}" for f, t in new if t == table]
+            conn.execute(sa.text(f"CREATE OR REPLACE VIEW {run.staged('raw', table)} AS " + " UNION ALL ".join(parts)))
+
+
+def stage_table(run: Run, layer: str, table: str) -> str:
+    """Create the run's empty next version of layer.table (same columns, keys and indexes)."""
+    name = run.staged(layer, table)
+    with run.engine.begin() as conn:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+        conn.execute(sa.text(f"CREATE TABLE {name} (LIKE {layer}.{table} INCLUDING ALL)"))
+    return name
+
+
+# -- commit ---------------------------------------------------------------------------------------
+def commit_run(run: Run) -> None:
+    """Make the run's work the warehouse's, all at once: attach landed partitions, record files and
+    quarantine, swap in every staged core and published table, mark the run succeeded."""
+    s = run.schema
+    try:
+        with run.engine.begin() as conn:
+            staged = conn.execute(
+                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s "
+                        "AND table_type = 'BASE TABLE' ORDER BY table_name"),
+                {"s": s},
+            ).scalars().all()
+            new_files = conn.execute(sa.text(f"SELECT file_id, raw_table FROM {s}.files")).all()
+            conn.execute(sa.text(f"INSERT INTO meta.files SELECT * FROM {s}.files"))
+            conn.execute(sa.text(f"INSERT INTO meta.quarantine SELECT * FROM {s}.quarantine"))
+            conn.execute(
+                sa.text(f"INSERT INTO meta.run_files SELECT :r, file_id FROM {s}.used_files"), {"r": run.run_id}
+            )
+            # views over staged partitions go before the partitions move
+            for (view,) in conn.execute(sa.text(
+                "SELECT table_name FROM information_schema.views WHERE table_schema = :s"), {"s": s}
+            ).all():
+                conn.execute(sa.text(f'DROP VIEW {s}."{view}"'))
+            for file_id, raw_table in new_files:
+                part = f"{raw_table}__f{file_id}"
+                conn.execute(sa.text(f'ALTER TABLE {s}."raw__{part}" SET SCHEMA raw'))
+                conn.execute(sa.text(f'ALTER TABLE raw."raw__{part}" RENAME TO "{part}"'))
+                conn.execute(sa.text(
+                    f'ALTER TABLE raw.{raw_table} ATTACH PARTITION raw."{part}" FOR VALUES IN ({file_id})'
+                ))
+            for name in staged:
+                layer, _, table = name.partition("__")
+                if layer not in ("core", "published"):
+                    continue
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS {layer}."{table}" CASCADE'))
+                conn.execute(sa.text(f'ALTER TABLE {s}."{name}" SET SCHEMA {layer}'))
+                conn.execute(sa.text(f'ALTER TABLE {layer}."{name}" RENAME TO "{table}"'))
+            _grant_reader(conn)
+            conn.execute(sa.text(f"DROP SCHEMA {s} CASCADE"))
+            conn.execute(
+                sa.text("UPDATE meta.runs SET status = 'succeeded', finished_at = now() WHERE run_id = :r"),
+                {"r": run.run_id},
+            )
+    finally:
+        _release(run)
+
+
+def _grant_reader(conn: Connection) -> None:
+    if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = 'jsna_reader'")).first():
+        conn.execute(sa.text("GRANT USAGE ON SCHEMA published TO jsna_reader"))
+        conn.execute(sa.text("GRANT SELECT ON ALL TABLES IN SCHEMA published TO jsna_reader"))

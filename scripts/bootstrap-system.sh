@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the project needs from Debian's packages, where absent:
+#   PostgreSQL + PostGIS (always), Chromium (with --browser, for the browser tests).
+# Idempotent: does nothing when everything is already there.
+set -euo pipefail
+
+want_browser=0
+[ "${1:-}" = "--browser" ] && want_browser=1
+
+pkgs=()
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ]; then
+    pkgs+=(postgresql postgresql-contrib)
+fi
+have_postgis=0
+for v in /usr/share/postgresql/*/extension/postgis.control; do [ -e "$v" ] && have_postgis=1; done
+if [ "$have_postgis" = 0 ]; then
+    if [ -n "$pg_bin" ]; then
+        pkgs+=("postgresql-$(basename "$(dirname "$pg_bin")")-postgis-3")
+    else
+        pkgs+=(postgis)
+    fi
+fi
+if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+    pkgs+=(chromium)
+fi
+[ ${#pkgs[@]} -eq 0 ] && exit 0
+
+echo "Installing from apt: ${pkgs[*]}"
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "Please install as root: apt-get install ${pkgs[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+# Debian starts a default cluster on install; the project runs its own, so leave the default alone.

@@ -1,0 +1,135 @@
+"""Shared fixtures. One throwaway PostGIS database per test session serves every database test
+(datasette's way); the demo county is generated once per session.
+
+Database tests need a real PostgreSQL + PostGIS. On a laptop without one they skip politely; with
+JSNA_REQUIRE_DB=1 (set by `make test`, hence in CI) any skipped test fails the run (geopandas's way).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+REALDATA = SHARED / "realdata"
+REFERENCE = SHARED / "reference"
+
+# Prefect offline, in a project-local home, with no telemetry: set before anything imports prefect.
+_PREFECT_HOME = Path(tempfile.mkdtemp(prefix="jsna-prefect-"))
+os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+REQUIRE_DB = os.environ.get("JSNA_REQUIRE_DB") == "1"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under `make test` nothing may skip: a skipped test is a test that did not run."""
+    if not REQUIRE_DB:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"JSNA_REQUIRE_DB=1: {len(skipped)} test(s) skipped; failing the run.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _skip_or_fail(reason: str) -> None:
+    if REQUIRE_DB:
+        pytest.fail(f"{reason} (JSNA_REQUIRE_DB=1: database tests may not skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """A PostGIS server: JSNA_DATABASE_URL's, or the project's own local cluster (started if needed)."""
+    from jsna.config import get_settings
+    from jsna.errors import DatabaseError
+    from jsna.warehouse.cluster import LocalCluster
+
+    settings = get_settings()
+    if settings.database_url:
+        return settings.database_url
+    try:
+        cluster = LocalCluster.from_settings(settings)
+        cluster.up()
+    except (DatabaseError, OSError) as exc:
+        _skip_or_fail(f"no PostgreSQL + PostGIS available: {exc}")
+    return cluster.url()
+
+
+@pytest.fixture(scope="session")
+def warehouse_url(server_url: str) -> Iterator[str]:
+    """A throwaway database, migrated to head, dropped at the end of the session."""
+    import psycopg
+    import sqlalchemy as sa
+
+    from jsna.warehouse import migrate
+    from jsna.warehouse.engine import get_engine, libpq_conninfo
+
+    name = f"jsna_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.engine.make_url(server_url).set(database="postgres")
+    admin_info = libpq_conninfo(admin.render_as_string(hide_password=False))
+    with psycopg.connect(admin_info, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    migrate.upgrade(get_engine(url))
+    previous = os.environ.get("JSNA_DATABASE_URL")
+    os.environ["JSNA_DATABASE_URL"] = url
+    try:
+        yield url
+    finally:
+        if previous is None:
+            os.environ.pop("JSNA_DATABASE_URL", None)
+        else:
+            os.environ["JSNA_DATABASE_URL"] = previous
+        get_engine(url).dispose()
+        with psycopg.connect(admin_info, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def engine(warehouse_url: str):  # type: ignore[no-untyped-def]
+    from jsna.warehouse.engine import get_engine
+
+    return get_engine(warehouse_url)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo county, generated once per session."""
+    from jsna.demo import generate
+
+    out = tmp_path_factory.mktemp("demo")
+    generate(out, scale="county", seed=2017)
+    return out
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def refreshed(warehouse_url: str, demo_dir: Path, prefect_harness: None) -> dict[str, object]:
+    """The demo county refreshed into the session's warehouse through the real Prefect flow."""
+    from flows.refresh import refresh
+
+    return refresh(config=str(demo_dir / "jsna.toml"))
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    if not REALDATA.is_dir():
+        pytest.fail(f"{REALDATA} is missing: the real public files must sit beside the repository")
+    return REALDATA
