@@ -1,0 +1,106 @@
+"""The warehouse on a real PostGIS: migrations, roles, COPY loads and atomic runs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import psycopg
+import pytest
+import sqlalchemy as sa
+from shapely import MultiPolygon, Point, box
+
+from jsna.warehouse import migrate, runs
+from jsna.warehouse.copy import copy_frame
+from jsna.warehouse.engine import libpq_conninfo, reader_url
+
+pytestmark = pytest.mark.db
+
+
+def test_migrations_reach_head_with_four_schemas(engine: sa.Engine) -> None:
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    with engine.connect() as conn:
+        schemas = set(conn.execute(sa.text("SELECT nspname FROM pg_namespace")).scalars())
+        postgis = conn.execute(sa.text("SELECT postgis_lib_version()")).scalar_one()
+    assert {"meta", "raw", "core", "published"} <= schemas
+    assert postgis.startswith("3.")
+
+
+def test_the_reader_sees_published_and_is_refused_raw_and_core(warehouse_url: str) -> None:
+    """Given the dashboards' role, then published tables read and raw, core and meta are refused."""
+    with psycopg.connect(libpq_conninfo(reader_url()), autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM published.indicators").fetchone() is not None
+        for table in ("raw.ehcp_cases", "core.ehcp_cases", "meta.files"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"SELECT 1 FROM {table} LIMIT 1")
+
+
+def test_copy_round_trips_types_nulls_and_geometry(engine: sa.Engine) -> None:
+    """Given a frame with text, ints, floats, dates, booleans, nulls and points, when copied, then it reads back."""
+    frame = gpd.GeoDataFrame({
+        "t": ["a,b", 'q"uote', None], "i": pd.array([1, None, 3], dtype="Int64"), "f": [1.5, float("nan"), -2.0],
+        "d": pd.to_datetime(["2020-01-31", None, "2024-02-29"]), "b": [True, False, True],
+    }, geometry=[Point(1, 2), Point(3, 4), None], crs=27700)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TEMP TABLE t (t text, i int, f float8, d date, b bool, "
+                             "geometry geometry(Point, 27700))"))
+        assert copy_frame(conn, "t", frame) == 3
+        back = conn.execute(sa.text("SELECT t, i, f, d, b, ST_AsText(geometry), ST_SRID(geometry) FROM t")).all()
+    assert back[0] == ("a,b", 1, 1.5, date(2020, 1, 31), True, "POINT(1 2)", 27700)
+    assert back[1][:5] == ('q"uote', None, None, None, False)
+    assert back[2][0] is None and back[2][5] is None
+
+
+def _landed_rows(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT count(*) FROM raw.boundaries")).scalar_one()
+
+
+def test_a_failed_run_leaves_raw_meta_and_published_as_they_were(warehouse_url: str, engine: sa.Engine,
+                                                                tmp_path: Path) -> None:
+    """Given a run that lands a file and then fails, then nothing it did is visible afterwards."""
+    before = _landed_rows(engine)
+    with engine.connect() as conn:
+        files_before = conn.execute(sa.text("SELECT count(*) FROM meta.files")).scalar_one()
+    run = runs.begin_run(warehouse_url)
+    frame = gpd.GeoDataFrame({"line": [1], "area_code": ["X01000001"], "area_name": ["A"], "area_level": ["lsoa"],
+                              "vintage": [2021]}, geometry=[MultiPolygon([box(0, 0, 1, 1)])], crs=27700)
+    src = tmp_path / "a.geojson"
+    src.write_text("{}")
+    runs.land_frame(run, source_name="t", kind="boundaries", path=src, sha256="0" * 64, raw_table="boundaries",
+                    frame=frame.rename_geometry("geom"),
+                    quarantine=pd.DataFrame(columns=["line", "column_name", "rule", "value", "record"]), rows_in=1)
+    runs.fail_run(run, "deliberate")
+    assert _landed_rows(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM meta.files")).scalar_one() == files_before
+        status = conn.execute(sa.text("SELECT status, message FROM meta.runs WHERE run_id = :r"),
+                              {"r": run.run_id}).one()
+        leftover = conn.execute(sa.text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"),
+                                {"s": run.schema}).scalar_one()
+    assert tuple(status) == ("failed", "deliberate") and leftover == 0
+
+
+def test_a_second_refresh_waits_its_turn(warehouse_url: str) -> None:
+    run = runs.begin_run(warehouse_url)
+    try:
+        with pytest.raises(Exception, match="Another refresh is running"):
+            runs.begin_run(warehouse_url)
+    finally:
+        runs.fail_run(run, "done")
+
+
+def test_a_run_killed_without_cleanup_is_abandoned_by_the_next(warehouse_url: str, engine: sa.Engine) -> None:
+    """Given a run whose process vanished (schema and 'running' row left behind), then the next run
+    marks it abandoned and drops its schema."""
+    dead = runs.begin_run(warehouse_url)
+    runs._release(dead)  # the process died: its lock connection is gone, nothing else was cleaned
+    nxt = runs.begin_run(warehouse_url)
+    runs.fail_run(nxt, "done")
+    with engine.connect() as conn:
+        status = conn.execute(sa.text("SELECT status FROM meta.runs WHERE run_id = :r"), {"r": dead.run_id}).scalar()
+        left = conn.execute(sa.text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"),
+                            {"s": dead.schema}).scalar_one()
+    assert status == "abandoned" and left == 0
