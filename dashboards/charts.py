@@ -9,6 +9,16 @@ import plotly.graph_objects as go
 
 from dashboards.formatting import period_label
 
+# plotly.js fetches a world topojson for geo plots; the app serves an empty one itself (static/), so no
+# request leaves the machine. Every chart uses this config.
+PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "topojsonURL": "/app/static/topojson/"}
+
+
+def config(filename: str) -> dict[str, Any]:
+    """Plotly config with the PNG download named after what the chart shows."""
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+
+
 # Colour-blind-safe sequential scale (ColorBrewer YlGnBu) and a qualitative palette (Okabe-Ito).
 SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
 QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

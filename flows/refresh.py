@@ -12,15 +12,28 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.states import State
 
 from jsna import pipeline
 from jsna.config import JsnaConfig, SourceEntry, get_settings
+from jsna.errors import JsnaError
 from jsna.sources.context import ReadContext
 from jsna.warehouse.engine import database_url
 from jsna.warehouse.runs import LandedFile, Run
 
 
-@task(retries=2, retry_delay_seconds=[2, 10], task_run_name="land {entry.name}")
+def _transient(task: object, task_run: object, state: State) -> bool:
+    """Retry I/O hiccups (a dropped connection), never a file that is wrong: that needs a person."""
+    try:
+        state.result()
+    except JsnaError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient, task_run_name="land {entry.name}")
 def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | None = None) -> LandedFile:
     return pipeline.land(run, cfg, entry, context)
 

@@ -70,13 +70,13 @@ with left:
     st.plotly_chart(
         charts.choropleth(shown, data.area_geojson("lad", home["area_code"]),
                           f"{meta['short_title']} by district, {period_label(period)}", meta["unit"]),
-        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": indicator}},
+        config=charts.config(f"{indicator}_{period}_map"),
     )
 with right:
     both = pd.concat([county[county["area_code"] == home["area_code"]], districts], ignore_index=True)
     st.plotly_chart(charts.trend(both, home["area_code"], meta["unit"],
                                  meta["target"] if pd.notna(meta["target"]) else None),
-                    config={"displaylogo": False})
+                    config=charts.config(f"{indicator}_trend"))
     st.caption(f"{meta['definition']} Bold: {home['area_name']}, with its 95% confidence interval.")
 
 table = shown[["area_name", "numerator", "denominator", "value", "lower_ci95", "upper_ci95", "comparison",

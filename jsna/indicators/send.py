@@ -137,6 +137,7 @@ def ehcp_rate(caseload: pd.DataFrame, population: pd.DataFrame, lookup: pd.DataF
         both = den.merge(num, on=["year", "lsoa_code"], how="left").fillna({"plans": 0})
         both = both[both["year"].isin(caseload["year"].unique())]
         agg = to_levels(both, lookup, ind.levels, ["year"], ["plans", "population"])
+        agg["population"] = agg["population"].round(3)  # apportioned estimates: drop float noise
         parts.append(agg.assign(breakdown=breakdown))
     counts = pd.concat(parts, ignore_index=True).rename(columns={"plans": "numerator", "population": "denominator"})
     counts["period"] = academic_period(counts["year"])

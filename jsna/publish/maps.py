@@ -3,6 +3,7 @@ classed breaks (mapclassify), a legend, a title and a source line. No network, n
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -71,7 +72,9 @@ def classify(values: pd.Series, k: int = 5) -> tuple[np.ndarray, list[str]]:
     if k < 2:
         bins = np.array([v.max()])
     else:
-        scheme = mapclassify.FisherJenks(v, k=k) if len(v) <= 1000 else mapclassify.Quantiles(v, k=k)
+        with warnings.catch_warnings():  # mapclassify suggests numba; the pure-Python path is fast enough here
+            warnings.simplefilter("ignore")
+            scheme = mapclassify.FisherJenks(v, k=k) if len(v) <= 1000 else mapclassify.Quantiles(v, k=k)
         bins = np.asarray(scheme.bins)
     cls = np.minimum(np.searchsorted(bins, values.to_numpy(dtype=float), side="left"), len(bins) - 1)
     cls = np.where(values.isna().to_numpy(), -1, cls)

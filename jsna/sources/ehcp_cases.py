@@ -76,7 +76,9 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     req = frame["request_date_parsed"]
     screen.rule(req.isna(), "request_date", "request date missing")
     age = age_on(frame["dob_parsed"], req)
-    frame["age_at_request"], frame["age_at_31aug"] = age, age_at_31_august(frame["dob_parsed"], req)
+    # A child born after the 31 August that began the academic year counts as age 0 (DfE's age groups).
+    frame["age_at_request"] = age
+    frame["age_at_31aug"] = age_at_31_august(frame["dob_parsed"], req).clip(lower=0)
     screen.rule(age < 0, "dob", "date of birth after the request", pd.Series("[withheld]", index=frame.index))
     screen.rule(age > 25, "dob", "over 25 at the request", pd.Series("[withheld]", index=frame.index))
     screen.rule(frame["decision_date_parsed"] < req, "decision_date", "decision before the request")

@@ -1,0 +1,177 @@
+"""The refresh flow end to end under prefect_test_harness, on the demo county and a real PostGIS."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+pytestmark = [pytest.mark.db, pytest.mark.flow]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def published_snapshot(engine: sa.Engine) -> dict[str, str]:
+    """A fingerprint of every published table's rows."""
+    with engine.connect() as conn:
+        tables = conn.execute(sa.text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'published' ORDER BY 1"
+        )).scalars().all()
+        return {t: conn.execute(sa.text(
+            f"SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') "
+            f"FROM published.{t} x")).scalar_one() for t in tables}
+
+
+def raw_counts(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t: conn.execute(sa.text(f"SELECT count(*) FROM raw.{t}")).scalar_one()
+                for t in ("boundaries", "ehcp_cases", "schools", "postcodes")}
+
+
+def demo_cases(demo_dir: Path) -> pd.DataFrame:
+    cases = pd.read_csv(demo_dir / "education" / "ehcp_cases.csv", dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
+    for col in ("Request Date", "Final Issue Date", "Ceased Date"):
+        cases[col] = pd.to_datetime(cases[col].replace("", None), format="%d/%m/%Y")
+    return cases
+
+
+def published(engine: sa.Engine, indicator: str, level: str) -> pd.DataFrame:
+    sql = "SELECT * FROM published.indicator_values WHERE indicator_id = :i AND area_level = :l AND breakdown = 'all'"
+    return pd.read_sql(sa.text(sql), engine, params={"i": indicator, "l": level})
+
+
+def test_every_demo_row_is_loaded_or_quarantined(refreshed: dict, engine: sa.Engine) -> None:
+    """Given the demo refreshed, then each file's rows in equal rows loaded plus quarantined, and the
+    case-level files (clean synthetic data) lose none."""
+    files = pd.read_sql("SELECT source_name, rows_in, rows_loaded, rows_quarantined FROM meta.files", engine)
+    assert (files["rows_in"] == files["rows_loaded"] + files["rows_quarantined"]).all()
+    cases = files.set_index("source_name").loc["ehcp_cases"]
+    assert cases["rows_in"] > 30_000 and cases["rows_quarantined"] == 0
+    with engine.connect() as conn:
+        raw_rows = conn.execute(sa.text("SELECT count(*) FROM raw.ehcp_cases")).scalar_one()
+        placed = conn.execute(sa.text("SELECT count(*) FROM core.ehcp_cases WHERE lad_code IS NOT NULL")).scalar_one()
+    assert raw_rows == cases["rows_loaded"] == placed
+
+
+def test_timeliness_matches_the_case_file(refreshed: dict, engine: sa.Engine, demo_dir: Path) -> None:
+    """Given the case-level file, when the county's 20-week figures are recounted with pandas from the
+    file itself, then they equal the published numerators and denominators for every year."""
+    cases = demo_cases(demo_dir)
+    new = cases[(cases["Assessment Outcome"] == "Plan") & (cases["Transfer"] == "")
+                & cases["Final Issue Date"].notna()]
+    within = (new["Final Issue Date"] - new["Request Date"]).dt.days <= 140
+    expected = pd.DataFrame({"year": new["Final Issue Date"].dt.year, "within": within}).groupby("year")["within"].agg(
+        ["sum", "count"])
+    got = published(engine, "ehcp_20_weeks", "utla").set_index("period")
+    assert len(got) == 11
+    for year, row in got.iterrows():
+        assert (row["numerator"], row["denominator"]) == tuple(expected.loc[int(year)]), year
+    assert got.loc["2017", "value"] < 8 and got.loc["2023", "value"] > 65
+
+
+def test_caseload_matches_the_case_file(refreshed: dict, engine: sa.Engine, demo_dir: Path) -> None:
+    """Plans maintained on the January 2025 census day (16 January 2025), recounted from the file."""
+    cases = demo_cases(demo_dir)
+    day = pd.Timestamp("2025-01-16")
+    holding = cases[((cases["Assessment Outcome"] == "Plan") | (cases["Transfer"] != ""))
+                    & (cases["Final Issue Date"] <= day)
+                    & (cases["Ceased Date"].isna() | (cases["Ceased Date"] > day))]
+    got = published(engine, "ehcp_rate_0_25", "utla").set_index("period")
+    assert got.loc["202425", "numerator"] == len(holding)
+    districts = published(engine, "ehcp_rate_0_25", "lad")
+    assert districts["area_code"].nunique() == 11
+    assert districts[districts["period"] == "202425"]["numerator"].sum() == len(holding)
+
+
+def test_quality_artifact_is_created(refreshed: dict) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["data-quality"])))
+    assert artifacts and "ehcp_cases" in str(artifacts[-1].data)
+
+
+def test_a_second_refresh_changes_nothing(refreshed: dict, engine: sa.Engine, demo_dir: Path) -> None:
+    """Given the demo already refreshed, when refreshed again, then no file loads again and every
+    published table is identical."""
+    from flows.refresh import refresh
+
+    before, raw_before = published_snapshot(engine), raw_counts(engine)
+    summary = refresh(config=str(demo_dir / "jsna.toml"))
+    assert summary["new_files"] == 0 and summary["run_id"] > refreshed["run_id"]
+    assert published_snapshot(engine) == before
+    assert raw_counts(engine) == raw_before
+
+
+def test_a_failing_refresh_leaves_the_warehouse_as_it_was(refreshed: dict, engine: sa.Engine, demo_dir: Path,
+                                                         tmp_path: Path) -> None:
+    """Given a delivery whose case file is of the wrong kind, when refreshed, then the refresh fails
+    naming the file and the warehouse is unchanged."""
+    from flows.refresh import refresh
+    from jsna.errors import SourceError
+
+    broken = tmp_path / "demo"
+    shutil.copytree(demo_dir, broken)
+    (broken / "education" / "ehcp_cases.csv").write_text("urn,name\n1,x\n")
+    (broken / "schools" / "edubasealldata_demo.csv").write_bytes(
+        (demo_dir / "schools" / "edubasealldata_demo.csv").read_bytes() + b"\r\n")  # a new file lands first
+    before, raw_before = published_snapshot(engine), raw_counts(engine)
+    with pytest.raises(SourceError, match=r"ehcp_cases\.csv: no header row"):
+        refresh(config=str(broken / "jsna.toml"))
+    assert published_snapshot(engine) == before
+    assert raw_counts(engine) == raw_before
+
+
+def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(refreshed: dict, engine: sa.Engine,
+                                                                  warehouse_url: str, demo_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    """Given `jsna refresh` on changed files, when the process is killed (SIGKILL) while it builds the
+    core model, then published and raw are unchanged, and the next refresh succeeds."""
+    changed = tmp_path / "demo"
+    shutil.copytree(demo_dir, changed)
+    with (changed / "education" / "ehcp_cases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\r\n")  # same rows, new content: every step runs again
+    before, raw_before = published_snapshot(engine), raw_counts(engine)
+    env = {**os.environ, "JSNA_DATABASE_URL": warehouse_url, "PREFECT_HOME": str(tmp_path / "prefect"),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "refresh", "--config", str(changed / "jsna.toml")],
+                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        killed_at = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            with engine.connect() as conn:
+                building = conn.execute(sa.text(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema ~ '^run_[0-9]+$' "
+                    "AND table_name LIKE 'core\\_\\_%'")).scalar_one()
+            if building:
+                proc.send_signal(signal.SIGKILL)
+                killed_at = "core build"
+                break
+            time.sleep(0.05)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert killed_at == "core build", "the refresh finished or failed before it could be killed"
+    assert published_snapshot(engine) == before
+    assert raw_counts(engine) == raw_before
+
+    from flows.refresh import refresh
+
+    summary = refresh(config=str(changed / "jsna.toml"))
+    assert summary["new_files"] == 1
+    with engine.connect() as conn:
+        abandoned = conn.execute(sa.text("SELECT count(*) FROM meta.runs WHERE status = 'abandoned'")).scalar_one()
+    assert abandoned >= 1
+    assert published_snapshot(engine)["indicator_values"] == before["indicator_values"]
