@@ -1,0 +1,57 @@
+"""One county-scale demo generated per test session (a few seconds), shared by the demo tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jsna.demo import generate
+
+SEED = 2017
+DATE_COLUMNS = ("Request Date", "Decision Date", "Draft Issue Date", "Final Issue Date", "Ceased Date",
+                "Date of Birth")
+
+
+def to_dates(col: pd.Series) -> pd.Series:
+    """dd/mm/yyyy text as timestamps (NaT for blanks)."""
+    return pd.to_datetime(col.replace("", None), format="%d/%m/%Y")
+
+
+@pytest.fixture(scope="session")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder holding the county demo (seed 2017)."""
+    out = tmp_path_factory.mktemp("demo_county")
+    generate(out, scale="county", seed=SEED)
+    return out
+
+
+@pytest.fixture(scope="session")
+def read(county: Path) -> Callable[..., pd.DataFrame]:
+    """read(relative_path, encoding="utf-8-sig"): a county demo CSV, every column as text, blanks as ""."""
+
+    def _read(rel: str, encoding: str = "utf-8-sig") -> pd.DataFrame:
+        return pd.read_csv(county / rel, dtype=str, keep_default_na=False, encoding=encoding)
+
+    return _read
+
+
+@pytest.fixture(scope="session")
+def dates() -> Callable[[pd.Series], pd.Series]:
+    return to_dates
+
+
+@pytest.fixture(scope="session")
+def ehcp(read: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+    """The EHC request rows, with parsed copies of the date columns ("<name> (d)")."""
+    df = read("education/ehcp_cases.csv")
+    for c in DATE_COLUMNS:
+        df[c + " (d)"] = to_dates(df[c])
+    return df
+
+
+@pytest.fixture(scope="session")
+def schools(read: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+    return read("schools/edubasealldata_demo.csv", encoding="cp1252")
