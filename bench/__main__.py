@@ -1,0 +1,40 @@
+"""`make bench`: the demo refresh step by step, and the loader beside its peers, in one run.
+
+Usage: python -m bench [--scale county|england] [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+
+from bench import loader, refresh
+from bench.common import save, scratch_database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scale", default="county", choices=["county", "england"])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows for the loader comparison")
+    args = parser.parse_args()
+    console = Console()
+    with scratch_database() as url:
+        steps = refresh.run(url, args.scale)
+    for title, times in steps.items():
+        table = Table("step", "seconds", title=f"{title} ({args.scale})")
+        for step, seconds in times.items():
+            table.add_row(step, f"{seconds:.2f}")
+        console.print(table)
+    with scratch_database() as url:
+        load = loader.run(url, args.rows)
+    table = Table("measure", "value", title=f"loader throughput, {args.rows:,} rows (median of 3)")
+    for key, value in load.items():
+        table.add_row(key, f"{value:,}")
+    console.print(table)
+    console.print(f"results saved to {save(f'bench_{args.scale}', {'steps': steps, 'loader': load})}")
+
+
+if __name__ == "__main__":
+    main()
