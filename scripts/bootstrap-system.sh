@@ -13,7 +13,9 @@ if [ -z "$pg_bin" ]; then
     pkgs+=(postgresql postgresql-contrib)
 fi
 have_postgis=0
-for v in /usr/share/postgresql/*/extension/postgis.control; do [ -e "$v" ] && have_postgis=1; done
+if [ -n "$pg_bin" ]; then  # the library itself, not only the SQL scripts (a separate package)
+    ls "$(dirname "$pg_bin")"/lib/postgis-3*.so >/dev/null 2>&1 && have_postgis=1
+fi
 if [ "$have_postgis" = 0 ]; then
     if [ -n "$pg_bin" ]; then
         pkgs+=("postgresql-$(basename "$(dirname "$pg_bin")")-postgis-3")

@@ -38,7 +38,8 @@ def find_pg_bin() -> Path:
     root = Path("/usr/lib/postgresql")
     versions = sorted((p for p in root.glob("*") if p.name.isdigit()), key=lambda p: int(p.name), reverse=True)
     for v in versions:
-        if (Path("/usr/share/postgresql") / v.name / "extension" / "postgis.control").exists():
+        control = Path("/usr/share/postgresql") / v.name / "extension" / "postgis.control"
+        if control.exists() and any((v / "lib").glob("postgis-3*.so")):  # scripts and library
             return v / "bin"
     if versions:
         raise DatabaseError(
