@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -74,19 +75,17 @@ def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: 
     at least half of them. Each returned row keeps `__line__`, its line number in the file.
     """
     data = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise SourceError(path, f"is not a complete gzip file ({exc}).") from exc
     if not data.strip():
         raise SourceError(path, "the file is empty.")
     text = data.decode(detect_encoding(data))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     head = list(csv.reader(io.StringIO("\n".join(text.split("\n", max_title_rows)[:max_title_rows]))))
-    wanted = [{norm(a) for a in aliases} for aliases in expect]
-    header_at = None
-    for i, row in enumerate(head):
-        cells = {norm(c) for c in row}
-        hits = sum(1 for names in wanted if names & cells)
-        if wanted and hits * 2 >= len(wanted) and hits > 0:
-            header_at = i
-            break
+    header_at = _header_row(head, expect)
     if header_at is None:
         found = ", ".join(c for c in (head[0] if head else []) if c)[:300]
         raise SourceError(
@@ -101,6 +100,53 @@ def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: 
     frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
     blank = (frame.drop(columns="__line__") == "").all(axis=1)
     return frame.loc[~blank].reset_index(drop=True)
+
+
+def _header_row(rows: Sequence[Sequence[object]], expect: Sequence[Sequence[str]]) -> int | None:
+    """Index of the first row holding at least half of the expected columns (each by any of its names)."""
+    wanted = [{norm(a) for a in aliases} for aliases in expect]
+    for i, row in enumerate(rows):
+        cells = {norm(c) for c in row if c is not None}
+        hits = sum(1 for names in wanted if names & cells)
+        if wanted and hits > 0 and hits * 2 >= len(wanted):
+            return i
+    return None
+
+
+def read_workbook(path: Path, expect: Sequence[Sequence[str]], sheet: str | None = None,
+                  max_title_rows: int = 40) -> pd.DataFrame:
+    """Read an .xlsx sheet as text columns below any title rows (the named sheet, or the first sheet
+    whose header holds the expected columns). `__line__` is the row number in the sheet."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for non-workbooks
+        raise SourceError(path, f"is not a readable .xlsx workbook ({type(exc).__name__}).") from exc
+    names = [sheet] if sheet else wb.sheetnames
+    if sheet and sheet not in wb.sheetnames:
+        raise SourceError(path, f"has no sheet '{sheet}' (it has: {', '.join(wb.sheetnames)}).")
+    for name in names:
+        rows = list(wb[name].iter_rows(values_only=True))
+        header_at = _header_row(rows[:max_title_rows], expect)
+        if header_at is None:
+            continue
+        header = [str(c).strip() if c is not None else f"column_{j}" for j, c in enumerate(rows[header_at])]
+        body = [["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r]
+                for r in rows[header_at + 1:]]
+        frame = pd.DataFrame(body, columns=header, dtype=str) if body else pd.DataFrame(columns=header, dtype=str)
+        frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
+        blank = (frame.drop(columns="__line__") == "").all(axis=1)
+        return frame.loc[~blank].reset_index(drop=True)
+    raise SourceError(path, f"no sheet has a header row with the expected columns "
+                            f"({', '.join(a[0] for a in expect)}); is it the right kind of file?")
+
+
+def read_table(path: Path, expect: Sequence[Sequence[str]], sheet: str | None = None) -> pd.DataFrame:
+    """A delivered table, CSV or workbook, as text columns with `__line__`."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_workbook(path, expect, sheet)
+    return read_delimited(path, expect)
 
 
 def match_columns(

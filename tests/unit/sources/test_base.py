@@ -81,3 +81,33 @@ def test_screen_quarantines_each_bad_row_once_under_its_first_rule() -> None:
     assert quarantine[["line", "column_name", "rule", "value"]].values.tolist() == [
         [3, "a", "negative", "-1"], [4, "a", "negative", "-5"]
     ]
+
+
+def test_a_workbook_with_title_rows_reads_from_its_header(tmp_path: Path) -> None:
+    """Given an .xlsx sheet with two title rows and a number with a thousands format, then rows keep
+    their sheet row numbers and values read as text."""
+    import openpyxl
+
+    from jsna.sources.base import read_table
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Table 3: plans by area"])
+    ws.append([])
+    ws.append(["Code", "Value"])
+    ws.append(["E10000014", 17784])
+    ws.append(["E06000045", 2.5])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    frame = read_table(path, EXPECT)
+    assert frame[["Code", "Value", "__line__"]].values.tolist() == [["E10000014", "17784", 4], ["E06000045", "2.5", 5]]
+
+
+def test_gzip_csv_and_a_truncated_gzip(tmp_path: Path) -> None:
+    import gzip
+
+    good = write(tmp_path, gzip.compress(b"Code,Value\nA,1\n"), "t.csv.gz")
+    assert read_delimited(good, EXPECT)["Code"].tolist() == ["A"]
+    cut = write(tmp_path, gzip.compress(b"Code,Value\nA,1\n" * 1000)[:60], "cut.csv.gz")
+    with pytest.raises(SourceError, match="not a complete gzip file"):
+        read_delimited(cut, EXPECT)
