@@ -145,7 +145,8 @@ def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(refreshed: di
     env = {**os.environ, "JSNA_DATABASE_URL": warehouse_url, "PREFECT_HOME": str(tmp_path / "prefect"),
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "refresh", "--config", str(changed / "jsna.toml")],
-                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # its own process group: the kill takes Prefect's server too
     try:
         deadline = time.monotonic() + 180
         killed_at = None
@@ -155,14 +156,14 @@ def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(refreshed: di
                     "SELECT count(*) FROM information_schema.tables WHERE table_schema ~ '^run_[0-9]+$' "
                     "AND table_name LIKE 'core\\_\\_%'")).scalar_one()
             if building:
-                proc.send_signal(signal.SIGKILL)
+                os.killpg(proc.pid, signal.SIGKILL)
                 killed_at = "core build"
                 break
             time.sleep(0.05)
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
     assert killed_at == "core build", "the refresh finished or failed before it could be killed"
     assert published_snapshot(engine) == before
     assert raw_counts(engine) == raw_before
