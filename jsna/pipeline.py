@@ -16,6 +16,7 @@ Prefect flows (flows/refresh.py) call these steps as tasks; nothing here knows a
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,11 +165,27 @@ def compute_indicators(run: Run, cfg: JsnaConfig) -> pd.DataFrame:
 
 
 # -- 5. publish --------------------------------------------------------------------------------------
+LEVEL_CHAIN = ["lsoa", "msoa", "lad", "utla", "region"]
+
+
+def area_nesting(lookup: pd.DataFrame) -> pd.DataFrame:
+    """child -> parent pairs between adjacent levels of the chain, from the LSOA lookup."""
+    pairs = []
+    for child, parent in itertools.pairwise(LEVEL_CHAIN):
+        c, p = f"{child}_code", f"{parent}_code"
+        if c in lookup and p in lookup:
+            sub = lookup[[c, p]].dropna().drop_duplicates()
+            pairs.append(pd.DataFrame({"child_level": child, "child_code": sub[c], "parent_level": parent,
+                                       "parent_code": sub[p]}))
+    return pd.concat(pairs, ignore_index=True)
+
+
 def publish(run: Run, cfg: JsnaConfig, values: pd.DataFrame) -> int:
     """Disclosure control, then the published tables. Returns the number of indicator values."""
     methods = {i.id: i.method for i in load_catalogue().values()}
     counts_children = values["indicator_id"].map(methods).eq("proportion_wilson")
-    safe = suppress(values, cfg.disclosure, counts_children)
+    nesting = area_nesting(query_frame(run.engine, "queries/lsoa_levels", run.schema))
+    safe = suppress(values, cfg.disclosure, counts_children, nesting)
     for table in ["indicators", "indicator_values", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
     with run.engine.begin() as conn:

@@ -1,4 +1,5 @@
-"""Disclosure control: no count from 1 to 4 leaves in clear, nor anything derived from one."""
+"""Disclosure control: no count from 1 to 4 leaves in clear, nor anything derived from one, and no
+suppressed count can be recovered by subtraction from totals or sibling breakdowns."""
 
 from __future__ import annotations
 
@@ -6,35 +7,89 @@ import numpy as np
 import pandas as pd
 
 from jsna.config import Disclosure
-from jsna.publish.disclosure import suppress
+from jsna.publish.disclosure import exposed_groups, sum_groups, suppress
 
 
-def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "numerator": [0, 3, 20, 18, 40], "denominator": [10, 50, 23, 20, 3], "value": [0, 6, 87, 90, 1333],
-        "lower_ci95": 1.0, "upper_ci95": 2.0, "lower_ci998": 0.5, "upper_ci998": 2.5,
-        "comparison": "better", "trend": "increasing", "symbol": None,
-    })
+def rows(**cols: list) -> pd.DataFrame:
+    n = len(next(iter(cols.values())))
+    base = {"indicator_id": ["i"] * n, "period": ["2024"] * n, "area_level": ["lad"] * n,
+            "area_code": [f"A{k}" for k in range(n)], "breakdown": ["all"] * n,
+            "lower_ci95": 1.0, "upper_ci95": 2.0, "lower_ci998": 0.5, "upper_ci998": 2.5,
+            "comparison": "better", "trend": "increasing", "symbol": None}
+    base.update(cols)
+    return pd.DataFrame(base)
 
 
 def test_small_numerators_and_complements_are_suppressed_for_proportions() -> None:
-    """Given proportions, then 3 of 50 (small count) and 20 of 23 (3 not within target) and 18 of 20 are hidden."""
-    out = suppress(frame().iloc[:4], Disclosure(), True)
+    """Given proportions, then 3 of 50 (small count), 20 of 23 (3 late) and 18 of 20 (2 late) are hidden."""
+    out = suppress(rows(numerator=[0, 3, 20, 18], denominator=[10, 50, 23, 20], value=[0, 6, 87, 90]),
+                   Disclosure(), True)
     assert out["symbol"].tolist() == [None, "c", "c", "c"]
     assert out.loc[1:, ["numerator", "denominator", "value", "upper_ci998"]].isna().all().all()
     assert out.loc[0, "value"] == 0 and out.loc[0, "comparison"] == "better"
-    assert (out.loc[1:, "comparison"] == "not compared").all()
+    assert (out.loc[1:, "comparison"] == "not compared").all() and out.loc[1:, "trend"].isna().all()
 
 
 def test_rates_keep_their_population_denominator() -> None:
     """Given rates per resident population, then only the small numerator is hidden; the population stays."""
-    out = suppress(frame(), Disclosure(), False)
-    assert out["symbol"].tolist() == [None, "c", None, None, None]
+    out = suppress(rows(numerator=[0, 3, 20], denominator=[10, 50, 23], value=[0, 6, 87]), Disclosure(), False)
+    assert out["symbol"].tolist() == [None, "c", None]
     assert out.loc[1, "denominator"] == 50 and np.isnan(out.loc[1, "value"])
 
 
+def test_a_lone_suppressed_district_takes_its_smallest_sibling_with_it() -> None:
+    """Given a county of 26 and districts of 3, 9 and 14, when the 3 is suppressed, then the 9 (the
+    smallest sibling above zero) is suppressed too, not the county total."""
+    values = rows(area_level=["utla", "lad", "lad", "lad"], area_code=["C", "D1", "D2", "D3"],
+                  numerator=[26, 3, 9, 14], denominator=[1000] * 4, value=[26, 3, 9, 14])
+    nest = pd.DataFrame({"child_level": "lad", "child_code": ["D1", "D2", "D3"], "parent_level": "utla",
+                         "parent_code": "C"})
+    out = suppress(values, Disclosure(), False, nest)
+    assert out["symbol"].tolist() == [None, "c", "c", None]
+    assert out["numerator"].tolist()[0] == 26 and np.isnan(out["numerator"][2])
+
+
+def test_age_bands_protect_each_other_under_the_all_total() -> None:
+    bands = ["all", "age_band=0-4", "age_band=5-10", "age_band=11-15", "age_band=16-19", "age_band=20-25"]
+    values = rows(area_code=["D"] * 6, breakdown=bands, numerator=[60, 2, 20, 18, 12, 8], denominator=[5000] * 6,
+                  value=[1.0] * 6)
+    out = suppress(values, Disclosure(), False)
+    assert out.set_index("breakdown")["symbol"].dropna().index.tolist() == ["age_band=0-4", "age_band=20-25"]
+
+
+def test_no_group_is_left_with_a_single_suppressed_row_on_random_hierarchies() -> None:
+    """Given random counts on a three-level hierarchy with age bands, when suppressed, then no sum
+    group holds exactly one suppressed row and no count from 1 to 4 is in clear."""
+    rng = np.random.default_rng(7)
+    lsoas = [f"L{i}" for i in range(60)]
+    msoa = {c: f"M{i // 5}" for i, c in enumerate(lsoas)}
+    lad = {f"M{j}": f"D{j // 4}" for j in range(12)}
+    nest = pd.concat([
+        pd.DataFrame({"child_level": "lsoa", "child_code": lsoas, "parent_level": "msoa",
+                      "parent_code": [msoa[c] for c in lsoas]}),
+        pd.DataFrame({"child_level": "msoa", "child_code": list(lad), "parent_level": "lad",
+                      "parent_code": list(lad.values())}),
+    ])
+    bands = ["age_band=0-4", "age_band=5-10", "age_band=11-15"]
+    base = pd.DataFrame([(c, b, int(rng.poisson(4))) for c in lsoas for b in bands],
+                        columns=["area_code", "breakdown", "numerator"]).assign(area_level="lsoa")
+    frames = [base]
+    for level, parent in (("msoa", msoa), ("lad", lad)):
+        up = frames[-1].assign(area_code=frames[-1]["area_code"].map(parent)).groupby(
+            ["area_code", "breakdown"], as_index=False)["numerator"].sum().assign(area_level=level)
+        frames.append(up)
+    banded = pd.concat(frames, ignore_index=True)
+    totals = banded.groupby(["area_level", "area_code"], as_index=False)["numerator"].sum().assign(breakdown="all")
+    values = pd.concat([banded, totals], ignore_index=True)
+    values = rows(**{c: values[c].tolist() for c in values}, denominator=[100.0] * len(values),
+                  value=[1.0] * len(values))
+    out = suppress(values, Disclosure(), False, nest)
+    hidden = out["symbol"].eq("c")
+    assert hidden.sum() > values["numerator"].between(1, 4).sum()  # secondary suppression happened
+    assert not out["numerator"].between(1, 4).any()
+    assert len(exposed_groups(out, hidden, sum_groups(out, nest))) == 0
+
+
 def test_rounding_to_five_rescales_values() -> None:
-    out = suppress(frame().iloc[[2]].reset_index(drop=True), Disclosure(min_count=1, round_to=5), False)
-    assert out.loc[0, "numerator"] == 20
-    out = suppress(pd.DataFrame({**frame().iloc[[3]].to_dict("list")}), Disclosure(min_count=1, round_to=5), False)
+    out = suppress(rows(numerator=[18], denominator=[20], value=[90.0]), Disclosure(min_count=1, round_to=5), False)
     assert out.loc[0, "numerator"] == 20 and out.loc[0, "value"] == 100
