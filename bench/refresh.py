@@ -8,13 +8,13 @@ from pathlib import Path
 
 from bench.common import timed
 from jsna import pipeline
-from jsna.config import get_settings
+from jsna.config import Settings, get_settings
 
 
 def refresh_steps(config: Path, url: str) -> dict[str, float]:
     t: dict[str, float] = {}
     with timed(t, "start (migrate, open run)"):
-        run, cfg = pipeline.start(config, url)
+        run, cfg = pipeline.start(config, Settings(database_url=url))
     try:
         plan = pipeline.plan_sources(cfg)
         with timed(t, f"land reference files ({len(plan.reference)})"):

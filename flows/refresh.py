@@ -18,7 +18,6 @@ from jsna import pipeline
 from jsna.config import JsnaConfig, SourceEntry, get_settings
 from jsna.errors import JsnaError
 from jsna.sources.context import ReadContext
-from jsna.warehouse.engine import database_url
 from jsna.warehouse.runs import LandedFile, Run
 
 
@@ -76,7 +75,7 @@ def refresh(config: str | None = None) -> dict[str, Any]:
     settings = get_settings()
     config_path = Path(config or settings.config or "jsna.toml")
     logger = get_run_logger()
-    run, cfg = pipeline.start(config_path, database_url(settings))
+    run, cfg = pipeline.start(config_path, settings)
     logger.info("run %s started from %s", run.run_id, config_path)
     try:
         plan = pipeline.plan_sources(cfg)

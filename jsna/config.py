@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default=None, description="URL the dashboards use (the read-only role); derived when unset."
     )
     reader_role: str = "jsna_reader"
+    loader_database_url: str | None = Field(
+        default=None, description="URL refreshes use (the loading role); derived when unset."
+    )
+    loader_role: str = "jsna_loader"
     data_dir: Path = REPO_ROOT / "data"
     pg_port: int = 55432
     database_name: str = "jsna"

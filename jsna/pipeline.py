@@ -30,17 +30,18 @@ from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.publish.disclosure import suppress
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
-from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS
+from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
 from jsna.warehouse import migrate, runs
 from jsna.warehouse.copy import copy_frame
-from jsna.warehouse.engine import get_engine
+from jsna.warehouse.engine import database_url, get_engine, loader_url
 from jsna.warehouse.runs import LandedFile, Run
 from jsna.warehouse.sqlfiles import execute_file, query_frame
 
 RAW_TABLES = ["boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
-              "ehcp_cases"]
-CORE_BUILD = ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases"]
-PUBLISHED_BUILD = ["areas", "schools", "sources"]
+              "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases"]
+CORE_BUILD = ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases", "statistics",
+              "waiting_list", "advice_returns", "social_care_cases"]
+PUBLISHED_BUILD = ["areas", "area_hierarchy", "schools", "sources"]
 
 
 @dataclass(frozen=True)
@@ -62,14 +63,15 @@ def plan_sources(cfg: JsnaConfig) -> SourcePlan:
 
 
 # -- 1. start ----------------------------------------------------------------------------------------
-def start(config_path: Path, url: str) -> tuple[Run, JsnaConfig]:
+def start(config_path: Path, settings: Settings) -> tuple[Run, JsnaConfig]:
+    """Check the configuration, migrate (as the owner), and open a run (as the loading role)."""
     cfg = load_config(config_path)
     for entry in cfg.sources:
         if not cfg.resolve(entry).exists():
             raise SourceError(cfg.resolve(entry), f"declared as source '{entry.name}' but does not exist.")
-    migrate.upgrade(get_engine(url))
+    migrate.upgrade(get_engine(database_url(settings)))
     sha = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
-    return runs.begin_run(url, Path(config_path).resolve(), sha), cfg
+    return runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha), cfg
 
 
 # -- 2. land -----------------------------------------------------------------------------------------
@@ -77,12 +79,13 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
     """Land one declared file (or find its earlier landing by content)."""
     path = cfg.resolve(entry)
     sha = runs.file_sha256(path)
-    earlier = runs.find_landed(run, entry.name, sha)
+    earlier = runs.find_landed(run, entry.name, sha, reader_version())
     if earlier is not None:
         return earlier
     parsed = READERS[entry.kind](path, entry.options, context)
     return runs.land_frame(
-        run, source_name=entry.name, kind=entry.kind, path=path, sha256=sha, raw_table=parsed.raw_table,
+        run, source_name=entry.name, kind=entry.kind, path=path, sha256=sha, reader_version=reader_version(),
+        raw_table=parsed.raw_table,
         frame=parsed.frame.rename(columns={"__line__": "line"}), quarantine=parsed.quarantine,
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
     )
@@ -92,7 +95,7 @@ def needs_reading(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> list
     """The entries whose current content has not been landed before."""
     fresh = []
     for entry in entries:
-        if runs.find_landed(run, entry.name, runs.file_sha256(cfg.resolve(entry))) is None:
+        if runs.find_landed(run, entry.name, runs.file_sha256(cfg.resolve(entry)), reader_version()) is None:
             fresh.append(entry)
     return fresh
 

@@ -68,11 +68,60 @@ def norm(name: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name).replace("\ufeff", "").strip().lower()).strip("_")
 
 
+MALFORMED = "__malformed__"
+# Canonical names of clear identifiers: never copied into quarantine records or values.
+IDENTIFIER_COLUMNS = frozenset({"child_id", "upn", "nhs_number", "forename", "surname", "dob", "postcode",
+                                "referral_id", "person_id", "date_of_birth"})
+WITHHELD = "[identifier withheld]"
+EXACT_LINES = 500_000  # files with quoted fields are checked field by field up to this size
+
+
+def _decode(path: Path, data: bytes) -> str:
+    encoding = detect_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined: Latin-1 maps every byte
+        text = data.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _rows_exact(text: str, header_at: int) -> tuple[list[str], list[list[str]], list[int], list[str]]:
+    """Header, rows, their first line numbers and a malformation note per row, record by record."""
+    reader = csv.reader(io.StringIO(text))
+    for _ in range(header_at):
+        next(reader)
+    header = next(reader)
+    width = len(header)
+    rows, lines, notes = [], [], []
+    previous = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a quote left open at the end of a truncated file
+            rows.append([""] * width)
+            lines.append(previous + 1)
+            notes.append(f"unreadable row ({exc})")
+            break
+        if row and any(c.strip() for c in row):
+            note = "" if len(row) == width else f"row has {len(row)} fields where the header has {width}"
+            rows.append((row + [""] * width)[:width])
+            lines.append(previous + 1)
+            notes.append(note)
+        previous = reader.line_num
+    if text.count('"') % 2 and notes and not notes[-1]:  # quotes come in pairs: the file was cut inside one
+        notes[-1] = "the file ends inside a quoted value (truncated?)"
+    return header, rows, lines, notes
+
+
 def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: int = 30) -> pd.DataFrame:
     """Read a CSV as text columns, finding the header row below any title rows.
 
     `expect` lists, per required column, its accepted names; the header is the first row that holds
-    at least half of them. Each returned row keeps `__line__`, its line number in the file.
+    at least half of them. Each returned row keeps `__line__`, its line number in the file. A row
+    with too few or too many fields (a truncated file, an unquoted comma) is kept, marked in
+    `__malformed__`, so that `Screen` quarantines it: nothing is dropped and nothing is padded silently.
     """
     data = path.read_bytes()
     if path.suffix.lower() == ".gz":
@@ -82,8 +131,7 @@ def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: 
             raise SourceError(path, f"is not a complete gzip file ({exc}).") from exc
     if not data.strip():
         raise SourceError(path, "the file is empty.")
-    text = data.decode(detect_encoding(data))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _decode(path, data)
     head = list(csv.reader(io.StringIO("\n".join(text.split("\n", max_title_rows)[:max_title_rows]))))
     header_at = _header_row(head, expect)
     if header_at is None:
@@ -93,12 +141,30 @@ def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: 
             f"no header row with the expected columns in the first {max_title_rows} rows "
             f"(expected {', '.join(a[0] for a in expect)}; found {found or 'nothing'}); is it the right kind of file?",
         )
-    frame = pd.read_csv(
-        io.StringIO(text), skiprows=header_at, dtype=str, keep_default_na=False, na_filter=False,
-        skip_blank_lines=False, on_bad_lines="error", engine="c",
-    )
-    frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
-    blank = (frame.drop(columns="__line__") == "").all(axis=1)
+    quoted = '"' in text
+    frame = None
+    if not quoted or text.count("\n") > EXACT_LINES:
+        try:
+            frame = pd.read_csv(io.StringIO(text), skiprows=header_at, dtype=str, keep_default_na=False,
+                                na_filter=False, skip_blank_lines=False, on_bad_lines="error", engine="c")
+        except pd.errors.ParserError:
+            frame = None
+    if frame is not None:
+        frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
+        frame[MALFORMED] = ""
+        width = len(frame.columns) - 2
+        if not quoted:  # without quotes, commas per line count fields exactly
+            lines = text.split("\n")[header_at + 1:header_at + 1 + len(frame)]
+            commas = np.fromiter((ln.count(",") for ln in lines), np.int64, len(lines))
+            short = (commas != width - 1) & (np.fromiter(map(len, lines), np.int64, len(lines)) > 0)
+            frame.loc[short, MALFORMED] = [f"row has {c + 1} fields where the header has {width}"
+                                           for c in commas[short]]
+    else:
+        header, rows, lines_at, notes = _rows_exact(text, header_at)
+        frame = pd.DataFrame(rows, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
+        frame["__line__"] = np.asarray(lines_at, dtype=np.int64)
+        frame[MALFORMED] = notes
+    blank = (frame.drop(columns=["__line__", MALFORMED]) == "").all(axis=1) & (frame[MALFORMED] == "")
     return frame.loc[~blank].reset_index(drop=True)
 
 
@@ -185,8 +251,9 @@ def parse_number(s: pd.Series) -> pd.Series:
 
 
 def parse_date(s: pd.Series) -> pd.Series:
-    """UK exports: dd/mm/yyyy first, then ISO 8601; anything else becomes NaT."""
-    s = s.astype(str).str.strip()
+    """UK exports: dd/mm/yyyy first, then ISO 8601; a time after the date (as Excel writes) is ignored;
+    anything else becomes NaT."""
+    s = s.astype(str).str.strip().str.split(" ", n=1).str[0].str.split("T", n=1).str[0]
     out = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
     rest = out.isna() & (s != "")
     if rest.any():
@@ -209,18 +276,25 @@ class Screen:
         self.failed = pd.Series(False, index=frame.index)
         self.rows: list[pd.DataFrame] = []
         self.record_columns = list(record_columns) if record_columns is not None else None
+        if MALFORMED in frame:
+            notes = frame[MALFORMED].fillna("")
+            # a malformed row's fields may be shifted into any column: keep none of them
+            self.rule(notes != "", None, "malformed row", notes, keep_record=False)
 
-    def rule(self, bad: pd.Series, column: str | None, rule: str, values: pd.Series | None = None) -> None:
+    def rule(self, bad: pd.Series, column: str | None, rule: str, values: pd.Series | None = None,
+             keep_record: bool = True) -> None:
         bad = bad.fillna(False).astype(bool) & ~self.failed
         if not bad.any():
             return
         sub = self.frame.loc[bad]
         shown = values.loc[bad] if values is not None else sub.get(column)
-        cols = self.record_columns if self.record_columns is not None else [
-            c for c in sub.columns if c != "__line__"
-        ]
+        if column in IDENTIFIER_COLUMNS and values is None:
+            shown = pd.Series(WITHHELD, index=sub.index)
+        cols = [c for c in (self.record_columns if self.record_columns is not None else sub.columns)
+                if c not in ("__line__", MALFORMED) and c not in IDENTIFIER_COLUMNS]
         records = (
-            sub[cols].astype(object).where(sub[cols].notna(), None).to_dict("records") if cols else [None] * len(sub)
+            sub[cols].astype(object).where(sub[cols].notna(), None).to_dict("records")
+            if cols and keep_record else [None] * len(sub)
         )
         self.rows.append(pd.DataFrame({
             "line": sub["__line__"].to_numpy(),

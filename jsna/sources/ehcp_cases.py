@@ -11,7 +11,7 @@ import pandas as pd
 
 from jsna.schemas.ehcp_cases import EHCP_CASES
 from jsna.schemas.vocab import DECISIONS, OUTCOMES, PLACEMENTS, TRANSFERS
-from jsna.sources.base import Parsed, Screen, match_columns, parse_flag, parse_number, read_delimited
+from jsna.sources.base import Parsed, Screen, match_columns, parse_flag, parse_number, read_table
 from jsna.sources.context import ReadContext
 from jsna.sources.people import (
     HOME_COLUMNS,
@@ -23,6 +23,7 @@ from jsna.sources.people import (
     place_homes,
     screen_people,
 )
+from jsna.sources.records import local_keys
 
 RAW_TABLE = "ehcp_cases"
 REQUIRED = {
@@ -60,9 +61,11 @@ def _coded(s: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.Series]
 
 def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
     assert context is not None, "ehcp_cases needs a ReadContext"
-    frame = read_delimited(path, [*REQUIRED.values(), OPTIONAL["decision"], OPTIONAL["issue_date"]])
+    frame = read_table(path, [*REQUIRED.values(), OPTIONAL["decision"], OPTIONAL["issue_date"]])
     frame = match_columns(frame, path, REQUIRED, OPTIONAL)
     frame["child_key"] = child_keys(frame, context, path)
+    # the key of the authority's own case reference alone: how trusts' advice returns name the child
+    frame["case_key"] = local_keys(frame["child_id"], context, path).where(frame["child_id"].str.strip() != "", None)
     frame["lsoa_code"] = place_homes(frame, context)
     screen = Screen(frame, record_columns=RECORD)
     dates = parse_dates(frame, DATES, screen)
@@ -99,7 +102,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
                 "duplicate request (same child and request date)")
 
     out = pd.DataFrame({
-        "line": frame["__line__"], "child_key": frame["child_key"],
+        "line": frame["__line__"], "child_key": frame["child_key"], "case_key": frame["case_key"],
         **{c: frame[c + "_parsed"] for c in DATES if c != "draft_date"},
         "draft_date": frame["draft_date_parsed"],
         "decision": coded["decision"], "assessment_outcome": coded["assessment_outcome"],

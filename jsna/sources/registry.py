@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsna.sources import boundaries, ehcp_cases, imd, lookup, population, postcodes, schools
+from jsna.sources import (
+    advice_returns,
+    boundaries,
+    ees,
+    ehcp_cases,
+    imd,
+    lookup,
+    nhs_stats,
+    population,
+    postcodes,
+    schools,
+    social_care_cases,
+    waiting_list,
+)
 from jsna.sources.base import Parsed
 
 Reader = Callable[[Path, dict[str, Any], Any], Parsed]
@@ -20,12 +35,36 @@ READERS: dict[str, Reader] = {
     "postcodes": postcodes.read,
     "schools": schools.read,
     "ehcp_cases": ehcp_cases.read,
+    "waiting_list": waiting_list.read,
+    "advice_returns": advice_returns.read,
+    "social_care_cases": social_care_cases.read,
+    "ees_ehcp": ees.read_ees_ehcp,
+    "sen2_mi": ees.read_sen2_mi,
+    "school_census_sen": ees.read_school_census_sen,
+    "cin_census": ees.read_cin_census,
+    "autism_stats": nhs_stats.read_autism_stats,
+    "mhsds": nhs_stats.read_mhsds,
+    "community_health": nhs_stats.read_community_health,
 }
 
 # Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).
 PLACED = {"schools", "ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
 # Kinds holding child-level identifiers (they need the pseudonymisation key).
 CHILD_LEVEL = {"ehcp_cases", "waiting_list", "social_care_cases", "advice_returns"}
+
+
+@lru_cache(maxsize=1)
+def reader_version() -> str:
+    """A fingerprint of the code that reads files (adapters, contracts, placement): a file landed by
+    other code is read again, so that a changed adapter never leaves stale rows behind."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted([*root.glob("sources/*.py"), *root.glob("schemas/*.py"), root / "geography" / "place.py",
+                    root / "geography" / "codes.py"])
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def supported(kind: str) -> bool:

@@ -20,6 +20,15 @@ def database_url(settings: Settings | None = None) -> str:
     return LocalCluster.from_settings(settings).url()
 
 
+def loader_url(settings: Settings | None = None) -> str:
+    """The role refreshes run as (jsna_loader): JSNA_LOADER_DATABASE_URL, or the owner's URL with that user."""
+    settings = settings or get_settings()
+    if settings.loader_database_url:
+        return _with_driver(settings.loader_database_url)
+    url = make_url(database_url(settings)).set(username=settings.loader_role, password=None)
+    return url.render_as_string(hide_password=False)
+
+
 def reader_url(settings: Settings | None = None) -> str:
     """The read-only role's URL, used by the dashboards: same server, the reader role as user."""
     settings = settings or get_settings()

@@ -41,6 +41,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             cfg = _alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute((MIGRATIONS / "ownership.sql").read_bytes())  # as is: no placeholders parsed
     except sa.exc.OperationalError as exc:
         raise DatabaseError(f"Cannot migrate the warehouse: {exc.orig}".rstrip(".") + ".") from exc
 

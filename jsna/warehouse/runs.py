@@ -151,15 +151,15 @@ def fail_run(run: Run, message: str) -> None:
 
 
 # -- landing --------------------------------------------------------------------------------------
-def find_landed(run: Run, source_name: str, sha256: str) -> LandedFile | None:
-    """The earlier landing of this exact content for this source, if any."""
+def find_landed(run: Run, source_name: str, sha256: str, reader_version: str = "") -> LandedFile | None:
+    """The earlier landing of this exact content for this source, read by the same code, if any."""
     with run.engine.connect() as conn:
         row = conn.execute(
             sa.text(
                 "SELECT file_id, source_name, kind, path, sha256, raw_table FROM meta.files "
-                "WHERE source_name = :n AND sha256 = :s"
+                "WHERE source_name = :n AND sha256 = :s AND reader_version = :v"
             ),
-            {"n": source_name, "s": sha256},
+            {"n": source_name, "s": sha256, "v": reader_version},
         ).one_or_none()
     if row is None:
         return None
@@ -187,6 +187,7 @@ def land_frame(
     sha256: str,
     raw_table: str,
     frame: pd.DataFrame,
+    reader_version: str = "",
     quarantine: pd.DataFrame,
     rows_in: int,
     rows_loaded: int | None = None,
@@ -220,12 +221,12 @@ def land_frame(
         conn.execute(
             sa.text(
                 f"INSERT INTO {run.schema}.files (file_id, run_id, source_name, kind, path, sha256, bytes, "
-                "raw_table, rows_in, rows_loaded, rows_quarantined, loaded_at) VALUES (:f, :r, :n, :k, :p, :s, "
-                ":b, :t, :i, :l, :q, :a)"
+                "raw_table, rows_in, rows_loaded, rows_quarantined, loaded_at, reader_version) VALUES (:f, :r, :n, "
+                ":k, :p, :s, :b, :t, :i, :l, :q, :a, :v)"
             ),
             {"f": file_id, "r": run.run_id, "n": source_name, "k": kind, "p": str(path), "s": sha256,
              "b": path.stat().st_size if path.exists() else 0, "t": raw_table, "i": rows_in,
-             "l": rows_loaded, "q": len(quarantine), "a": loaded_at},
+             "l": rows_loaded, "q": len(quarantine), "a": loaded_at, "v": reader_version},
         )
         conn.execute(sa.text(f"INSERT INTO {run.schema}.used_files VALUES (:f)"), {"f": file_id})
     return LandedFile(file_id, source_name, kind, str(path), sha256, raw_table, new=True)

@@ -1,10 +1,10 @@
 -- core.ehcp_cases: EHC needs assessment requests with the weeks to issue, the 20-week flag and the
 -- home's district and upper-tier authority. 20 weeks = 140 days from request to final plan.
 INSERT INTO {run}."core__ehcp_cases"
-    (child_key, request_date, decision_date, decision, assessment_outcome, issue_date, weeks_to_issue,
+    (child_key, case_key, request_date, decision_date, decision, assessment_outcome, issue_date, weeks_to_issue,
      within_20_weeks, exception, age_at_request, age_at_31aug, sex, primary_need, placement, transfer,
      ceased_date, lsoa_code, lad_code, utla_code, file_id, line)
-SELECT c.child_key, c.request_date, c.decision_date, c.decision, c.assessment_outcome, c.issue_date,
+SELECT c.child_key, c.case_key, c.request_date, c.decision_date, c.decision, c.assessment_outcome, c.issue_date,
        (c.issue_date - c.request_date) / 7.0,
        CASE WHEN c.issue_date IS NOT NULL THEN c.issue_date - c.request_date <= 140 END,
        c.exception, c.age_at_request, c.age_at_31aug, c.sex, c.primary_need, c.placement, c.transfer,

@@ -104,3 +104,44 @@ def test_a_run_killed_without_cleanup_is_abandoned_by_the_next(warehouse_url: st
         left = conn.execute(sa.text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"),
                             {"s": dead.schema}).scalar_one()
     assert status == "abandoned" and left == 0
+
+
+def test_refreshes_run_as_the_loading_role_which_owns_the_warehouse(warehouse_url: str, engine: sa.Engine) -> None:
+    """Given a run opened the way refreshes open them, then it runs as jsna_loader, a role that is not
+    a superuser and owns every table in the warehouse's schemas."""
+    from jsna.config import Settings
+    from jsna.warehouse.engine import loader_url
+
+    run = runs.begin_run(loader_url(Settings(database_url=warehouse_url)))
+    runs.fail_run(run, "done")
+    with engine.connect() as conn:
+        run_by = conn.execute(sa.text("SELECT run_by FROM meta.runs WHERE run_id = :r"), {"r": run.run_id}).scalar()
+        superuser = conn.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = 'jsna_loader'")).scalar()
+        others = conn.execute(sa.text(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN "
+            "('meta', 'raw', 'core', 'published') AND pg_get_userbyid(c.relowner) <> 'jsna_loader' "
+            "AND c.relkind IN ('r', 'p', 'S')")).scalar_one()
+    assert run_by == "jsna_loader" and superuser is False and others == 0
+
+
+def test_a_file_read_by_other_code_is_landed_again(warehouse_url: str, tmp_path: Path) -> None:
+    """Given a file landed under one reader version, then the same content is not found under another."""
+    from jsna.config import Settings
+    from jsna.warehouse.engine import loader_url
+
+    run = runs.begin_run(loader_url(Settings(database_url=warehouse_url)))
+    try:
+        src = tmp_path / "f.csv"
+        src.write_text("x")
+        empty = pd.DataFrame(columns=["line", "column_name", "rule", "value", "record"])
+        runs.land_frame(run, source_name="v", kind="imd", path=src, sha256="f" * 64, raw_table="imd",
+                        frame=pd.DataFrame({"line": [1], "lsoa_code": ["X01000001"], "vintage": [2021],
+                                            "imd_rank": [5], "imd_decile": [1]}),
+                        quarantine=empty, rows_in=1, reader_version="old")
+        assert runs.find_landed(run, "v", "f" * 64, "old") is None  # landed, but not committed yet
+        runs.commit_run(run)
+        run = runs.begin_run(loader_url(Settings(database_url=warehouse_url)))
+        assert runs.find_landed(run, "v", "f" * 64, "old") is not None
+        assert runs.find_landed(run, "v", "f" * 64, "new") is None
+    finally:
+        runs.fail_run(run, "done")

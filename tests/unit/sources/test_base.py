@@ -24,7 +24,7 @@ def test_utf8_bom_and_crlf_read_like_plain_utf8(tmp_path: Path) -> None:
     plain = read_delimited(write(tmp_path, b"Code,Value\nA,1\nB,2\n", "a.csv"), EXPECT)
     bom = read_delimited(write(tmp_path, b"\xef\xbb\xbfCode,Value\r\nA,1\r\nB,2\r\n", "b.csv"), EXPECT)
     pd.testing.assert_frame_equal(plain, bom)
-    assert list(bom.columns) == ["Code", "Value", "__line__"]
+    assert list(bom.columns) == ["Code", "Value", "__line__", "__malformed__"]
     assert bom["__line__"].tolist() == [2, 3]
 
 

@@ -1,0 +1,65 @@
+"""NHS trusts' returns of health advice for EHC needs assessments: one row per trust asked about each
+assessment, with the date asked, the date due (six weeks later unless stated) and the date returned.
+
+The child is known only by the local authority's case reference, hashed as a local id. Returns are by
+trust, so no home is placed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jsna.schemas.cases import ADVICE_RETURNS
+from jsna.sources.base import Parsed, Screen
+from jsna.sources.context import ReadContext
+from jsna.sources.people import parse_dates
+from jsna.sources.records import finish, key_children, read_records, text
+
+RAW_TABLE = "advice_returns"
+DUE_DAYS = 42  # SEND Regulations 2014, reg. 8(2): advice within six weeks of the request
+CHILD_ID = ["LA Case Reference", "LA Case Ref", "Case Reference", "LA Reference", "LA Child ID", "Child ID",
+            "Person ID", "child_id"]
+REQUIRED = {
+    "trust_code": ["Trust Code", "Provider Code", "Organisation Code", "ODS Code", "Org Code"],
+    "child_id": CHILD_ID,
+    "request_date": ["Request Date", "Date Requested", "Advice Request Date", "Date of Request",
+                     "Date Advice Requested"],
+}
+OPTIONAL = {
+    "trust_name": ["Trust Name", "Provider Name", "Organisation Name", "Trust", "Provider"],
+    "due_date": ["Advice Due Date", "Due Date", "Date Due"],
+    "returned_date": ["Advice Returned Date", "Returned Date", "Date Returned", "Advice Received Date",
+                      "Date Advice Received"],
+}
+DATES = ["request_date", "due_date", "returned_date"]
+RECORD = ["trust_code", "trust_name", "case_key", *DATES]
+CHECKED = ["case_key", "trust_code"]
+
+
+def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
+    frame = read_records(path, REQUIRED, OPTIONAL, also_expect=["returned_date"])
+    # Trusts name the child by the authority's case reference: its key joins ehcp_cases.case_key.
+    key_children(frame, context, path, place=False)
+    frame["case_key"] = frame["child_key"]
+    screen = Screen(frame, record_columns=RECORD)
+    trust = frame["trust_code"].str.strip().str.upper()
+    screen.rule(trust == "", "trust_code", "trust code missing")
+    no_id = frame["child_id"].str.strip() == ""
+    screen.rule(no_id, "child_id", "no child identifier (LA case reference)", pd.Series("", index=frame.index))
+    dates = parse_dates(frame, DATES, screen)
+    request = dates["request_date"]
+    screen.rule(request.isna(), "request_date", "request date missing")
+    due = dates["due_date"].fillna(request + pd.Timedelta(days=DUE_DAYS))
+    screen.rule(due < request, "due_date", "advice due before it was requested")
+    screen.rule(dates["returned_date"] < request, "returned_date", "advice returned before it was requested")
+
+    out = pd.DataFrame({
+        "line": frame["__line__"], "trust_code": trust.astype(object).where(trust != "", None),
+        "trust_name": text(frame["trust_name"]), "case_key": frame["case_key"],
+        "request_date": request, "due_date": due, "returned_date": dates["returned_date"],
+    })
+    return finish(screen, out, ADVICE_RETURNS, CHECKED, RAW_TABLE,
+                  unique=(["trust_code", "case_key", "request_date"], "request_date",
+                          "duplicate return (same trust, child and request date)"))
