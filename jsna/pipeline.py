@@ -16,7 +16,6 @@ Prefect flows (flows/refresh.py) call these steps as tasks; nothing here knows a
 from __future__ import annotations
 
 import hashlib
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +24,9 @@ import pandas as pd
 
 from jsna.config import JsnaConfig, Settings, SourceEntry, load_config
 from jsna.errors import SourceError
-from jsna.indicators import send
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
+from jsna.indicators.inputs import Inputs
+from jsna.indicators.registry import compute_all
 from jsna.publish.disclosure import suppress
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
@@ -38,9 +38,9 @@ from jsna.warehouse.runs import LandedFile, Run
 from jsna.warehouse.sqlfiles import execute_file, query_frame
 
 RAW_TABLES = ["boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
-              "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases"]
+              "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours"]
 CORE_BUILD = ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases", "statistics",
-              "waiting_list", "advice_returns", "social_care_cases"]
+              "waiting_list", "advice_returns", "social_care_cases", "neighbours"]
 PUBLISHED_BUILD = ["areas", "area_hierarchy", "schools", "sources"]
 
 
@@ -144,56 +144,34 @@ def build_core(run: Run) -> None:
 
 
 # -- 4. indicators -----------------------------------------------------------------------------------
-def compute_indicators(run: Run, cfg: JsnaConfig) -> pd.DataFrame:
-    """Every catalogued indicator, before disclosure control."""
+def compute_indicators(run: Run, cfg: JsnaConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every catalogued indicator the data support, before disclosure control: (values, comparisons)."""
     engine, s = run.engine, run.schema
-    years = {"first_year": cfg.project.first_year, "last_year": cfg.project.last_year}
-    lookup = query_frame(engine, "queries/lsoa_levels", s)
-    names = query_frame(engine, "queries/area_names", s)
-    parent_of = dict(lookup.dropna(subset=["lad_code", "utla_code"]).drop_duplicates("lad_code")
-                     .set_index("lad_code")["utla_code"])
-    caseload = query_frame(engine, "queries/ehcp_caseload", s, years)
-    population = pd.read_sql(
-        f"SELECT year, lsoa_code, age, sum(population) AS population FROM {run.staged('core', 'population')} "
-        "GROUP BY 1, 2, 3", engine,
-    )
-    issued = query_frame(engine, "queries/ehcp_timeliness", s)
-    issued = issued[issued["year"].between(cfg.project.first_year, cfg.project.last_year)]
-    parts = [
-        send.ehcp_rate(caseload, population, lookup, names, parent_of),
-        send.ehcp_timeliness(issued, lookup, names, parent_of),
-    ]
-    parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=send.VALUE_COLUMNS)
+
+    def fetch(name: str, **params: object) -> pd.DataFrame:
+        return query_frame(engine, f"queries/{name}", s, params)
+
+    return compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year))
 
 
 # -- 5. publish --------------------------------------------------------------------------------------
-LEVEL_CHAIN = ["lsoa", "msoa", "lad", "utla", "region"]
-
-
-def area_nesting(lookup: pd.DataFrame) -> pd.DataFrame:
-    """child -> parent pairs between adjacent levels of the chain, from the LSOA lookup."""
-    pairs = []
-    for child, parent in itertools.pairwise(LEVEL_CHAIN):
-        c, p = f"{child}_code", f"{parent}_code"
-        if c in lookup and p in lookup:
-            sub = lookup[[c, p]].dropna().drop_duplicates()
-            pairs.append(pd.DataFrame({"child_level": child, "child_code": sub[c], "parent_level": parent,
-                                       "parent_code": sub[p]}))
-    return pd.concat(pairs, ignore_index=True)
-
-
-def publish(run: Run, cfg: JsnaConfig, values: pd.DataFrame) -> int:
+def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFrame]) -> int:
     """Disclosure control, then the published tables. Returns the number of indicator values."""
+    values, comps = computed
     methods = {i.id: i.method for i in load_catalogue().values()}
     counts_children = values["indicator_id"].map(methods).eq("proportion_wilson")
-    nesting = area_nesting(query_frame(run.engine, "queries/lsoa_levels", run.schema))
+    nesting = query_frame(run.engine, "queries/area_nesting", run.schema)
     safe = suppress(values, cfg.disclosure, counts_children, nesting)
-    for table in ["indicators", "indicator_values", *PUBLISHED_BUILD]:
+    hidden = safe.loc[safe["symbol"] == cfg.disclosure.symbol, ["indicator_id", "period", "area_level", "area_code",
+                                                                "breakdown"]]
+    comps = comps.merge(hidden, how="left", indicator=True)  # a suppressed value is compared with nothing
+    comps = comps[comps.pop("_merge") == "left_only"]
+    for table in ["indicators", "indicator_values", "comparisons", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
     with run.engine.begin() as conn:
         copy_frame(conn, "published__indicators", catalogue_frame(), schema=run.schema)
         copy_frame(conn, "published__indicator_values", safe, schema=run.schema)
+        copy_frame(conn, "published__comparisons", comps, schema=run.schema)
         for table in PUBLISHED_BUILD:
             execute_file(conn, f"published/{table}", run.schema)
     return len(safe)

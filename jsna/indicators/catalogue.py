@@ -1,4 +1,4 @@
-"""The indicator catalogue (catalogue.toml): what each indicator means, defined once."""
+"""The indicator catalogue (catalogue/*.toml, one file per family): what each indicator means, defined once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-CATALOGUE = Path(__file__).with_name("catalogue.toml")
+CATALOGUE = Path(__file__).with_name("catalogue")
 
 
 class Indicator(BaseModel):
@@ -24,7 +24,7 @@ class Indicator(BaseModel):
     denominator: str
     multiplier: float
     unit: str
-    method: Literal["crude_rate", "proportion_wilson", "dsr", "mean", "median", "count"]
+    method: Literal["crude_rate", "proportion_wilson", "dsr", "mean", "median", "count", "value"]
     polarity: Literal["high_is_good", "low_is_good", "no_judgement"]
     target: float | None = None
     sources: list[str]
@@ -35,10 +35,15 @@ class Indicator(BaseModel):
 
 
 @lru_cache(maxsize=1)
-def load_catalogue(path: Path = CATALOGUE) -> dict[str, Indicator]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    items = [Indicator.model_validate(d) for d in data["indicator"]]
-    return {i.id: i for i in items}
+def load_catalogue(folder: Path = CATALOGUE) -> dict[str, Indicator]:
+    items: dict[str, Indicator] = {}
+    for path in sorted(folder.glob("*.toml")):
+        for entry in tomllib.loads(path.read_text(encoding="utf-8"))["indicator"]:
+            ind = Indicator.model_validate(entry)
+            if ind.id in items:
+                raise ValueError(f"{path.name}: indicator {ind.id} is defined twice")
+            items[ind.id] = ind
+    return items
 
 
 def get_indicator(indicator_id: str) -> Indicator:

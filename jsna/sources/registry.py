@@ -15,6 +15,7 @@ from jsna.sources import (
     ehcp_cases,
     imd,
     lookup,
+    neighbours,
     nhs_stats,
     population,
     postcodes,
@@ -45,6 +46,7 @@ READERS: dict[str, Reader] = {
     "autism_stats": nhs_stats.read_autism_stats,
     "mhsds": nhs_stats.read_mhsds,
     "community_health": nhs_stats.read_community_health,
+    "statistical_neighbours": neighbours.read,
 }
 
 # Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).

@@ -23,7 +23,7 @@ lad AS (
 INSERT INTO {run}."core__lsoa_lookup" (lsoa_code, vintage, msoa_code, lad_code, utla_code, region_code)
 SELECT l.lsoa_code, l.vintage, l.msoa_code, l.lad_code,
        coalesce(l.utla_code, d.utla_code,
-                CASE WHEN l.lad_code ~ '^.0[69]' THEN l.lad_code END),  -- unitaries are their own upper tier
+                CASE WHEN l.lad_code ~ '^.0[689]' THEN l.lad_code END),  -- unitary, metropolitan, London: own upper tier
        coalesce(l.region_code, d.region_code)
 FROM lsoa l
 LEFT JOIN lad d ON d.lad_code = l.lad_code;

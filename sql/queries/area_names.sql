@@ -1,4 +1,12 @@
--- Names of every area, by level (latest vintage).
+-- Names of every area, by level (latest vintage), and of the authorities, regions and England as the
+-- published statistics name them.
 SELECT DISTINCT ON (area_level, area_code) area_level, area_code, area_name
-FROM {run}."core__areas"
+FROM (
+    SELECT area_level, area_code, area_name, vintage FROM {run}."core__areas"
+    UNION ALL
+    SELECT CASE geographic_level WHEN 'National' THEN 'country' WHEN 'Regional' THEN 'region'
+                                 ELSE 'utla' END, area_code, area_name, 0
+    FROM {run}."core__statistics"
+    WHERE geographic_level IN ('National', 'Regional', 'Local authority') AND area_name IS NOT NULL
+) names
 ORDER BY area_level, area_code, vintage DESC;

@@ -33,7 +33,7 @@ def test_changing_the_indicator_updates_the_chart_and_the_url(page, dashboard_ur
     page.goto(f"{dashboard_url}/?indicator=ehcp_rate_0_25")
     page.wait_for_selector("path.choroplethlocation", timeout=30_000)
     page.locator("[data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name="Percentage of new EHC plans issued within 20 weeks").click()
+    page.get_by_role("option", name="Percentage of new EHC plans issued within 20 weeks, including exceptions").click()
     page.wait_for_function("() => location.search.includes('indicator=ehcp_20_weeks')", timeout=20_000)
     page.wait_for_selector("text=New EHC plans within 20 weeks by district", timeout=20_000)
     assert page.locator("path.choroplethlocation").count() == 11

@@ -1,0 +1,251 @@
+"""From counts to published indicator values, the same way for every indicator.
+
+Builders hand over counts: one row per period, area (level and code) and breakdown with a numerator
+and a denominator. Here they become values with 95% and 99.8% limits by the indicator's method,
+comparisons (with England where it is published, otherwise the area the row sits in, and with the
+target), and Fingertips' recent trend, with area names attached.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jsna.indicators import methods
+from jsna.indicators.catalogue import Indicator
+from jsna.schemas.vocab import AGE_BANDS
+
+VALUE_COLUMNS = ["indicator_id", "period", "area_code", "area_name", "area_level", "breakdown", "numerator",
+                 "denominator", "value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998",
+                 "comparator", "comparison", "trend", "symbol"]
+COMPARISON_COLUMNS = ["indicator_id", "period", "area_level", "area_code", "breakdown", "comparator_type",
+                      "comparator_code", "comparator_value", "comparison"]
+COUNT_COLUMNS = ["period", "area_level", "area_code", "breakdown", "numerator", "denominator"]
+LIMITS = ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998"]
+
+
+def empty_values() -> pd.DataFrame:
+    return pd.DataFrame(columns=VALUE_COLUMNS)
+
+
+def academic_period(census_year: pd.Series) -> pd.Series:
+    """January census of 2025 -> '202425' (DfE's academic year code)."""
+    return pd.Series([f"{y - 1}{y % 100:02d}" for y in census_year.astype(int)], index=census_year.index, dtype=object)
+
+
+def age_band(age: pd.Series) -> pd.Series:
+    """'age_band=0-4' ... 'age_band=20-25' (None outside 0-25)."""
+    out = pd.Series(None, index=age.index, dtype=object)
+    for label, lo, hi in AGE_BANDS:
+        out[(age >= lo) & (age <= hi)] = f"age_band={label}"
+    return out
+
+
+def to_levels(counts: pd.DataFrame, lookup: pd.DataFrame, levels: list[str], keys: list[str],
+              measures: list[str]) -> pd.DataFrame:
+    """Sum LSOA counts to each level: rows of (area_level, area_code, *keys, *measures)."""
+    merged = counts.merge(lookup, on="lsoa_code", how="inner")
+    if "lsoa" in levels:
+        merged["lsoa_code_level"] = merged["lsoa_code"]
+    parts = []
+    for level in levels:
+        col = "lsoa_code_level" if level == "lsoa" else f"{level}_code"
+        if col not in merged:
+            continue
+        g = merged.dropna(subset=[col]).groupby([col, *keys], as_index=False, observed=True)[measures].sum()
+        parts.append(g.rename(columns={col: "area_code"}).assign(area_level=level))
+    if not parts:
+        return pd.DataFrame(columns=["area_level", "area_code", *keys, *measures])
+    return pd.concat(parts, ignore_index=True)
+
+
+def with_breakdowns(frame: pd.DataFrame, by: dict[str, str], keys: list[str], measures: list[str]) -> pd.DataFrame:
+    """Totals ('all') and one set of rows per breakdown column: by maps a column to its breakdown name."""
+    parts = [frame.groupby(keys, as_index=False, observed=True)[measures].sum().assign(breakdown="all")]
+    for col, name in by.items():
+        sub = frame.dropna(subset=[col])
+        g = sub.groupby([*keys, col], as_index=False, observed=True)[measures].sum()
+        g["breakdown"] = name + "=" + g[col].astype(str)
+        parts.append(g.drop(columns=col))
+    return pd.concat(parts, ignore_index=True)
+
+
+def prefer_published(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Counts from several sources, the first source winning where two give the same period, area and
+    breakdown (published statistics first: they are the official figures at the levels they cover)."""
+    parts = [f for f in frames if f is not None and len(f)]
+    if not parts:
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    both = pd.concat(parts, ignore_index=True)
+    return both.drop_duplicates(["period", "area_level", "area_code", "breakdown"], keep="first")
+
+
+# -- values and limits ----------------------------------------------------------------------------
+def limits(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """value and its 95% / 99.8% limits by the indicator's method."""
+    out = frame.copy()
+    for col in LIMITS:
+        out[col] = np.nan
+    x = pd.to_numeric(out["numerator"], errors="coerce").astype(float)
+    n = pd.to_numeric(out["denominator"], errors="coerce").astype(float)
+    if ind.method == "count":
+        ok = x.notna()
+        res = pd.DataFrame({"value": x[ok]})
+        for level, label in ((0.95, "95_0"), (0.998, "99_8")):
+            lo, hi = methods.count_limits(x[ok].to_numpy(), level)
+            res[f"lower{label}cl"], res[f"upper{label}cl"] = lo, hi
+    elif ind.method in ("proportion_wilson", "crude_rate"):
+        ok = x.notna() & n.notna() & (n > 0) & (x >= 0)
+        if ind.method == "proportion_wilson":
+            ok &= x <= n
+            res = methods.proportion(x[ok].to_numpy(), n[ok].to_numpy(), ind.multiplier)
+        else:
+            res = methods.crude_rate(x[ok].to_numpy(), n[ok].to_numpy(), ind.multiplier)
+    elif ind.method in ("value", "median"):  # computed by the builder (a median wait, a ratio)
+        return out.assign(value=frame["value"], **{c: frame.get(c, np.nan) for c in LIMITS[1:]})
+    else:
+        raise NotImplementedError(ind.method)
+    if ok.any():
+        res.index = out.index[ok]
+        out.loc[ok, "value"] = res["value"]
+        out.loc[ok, "lower_ci95"], out.loc[ok, "upper_ci95"] = res["lower95_0cl"], res["upper95_0cl"]
+        out.loc[ok, "lower_ci998"], out.loc[ok, "upper_ci998"] = res["lower99_8cl"], res["upper99_8cl"]
+    return out
+
+
+# -- comparisons ----------------------------------------------------------------------------------
+def comparisons(values: pd.DataFrame, ind: Indicator, parent_of: pd.DataFrame,
+                neighbours: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every comparison of every row: with England, the region, the parent area, the statistical
+    neighbours' combined value and the target (rows of COMPARISON_COLUMNS).
+
+    parent_of: child_level, child_code, parent_level, parent_code. neighbours: area_code, neighbour_code.
+    """
+    key = ["period", "breakdown"]
+    by_area = values.set_index([*key, "area_level", "area_code"])["value"]
+    parts = []
+
+    def compare_with(rows: pd.DataFrame, kind: str, comp_level: pd.Series, comp_code: pd.Series) -> None:
+        idx = pd.MultiIndex.from_arrays([rows["period"], rows["breakdown"], comp_level, comp_code])
+        comp_value = by_area.reindex(idx).to_numpy()
+        have = ~np.isnan(comp_value)
+        if not have.any():
+            return
+        r = rows.loc[have]
+        result = _judge(r, comp_value[have], ind)
+        parts.append(pd.DataFrame({
+            "indicator_id": ind.id, "period": r["period"], "area_level": r["area_level"], "area_code": r["area_code"],
+            "breakdown": r["breakdown"], "comparator_type": kind, "comparator_code": comp_code[have].to_numpy(),
+            "comparator_value": comp_value[have], "comparison": result,
+        }))
+
+    england = values[values["area_level"] == "country"]
+    if len(england):
+        others = values[values["area_level"] != "country"]
+        code = england["area_code"].iloc[0]
+        compare_with(others, "england", pd.Series("country", index=others.index), pd.Series(code, index=others.index))
+    # the area each row sits in (an authority's parent is its region); a parent holding nothing but
+    # this one area (a one-county region in the demo, a unitary as its own upper tier) is no comparison
+    rel = parent_of.drop_duplicates(["child_level", "child_code"])
+    siblings = rel.groupby(["parent_level", "parent_code"])["child_code"].transform("size")
+    rel = rel[siblings > 1]
+    rows = values.merge(rel, left_on=["area_level", "area_code"], right_on=["child_level", "child_code"])
+    for kind in ("region", "parent"):
+        sub = rows[(rows["parent_level"] == "region") == (kind == "region")]
+        if len(sub):
+            compare_with(sub, kind, sub["parent_level"], sub["parent_code"])
+    if neighbours is not None and len(neighbours):
+        parts.append(_neighbour_comparison(values, ind, neighbours))
+    if ind.target is not None:
+        top = values
+        result = methods.compare_to_target(top["value"], ind.target, ind.polarity)
+        parts.append(pd.DataFrame({
+            "indicator_id": ind.id, "period": top["period"], "area_level": top["area_level"],
+            "area_code": top["area_code"], "breakdown": top["breakdown"], "comparator_type": "target",
+            "comparator_code": f"{ind.target:g}", "comparator_value": ind.target, "comparison": result,
+        }))
+    if not parts:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[COMPARISON_COLUMNS]
+
+
+def _judge(rows: pd.DataFrame, comparator: np.ndarray, ind: Indicator) -> np.ndarray:
+    """better / similar / worse by the indicator's polarity (higher / similar / lower without one),
+    the row's 95% interval against the comparator's value."""
+    if ind.polarity == "no_judgement":
+        result = methods.compare_direction(rows["value"], rows["lower_ci95"], rows["upper_ci95"], comparator)
+    else:
+        result = methods.compare(rows["value"], rows["lower_ci95"], rows["upper_ci95"], comparator, ind.polarity)
+    return np.asarray(result)
+
+
+def _neighbour_comparison(values: pd.DataFrame, ind: Indicator, neighbours: pd.DataFrame) -> pd.DataFrame:
+    """Each authority against its statistical neighbours pooled: their numerators over denominators."""
+    las = values[values["area_level"] == "utla"]
+    pooled = neighbours.merge(las, left_on="neighbour_code", right_on="area_code")
+    pooled = pooled.groupby(["area_code_x", "period", "breakdown"], as_index=False)[["numerator", "denominator"]].sum()
+    pooled = pooled.rename(columns={"area_code_x": "comparator_for"})
+    if pooled.empty or ind.method not in ("proportion_wilson", "crude_rate"):
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    pooled["comparator_value"] = pooled["numerator"] / pooled["denominator"] * ind.multiplier
+    rows = las.merge(pooled[["comparator_for", "period", "breakdown", "comparator_value"]],
+                     left_on=["area_code", "period", "breakdown"], right_on=["comparator_for", "period", "breakdown"])
+    result = _judge(rows, rows["comparator_value"].to_numpy(), ind)
+    return pd.DataFrame({
+        "indicator_id": ind.id, "period": rows["period"], "area_level": rows["area_level"],
+        "area_code": rows["area_code"], "breakdown": rows["breakdown"], "comparator_type": "neighbours",
+        "comparator_code": "statistical neighbours", "comparator_value": rows["comparator_value"], "comparison": result,
+    })
+
+
+PRIMARY = ["england", "parent", "region", "target"]  # the comparison shown beside each value, in order of preference
+
+
+def primary_comparison(values: pd.DataFrame, comps: pd.DataFrame) -> pd.DataFrame:
+    """comparator and comparison columns: England where published, else the parent area, else the target."""
+    out = values.drop(columns=["comparator", "comparison"], errors="ignore")
+    if comps.empty:
+        return out.assign(comparator=None, comparison="not compared")
+    c = comps[comps["comparator_type"].isin(PRIMARY)].copy()
+    c["rank"] = c["comparator_type"].map({k: i for i, k in enumerate(PRIMARY)})
+    c = c.sort_values("rank").drop_duplicates(["period", "area_level", "area_code", "breakdown"])
+    c["comparator"] = np.where(c["comparator_type"] == "target", "target " + c["comparator_code"],
+                               c["comparator_type"] + " " + c["comparator_code"].astype(str))
+    c["comparison"] = c["comparison"].replace({"higher": "not compared", "lower": "not compared"})
+    out = out.merge(c[["period", "area_level", "area_code", "breakdown", "comparator", "comparison"]],
+                    on=["period", "area_level", "area_code", "breakdown"], how="left")
+    out["comparison"] = out["comparison"].fillna("not compared")
+    return out
+
+
+# -- trend ----------------------------------------------------------------------------------------
+def trends(values: pd.DataFrame) -> pd.Series:
+    """Fingertips' recent trend over each series' five latest periods, on the row of the latest."""
+    trend = pd.Series(None, index=values.index, dtype=object)
+    ordered = values.dropna(subset=["value"]).sort_values(["area_level", "area_code", "breakdown", "period"])
+    last5 = ordered.groupby(["area_level", "area_code", "breakdown"], sort=False).tail(5)
+    counts = last5.groupby(["area_level", "area_code", "breakdown"], sort=False)["value"].transform("size")
+    full = last5[counts == 5]
+    if full.empty:
+        return trend
+    arr = lambda col: full[col].to_numpy(dtype=float).reshape(-1, 5)  # noqa: E731
+    result = methods.trend_test(arr("value"), arr("lower_ci95"), arr("upper_ci95"))
+    latest = full.groupby(["area_level", "area_code", "breakdown"], sort=False).tail(1).index
+    trend.loc[latest] = np.asarray(result)
+    return trend
+
+
+def finish(counts: pd.DataFrame, ind: Indicator, names: pd.DataFrame, parent_of: pd.DataFrame,
+           neighbours: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(values, comparisons) for one indicator's counts: limits, comparisons, trend and names."""
+    if counts.empty:
+        return empty_values(), pd.DataFrame(columns=COMPARISON_COLUMNS)
+    values = limits(counts.reset_index(drop=True), ind)
+    comps = comparisons(values, ind, parent_of, neighbours)
+    values = primary_comparison(values, comps)
+    values["trend"] = trends(values)
+    values = values.drop(columns="area_name", errors="ignore").merge(names, on=["area_level", "area_code"], how="left")
+    values["area_name"] = values["area_name"].fillna(values["area_code"])
+    values["indicator_id"], values["symbol"] = ind.id, None
+    order = ["period", "area_level", "area_code", "breakdown"]
+    return values[VALUE_COLUMNS].sort_values(order, ignore_index=True), comps

@@ -1,0 +1,246 @@
+"""EHC plan indicators: caseload and rate, requests and decisions, 20-week timeliness, the backlog,
+transfers, placements and preparation for adulthood.
+
+Two sources feed them. Case-level extracts give counts by LSOA, summed to every level above;
+DfE's SEN2 statistics give the official figures for authorities, regions and England. Where both
+give the same figure, the published statistic wins.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jsna.indicators.catalogue import get_indicator
+from jsna.indicators.compute import academic_period, age_band, prefer_published, to_levels, with_breakdowns
+from jsna.indicators.inputs import Inputs
+from jsna.schemas.vocab import SPECIALIST_PLACEMENTS
+
+CASELOAD = "ees_ehcp:caseload"
+TIMELINESS = "ees_ehcp:timeliness_20_week"
+REQUESTS = "ees_ehcp:requests"
+ASSESSMENTS = "ees_ehcp:assessments"
+BREAKDOWNS = {"band": "age_band", "primary_need": "primary_need", "placement": "placement", "sex": "sex"}
+SMALL_AREA_BREAKDOWNS = {"band": "age_band"}  # below district level only the age bands are worth publishing
+TRANSFER_DEADLINE = pd.Timestamp("2018-03-31")  # statements had to be transferred by 31 March 2018
+
+
+def _counts(frame: pd.DataFrame, numerator: str, denominator: str | None = None) -> pd.DataFrame:
+    out = frame.rename(columns={numerator: "numerator"})
+    out["denominator"] = out[denominator] if denominator else float("nan")
+    return out[["period", "area_level", "area_code", "breakdown", "numerator", "denominator"]]
+
+
+def _published(inputs: Inputs, dataset: str, numerator: list[str],
+               denominator: list[str] | None = None) -> pd.DataFrame:
+    """Published counts at authority, region and England level: numerator and denominator are sums of
+    measures; a suppressed measure leaves the figure missing (never zero)."""
+    wide = inputs.statistics(dataset, [*numerator, *(denominator or [])])
+    if wide.empty:
+        return wide
+    wide["numerator"] = wide[numerator].sum(axis=1, min_count=len(numerator))
+    wide["denominator"] = wide[denominator].sum(axis=1, min_count=len(denominator)) if denominator else float("nan")
+    wide = wide.assign(breakdown="all").dropna(subset=["numerator"])
+    return wide.drop_duplicates(["period", "area_level", "area_code"])
+
+
+# -- caseload -------------------------------------------------------------------------------------
+def _caseload(inputs: Inputs) -> pd.DataFrame:
+    """Plans held at each January census by LSOA and breakdown (period = '202425' for January 2025)."""
+    c = inputs.query("ehcp_caseload", **inputs.years)
+    c = c[c["age"].between(0, 25)].copy()
+    c["band"] = age_band(c["age"]).str.split("=").str[1]
+    c["period"] = academic_period(c["year"])
+    return c
+
+
+def _population_lsoa(inputs: Inputs) -> pd.DataFrame:
+    """Residents 0-25 by LSOA: the mid-year before each January census is that census's denominator."""
+    p = inputs.query("population_lsoa").copy()
+    p["band"] = age_band(p["age"]).str.split("=").str[1]
+    p["period"] = academic_period(p["year"] + 1)
+    return p
+
+
+def _population_areas(inputs: Inputs, census: bool) -> pd.DataFrame:
+    """Residents 0-25 by authority, region and England: by January-census period (the mid-year before
+    the census) when `census`, else by calendar year."""
+    p = inputs.query("population_areas")
+    if p.empty:
+        return pd.DataFrame(columns=["period", "area_code", "population"])
+    p = p.groupby(["area_code", "year"], as_index=False)["population"].sum()
+    p["period"] = academic_period(p["year"] + 1) if census else p["year"].astype(str)
+    return p[["period", "area_code", "population"]]
+
+
+def caseload_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    plans_ind, rate_ind = get_indicator("ehcp_plans"), get_indicator("ehcp_rate_0_25")
+    c = _caseload(inputs)
+    pop = _population_lsoa(inputs)
+    lookup = inputs.lookup
+    out: dict[str, pd.DataFrame] = {}
+    # counts of plans, every breakdown at district level and above, age bands below
+    high = [lv for lv in plans_ind.levels if lv in ("lad", "utla")]
+    low = [lv for lv in plans_ind.levels if lv in ("lsoa", "msoa")]
+    plans = []
+    for levels, by in ((high, BREAKDOWNS), (low, SMALL_AREA_BREAKDOWNS)):
+        if not levels or c.empty:
+            continue
+        lv = to_levels(c, lookup, levels, ["period", "band", "primary_need", "placement", "sex"], ["plans"])
+        plans.append(with_breakdowns(lv, by, ["period", "area_level", "area_code"], ["plans"]))
+    cases = pd.concat(plans, ignore_index=True) if plans else pd.DataFrame()
+    published = _published(inputs, CASELOAD, ["ehcplans"])
+    if len(cases):
+        cases = cases.rename(columns={"plans": "numerator"}).assign(denominator=float("nan"))
+    out["ehcp_plans"] = _prefer(published, cases)
+    # the rate per 1,000 residents aged 0-25
+    rates = []
+    if len(cases):
+        denominators = []
+        for levels in (high, low):
+            if not levels:
+                continue
+            lv = to_levels(pop, lookup, levels, ["period", "band", "sex", "imd_decile"], ["population"])
+            denominators.append(with_breakdowns(lv, {"band": "age_band", "sex": "sex"},
+                                                ["period", "area_level", "area_code"], ["population"]))
+        den = pd.concat(denominators, ignore_index=True)
+        total = den[den["breakdown"] == "all"][["period", "area_level", "area_code", "population"]]
+        num = cases.rename(columns={"numerator": "plans"}).drop(columns="denominator")
+        by_own = num[num["breakdown"].str.startswith(("all", "age_band=", "sex="))].merge(
+            den, on=["period", "area_level", "area_code", "breakdown"])
+        by_total = num[num["breakdown"].str.startswith(("primary_need=", "placement="))].merge(
+            total, on=["period", "area_level", "area_code"])
+        rates += [by_own, by_total, _imd_rates(c, pop, lookup)]
+    rate_cases = pd.concat([r for r in rates if len(r)], ignore_index=True) if rates else pd.DataFrame()
+    if len(rate_cases):
+        rate_cases["population"] = rate_cases["population"].round(3)
+        rate_cases = rate_cases.rename(columns={"plans": "numerator", "population": "denominator"})
+    rate_pub = published.merge(_population_areas(inputs, census=True), on=["period", "area_code"]) \
+        if len(published) else published
+    if len(rate_pub):
+        rate_pub["denominator"] = rate_pub["population"]
+    out["ehcp_rate_0_25"] = _prefer(rate_pub, rate_cases)
+    # placements and preparation for adulthood, of plan holders
+    out["ehcp_specialist_placement"] = _specialist(inputs, c, lookup)
+    out["ehcp_neet_16_25"] = _neet(c, lookup, rate_ind.levels)
+    return out
+
+
+def _imd_rates(c: pd.DataFrame, pop: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """Plans per 1,000 0-25 by the IMD decile of the home LSOA, for the district and county."""
+    deciles = pop.drop_duplicates("lsoa_code")[["lsoa_code", "imd_decile"]].dropna()
+    if deciles.empty:
+        return pd.DataFrame()
+    plans = c.merge(deciles, on="lsoa_code")
+    num = to_levels(plans, lookup, ["lad", "utla"], ["period", "imd_decile"], ["plans"])
+    den = to_levels(pop.dropna(subset=["imd_decile"]), lookup, ["lad", "utla"], ["period", "imd_decile"],
+                    ["population"])
+    both = den.merge(num, on=["period", "area_level", "area_code", "imd_decile"], how="left").fillna({"plans": 0})
+    both["breakdown"] = "imd_decile=" + both["imd_decile"].astype(int).astype(str)
+    return both.drop(columns="imd_decile")
+
+
+def _specialist(inputs: Inputs, c: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    ind = get_indicator("ehcp_specialist_placement")
+    published = _published(inputs, CASELOAD, ["special_total", "specialist_post_16_institutions"], ["ehcplans"])
+    if c.empty:
+        return published
+    known = c.dropna(subset=["placement"]).assign(
+        specialist=lambda f: f["plans"].where(f["placement"].isin(SPECIALIST_PLACEMENTS), 0))
+    lv = to_levels(known, lookup, ind.levels, ["period", "band"], ["specialist", "plans"])
+    counts = with_breakdowns(lv, {"band": "age_band"}, ["period", "area_level", "area_code"], ["specialist", "plans"])
+    return _prefer(published, counts.rename(columns={"specialist": "numerator", "plans": "denominator"}))
+
+
+def _neet(c: pd.DataFrame, lookup: pd.DataFrame, levels: list[str]) -> pd.DataFrame:
+    """Of plan holders aged 16-25, the share not in education, employment or training."""
+    older = c[c["age"].between(16, 25)].dropna(subset=["placement"]).assign(
+        neet=lambda f: f["plans"].where(f["placement"] == "neet", 0))
+    if older.empty:
+        return pd.DataFrame()
+    lv = to_levels(older, lookup, [lv for lv in levels if lv in ("lad", "utla")], ["period"], ["neet", "plans"])
+    return lv.assign(breakdown="all").rename(columns={"neet": "numerator", "plans": "denominator"})
+
+
+# -- requests, decisions, assessments -------------------------------------------------------------
+def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    r = inputs.query("ehcp_requests")
+    r = r[r["year"].between(inputs.first_year, inputs.last_year)].assign(period=lambda f: f["year"].astype(str))
+    levels = get_indicator("ehcp_requests_rate").levels
+    lookup = inputs.lookup
+    lv = to_levels(r, lookup, levels, ["period"], ["requests", "assess", "not_assess", "plan", "no_plan"])
+    lv["breakdown"] = "all"
+    pop = _population_lsoa(inputs)
+    den = to_levels(pop.assign(period=pop["year"].astype(str)), lookup, levels, ["period"], ["population"])
+    rate = lv.merge(den, on=["period", "area_level", "area_code"])
+    rate = rate.rename(columns={"requests": "numerator", "population": "denominator"})
+    pub_req = _published(inputs, REQUESTS, ["requests_received_in_year"])
+    if len(pub_req):
+        pub_req = pub_req.merge(_population_areas(inputs, census=False), on=["period", "area_code"]).assign(
+            denominator=lambda f: f["population"])
+    return {
+        "ehcp_requests_rate": _prefer(pub_req, rate),
+        "ehcp_requests_assessed": _prefer(
+            _published(inputs, REQUESTS, ["requests_decided_to_assess"],
+                       ["requests_decided_to_assess", "requests_decided_not_to_assess"]),
+            lv.assign(numerator=lv["assess"], denominator=lv["assess"] + lv["not_assess"])),
+        "ehcp_assessments_to_plan": _prefer(
+            _published(inputs, ASSESSMENTS, ["assess_issued"], ["assess_issued", "assess_not_issued"]),
+            lv.assign(numerator=lv["plan"], denominator=lv["plan"] + lv["no_plan"])),
+    }
+
+
+# -- timeliness, backlog, transfers ---------------------------------------------------------------
+def timeliness_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    t = inputs.query("ehcp_timeliness")
+    t = t[t["year"].between(inputs.first_year, inputs.last_year)].assign(period=lambda f: f["year"].astype(str))
+    levels = get_indicator("ehcp_20_weeks").levels
+    lv = to_levels(t, inputs.lookup, levels, ["period"], ["within_20", "issued", "within_20_ex", "issued_ex"])
+    lv["breakdown"] = "all"
+    return {
+        "ehcp_20_weeks": _prefer(
+            _published(inputs, TIMELINESS, ["plans_issued_within_20_weeks"], ["plans_issued_den"]),
+            lv.assign(numerator=lv["within_20"], denominator=lv["issued"])),
+        "ehcp_20_weeks_ex": _prefer(
+            _published(inputs, TIMELINESS, ["plans_issued_20_weeks_ex"], ["plans_issued_den_ex"]),
+            lv.assign(numerator=lv["within_20_ex"], denominator=lv["issued_ex"])),
+    }
+
+
+def backlog_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    b = inputs.query("ehcp_backlog", **inputs.years)
+    if b.empty:
+        return {}
+    levels = get_indicator("ehcp_backlog").levels
+    lv = to_levels(b, inputs.lookup, levels, ["period"], ["open_past_20_weeks"]).assign(breakdown="all")
+    return {"ehcp_backlog": lv.rename(columns={"open_past_20_weeks": "numerator"}).assign(denominator=float("nan"))}
+
+
+def transfer_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """Share of statements and LDAs transferred to EHC plans by 31 March of each year to 2018."""
+    t = inputs.query("ehcp_transfers")
+    if t.empty:
+        return {}
+    t["issue_date"] = pd.to_datetime(t["issue_date"])
+    parts = []
+    for year in range(max(inputs.first_year, 2015), TRANSFER_DEADLINE.year + 1):
+        by = pd.Timestamp(year=year, month=3, day=31)
+        parts.append(t.assign(period=str(year), done=(t["issue_date"] <= by).astype(int), all=1))
+    frame = pd.concat(parts, ignore_index=True)
+    levels = get_indicator("ehcp_transfers_completed").levels
+    lv = to_levels(frame, inputs.lookup, levels, ["period", "transfer"], ["done", "all"])
+    counts = with_breakdowns(lv, {"transfer": "transfer"}, ["period", "area_level", "area_code"], ["done", "all"])
+    return {"ehcp_transfers_completed": counts.rename(columns={"done": "numerator", "all": "denominator"})}
+
+
+def _prefer(published: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """Published figures where they exist; case-level counts for everything else."""
+    cols = ["period", "area_level", "area_code", "breakdown", "numerator", "denominator"]
+    frames = [f[cols] for f in (published, cases) if f is not None and len(f)]
+    return prefer_published(*frames)
+
+
+def build(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
+    for part in (caseload_counts, request_counts, timeliness_counts, backlog_counts, transfer_counts):
+        out.update(part(inputs))
+    return {k: v for k, v in out.items() if v is not None and len(v)}

@@ -1,0 +1,30 @@
+"""Every indicator family, and the one way their counts become published values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from jsna.indicators import ehcp
+from jsna.indicators.catalogue import load_catalogue
+from jsna.indicators.compute import COMPARISON_COLUMNS, VALUE_COLUMNS, finish
+from jsna.indicators.inputs import Inputs
+
+Builder = Callable[[Inputs], dict[str, pd.DataFrame]]
+FAMILIES: list[Builder] = [ehcp.build]
+
+
+def compute_all(inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(values, comparisons) of every catalogued indicator the run has data for."""
+    catalogue = load_catalogue()
+    values, comps = [], []
+    for build in FAMILIES:
+        for indicator_id, counts in build(inputs).items():
+            v, c = finish(counts, catalogue[indicator_id], inputs.names, inputs.nesting, inputs.neighbours)
+            values.append(v)
+            comps.append(c)
+    values = [v for v in values if len(v)]
+    comps = [c for c in comps if len(c)]
+    return (pd.concat(values, ignore_index=True) if values else pd.DataFrame(columns=VALUE_COLUMNS),
+            pd.concat(comps, ignore_index=True) if comps else pd.DataFrame(columns=COMPARISON_COLUMNS))
