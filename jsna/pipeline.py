@@ -41,7 +41,7 @@ RAW_TABLES = ["boundaries", "lookup", "population_mye", "population_census", "im
               "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours"]
 CORE_BUILD = ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases", "statistics",
               "waiting_list", "advice_returns", "social_care_cases", "neighbours"]
-PUBLISHED_BUILD = ["areas", "area_hierarchy", "schools", "sources"]
+PUBLISHED_BUILD = ["areas", "schools", "sources"]
 
 
 @dataclass(frozen=True)
@@ -166,10 +166,11 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
                                                                 "breakdown"]]
     comps = comps.merge(hidden, how="left", indicator=True)  # a suppressed value is compared with nothing
     comps = comps[comps.pop("_merge") == "left_only"]
-    for table in ["indicators", "indicator_values", "comparisons", *PUBLISHED_BUILD]:
+    for table in ["indicators", "indicator_values", "comparisons", "area_hierarchy", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
     with run.engine.begin() as conn:
         copy_frame(conn, "published__indicators", catalogue_frame(), schema=run.schema)
+        copy_frame(conn, "published__area_hierarchy", nesting, schema=run.schema)  # what counts add up along
         copy_frame(conn, "published__indicator_values", safe, schema=run.schema)
         copy_frame(conn, "published__comparisons", comps, schema=run.schema)
         for table in PUBLISHED_BUILD:

@@ -11,6 +11,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,9 +66,9 @@ def server_url() -> str:
     return cluster.url()
 
 
-@pytest.fixture(scope="session")
-def warehouse_url(server_url: str) -> Iterator[str]:
-    """A throwaway database, migrated to head, dropped at the end of the session."""
+@contextmanager
+def throwaway_database(server_url: str) -> Iterator[str]:
+    """A new database on the server, migrated to head; dropped afterwards."""
     import psycopg
     import sqlalchemy as sa
 
@@ -80,19 +81,35 @@ def warehouse_url(server_url: str) -> Iterator[str]:
     with psycopg.connect(admin_info, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    migrate.upgrade(get_engine(url))
+    try:
+        migrate.upgrade(get_engine(url))
+        yield url
+    finally:
+        for u in (url, url.replace("postgres@", "jsna_loader@"), url.replace("postgres@", "jsna_reader@")):
+            get_engine(u).dispose()
+        with psycopg.connect(admin_info, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def warehouse_env(url: str) -> Iterator[None]:
+    """JSNA_DATABASE_URL pointing at `url` for the duration (flows and the CLI read it)."""
     previous = os.environ.get("JSNA_DATABASE_URL")
     os.environ["JSNA_DATABASE_URL"] = url
     try:
-        yield url
+        yield
     finally:
         if previous is None:
             os.environ.pop("JSNA_DATABASE_URL", None)
         else:
             os.environ["JSNA_DATABASE_URL"] = previous
-        get_engine(url).dispose()
-        with psycopg.connect(admin_info, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def warehouse_url(server_url: str) -> Iterator[str]:
+    """The session's throwaway warehouse (the demo county is refreshed into it)."""
+    with throwaway_database(server_url) as url, warehouse_env(url):
+        yield url
 
 
 @pytest.fixture(scope="session")

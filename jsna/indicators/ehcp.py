@@ -19,6 +19,8 @@ CASELOAD = "ees_ehcp:caseload"
 TIMELINESS = "ees_ehcp:timeliness_20_week"
 REQUESTS = "ees_ehcp:requests"
 ASSESSMENTS = "ees_ehcp:assessments"
+OLD_CASELOAD = "sen2_mi:age_caseload"  # the 2022 release's layout: January of the calendar year, back to 2010
+OLD_SEN2 = "sen2_mi"  # the 2022 release's calendar-year returns, 2014 to 2021
 BREAKDOWNS = {"band": "age_band", "primary_need": "primary_need", "placement": "placement", "sex": "sex"}
 SMALL_AREA_BREAKDOWNS = {"band": "age_band"}  # below district level only the age bands are worth publishing
 TRANSFER_DEADLINE = pd.Timestamp("2018-03-31")  # statements had to be transferred by 31 March 2018
@@ -31,12 +33,15 @@ def _counts(frame: pd.DataFrame, numerator: str, denominator: str | None = None)
 
 
 def _published(inputs: Inputs, dataset: str, numerator: list[str],
-               denominator: list[str] | None = None) -> pd.DataFrame:
+               denominator: list[str] | None = None, census: bool = False) -> pd.DataFrame:
     """Published counts at authority, region and England level: numerator and denominator are sums of
-    measures; a suppressed measure leaves the figure missing (never zero)."""
+    measures; a suppressed measure leaves the figure missing (never zero). `census` turns the older
+    release's January-census years ('2019') into academic-year periods ('201819')."""
     wide = inputs.statistics(dataset, [*numerator, *(denominator or [])])
     if wide.empty:
         return wide
+    if census:
+        wide["period"] = academic_period(wide["period"].astype(int))
     wide["numerator"] = wide[numerator].sum(axis=1, min_count=len(numerator))
     wide["denominator"] = wide[denominator].sum(axis=1, min_count=len(denominator)) if denominator else float("nan")
     wide = wide.assign(breakdown="all").dropna(subset=["numerator"])
@@ -88,7 +93,8 @@ def caseload_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
         lv = to_levels(c, lookup, levels, ["period", "band", "primary_need", "placement", "sex"], ["plans"])
         plans.append(with_breakdowns(lv, by, ["period", "area_level", "area_code"], ["plans"]))
     cases = pd.concat(plans, ignore_index=True) if plans else pd.DataFrame()
-    published = _published(inputs, CASELOAD, ["ehcplans"])
+    published = prefer_published(_published(inputs, CASELOAD, ["ehcplans"]),
+                                 _published(inputs, OLD_CASELOAD, ["total_all"], census=True))
     if len(cases):
         cases = cases.rename(columns={"plans": "numerator"}).assign(denominator=float("nan"))
     out["ehcp_plans"] = _prefer(published, cases)
@@ -173,7 +179,8 @@ def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     den = to_levels(pop.assign(period=pop["year"].astype(str)), lookup, levels, ["period"], ["population"])
     rate = lv.merge(den, on=["period", "area_level", "area_code"])
     rate = rate.rename(columns={"requests": "numerator", "population": "denominator"})
-    pub_req = _published(inputs, REQUESTS, ["requests_received_in_year"])
+    pub_req = prefer_published(_published(inputs, REQUESTS, ["requests_received_in_year"]),
+                               _published(inputs, OLD_SEN2, ["inreqehc"]))
     if len(pub_req):
         pub_req = pub_req.merge(_population_areas(inputs, census=False), on=["period", "area_code"]).assign(
             denominator=lambda f: f["population"])
@@ -184,7 +191,9 @@ def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
                        ["requests_decided_to_assess", "requests_decided_not_to_assess"]),
             lv.assign(numerator=lv["assess"], denominator=lv["assess"] + lv["not_assess"])),
         "ehcp_assessments_to_plan": _prefer(
-            _published(inputs, ASSESSMENTS, ["assess_issued"], ["assess_issued", "assess_not_issued"]),
+            prefer_published(
+                _published(inputs, ASSESSMENTS, ["assess_issued"], ["assess_issued", "assess_not_issued"]),
+                _published(inputs, OLD_SEN2, ["newallehc"], ["newallehc", "assnoneehc"])),
             lv.assign(numerator=lv["plan"], denominator=lv["plan"] + lv["no_plan"])),
     }
 
@@ -198,10 +207,14 @@ def timeliness_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     lv["breakdown"] = "all"
     return {
         "ehcp_20_weeks": _prefer(
-            _published(inputs, TIMELINESS, ["plans_issued_within_20_weeks"], ["plans_issued_den"]),
+            prefer_published(
+                _published(inputs, TIMELINESS, ["plans_issued_within_20_weeks"], ["plans_issued_den"]),
+                _published(inputs, OLD_SEN2, ["incexc20weekehc"], ["totincexcehc"])),
             lv.assign(numerator=lv["within_20"], denominator=lv["issued"])),
         "ehcp_20_weeks_ex": _prefer(
-            _published(inputs, TIMELINESS, ["plans_issued_20_weeks_ex"], ["plans_issued_den_ex"]),
+            prefer_published(
+                _published(inputs, TIMELINESS, ["plans_issued_20_weeks_ex"], ["plans_issued_den_ex"]),
+                _published(inputs, OLD_SEN2, ["noexc20weekehc"], ["totnoexcehc"])),
             lv.assign(numerator=lv["within_20_ex"], denominator=lv["issued_ex"])),
     }
 

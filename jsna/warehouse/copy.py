@@ -116,7 +116,8 @@ def _text(s: pd.Series, typ: str) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if typ == "jsonb":  # jsonb's binary form is a version byte before the text
-        arr = pc.binary_join_element_wise(pa.scalar("\x01", pa.large_string()), arr, "")
+        empty = pa.scalar("", pa.large_string())
+        arr = pc.binary_join_element_wise(pa.scalar("\x01", pa.large_string()), arr, empty)
     _, offsets, data = arr.buffers()
     off = np.frombuffer(offsets, dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
     payload = np.frombuffer(data, dtype=np.uint8)[off[0]:off[-1]] if data is not None else np.zeros(0, np.uint8)

@@ -92,6 +92,17 @@ def test_caseload_matches_the_case_file(refreshed: dict, engine: sa.Engine, demo
     assert districts[districts["period"] == "202425"]["numerator"].sum() == len(holding)
 
 
+def test_nothing_small_or_recoverable_is_published(refreshed: dict, engine: sa.Engine) -> None:
+    """The disclosure scanner finds nothing in what the demo county published (tens of thousands of
+    small-area values, many suppressed)."""
+    from tests.scanner import disclosure_problems
+
+    problems = disclosure_problems(engine)
+    assert all(p.empty for p in problems.values()), {k: len(p) for k, p in problems.items()}
+    hidden = pd.read_sql("SELECT count(*) AS n FROM published.indicator_values WHERE symbol = 'c'", engine)
+    assert hidden["n"].iloc[0] > 1000
+
+
 def test_quality_artifact_is_created(refreshed: dict) -> None:
     from prefect import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey

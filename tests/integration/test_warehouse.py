@@ -145,3 +145,13 @@ def test_a_file_read_by_other_code_is_landed_again(warehouse_url: str, tmp_path:
         assert runs.find_landed(run, "v", "f" * 64, "new") is None
     finally:
         runs.fail_run(run, "done")
+
+
+def test_copy_writes_jsonb_and_text_with_nulls_and_unicode(engine: sa.Engine) -> None:
+    """Quarantine records travel as jsonb: the binary writer puts jsonb's version byte before each."""
+    frame = pd.DataFrame({"j": ['{"a": 1}', None, '{"b": "é"}'], "t": ["x", "ü", None]})
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TEMP TABLE tj (j jsonb, t text)"))
+        copy_frame(conn, "tj", frame)
+        back = conn.execute(sa.text("SELECT j ->> 'a', j ->> 'b', t FROM tj")).all()
+    assert back == [("1", None, "x"), (None, None, "ü"), (None, "é", None)]

@@ -1,0 +1,212 @@
+"""Health indicators: waits for autism (ASC), ADHD and CAMHS assessments, the waiting lists at each
+quarter end, referral rates, and NHS trusts' six-week EHC health advice.
+
+Waits come from the trusts' waiting-list extracts (core.waiting_list), one row per referral, placed in
+the home's LSOA and summed (counts) or pooled (waits) to districts and the county. Every waits
+indicator is broken down by pathway ('pathway=asc', 'pathway=adhd', 'pathway=camhs') with no 'all'
+row: the three pathways are different services and a pooled wait would mean nothing.
+
+Medians and 90th percentiles of completed waits carry distribution-free limits from the order
+statistics (the binomial method; e.g. Conover, Practical Nonparametric Statistics, 3rd ed., 3.2;
+Campbell and Gardner, BMJ 1988). For n completed waits x(1) <= ... <= x(n) and the p-quantile, the
+number of waits below the true quantile is Binomial(n, p). With F the Binomial(n, p) distribution
+function and q(a) = min{k : F(k) >= a} its quantile function (scipy's binom.ppf, R's qbinom), the
+100(1 - alpha)% limits are
+
+    lower = x(r),  r = q(alpha / 2)
+    upper = x(s),  s = q(1 - alpha / 2) + 1
+
+which cover the quantile with probability F(s - 1) - F(r - 1) >= 1 - alpha (the interval is
+conservative: the order statistics are discrete). A rank below 1 or above n leaves that limit missing
+(too few waits for that confidence). The point value is the sample quantile by linear interpolation
+between order statistics (R's type 7, numpy's and pandas' default): h = (n - 1) p, value = x(floor(h)
++ 1) + (h - floor(h)) (x(floor(h) + 2) - x(floor(h) + 1)); for the median, the middle wait or the mean
+of the two middle waits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from jsna.indicators.catalogue import get_indicator
+from jsna.indicators.compute import COUNT_COLUMNS, LIMITS, to_levels
+from jsna.indicators.inputs import Inputs
+
+PATHWAYS = ("asc", "adhd", "camhs")
+CASE_LEVELS = ("lsoa", "msoa", "lad", "utla")  # what case-level extracts can give (the lookup's own areas)
+CONFIDENCE = {"95": 0.95, "998": 0.998}
+OVER_WEEKS = {"waiting_over_13_weeks": "over_13", "waiting_over_18_weeks": "over_18",
+              "waiting_over_52_weeks": "over_52"}
+SPREAD_MIN_WAITS = 10  # a district's median counts towards the spread only with this many completed waits
+DAYS_PER_WEEK = 7.0
+
+
+def _levels(indicator_id: str) -> list[str]:
+    return [lv for lv in get_indicator(indicator_id).levels if lv in CASE_LEVELS]
+
+
+# -- order statistics -----------------------------------------------------------------------------
+def quantile_ranks(n: np.ndarray, p: float, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """1-based ranks (r, s) of the order statistics bounding the p-quantile of n values with at least
+    `confidence` coverage: r = q(alpha/2), s = q(1 - alpha/2) + 1 for q the Binomial(n, p) quantile
+    function. Ranks outside 1..n mean that limit cannot be given."""
+    n = np.asarray(n, dtype=np.float64)
+    alpha = 1 - confidence
+    r = stats.binom.ppf(alpha / 2, n, p)
+    s = stats.binom.ppf(1 - alpha / 2, n, p) + 1
+    return r, s
+
+
+def grouped_quantiles(frame: pd.DataFrame, keys: list[str], column: str, p: float) -> pd.DataFrame:
+    """The p-quantile of `column` within each group of `keys` with its order-statistic limits: rows of
+    keys, n, value, lower_ci95, upper_ci95, lower_ci998, upper_ci998. Vectorised: one sort, then
+    positions into the sorted values."""
+    data = frame.dropna(subset=[*keys, column]).sort_values([*keys, column], kind="stable")
+    if data.empty:
+        return pd.DataFrame(columns=[*keys, "n", *LIMITS])
+    x = data[column].to_numpy(dtype=np.float64)
+    sizes = data.groupby(keys, sort=False, observed=True).size()
+    n = sizes.to_numpy()
+    start = np.concatenate([[0], np.cumsum(n)[:-1]])
+    h = (n - 1) * p
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    out = sizes.index.to_frame(index=False)
+    out["n"] = n
+    out["value"] = x[start + lo] + (h - lo) * (x[start + hi] - x[start + lo])
+    for label, level in CONFIDENCE.items():
+        r, s = quantile_ranks(n, p, level)
+        r_ok, s_ok = (r >= 1) & (r <= n), (s >= 1) & (s <= n)
+        r_at = start + np.where(r_ok, r, 1).astype(np.int64) - 1
+        s_at = start + np.where(s_ok, s, 1).astype(np.int64) - 1
+        out[f"lower_ci{label}"] = np.where(r_ok, x[r_at], np.nan)
+        out[f"upper_ci{label}"] = np.where(s_ok, x[s_at], np.nan)
+    return out
+
+
+# -- completed waits ------------------------------------------------------------------------------
+def _completed(inputs: Inputs, levels: list[str]) -> pd.DataFrame:
+    """One row per completed wait and area it counts in: period, area_level, area_code, pathway, weeks."""
+    w = inputs.query("waits_completed", **inputs.years)
+    cols = ["period", "area_level", "area_code", "pathway", "weeks"]
+    if w.empty or not levels:
+        return pd.DataFrame(columns=cols)
+    w = w.merge(inputs.lookup, on="lsoa_code", how="inner")
+    w = w.loc[w.index.repeat(w["waits"].astype(np.int64))]
+    period = w["year"].astype(int).astype(str).to_numpy()
+    weeks = w["wait_days"].to_numpy(dtype=np.float64) / DAYS_PER_WEEK
+    parts = []
+    for level in levels:
+        code = w["lsoa_code" if level == "lsoa" else f"{level}_code"].to_numpy()
+        parts.append(pd.DataFrame({"period": period, "area_level": level, "area_code": code,
+                                   "pathway": w["pathway"].to_numpy(), "weeks": weeks}))
+    return pd.concat(parts, ignore_index=True).dropna(subset=["area_code"])
+
+
+def _quantile_counts(waits: pd.DataFrame, p: float) -> pd.DataFrame:
+    q = grouped_quantiles(waits, ["period", "area_level", "area_code", "pathway"], "weeks", p)
+    q["breakdown"] = "pathway=" + q["pathway"].astype(str)
+    q = q.rename(columns={"n": "numerator"}).assign(denominator=np.nan)
+    return q[[*COUNT_COLUMNS, *LIMITS]]
+
+
+def _spread(medians: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """The county's longest district median wait over its shortest, per pathway and year, among
+    districts with at least SPREAD_MIN_WAITS completed waits (at least two such districts)."""
+    lad = medians[(medians["area_level"] == "lad") & (medians["numerator"] >= SPREAD_MIN_WAITS)
+                  & (medians["value"] > 0)]
+    parents = lookup[["lad_code", "utla_code"]].dropna().drop_duplicates("lad_code")
+    lad = lad.merge(parents, left_on="area_code", right_on="lad_code")
+    if lad.empty:
+        return pd.DataFrame(columns=[*COUNT_COLUMNS, *LIMITS])
+    g = lad.groupby(["period", "utla_code", "breakdown"], as_index=False)["value"].agg(["max", "min", "count"])
+    g = g[g["count"] >= 2]
+    out = pd.DataFrame({"period": g["period"], "area_level": "utla", "area_code": g["utla_code"],
+                        "breakdown": g["breakdown"], "numerator": np.nan, "denominator": np.nan,
+                        "value": g["max"] / g["min"]})
+    for col in LIMITS[1:]:
+        out[col] = np.nan
+    return out.reset_index(drop=True)
+
+
+def wait_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    levels = sorted({*_levels("wait_median_weeks"), *_levels("wait_p90_weeks"), "lad"},
+                    key=CASE_LEVELS.index)
+    waits = _completed(inputs, levels)
+    if waits.empty:
+        return {}
+    median = _quantile_counts(waits, 0.5)
+    out = {
+        "wait_median_weeks": median[median["area_level"].isin(_levels("wait_median_weeks"))],
+        "wait_p90_weeks": _quantile_counts(waits[waits["area_level"].isin(_levels("wait_p90_weeks"))], 0.9),
+        "wait_spread_districts": _spread(median, inputs.lookup),
+    }
+    return out
+
+
+# -- the waiting lists at quarter ends ------------------------------------------------------------
+def waiting_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    w = inputs.query("waits_waiting", **inputs.years)
+    if w.empty:
+        return {}
+    out = {}
+    for indicator_id, column in OVER_WEEKS.items():
+        lv = to_levels(w, inputs.lookup, _levels(indicator_id), ["period", "pathway"], ["waiting", column])
+        lv["breakdown"] = "pathway=" + lv["pathway"].astype(str)
+        out[indicator_id] = lv.rename(columns={column: "numerator", "waiting": "denominator"})[COUNT_COLUMNS]
+    return out
+
+
+# -- referrals ------------------------------------------------------------------------------------
+def referral_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """Referrals of children 0-17 per 10,000 residents 0-17; areas with residents but no referral in a
+    year the extract covers count zero."""
+    r = inputs.query("waits_referrals", **inputs.years)
+    if r.empty:
+        return {}
+    levels = _levels("referrals_rate")
+    r = r.assign(period=r["year"].astype(int).astype(str))
+    num = to_levels(r, inputs.lookup, levels, ["period", "pathway"], ["referrals"])
+    pop = inputs.query("population_0_17_lsoa")
+    pop = pop.assign(period=pop["year"].astype(int).astype(str))
+    den = to_levels(pop, inputs.lookup, levels, ["period"], ["population"])
+    covered = r[["period", "pathway"]].drop_duplicates()  # the years and pathways the extract covers
+    frame = den.merge(covered, on="period").merge(num, on=["period", "area_level", "area_code", "pathway"], how="left")
+    frame["referrals"] = frame["referrals"].fillna(0)
+    frame = frame[frame["population"] > 0]
+    frame["breakdown"] = "pathway=" + frame["pathway"].astype(str)
+    counts = frame.rename(columns={"referrals": "numerator", "population": "denominator"})
+    return {"referrals_rate": counts[COUNT_COLUMNS].reset_index(drop=True)}
+
+
+# -- six-week health advice -----------------------------------------------------------------------
+def advice_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """Each trust's share of EHC health advice returned within six weeks, by quarter of request, and
+    every trust together for the county. The county is the project's own area when the lookup holds
+    one upper-tier authority (the authority's extract: every request is for its children); otherwise
+    each request counts for the child's authority through its EHC case."""
+    a = inputs.query("advice_timeliness", **inputs.years)
+    if a.empty:
+        return {}
+    measures = ["within_6_weeks", "known"]
+    trusts = a.groupby(["period", "trust_code"], as_index=False)[measures].sum()
+    trusts = trusts.rename(columns={"trust_code": "area_code"}).assign(area_level="trust")
+    counties = inputs.lookup["utla_code"].dropna().unique()
+    home = a["utla_code"] if len(counties) != 1 else pd.Series(counties[0], index=a.index)
+    county = a.assign(utla_code=home).dropna(subset=["utla_code"])
+    county = county.groupby(["period", "utla_code"], as_index=False)[measures].sum()
+    county = county.rename(columns={"utla_code": "area_code"}).assign(area_level="utla")
+    frame = pd.concat([trusts, county], ignore_index=True)
+    frame = frame[frame["area_level"].isin(get_indicator("advice_6_weeks").levels) & (frame["known"] > 0)]
+    frame = frame.assign(breakdown="all")
+    frame = frame.rename(columns={"within_6_weeks": "numerator", "known": "denominator"})
+    return {"advice_6_weeks": frame[COUNT_COLUMNS].reset_index(drop=True)}
+
+
+def build(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
+    for part in (wait_counts, waiting_counts, referral_counts, advice_counts):
+        out.update(part(inputs))
+    return {k: v for k, v in out.items() if v is not None and len(v)}

@@ -1,0 +1,83 @@
+"""The real public files for Hampshire and England refreshed through the real flow: the published
+figures are DfE's, exactly, for every year in the files, and nothing leaves disclosure control."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import REALDATA, throwaway_database, warehouse_env
+from tests.scanner import disclosure_problems
+
+pytestmark = [pytest.mark.db, pytest.mark.flow, pytest.mark.realdata]
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def real_engine(server_url: str, prefect_harness: None,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
+    from flows.refresh import refresh
+    from jsna.warehouse.engine import get_engine
+
+    config = tmp_path_factory.mktemp("hampshire") / "jsna.toml"
+    config.write_text((HERE / "hampshire.toml.in").read_text().replace("{realdata}", str(REALDATA.resolve())))
+    with throwaway_database(server_url) as url, warehouse_env(url):
+        refresh(config=str(config))
+        yield get_engine(url)
+
+
+def values(engine: sa.Engine, indicator: str, area: str) -> pd.DataFrame:
+    return pd.read_sql(sa.text(
+        "SELECT period, numerator, denominator, value, symbol FROM published.indicator_values WHERE indicator_id = :i "
+        "AND area_code = :a AND breakdown = 'all' ORDER BY period"), engine, params={"i": indicator, "a": area}
+    ).set_index("period")
+
+
+def published_file(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def test_hampshire_caseload_is_dfe_s_for_every_year(real_engine: sa.Engine) -> None:
+    """Given the 2025 and 2022 SEN2 releases, then Hampshire's EHC plans equal DfE's figure for every
+    January in either file (2025 release first), including 17,784 in 2025 and 8,271 in 2019."""
+    got = values(real_engine, "ehcp_plans", "E10000014")
+    new = published_file(REALDATA / "education/ehcp_sen2_2025/data/caseload.csv")
+    new = new[(new["new_la_code"] == "E10000014") & (new["breakdown_topic"] == "All EHC plans")]
+    expected = {row.time_period: float(row.ehcplans) for row in new.itertuples()}
+    old = published_file(REALDATA / "education/ehcp_sen2_2022/data/sen2_age_caseload.csv")
+    old = old[(old["new_la_code"] == "E10000014") & (old["characteristic_age"] == "Total")]
+    for row in old.itertuples():
+        year = int(row.time_period)
+        expected.setdefault(f"{year - 1}{year % 100:02d}", float(row.Total_all))
+    assert len(expected) >= 15
+    assert {p: got.loc[p, "numerator"] for p in expected} == expected
+    assert got.loc["202425", "numerator"] == 17_784 and got.loc["201819", "numerator"] == 8_271
+    assert values(real_engine, "ehcp_plans", "E92000001").loc["202425", "numerator"] == 638_745
+
+
+def test_hampshire_timeliness_is_dfe_s_for_every_year(real_engine: sa.Engine) -> None:
+    """41.0% in 2024 (959 of 2,340) and 75.4% in 2023, and every other year of both releases."""
+    got = values(real_engine, "ehcp_20_weeks", "E10000014")
+    new = published_file(REALDATA / "education/ehcp_sen2_2025/data/timeliness_20_week.csv")
+    new = new[(new["new_la_code"] == "E10000014") & (new["breakdown_topic"] == "All EHC plans issued")]
+    expected = {r.time_period: (float(r.plans_issued_within_20_weeks), float(r.plans_issued_den))
+                for r in new.itertuples()}
+    old = published_file(REALDATA / "education/ehcp_sen2_2022/data/sen2_mi.csv")
+    old.columns = old.columns.str.lower()
+    old = old[old["new_la_code"] == "E10000014"]
+    for r in old.itertuples():
+        if r.incexc20weekehc not in ("", "z", "x", "c"):
+            expected.setdefault(r.time_period, (float(r.incexc20weekehc), float(r.totincexcehc)))
+    assert len(expected) >= 10
+    assert {p: tuple(got.loc[p, ["numerator", "denominator"]]) for p in expected} == expected
+    assert round(got.loc["2024", "value"], 1) == 41.0 and round(got.loc["2023", "value"], 1) == 75.4
+
+
+def test_nothing_small_or_recoverable_is_published(real_engine: sa.Engine) -> None:
+    """The disclosure scanner finds nothing in what the real files published."""
+    problems = disclosure_problems(real_engine)
+    assert all(p.empty for p in problems.values()), {k: len(p) for k, p in problems.items()}
