@@ -16,14 +16,19 @@ Prefect flows (flows/refresh.py) call these steps as tasks; nothing here knows a
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from jsna.config import JsnaConfig, Settings, SourceEntry, load_config
 from jsna.errors import SourceError
+from jsna.geography.bestfit import best_fit
+from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.inputs import Inputs
 from jsna.indicators.registry import compute_all
@@ -138,9 +143,68 @@ def build_core(run: Run) -> None:
         runs.stage_table(run, "core", table)
         with run.engine.begin() as conn:
             execute_file(conn, f"core/{table}", run.schema)
+        if table == "areas":
+            web_geometry(run)
+            lsoa_bestfit(run)
     with run.engine.begin() as conn:
         for table in CORE_BUILD:
             conn.exec_driver_sql(f"ANALYZE {run.staged('core', table)}")
+
+
+def web_geometry(run: Run) -> None:
+    """Each level's areas simplified together for the web, shared boundaries simplified once so that
+    neighbours keep meeting exactly (no slivers, no gaps), reprojected to WGS84."""
+    table = run.staged("core", "areas")
+    areas = gpd.read_postgis(f"SELECT area_level, area_code, vintage, geom FROM {table} WHERE geom IS NOT NULL",
+                             run.engine, geom_col="geom")
+    parts = []
+    for (level, vintage), group in areas.groupby(["area_level", "vintage"]):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                simple = simplify_coverage(group.geometry, WEB_TOLERANCES.get(str(level), 100.0))
+        except ValueError:  # not a coverage this can handle: keep the per-polygon web copy
+            continue
+        web = gpd.GeoSeries(shapely.force_2d(np.asarray(simple.values, dtype=object)), crs=group.crs).to_crs(4326)
+        multi = [g if g is None or g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in web]
+        parts.append(gpd.GeoDataFrame({"area_level": level, "area_code": group["area_code"].to_numpy(),
+                                       "vintage": vintage}, geometry=gpd.GeoSeries(multi, crs=4326)))
+    if not parts:
+        return
+    web = pd.concat(parts, ignore_index=True).rename_geometry("geom_web")
+    with run.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TEMP TABLE web (area_level text, area_code text, vintage smallint, "
+                             "geom_web geometry(MultiPolygon, 4326)) ON COMMIT DROP")
+        copy_frame(conn, "web", web)
+        conn.exec_driver_sql(f"UPDATE {table} a SET geom_web = w.geom_web FROM web w WHERE a.area_level = "
+                             f"w.area_level AND a.area_code = w.area_code AND a.vintage = w.vintage "
+                             f"AND ST_IsValid(w.geom_web)")
+
+
+def lsoa_bestfit(run: Run) -> None:
+    """For each LSOA 2021, its best-fitting LSOA 2011: from ONS's lookup where one was loaded, else
+    derived from the 2011 and 2021 boundaries (the LSOA 2011 its area lies most within)."""
+    runs.stage_table(run, "core", "lsoa_bestfit")
+    ons = pd.read_sql(
+        f"""SELECT DISTINCT ON (parent_code) parent_code AS lsoa21_code, child_code AS lsoa11_code
+            FROM {run.staged('raw', 'lookup')} WHERE child_level = 'lsoa' AND parent_level = 'lsoa'
+            AND vintage = 2011 AND parent_vintage = 2021 ORDER BY parent_code, child_code""", run.engine)
+    if len(ons):
+        fit = ons.assign(share=np.nan, method="ons lookup")
+    else:
+        areas = gpd.read_postgis(
+            f"SELECT area_code, vintage, geom FROM {run.staged('core', 'areas')} WHERE area_level = 'lsoa' "
+            "AND vintage IN (2011, 2021) AND geom IS NOT NULL", run.engine, geom_col="geom")
+        new, old = areas[areas["vintage"] == 2021], areas[areas["vintage"] == 2011]
+        if new.empty or old.empty:
+            return
+        best = best_fit(new[["area_code", "geom"]], old[["area_code", "geom"]], source_code="area_code",
+                        target_code="area_code")
+        fit = pd.DataFrame({"lsoa21_code": best["source_code"], "lsoa11_code": best["target_code"],
+                            "share": best["share_of_source"], "method": "boundaries"})
+    with run.engine.begin() as conn:
+        copy_frame(conn, "core__lsoa_bestfit", fit[["lsoa21_code", "lsoa11_code", "share", "method"]],
+                   schema=run.schema)
 
 
 # -- 4. indicators -----------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def read(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
     parts = []
     for col, level, yy in codes[1:]:
         col = columns[norm(col)]
-        if level == child_level:
+        if level == child_level and (yy or vintage) == vintage:  # the same areas again (LADCD_ACTIVE ...)
             continue
         name_col = name_of[norm(col)]
         parent = good[col].str.strip()

@@ -1,6 +1,8 @@
 -- core.areas: every area of every level and vintage the run's boundary files hold, in British
 -- National Grid, with a simplified copy in WGS84 for the web; plus areas named only in lookups
--- (no geometry). Where two files give the same area, the later delivery wins.
+-- (no geometry). Where two files give the same area, the later delivery wins. The web copy made
+-- here (each polygon simplified on its own) is replaced by the pipeline's coverage simplification,
+-- which simplifies shared boundaries once; it stays only where that cannot be done.
 INSERT INTO {run}."core__areas" (area_code, area_name, area_level, vintage, geom, geom_web, file_id)
 SELECT DISTINCT ON (area_level, area_code, vintage)
        area_code, coalesce(area_name, area_code), area_level, vintage, geom,

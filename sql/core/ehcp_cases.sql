@@ -10,4 +10,4 @@ SELECT c.child_key, c.case_key, c.request_date, c.decision_date, c.decision, c.a
        c.exception, c.age_at_request, c.age_at_31aug, c.sex, c.primary_need, c.placement, c.transfer,
        c.ceased_date, c.lsoa_code, k.lad_code, k.utla_code, c.file_id, c.line
 FROM {run}."raw__ehcp_cases" c
-LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = c.lsoa_code;
+LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = c.lsoa_code AND k.vintage = c.vintage;

@@ -18,7 +18,7 @@ share AS (
     SELECT c.lsoa_code, c.vintage, k.lad_code, c.age_from, c.age_to,
            c.population / nullif(sum(c.population) OVER (PARTITION BY k.lad_code, c.age_from), 0) AS share
     FROM census c
-    JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = c.lsoa_code
+    JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = c.lsoa_code AND k.vintage = c.vintage
 )
 INSERT INTO {run}."core__population" (lsoa_code, vintage, year, sex, age, population)
 SELECT s.lsoa_code, s.vintage, m.year, m.sex, m.age, m.population * coalesce(s.share, 0)

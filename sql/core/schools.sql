@@ -5,5 +5,5 @@ SELECT DISTINCT ON (s.urn)
        s.urn, s.name, s.type, s.phase, s.is_special, s.capacity, s.pupils, s.sen_provision, s.lsoa_code,
        k.lad_code, ST_SetSRID(ST_MakePoint(s.easting, s.northing), 27700), s.file_id, s.line
 FROM {run}."raw__schools" s
-LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = s.lsoa_code
+LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = s.lsoa_code AND k.vintage = s.vintage
 ORDER BY s.urn, s.file_id DESC;

@@ -6,5 +6,5 @@ SELECT DISTINCT ON (s.child_key, s.start_date)
        s.child_key, s.start_date, s.end_date, s.age_at_start, s.sex, s.primary_disability, s.short_breaks,
        s.lsoa_code, k.lad_code, k.utla_code, s.file_id, s.line
 FROM {run}."raw__social_care_cases" s
-LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = s.lsoa_code
+LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = s.lsoa_code AND k.vintage = s.vintage
 ORDER BY s.child_key, s.start_date, s.file_id DESC;

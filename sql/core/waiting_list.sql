@@ -7,5 +7,5 @@ SELECT DISTINCT ON (w.referral_key)
        w.child_key, w.referral_key, w.pathway, w.provider, w.referral_date, w.first_contact_date, w.assessment_date,
        w.outcome, w.discharge_date, w.age_at_referral, w.sex, w.lsoa_code, k.lad_code, k.utla_code, w.file_id, w.line
 FROM {run}."raw__waiting_list" w
-LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = w.lsoa_code
+LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = w.lsoa_code AND k.vintage = w.vintage
 ORDER BY w.referral_key, w.file_id DESC;

@@ -1,4 +1,4 @@
--- Each area in the one above it: LSOA -> MSOA -> district -> county (from the LSOA lookup), and
+-- Each area in the one above it: LSOA -> MSOA -> district -> county (from the current LSOA lookup), and
 -- district -> upper tier -> region for every authority the authority lookups name (unitary, metropolitan
 -- and London authorities are their own upper tier). One parent per child and level.
 WITH lk AS (
@@ -14,12 +14,16 @@ lad AS (
            max(parent_code) FILTER (WHERE parent_level = 'region') AS region_code
     FROM lk GROUP BY child_code
 ),
+current AS (  -- LSOAs of the newest vintage: codes recur across vintages with other parents
+    SELECT * FROM {run}."core__lsoa_lookup"
+    WHERE vintage = (SELECT max(vintage) FROM {run}."core__lsoa_lookup")
+),
 pairs AS (
     SELECT 'lsoa' AS child_level, lsoa_code AS child_code, 'msoa' AS parent_level, msoa_code AS parent_code
-    FROM {run}."core__lsoa_lookup"
-    UNION ALL SELECT 'msoa', msoa_code, 'lad', lad_code FROM {run}."core__lsoa_lookup"
-    UNION ALL SELECT 'lad', lad_code, 'utla', utla_code FROM {run}."core__lsoa_lookup"
-    UNION ALL SELECT 'utla', utla_code, 'region', region_code FROM {run}."core__lsoa_lookup"
+    FROM current
+    UNION ALL SELECT 'msoa', msoa_code, 'lad', lad_code FROM current
+    UNION ALL SELECT 'lad', lad_code, 'utla', utla_code FROM current
+    UNION ALL SELECT 'utla', utla_code, 'region', region_code FROM current
     UNION ALL SELECT 'lad', lad_code, 'utla', utla_code FROM lad
     UNION ALL SELECT 'utla', utla_code, 'region', region_code FROM lad
 )

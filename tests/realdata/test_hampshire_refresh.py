@@ -81,3 +81,22 @@ def test_nothing_small_or_recoverable_is_published(real_engine: sa.Engine) -> No
     """The disclosure scanner finds nothing in what the real files published."""
     problems = disclosure_problems(real_engine)
     assert all(p.empty for p in problems.values()), {k: len(p) for k, p in problems.items()}
+
+
+def test_lsoa_2021_reach_imd_and_the_2017_ccgs_through_the_best_fit(real_engine: sa.Engine) -> None:
+    """Given LSOA 2011 and 2021 boundaries, IMD 2019 (LSOA 2011) and the 2017 CCG lookup (LSOA 2011),
+    then every Hampshire LSOA 2021 has a best-fit LSOA 2011, an IMD decile carried from it, and one of
+    the five 2017 CCGs; codes unchanged between vintages fit themselves."""
+    fit = pd.read_sql("SELECT * FROM core.lsoa_bestfit", real_engine)
+    assert len(fit) == 865 and fit["method"].eq("boundaries").all()
+    same = fit[fit["lsoa21_code"].isin(fit["lsoa11_code"])]
+    assert (same["lsoa21_code"] == same["lsoa11_code"]).mean() > 0.98
+    imd = pd.read_sql("SELECT * FROM core.deprivation WHERE vintage = 2021", real_engine)
+    assert len(imd) == 865 and imd["carried_from"].notna().all() and imd["imd_decile"].between(1, 10).all()
+    ccg = pd.read_sql("SELECT lsoa_code, ccg_code, stp_code FROM core.lsoa_lookup WHERE vintage = 2021 "
+                      "AND utla_code = 'E10000014'", real_engine)
+    ccg_file = "geography/ons_lookups_jtrim/143_LSOA11_to_CCG_to_STP_(April_2017)_Lookup_in_England.csv"
+    lookup = pd.read_csv(REALDATA / ccg_file, dtype=str)
+    short = dict(zip(lookup["CCG17CD"], lookup["CCG17CDH"], strict=False))
+    assert len(ccg) == 865 and set(ccg["ccg_code"].map(short)) == {"10J", "10K", "10V", "11A", "99M"}
+    assert ccg["stp_code"].notna().all()
