@@ -1,51 +1,147 @@
-"""Plotly figures for the dashboards: drawn in the browser from data the app sends (no CDN, no tiles)."""
+"""Plotly figures for the dashboards: drawn in the browser from data the app sends (no CDN, no tiles).
+
+Palettes are colour-blind safe: Okabe-Ito for categories, ColorBrewer YlGnBu for classed maps.
+"""
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
 from typing import Any
 
+import mapclassify
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.formatting import period_label
+from dashboards.formatting import COMPARISON_COLOURS, comparator_words, fmt_number, period_label
 
 # plotly.js fetches a world topojson for geo plots; the app serves an empty one itself (static/), so no
 # request leaves the machine. Every chart uses this config.
 PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "topojsonURL": "/app/static/topojson/"}
 
+SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
+SEQUENTIAL_7 = ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
+QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+HOME = "#0072B2"
+TARGET = "#D55E00"
+SUPPRESSED = "#d9d9d9"
+SCHEMES = {"quantiles": "Quantiles", "natural_breaks": "Natural breaks (Jenks)", "equal_interval": "Equal interval"}
+
 
 def config(filename: str) -> dict[str, Any]:
-    """Plotly config with the PNG download named after what the chart shows."""
+    """Plotly config with the PNG download (plotly's own camera button) named after the chart."""
     return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-# Colour-blind-safe sequential scale (ColorBrewer YlGnBu) and a qualitative palette (Okabe-Ito).
-SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
-QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-
-
-def choropleth(values: pd.DataFrame, geojson: dict[str, Any], title: str, unit: str) -> go.Figure:
-    """District map: value, its 95% interval and the comparison in the tooltip."""
-    v = values.copy()
-    v["ci"] = v.apply(
-        lambda r: f"{r.lower_ci95:,.1f} to {r.upper_ci95:,.1f}" if pd.notna(r.lower_ci95) else "n/a", axis=1
-    )
-    v["shown"] = v["value"].map(lambda x: f"{x:,.1f}" if pd.notna(x) else "suppressed")
-    fig = go.Figure(go.Choropleth(
-        geojson=geojson, featureidkey="properties.area_code", locations=v["area_code"], z=v["value"],
-        colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
-        marker_line_color="white", marker_line_width=0.8,
-        colorbar={"title": {"text": unit}, "thickness": 14},
-        customdata=v[["area_name", "shown", "ci", "comparison"]].to_numpy(),
-        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} " + unit
-        + "<br>95% CI %{customdata[2]}<br>%{customdata[3]}<extra></extra>",
-    ))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    fig.update_layout(title={"text": title, "font": {"size": 15}}, margin={"l": 0, "r": 0, "t": 40, "b": 0},
-                      height=460)
+def _layout(fig: go.Figure, height: int = 360, **kw: Any) -> go.Figure:
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      legend={"orientation": "h", "y": -0.15}, hoverlabel={"namelength": -1}, **kw)
     return fig
 
 
+# -- maps ------------------------------------------------------------------------------------------
+@dataclass
+class Classes:
+    """Classed breaks: upper bounds, each area's class (-1 when suppressed), and legend labels."""
+
+    bins: list[float]
+    labels: list[str]
+    colours: list[str]
+    counts: list[int]
+
+
+def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5, unit: str = "") -> tuple[Classes, pd.Series]:
+    """Break values into k classes (mapclassify); natural breaks use Fisher-Jenks on at most 200 evenly
+    spaced order statistics, so they are exact for small maps, deterministic and quick for large ones."""
+    shown = values.dropna().astype(float)
+    k = max(1, min(k, shown.nunique()))
+    if shown.empty:
+        return Classes([], [], [], []), pd.Series(-1, index=values.index)
+    if k == 1:
+        bins = [float(shown.max())]
+    elif scheme == "natural_breaks":
+        sample = np.quantile(shown, np.linspace(0, 1, min(200, len(shown))))
+        with warnings.catch_warnings():  # without numba mapclassify warns it is pure Python: 200 values is quick
+            warnings.simplefilter("ignore", UserWarning)
+            jenks = mapclassify.FisherJenks(sample, k=k)
+        bins = [*jenks.bins[:-1].tolist(), float(shown.max())]
+    elif scheme == "equal_interval":
+        bins = mapclassify.EqualInterval(shown.to_numpy(), k=k).bins.tolist()
+    else:
+        bins = mapclassify.Quantiles(shown.to_numpy(), k=k).bins.tolist()
+    bins = sorted(set(bins))
+    cls = pd.Series(np.searchsorted(bins, values.to_numpy(dtype=float), side="left"), index=values.index)
+    cls = cls.clip(upper=len(bins) - 1).where(values.notna(), -1).astype(int)
+    palette = SEQUENTIAL_7 if len(bins) > 5 else SEQUENTIAL
+    colours = [palette[round(i * (len(palette) - 1) / max(1, len(bins) - 1))] for i in range(len(bins))]
+    lows = [float(shown.min()), *bins[:-1]]
+    plain = "%" if unit == "%" else ""  # the unit is the legend's title
+    labels = [f"{fmt_number(lo, plain)} to {fmt_number(hi, plain)}" for lo, hi in zip(lows, bins, strict=True)]
+    counts = [int((cls == i).sum()) for i in range(len(bins))]
+    return Classes(bins, labels, colours, counts), cls
+
+
+def choropleth(values: pd.DataFrame, geojson: dict[str, Any], title: str, unit: str,
+               scheme: str = "quantiles", k: int = 5, points: pd.DataFrame | None = None,
+               basemap_url: str | None = None) -> tuple[go.Figure, Classes]:
+    """Classed map: one trace per class (so the legend lists the classes), suppressed areas in grey, the
+    value, its 95% interval and the comparison in the tooltip; optional school points on top."""
+    v = values.copy()
+    classes, v["cls"] = classify(v["value"], scheme, k, unit)
+    v["shown"] = v["value"].map(lambda x: fmt_number(x, unit))
+    v["ci"] = [f"{fmt_number(lo, unit)} to {fmt_number(hi, unit)}" if pd.notna(lo) else "n/a"
+               for lo, hi in zip(v["lower_ci95"], v["upper_ci95"], strict=True)]
+    judged = v["versus"] if "versus" in v else v["comparison"]
+    v["vs"] = [f"{c} ({comparator_words(comp)})" if comparator_words(comp) and c != "not compared" else c
+               for c, comp in zip(judged, v["comparator"], strict=True)]
+    geo = basemap_url is None
+    trace = go.Choropleth if geo else go.Choroplethmap
+    fig = go.Figure()
+    groups = [(i, classes.labels[i], classes.colours[i]) for i in range(len(classes.bins))]
+    groups.append((-1, "Suppressed or not published", SUPPRESSED))
+    for i, label, colour in groups:
+        part = v[v["cls"] == i]
+        if part.empty:
+            continue
+        fig.add_trace(trace(
+            geojson=geojson, featureidkey="properties.area_code", locations=part["area_code"],
+            z=[1] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
+            name=label, legendgroup=label, marker_line_color="white", marker_line_width=0.6,
+            customdata=part[["area_name", "shown", "ci", "vs", "period"]].to_numpy(),
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>95% CI %{customdata[2]}"
+            "<br>Comparison: %{customdata[3]}<extra></extra>",
+        ))
+    if points is not None and len(points):
+        scatter = go.Scattergeo if geo else go.Scattermap
+        for special, grp in points.groupby("is_special"):
+            fig.add_trace(scatter(
+                lon=grp["lon"], lat=grp["lat"], mode="markers", name="Special schools" if special else "Schools",
+                marker={"size": 9 if special else 5, "color": "#CC79A7" if special else "#000000",
+                        "symbol": "diamond" if special and geo else "circle",
+                        "line": {"width": 0.5, "color": "white"}} if geo else
+                       {"size": 9 if special else 5, "color": "#CC79A7" if special else "#000000"},
+                customdata=grp[["name", "type", "capacity"]].fillna("").to_numpy(),
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>capacity %{customdata[2]}<extra></extra>",
+            ))
+    if geo:
+        fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    else:
+        lon, lat = _centre(geojson)
+        fig.update_layout(map={"style": "white-bg", "center": {"lon": lon, "lat": lat}, "zoom": 8, "layers": [
+            {"below": "traces", "sourcetype": "raster", "source": [basemap_url]}]})
+    fig.update_layout(title={"text": title, "font": {"size": 15}}, margin={"l": 0, "r": 0, "t": 40, "b": 0},
+                      height=560, legend={"title": {"text": unit}, "y": 0.5, "x": 1.0, "xanchor": "left"})
+    return fig, classes
+
+
+def _centre(geojson: dict[str, Any]) -> tuple[float, float]:
+    coords = np.array([pt for f in geojson["features"] for poly in f["geometry"]["coordinates"]
+                       for ring in poly for pt in ring] or [[0.0, 0.0]])
+    return float(coords[:, 0].mean()), float(coords[:, 1].mean())
+
+
+# -- time series -----------------------------------------------------------------------------------
 def trend(values: pd.DataFrame, highlight: str, unit: str, target: float | None = None) -> go.Figure:
     """Each area's series over time, the highlighted one bold with its 95% interval."""
     fig = go.Figure()
@@ -54,18 +150,198 @@ def trend(values: pd.DataFrame, highlight: str, unit: str, target: float | None 
         x = [period_label(p) for p in grp["period"]]
         main = code == highlight
         if main:
-            fig.add_trace(go.Scatter(
-                x=x + x[::-1], y=list(grp["upper_ci95"]) + list(grp["lower_ci95"])[::-1], fill="toself",
-                fillcolor="rgba(29,112,184,0.15)", line={"width": 0}, hoverinfo="skip", showlegend=False,
-            ))
+            _band(fig, x, grp, "rgba(0,114,178,0.15)")
         fig.add_trace(go.Scatter(
             x=x, y=grp["value"], mode="lines+markers", name=grp["area_name"].iloc[0],
-            line={"width": 3.5 if main else 1.2, "color": "#1d70b8" if main else QUALITATIVE[i % len(QUALITATIVE)]},
+            line={"width": 3.5 if main else 1.2, "color": HOME if main else QUALITATIVE[1:][i % 7]},
             opacity=1 if main else 0.55,
             hovertemplate="%{x}: %{y:,.1f} " + unit + "<extra>" + grp["area_name"].iloc[0] + "</extra>",
         ))
-    if target is not None:
-        fig.add_hline(y=target, line_dash="dash", line_color="#b2182b", annotation_text=f"target {target:g}{unit}")
-    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=unit,
-                      legend={"orientation": "h", "y": -0.2})
-    return fig
+    _target(fig, target, unit)
+    return _layout(fig, 380, yaxis_title=unit)
+
+
+def _band(fig: go.Figure, x: list[str], grp: pd.DataFrame, colour: str) -> None:
+    ok = grp["lower_ci95"].notna().to_numpy()
+    if not ok.any():
+        return
+    xs = [p for p, k in zip(x, ok, strict=True) if k]
+    fig.add_trace(go.Scatter(
+        x=xs + xs[::-1], y=list(grp["upper_ci95"][ok]) + list(grp["lower_ci95"][ok])[::-1], fill="toself",
+        fillcolor=colour, line={"width": 0}, hoverinfo="skip", showlegend=False,
+    ))
+
+
+def _target(fig: go.Figure, target: float | None, unit: str) -> None:
+    if target is not None and not pd.isna(target):
+        fig.add_hline(y=target, line_dash="dash", line_color=TARGET,
+                      annotation_text=f"target {fmt_number(target, unit)}", annotation_position="top left")
+
+
+def series(frame: pd.DataFrame, by: str, unit: str, target: float | None = None, ci: bool = True,
+           names: dict[str, str] | None = None, order: list[str] | None = None) -> go.Figure:
+    """One line per value of `by` (e.g. breakdown, indicator_id, area_name) over period, with 95% bands."""
+    fig = go.Figure()
+    keys = order or sorted(frame[by].unique())
+    for i, key in enumerate(k for k in keys if k in set(frame[by])):
+        grp = frame[frame[by] == key].sort_values("period")
+        x = [period_label(p) for p in grp["period"]]
+        colour = QUALITATIVE[i % len(QUALITATIVE)]
+        if ci:
+            _band(fig, x, grp, _rgba(colour, 0.15))
+        label = (names or {}).get(key, key)
+        fig.add_trace(go.Scatter(
+            x=x, y=grp["value"], mode="lines+markers", name=label, line={"color": colour, "width": 2.5},
+            hovertemplate="%{x}: %{y:,.1f} " + unit + "<extra>" + label + "</extra>",
+        ))
+    _target(fig, target, unit)
+    return _layout(fig, yaxis_title=unit)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def stacked(frame: pd.DataFrame, by: str, y: str, order: list[str], unit: str, share: bool = False) -> go.Figure:
+    """Bars stacked by a breakdown over period (counts, or percentage shares when `share`)."""
+    data = frame.copy()
+    if share:
+        data[y] = 100 * data[y] / data.groupby("period")[y].transform("sum")
+    fig = go.Figure()
+    for i, key in enumerate(order):
+        grp = data[data[by] == key].sort_values("period")
+        if grp.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=[period_label(p) for p in grp["period"]], y=grp[y], name=key, marker_color=QUALITATIVE[i % 8],
+            hovertemplate="%{x}: %{y:,.1f}" + ("%" if share else " " + unit) + "<extra>" + key + "</extra>",
+        ))
+    return _layout(fig, 380, barmode="stack", yaxis_title="%" if share else unit)
+
+
+def ranked(frame: pd.DataFrame, unit: str, label: str = "area_name", reference: float | None = None,
+           reference_name: str = "") -> go.Figure:
+    """Horizontal bars of areas, highest at the top, coloured by their comparison, with 95% intervals."""
+    data = frame.sort_values("value", na_position="first")
+    judged = data["versus"] if "versus" in data else data["comparison"]
+    colours = [COMPARISON_COLOURS.get(c, "#BBBBBB") for c in judged]
+    fig = go.Figure(go.Bar(
+        y=data[label], x=data["value"], orientation="h", marker_color=colours,
+        marker_line={"color": "#333333", "width": 0.5},
+        error_x={"type": "data", "symmetric": False, "array": data["upper_ci95"] - data["value"],
+                 "arrayminus": data["value"] - data["lower_ci95"], "color": "#333333", "thickness": 1},
+        customdata=data[["versus" if "versus" in data else "comparison"]].to_numpy(),
+        hovertemplate="<b>%{y}</b><br>%{x:,.1f} " + unit + "<br>%{customdata[0]}<extra></extra>",
+    ))
+    if reference is not None and not pd.isna(reference):
+        fig.add_vline(x=reference, line_dash="dot", line_color="#000000",
+                      annotation_text=f"{reference_name} {fmt_number(reference, unit)}")
+    return _layout(fig, max(260, 28 * len(data) + 60), xaxis_title=unit, showlegend=False)
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, unit: str, colour: str = HOME, horizontal: bool = False,
+         hover: str = "") -> go.Figure:
+    """Simple bars (one series)."""
+    kw: dict[str, Any] = {"y": frame[x], "x": frame[y], "orientation": "h"} if horizontal else {
+        "x": frame[x], "y": frame[y]}
+    fig = go.Figure(go.Bar(**kw, marker_color=colour,
+                           hovertemplate=("%{y}: %{x:,.1f} " if horizontal else "%{x}: %{y:,.1f} ") + unit
+                           + hover + "<extra></extra>"))
+    return _layout(fig, max(300, 26 * len(frame) + 60) if horizontal else 340,
+                   **({"xaxis_title": unit} if horizontal else {"yaxis_title": unit}))
+
+
+# -- funnel ----------------------------------------------------------------------------------------
+def funnel(points: pd.DataFrame, lines: dict[str, tuple[Any, Any]], baseline: float, unit: str,
+           x_title: str) -> go.Figure:
+    """Funnel plot: the areas' values against their size, the average and the 2- and 3-sigma limits.
+
+    `lines` maps lower_2s / upper_2s / lower_3s / upper_3s to (x, y); `points` has area_name, size,
+    value and significance."""
+    fig = go.Figure()
+    styles = {"2s": ("dash", "#E69F00", "95% limits (2σ)"), "3s": ("solid", "#D55E00", "99.8% limits (3σ)")}
+    for s, (dash, colour, name) in styles.items():
+        for j, side in enumerate(("lower", "upper")):
+            x, y = lines[f"{side}_{s}"]
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, legendgroup=s, showlegend=j == 0,
+                                     line={"dash": dash, "color": colour, "width": 1.5}, hoverinfo="skip"))
+    xs = [min(min(x) for x, _ in lines.values()), max(max(x) for x, _ in lines.values())]
+    fig.add_trace(go.Scatter(x=xs, y=[baseline, baseline], mode="lines", name=f"Average {fmt_number(baseline, unit)}",
+                             line={"color": "#000000", "width": 1}, hoverinfo="skip"))
+    marker_colours = {"High": "#0072B2", "Low": "#56B4E9"}
+    colours = [next((c for k, c in marker_colours.items() if str(s).startswith(k)), "#999999")
+               for s in points["significance"]]
+    fig.add_trace(go.Scatter(
+        x=points["size"], y=points["value"], mode="markers+text", text=points["area_name"],
+        textposition="top center", textfont={"size": 10}, name="Districts",
+        marker={"size": 11, "color": colours, "line": {"color": "#000000", "width": 1}},
+        customdata=points[["area_name", "significance"]].to_numpy(),
+        hovertemplate="<b>%{customdata[0]}</b><br>%{y:,.1f} " + unit + " (size %{x:,.0f})<br>%{customdata[1]}"
+        "<extra></extra>",
+    ))
+    lo = min(min(y) for _, y in lines.values())
+    hi = max(max(y) for _, y in lines.values())
+    pad = (hi - lo) * 0.1 or 1
+    top = max(hi, float(points["value"].max())) + pad
+    bottom = min(lo, float(points["value"].min())) - pad
+    return _layout(fig, 460, xaxis_title=x_title, yaxis_title=unit, yaxis_range=[bottom, top])
+
+
+# -- spine -----------------------------------------------------------------------------------------
+def spine(rows: pd.DataFrame) -> go.Figure:
+    """Fingertips' spine chart: per indicator, the range across comparable areas (grey: lowest to
+    highest; darker: 25th to 75th percentile) centred on the benchmark, the area as a dot coloured by
+    its comparison, and the comparators as markers. Better is to the right where there is a judgement.
+
+    `rows` has per indicator: label, unit, polarity, value, comparison, benchmark, lo, q1, q3, hi and
+    optional columns neighbours and parent."""
+    fig = go.Figure()
+    data = rows.reset_index(drop=True)
+    y = list(data["label"])
+
+    def pos(col: str) -> list[float | None]:
+        out: list[float | None] = []
+        for r in data.itertuples():
+            v, centre = getattr(r, col), r.benchmark
+            spread = r.spread
+            if pd.isna(v) or pd.isna(centre) or not spread:
+                out.append(None if pd.isna(v) else 0.5)
+                continue
+            d = (v - centre) / spread / 2
+            out.append(0.5 - d if r.polarity == "low_is_good" else 0.5 + d)
+        return out
+
+    lo, hi, q1, q3 = pos("lo"), pos("hi"), pos("q1"), pos("q3")
+    for yi, a, b, c, d in zip(y, lo, hi, q1, q3, strict=True):
+        if a is not None and b is not None:
+            fig.add_shape(type="rect", x0=min(a, b), x1=max(a, b), y0=_y(y, yi) - 0.3, y1=_y(y, yi) + 0.3,
+                          fillcolor="#e6e6e6", line_width=0, layer="below")
+        if c is not None and d is not None:
+            fig.add_shape(type="rect", x0=min(c, d), x1=max(c, d), y0=_y(y, yi) - 0.3, y1=_y(y, yi) + 0.3,
+                          fillcolor="#b3b3b3", line_width=0, layer="below")
+    fig.add_vline(x=0.5, line_color="#000000", line_width=1.5)
+    for col, name, symbol, colour in (("neighbours", "Statistical neighbours", "diamond-open", "#000000"),
+                                      ("parent", "Parent area", "triangle-up-open", "#000000")):
+        if col in data and data[col].notna().any():
+            fig.add_trace(go.Scatter(
+                x=pos(col), y=y, mode="markers", name=name, marker={"symbol": symbol, "size": 11, "color": colour},
+                customdata=[fmt_number(v, u) for v, u in zip(data[col], data["unit"], strict=True)],
+                hovertemplate="%{y}<br>" + name + ": %{customdata}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=pos("value"), y=y, mode="markers", name="This area",
+        marker={"size": 14, "color": [COMPARISON_COLOURS.get(c, "#BBBBBB") for c in data["comparison"]],
+                "line": {"color": "#000000", "width": 1}},
+        customdata=np.column_stack([[fmt_number(v, u) for v, u in zip(data["value"], data["unit"], strict=True)],
+                                    data["comparison"].fillna("not compared"),
+                                    [fmt_number(v, u) for v, u in zip(data["benchmark"], data["unit"], strict=True)]]),
+        hovertemplate="<b>%{y}</b><br>This area: %{customdata[0]} (%{customdata[1]})<br>Benchmark: %{customdata[2]}"
+        "<extra></extra>"))
+    fig.update_xaxes(range=[-0.02, 1.02], showticklabels=False, showgrid=False, zeroline=False,
+                     title="← worse (lower where no judgement)      benchmark      better (higher) →")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=y)
+    return _layout(fig, 60 + 34 * len(y))
+
+
+def _y(labels: list[str], label: str) -> int:
+    return labels.index(label)

@@ -1,25 +1,106 @@
-"""Numbers and words as the board reads them."""
+"""Numbers, periods, colours and words as the board reads them."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-COMPARISON_COLOURS = {  # colour-blind-safe (Fingertips' better/similar/worse are blue/amber-free)
-    "better": "#1b7837", "similar": "#f0c808", "worse": "#b2182b", "not compared": "#6d6d6d",
+# Comparison colours, colour-blind safe (Okabe-Ito): judged comparisons on a blue-green / yellow /
+# vermillion axis; no-judgement ones (higher/lower) in two blues, as Fingertips does. The word is
+# always shown beside the colour, so colour is never the only carrier.
+COMPARISON_COLOURS = {
+    "better": "#009E73", "similar": "#F0E442", "worse": "#D55E00", "not compared": "#BBBBBB",
+    "higher": "#0072B2", "lower": "#56B4E9",
 }
+COMPARISON_TEXT_COLOURS = {"better": "#ffffff", "worse": "#ffffff", "higher": "#ffffff"}  # dark otherwise
 TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no significant change": "→", "cannot be calculated": ""}
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+LEVEL_NAMES = {
+    "lsoa": "Small areas (LSOA)", "msoa": "Neighbourhoods (MSOA)", "lad": "Districts", "utla": "Upper-tier authorities",
+    "region": "Regions", "country": "England", "trust": "NHS trusts",
+}
+PATHWAY_NAMES = {"asc": "Autism (ASC)", "adhd": "ADHD", "camhs": "CAMHS"}
 
 
-def fmt_value(value: float | None, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def missing(value: Any) -> bool:
+    """True for None, NaN and pandas' NA."""
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(float(value)))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_number(value: Any, unit: str = "") -> str:
+    """A number the way its unit reads: 41.2%, 10.3 per 1,000, 5,645 plans, 18.0 weeks."""
+    if missing(value):
         return "suppressed"
+    v = float(value)
     if unit == "%":
-        return f"{value:.1f}%"
-    return f"{value:,.1f} {unit}"
+        return f"{v:.1f}%"
+    if v == int(v) and not unit.startswith("per "):
+        return f"{v:,.0f} {unit}".strip()
+    return f"{v:,.1f} {unit}".strip()
+
+
+def fmt_value(value: Any, unit: str) -> str:
+    return fmt_number(value, unit)
 
 
 def period_label(period: str) -> str:
-    """'202425' -> 'Jan 2025' (January census); '2024' stays."""
+    """'202425' -> 'Jan 2025' (January census); '2024-03' -> 'Mar 2024'; '2024-Q1' -> '2024 Q1'; '2024' stays."""
+    period = str(period)
     if len(period) == 6 and period.isdigit():
         return f"Jan {period[:2]}{period[4:]}"
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return f"{MONTHS[int(period[5:]) - 1]} {period[:4]}"
+    if len(period) == 7 and period[4:6] == "-Q":
+        return f"{period[:4]} {period[5:]}"
     return period
+
+
+def breakdown_label(breakdown: str) -> str:
+    """'age_band=0-4' -> '0-4'; 'pathway=asc' -> 'Autism (ASC)'; 'all' -> 'All'."""
+    if breakdown == "all":
+        return "All"
+    name, _, value = breakdown.partition("=")
+    if name == "pathway":
+        return PATHWAY_NAMES.get(value, value.upper())
+    if name == "placement":
+        return value.replace("_", " ").capitalize()
+    if name == "imd_decile":
+        return f"IMD decile {value}"
+    return value
+
+
+def comparison_badge(comparison: str | None, against: str | None = None) -> str:
+    """An HTML pill: the comparison word on its colour (contrast-checked text)."""
+    comparison = "not compared" if missing(comparison) or not comparison else str(comparison)
+    colour = COMPARISON_COLOURS.get(comparison, "#BBBBBB")
+    text = COMPARISON_TEXT_COLOURS.get(comparison, "#1a1a1a")
+    words = comparison.capitalize() + (f" than {against}" if against and comparison != "not compared" else "")
+    if comparison == "similar" and against:
+        words = f"Similar to {against}"
+    return (f"<span data-testid='comparison-badge' style='background:{colour};color:{text};padding:2px 8px;"
+            f"border-radius:10px;font-size:0.85rem;font-weight:600'>{words}</span>")
+
+
+def comparator_words(comparator: str | None) -> str | None:
+    """'target 95' -> 'the 95% target'; 'parent X10000001' -> 'the parent area'; 'england' -> 'England'."""
+    if missing(comparator) or not comparator:
+        return None
+    kind, _, rest = str(comparator).partition(" ")
+    if kind == "target":
+        return f"the {rest}% target" if rest else "the target"
+    if kind == "parent":
+        return "the parent area"
+    if kind == "england":
+        return "England"
+    if kind == "neighbours":
+        return "statistical neighbours"
+    return comparator
+
+
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text.lower()).strip("_")

@@ -232,7 +232,9 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
     comps = comps[comps.pop("_merge") == "left_only"]
     for table in ["indicators", "indicator_values", "comparisons", "area_hierarchy", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
+    runs.stage_table(run, "core", "indicator_values")
     with run.engine.begin() as conn:
+        copy_frame(conn, "core__indicator_values", values, schema=run.schema)  # unsuppressed: analysts only
         copy_frame(conn, "published__indicators", catalogue_frame(), schema=run.schema)
         copy_frame(conn, "published__area_hierarchy", nesting, schema=run.schema)  # what counts add up along
         copy_frame(conn, "published__indicator_values", safe, schema=run.schema)

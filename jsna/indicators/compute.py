@@ -240,7 +240,11 @@ def finish(counts: pd.DataFrame, ind: Indicator, names: pd.DataFrame, parent_of:
     """(values, comparisons) for one indicator's counts: limits, comparisons, trend and names."""
     if counts.empty:
         return empty_values(), pd.DataFrame(columns=COMPARISON_COLUMNS)
-    values = limits(counts.reset_index(drop=True), ind)
+    counts = counts.reset_index(drop=True)
+    # population denominators are sums of apportioned estimates: the database may add them in any
+    # order, so the last bits differ between runs; six decimals keep two refreshes identical
+    counts["denominator"] = pd.to_numeric(counts["denominator"], errors="coerce").astype(float).round(6)
+    values = limits(counts, ind)
     comps = comparisons(values, ind, parent_of, neighbours)
     values = primary_comparison(values, comps)
     values["trend"] = trends(values)

@@ -23,7 +23,12 @@ class Inputs:
         """A named query's result, fetched once per run."""
         key = (name, tuple(sorted(params.items())))
         if key not in self._cache:
-            self._cache[key] = self.fetch(name, **params)
+            frame = self.fetch(name, **params)
+            # rows in a fixed order: sums of floats and choices between equals must not depend on
+            # the order the database happened to return them in (two refreshes publish the same)
+            if len(frame):
+                frame = frame.sort_values(list(frame.columns), na_position="last", kind="stable")
+            self._cache[key] = frame.reset_index(drop=True)
         return self._cache[key]
 
     @property

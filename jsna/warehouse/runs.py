@@ -315,6 +315,10 @@ def commit_run(run: Run) -> None:
 
 
 def _grant_reader(conn: Connection) -> None:
+    """Tables moved in by SET SCHEMA miss the default privileges: grant them again."""
     if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = 'jsna_reader'")).first():
         conn.execute(sa.text("GRANT USAGE ON SCHEMA published TO jsna_reader"))
         conn.execute(sa.text("GRANT SELECT ON ALL TABLES IN SCHEMA published TO jsna_reader"))
+    if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = 'jsna_analyst'")).first():
+        conn.execute(sa.text("GRANT USAGE ON SCHEMA published, core TO jsna_analyst"))
+        conn.execute(sa.text("GRANT SELECT ON ALL TABLES IN SCHEMA published, core TO jsna_analyst"))

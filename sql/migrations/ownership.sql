@@ -1,6 +1,8 @@
 -- ownership: applied after every migration. Everything in the warehouse's schemas belongs to
--- jsna_loader, the role refreshes run as (it drops and renames tables when it swaps a run in), and
--- whatever it publishes is readable by jsna_reader. Does nothing where the roles do not exist.
+-- jsna_loader, the role refreshes run as (it drops and renames tables when it swaps a run in);
+-- whatever it publishes is readable by jsna_reader; jsna_analyst reads published and the core model
+-- (unsuppressed figures, pseudonymised records), never raw landings or meta. Does nothing where
+-- the roles do not exist.
 DO $$
 DECLARE
     obj record;
@@ -31,5 +33,10 @@ BEGIN
         GRANT USAGE ON SCHEMA published TO jsna_reader;
         GRANT SELECT ON ALL TABLES IN SCHEMA published TO jsna_reader;
         ALTER DEFAULT PRIVILEGES FOR ROLE jsna_loader IN SCHEMA published GRANT SELECT ON TABLES TO jsna_reader;
+    END IF;
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'jsna_analyst') THEN
+        GRANT USAGE ON SCHEMA published, core TO jsna_analyst;
+        GRANT SELECT ON ALL TABLES IN SCHEMA published, core TO jsna_analyst;
+        ALTER DEFAULT PRIVILEGES FOR ROLE jsna_loader IN SCHEMA published, core GRANT SELECT ON TABLES TO jsna_analyst;
     END IF;
 END $$;

@@ -1,0 +1,134 @@
+"""Page furniture shared by every page: filters that live in the URL, charts with their text
+alternative and downloads, headline tiles, and the 'no data yet' note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import charts
+from dashboards.formatting import (
+    TREND_ARROWS,
+    comparator_words,
+    comparison_badge,
+    fmt_number,
+    missing,
+    period_label,
+)
+
+T = TypeVar("T")
+METHODS_PAGE = "views/methods.py"
+CSV_COLUMNS = ["indicator_id", "period", "area_code", "area_name", "area_level", "breakdown", "numerator",
+               "denominator", "value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "comparator",
+               "comparison", "trend", "symbol"]
+
+
+# -- filters in the URL ----------------------------------------------------------------------------
+def url_choice(label: str, options: Sequence[T], key: str, default: T | None = None,
+               format_func: Callable[[Any], str] = str, widget: str = "selectbox", help: str | None = None,
+               container: Any = None) -> T | None:
+    """A native widget whose value lives in the page URL (?key=value), so a view can be shared as a link.
+
+    The URL's value wins when it is one of the options; otherwise `default`, else the first option.
+    """
+    opts = list(options)
+    if not opts:
+        return None
+    by_text = {str(o): o for o in opts}
+    wanted = st.query_params.get(key)
+    chosen = by_text.get(wanted, default if default in opts else opts[0]) if wanted is not None else (
+        default if default in opts else opts[0])
+    where = container or st
+    index = opts.index(chosen)
+    if widget == "radio":
+        value = where.radio(label, opts, index=index, key=key, format_func=format_func, help=help, horizontal=True)
+    elif widget == "slider" and len(opts) > 1:
+        value = where.select_slider(label, options=opts, value=chosen, key=key, format_func=format_func, help=help)
+    else:
+        value = where.selectbox(label, opts, index=index, key=key, format_func=format_func, help=help)
+    st.query_params[key] = str(value)
+    return value
+
+
+def url_flag(label: str, key: str, default: bool = False, container: Any = None) -> bool:
+    """A checkbox kept in the URL as ?key=1 or ?key=0."""
+    wanted = st.query_params.get(key)
+    value = bool((container or st).checkbox(label, value=default if wanted is None else wanted == "1", key=key))
+    st.query_params[key] = "1" if value else "0"
+    return value
+
+
+# -- notes -----------------------------------------------------------------------------------------
+def no_data(what: str) -> None:
+    """The note shown where an indicator has not been published yet (the page works once it is)."""
+    st.info(f"No data yet: {what} has not been published. It will appear here after the next refresh that "
+            "includes it.", icon=":material/hourglass_empty:")
+
+
+def definition_link(indicator_id: str, label: str = "Definition and sources") -> None:
+    st.page_link(METHODS_PAGE, label=label, icon=":material/menu_book:", query_params={"indicator": indicator_id})
+
+
+# -- charts ----------------------------------------------------------------------------------------
+def chart(fig: go.Figure, name: str, summary: str, rows: pd.DataFrame | None = None, key: str | None = None) -> None:
+    """A chart with its text alternative (read by screen readers and shown as a caption), plotly's own PNG
+    button, and the rows it shows as CSV, suppressed values as published."""
+    st.plotly_chart(fig, config=charts.config(name), alt=summary[:250], key=key)
+    st.caption(summary)
+    if rows is not None:
+        download(rows, name)
+
+
+def download(rows: pd.DataFrame, name: str, label: str = "Download the data (CSV)") -> None:
+    cols = [c for c in CSV_COLUMNS if c in rows.columns] or list(rows.columns)
+    st.download_button(label, rows[cols].to_csv(index=False).encode(), file_name=f"{name}.csv", mime="text/csv",
+                       key=f"dl_{name}", type="tertiary", icon=":material/download:", on_click="ignore")
+
+
+# -- headline tiles --------------------------------------------------------------------------------
+def headline(meta: pd.Series, series: pd.DataFrame, label: str | None = None, note: str | None = None) -> None:
+    """A headline figure: the latest value, its change since the previous period, a sparkline, the
+    polarity-aware comparison as a coloured badge, the trend arrow, and a link to its definition."""
+    title = label or str(meta["short_title"])
+    series = series.sort_values("period")
+    with st.container(border=True):
+        if series.empty:
+            st.metric(title, "no data yet", help=str(meta["definition"]))
+            st.caption("Not published yet.")
+            return
+        latest = series.iloc[-1]
+        previous = series.iloc[-2] if len(series) > 1 else None
+        delta = None
+        if previous is not None and pd.notna(latest["value"]) and pd.notna(previous["value"]):
+            delta = f"{latest['value'] - previous['value']:+,.1f} since {period_label(previous['period'])}"
+        colour = {"high_is_good": "normal", "low_is_good": "inverse"}.get(str(meta["polarity"]), "off")
+        st.metric(f"{title} ({period_label(latest['period'])})", fmt_number(latest["value"], str(meta["unit"])),
+                  delta=delta, delta_color=colour, help=f"{meta['definition']} ({meta['unit']})",  # type: ignore[arg-type]
+                  chart_data=series["value"].dropna().tolist()[-12:] or None)
+        against = comparator_words(latest["comparator"])
+        direction = "" if missing(latest["trend"]) else str(latest["trend"])
+        arrow = TREND_ARROWS.get(direction, "")
+        trend = f" <span title='trend'>{arrow} {direction}</span>" if arrow else ""
+        judged = latest.get("versus", latest["comparison"])
+        st.markdown(comparison_badge(judged, against) + trend, unsafe_allow_html=True)
+        if note:
+            st.caption(note)
+        definition_link(str(meta["indicator_id"]))
+
+
+def area_picker(home: pd.Series, key: str = "area", container: Any = None) -> tuple[str, str, str]:
+    """The home authority or one of its districts, kept in the URL: returns (code, name, level)."""
+    from dashboards import data
+
+    districts = data.areas("lad", str(home["area_code"]))
+    names = {str(home["area_code"]): str(home["area_name"]),
+             **dict(zip(districts["area_code"], districts["area_name"], strict=True))}
+    code = url_choice("Area", list(names), key, default=str(home["area_code"]),
+                      format_func=lambda c: names[c] if c == home["area_code"] else f"{names[c]} (district)",
+                      container=container)
+    code = str(code)
+    return code, names[code], "utla" if code == home["area_code"] else "lad"

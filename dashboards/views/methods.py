@@ -1,0 +1,106 @@
+"""Data and methods: each indicator's metadata, each source's freshness and data-quality counts, and
+the lineage from every indicator back to the files it was computed from (file name and SHA-256)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import charts, data, ui
+from dashboards.formatting import LEVEL_NAMES, period_label
+
+catalogue = data.indicators()
+sources = data.sources()
+st.title("Data and methods")
+st.caption("What each figure means, where it comes from, and how fresh and clean the data behind it is.")
+if catalogue.empty:
+    st.warning("Nothing has been published yet: run `jsna refresh`.")
+    st.stop()
+
+# -- one indicator ---------------------------------------------------------------------------------
+st.subheader("Indicator definitions")
+published = data.present()
+indicator = str(ui.url_choice("Indicator", list(catalogue.index), "indicator",
+                              format_func=lambda i: f"{catalogue.loc[i, 'title']}"
+                              + ("" if i in published else " (no data yet)")))
+meta = catalogue.loc[indicator]
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"#### {meta['title']}")
+    st.markdown(f"{meta['definition']}")
+    fields = {
+        "Numerator": meta["numerator"], "Denominator": meta["denominator"],
+        "Unit": f"{meta['unit']} (multiplier {float(meta['multiplier']):g})", "Method": meta["method"],
+        "Polarity": {"high_is_good": "higher is better", "low_is_good": "lower is better"}.get(
+            str(meta["polarity"]), "no judgement (higher or lower)"),
+        "Target": f"{float(meta['target']):g}" if pd.notna(meta["target"]) else "none",
+        "Levels": meta["levels"], "Periods": meta["period_type"], "Caveats": meta["caveats"] or "none",
+        "Sources": meta["sources"],
+    }
+    st.markdown("\n".join(f"- **{k}**: {v}" for k, v in fields.items()))
+with right:
+    cover = data.coverage(indicator)
+    if cover.empty:
+        ui.no_data(meta["short_title"])
+    else:
+        summary = cover.groupby("area_level").agg(periods=("period", "nunique"), first=("period", "min"),
+                                                  last=("period", "max")).reset_index()
+        summary["area_level"] = summary["area_level"].map(lambda lv: LEVEL_NAMES.get(lv, lv))
+        summary["first"], summary["last"] = summary["first"].map(period_label), summary["last"].map(period_label)
+        st.markdown("**Published for**")
+        st.dataframe(summary.rename(columns={"area_level": "Level", "periods": "Periods", "first": "From",
+                                             "last": "To"}), hide_index=True)
+
+# -- lineage ---------------------------------------------------------------------------------------
+st.markdown("**Lineage: the files this indicator was computed from**")
+wanted = [s.strip() for s in str(meta["sources"]).split(",") if s.strip()]
+lineage = sources[sources["source_name"].isin(wanted) | sources["kind"].isin(wanted)]
+if lineage.empty:
+    st.caption("None of this indicator's sources has been loaded (" + ", ".join(wanted) + ").")
+else:
+    st.dataframe(lineage[["source_name", "kind", "file_name", "sha256", "loaded_at"]], hide_index=True,
+                 key="lineage")
+    missing_sources = [w for w in wanted if w not in set(lineage["source_name"]) | set(lineage["kind"])]
+    st.caption("Each file is identified by its SHA-256 checksum, so a figure can be traced to the exact file "
+               "loaded." + (f" Not loaded: {', '.join(missing_sources)}." if missing_sources else ""))
+
+# -- sources ---------------------------------------------------------------------------------------
+st.subheader("Sources: freshness and data quality")
+if sources.empty:
+    st.info("No source has been loaded yet.")
+else:
+    now = pd.Timestamp.now(tz="UTC")
+    table = sources.assign(
+        age_days=(now - pd.to_datetime(sources["loaded_at"], utc=True)).dt.days,
+        quarantined_pct=(100 * sources["rows_quarantined"] / sources["rows_in"].where(sources["rows_in"] > 0)).round(2),
+    )
+    order = table.sort_values("rows_in")
+    fig = go.Figure([
+        go.Bar(y=order["source_name"], x=order["rows_loaded"], orientation="h", name="Loaded",
+               marker_color=charts.QUALITATIVE[0], hovertemplate="%{y}: %{x:,} rows loaded<extra></extra>"),
+        go.Bar(y=order["source_name"], x=order["rows_quarantined"], orientation="h", name="Quarantined",
+               marker_color=charts.QUALITATIVE[5], hovertemplate="%{y}: %{x:,} rows quarantined<extra></extra>"),
+    ])
+    fig.update_layout(barmode="stack", height=max(300, 24 * len(order) + 80), xaxis_type="log",
+                      margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis_title="rows (log scale)",
+                      legend={"orientation": "h", "y": -0.1})
+    worst = table.sort_values("quarantined_pct", ascending=False).iloc[0]
+    ui.chart(fig, "sources_quality",
+             f"Rows loaded and quarantined for each of {len(table)} sources. {int(table['rows_in'].sum()):,} rows "
+             f"read, {int(table['rows_quarantined'].sum()):,} quarantined"
+             + (f"; most quarantined: {worst['source_name']} ({worst['quarantined_pct']:.2f}%)."
+                if worst["rows_quarantined"] else "; none quarantined.")
+             + f" Oldest load: {int(table['age_days'].max())} days ago.")
+    st.dataframe(table[["source_name", "kind", "file_name", "sha256", "loaded_at", "age_days", "rows_in",
+                        "rows_loaded", "rows_quarantined", "quarantined_pct"]], hide_index=True, key="sources")
+    ui.download(table, "sources", "Download the source log (CSV)")
+
+# -- catalogue -------------------------------------------------------------------------------------
+with st.expander("The whole indicator catalogue"):
+    st.dataframe(catalogue.reset_index(drop=True), hide_index=True)
+    ui.download(catalogue.reset_index(drop=True), "indicator_catalogue", "Download the catalogue (CSV)")
+st.caption("Methods: proportions use Wilson score intervals; rates and counts exact Poisson limits below 10 and "
+           "Byars above; comparisons test whether the 95% interval excludes the comparator; funnel plots use "
+           "Spiegelhalter's limits as Fingertips draws them. Counts from 1 to 4 are suppressed (c), and further "
+           "cells are suppressed where they could be worked out from totals.")

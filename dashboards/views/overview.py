@@ -1,0 +1,193 @@
+"""Overview: the headline figures against their targets, a generated narrative, the districts at a
+glance, and one indicator in depth (map and trend)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import charts, data, narrative, ui
+from dashboards.formatting import (
+    COMPARISON_COLOURS,
+    COMPARISON_TEXT_COLOURS,
+    breakdown_label,
+    fmt_number,
+    period_label,
+)
+
+HEADLINES = ["ehcp_20_weeks", "ehcp_rate_0_25", "ehcp_backlog", "advice_6_weeks"]
+RUG = ["ehcp_rate_0_25", "ehcp_requests_rate", "ehcp_20_weeks", "ehcp_specialist_placement", "ehcp_neet_16_25",
+       "waiting_over_18_weeks", "cin_disability_rate", "short_breaks_pct"]
+
+catalogue = data.indicators()
+home = data.home_area()
+st.title(f"SEND needs assessment: {home['area_name']}")
+st.caption("Children and young people aged 0-25 with special educational needs and disabilities. "
+           "Figures are disclosure-controlled: counts under 5 are shown as suppressed.")
+
+if catalogue.empty or home["area_code"] is None:
+    st.warning("Nothing has been published yet: run `jsna refresh`.")
+    st.stop()
+
+code, name = str(home["area_code"]), str(home["area_name"])
+published = [i for i in HEADLINES if i in catalogue.index]
+series = data.area_series(tuple(published), code, "utla")
+compared = data.comparisons(tuple(published), code, "utla")
+england = compared[compared["comparator_type"] == "england"].rename(columns={"comparator_value": "value"})
+waits = data.breakdown_values("wait_median_weeks", code, "pathway", "utla") if "wait_median_weeks" in catalogue.index \
+    else series.iloc[0:0]
+over_18 = data.breakdown_values("waiting_over_18_weeks", code, "pathway", "utla") \
+    if "waiting_over_18_weeks" in catalogue.index else series.iloc[0:0]
+trusts = data.values("advice_6_weeks", "trust") if "advice_6_weeks" in catalogue.index else series.iloc[0:0]
+
+
+def of(indicator_id: str) -> pd.DataFrame:
+    return series[series["indicator_id"] == indicator_id]
+
+
+def placeholder(indicator_id: str, title: str) -> pd.Series:
+    if indicator_id in catalogue.index:
+        return catalogue.loc[indicator_id]
+    return pd.Series({"indicator_id": indicator_id, "short_title": title, "definition": "Not yet in the catalogue.",
+                      "unit": "", "polarity": "no_judgement", "target": None})
+
+
+# -- headline figures ------------------------------------------------------------------------------
+st.subheader("Headlines")
+education = st.columns(3)
+with education[0]:
+    ui.headline(placeholder("ehcp_20_weeks", "New EHC plans within 20 weeks"), of("ehcp_20_weeks"))
+with education[1]:
+    plans = data.area_series(("ehcp_plans",), code, "utla") if "ehcp_plans" in catalogue.index else series.iloc[0:0]
+    note = None
+    shown = plans.dropna(subset=["value"]).sort_values("period")
+    if len(shown) > 1 and shown.iloc[-2]["value"]:
+        last, before = shown.iloc[-1], shown.iloc[-2]
+        note = f"{fmt_number(last['value'], 'plans')}, {100 * (last['value'] / before['value'] - 1):+.0f}% in a year"
+    ui.headline(placeholder("ehcp_rate_0_25", "EHC plans per 1,000"), of("ehcp_rate_0_25"), note=note)
+with education[2]:
+    ui.headline(placeholder("ehcp_backlog", "Assessments open past 20 weeks"), of("ehcp_backlog"))
+
+health = st.columns(3)
+with health[0]:
+    advice, label, note = of("advice_6_weeks"), None, None
+    if advice.empty and len(trusts):
+        quarter = trusts[trusts["period"] == trusts["period"].max()].dropna(subset=["value"])
+        if len(quarter):
+            lowest = quarter.sort_values("value").iloc[0]
+            advice = trusts[trusts["area_code"] == lowest["area_code"]]
+            label = "Health advice in 6 weeks, lowest trust"
+            others = [f"{r.area_name} {fmt_number(r.value, '%')}" for r in quarter.itertuples()
+                      if r.area_code != lowest["area_code"]]
+            note = f"{lowest['area_name']}." + (f" Other trusts: {'; '.join(others)}." if others else "")
+    ui.headline(placeholder("advice_6_weeks", "Health advice within 6 weeks"), advice, label=label, note=note)
+longest = None
+if len(waits):
+    latest = waits[waits["period"] == waits["period"].max()].dropna(subset=["value"])
+    if len(latest):
+        longest = str(latest.sort_values("value").iloc[-1]["breakdown"])
+with health[1]:
+    ui.headline(placeholder("wait_median_weeks", "Median wait"),
+                waits[waits["breakdown"] == longest] if longest else waits.iloc[0:0],
+                label=f"Median wait, {breakdown_label(longest)}" if longest else None,
+                note="Other pathways: " + "; ".join(
+                    f"{breakdown_label(b)} {fmt_number(g.sort_values('period')['value'].iloc[-1], 'weeks')}"
+                    for b, g in waits.groupby("breakdown") if b != longest) if waits["breakdown"].nunique() > 1
+                else None)
+with health[2]:
+    ui.headline(placeholder("waiting_over_18_weeks", "Waiting over 18 weeks"),
+                over_18[over_18["breakdown"] == longest] if longest else over_18.iloc[0:0],
+                label=f"Waiting over 18 weeks, {breakdown_label(longest)}" if longest else None)
+
+# -- narrative -------------------------------------------------------------------------------------
+sentences = [
+    narrative.against_target(name, catalogue.loc["ehcp_20_weeks"], of("ehcp_20_weeks"),
+                             "issued {value} of new EHC plans within 20 weeks", england)
+    if "ehcp_20_weeks" in catalogue.index else None,
+    narrative.growth(name, plans, catalogue.loc["ehcp_rate_0_25"] if "ehcp_rate_0_25" in catalogue.index else None,
+                     of("ehcp_rate_0_25"), england),
+    narrative.against_target(name, catalogue.loc["advice_6_weeks"], of("advice_6_weeks"),
+                             "received {value} of health advice within six weeks", england)
+    if "advice_6_weeks" in catalogue.index else None,
+    narrative.waits(name, waits, over_18),
+    narrative.backlog(name, of("ehcp_backlog")),
+]
+story = [s for s in sentences if s]
+if story:
+    st.markdown("\n".join(f"- {s}" for s in story), help=None)
+    st.caption("Generated from the published figures. England's figures are quoted where they are published.")
+
+# -- districts at a glance -------------------------------------------------------------------------
+st.subheader("Districts at a glance")
+districts = data.areas("lad", code)
+rug = data.level_latest("lad", tuple(districts["area_code"]), tuple(i for i in RUG if i in catalogue.index)) \
+    if len(districts) else series.iloc[0:0]
+if rug.empty:
+    st.info("No district figures are published yet.")
+else:
+    rug = rug.assign(indicator=rug["indicator_id"].map(catalogue["short_title"]))
+    cells = rug.pivot_table(index="area_name", columns="indicator", values="value", aggfunc="first")
+    judged = rug.pivot_table(index="area_name", columns="indicator", values="versus", aggfunc="first")
+    order = [catalogue.loc[i, "short_title"] for i in RUG if i in set(rug["indicator_id"])]
+    cells, judged = cells[order], judged[order]
+
+    def colour(frame: pd.DataFrame) -> pd.DataFrame:
+        return judged.loc[frame.index, frame.columns].map(
+            lambda c: f"background-color: {COMPARISON_COLOURS.get(c, '#ffffff')}; "
+                      f"color: {COMPARISON_TEXT_COLOURS.get(c, '#1a1a1a')}" if isinstance(c, str) else "")
+
+    st.dataframe(cells.style.apply(colour, axis=None).format("{:,.1f}", na_rep="c"), key="rug")
+    when = ", ".join(f"{catalogue.loc[i, 'short_title']} {period_label(p)}"
+                        for i, p in rug.groupby("indicator_id")["period"].first().items())
+    worse = rug[rug["versus"] == "worse"].groupby("area_name").size().sort_values(ascending=False)
+    st.caption(f"Each district's latest figure, coloured by its comparison with {name} (polarity-aware: "
+               "blue-green better, yellow similar, vermillion worse; blues higher or lower where there is no "
+               f"judgement; c: suppressed). Periods: {when}. "
+               + (f"Most often worse: {worse.index[0]} ({worse.iloc[0]} of {len(order)} indicators)."
+                  if len(worse) else ""))
+    ui.download(rug, "districts_at_a_glance")
+
+# -- one indicator in depth -----------------------------------------------------------------------
+st.divider()
+st.subheader("One indicator by district")
+available = data.present()
+with_districts = [i for i in catalogue.index if i in available]
+indicator = ui.url_choice("Indicator", with_districts, "indicator", default="ehcp_rate_0_25",
+                          format_func=lambda i: catalogue.loc[i, "title"])
+if indicator is None:
+    st.stop()
+meta = catalogue.loc[indicator]
+lad_values = data.values(indicator, "lad")
+county = data.values(indicator, "utla", area_codes=(code,))
+periods = sorted(lad_values["period"].unique())
+if not periods:
+    st.info("No district figures are published for this indicator.")
+    st.stop()
+period = ui.url_choice("Period", periods, "period", default=periods[-1], format_func=period_label, widget="slider")
+shown = lad_values[lad_values["period"] == period]
+
+left, right = st.columns([3, 2])
+with left:
+    fig, classes = charts.choropleth(shown, data.area_geojson("lad", code),
+                                     f"{meta['short_title']} by district, {period_label(str(period))}",
+                                     str(meta["unit"]))
+    top = shown.dropna(subset=["value"]).sort_values("value")
+    ui.chart(fig, f"{indicator}_{period}_map",
+             f"Map of {meta['short_title'].lower()} in {len(shown)} districts, {period_label(str(period))}, in "
+             f"{len(classes.bins)} quantile classes. "
+             + (f"Highest: {top.iloc[-1]['area_name']} ({fmt_number(top.iloc[-1]['value'], str(meta['unit']))}); "
+                f"lowest: {top.iloc[0]['area_name']} ({fmt_number(top.iloc[0]['value'], str(meta['unit']))}). "
+                if len(top) else "")
+             + f"{shown['value'].isna().sum()} suppressed.")
+with right:
+    both = pd.concat([county, lad_values], ignore_index=True)
+    ui.chart(charts.trend(both, code, str(meta["unit"]), meta["target"] if pd.notna(meta["target"]) else None),
+             f"{indicator}_trend",
+             f"{meta['definition']} Bold: {name}, with its 95% confidence interval; thin lines: its districts.")
+    ui.definition_link(indicator)
+
+table = shown[["area_name", "numerator", "denominator", "value", "lower_ci95", "upper_ci95", "comparison",
+               "symbol"]].rename(columns={"area_name": "District", "value": meta["unit"]})
+st.dataframe(table, hide_index=True)
+st.download_button("Download this table (CSV, suppressed)", shown.to_csv(index=False).encode(),
+                   file_name=f"{indicator}_{period}_districts.csv", mime="text/csv", on_click="ignore")

@@ -1,0 +1,148 @@
+"""Every dashboard page in-process with Streamlit's AppTest, over the session's refreshed demo warehouse:
+no exception, its key elements, and a filter change written to the page URL (st.query_params)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+pytestmark = pytest.mark.db
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+
+
+@pytest.fixture(scope="module")
+def app(refreshed: dict) -> Any:
+    """One AppTest over the app (navigation included); each test switches to its page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    return at
+
+
+def open_page(at: Any, script: str) -> Any:
+    at.query_params.clear()
+    at.switch_page(f"views/{script}.py").run()
+    assert not at.exception, at.exception[0].value if at.exception else ""
+    return at
+
+
+def published(engine: sa.Engine, indicator: str) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM published.indicator_values "
+                                         "WHERE indicator_id = :i)"), {"i": indicator}).scalar_one())
+
+
+def test_overview_headlines_narrative_and_indicator_filter(app: Any, engine: sa.Engine) -> None:
+    at = open_page(app, "overview")
+    assert at.title[0].value == "SEND needs assessment: Demoshire"
+    labels = [m.label for m in at.metric]
+    assert labels[0].startswith("New EHC plans within 20 weeks (20")
+    assert labels[1].startswith("EHC plans per 1,000 aged 0-25 (Jan 20")
+    assert len(labels) == 6  # three EHC headlines, three health ones ('no data yet' until published)
+    story = [m.value for m in at.markdown if m.value.startswith("- Demoshire issued")]
+    assert story and "of new EHC plans within 20 weeks" in story[0] and "95% target" in story[0]
+    assert at.selectbox(key="indicator").value == "ehcp_rate_0_25"
+    at.selectbox(key="indicator").select("ehcp_20_weeks").run()
+    assert not at.exception
+    assert qp(at, "indicator") == "ehcp_20_weeks"
+    with engine.connect() as conn:
+        districts = conn.execute(sa.text("SELECT count(DISTINCT area_code) FROM published.indicator_values "
+                                         "WHERE area_level = 'lad'")).scalar_one()
+    assert len(at.dataframe[-1].value) == districts
+
+
+def qp(at: Any, key: str) -> str:
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list) else value
+
+
+def first_district(engine: sa.Engine) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(sa.text("SELECT min(area_code) FROM published.areas WHERE area_level = 'lad'"))
+                   .scalar_one())
+
+
+def test_ehcp_sections_and_measure_filter(app: Any, engine: sa.Engine) -> None:
+    at = open_page(app, "ehcp")
+    heads = [h.value for h in at.subheader]
+    for section in ("Plans by age band", "Requests and decisions", "20-week timeliness and the backlog",
+                    "Placements", "Primary needs"):
+        assert section in heads
+    assert any("by age band (0-4, 5-10, 11-15, 16-19, 20-25)" in c.value for c in at.caption)
+    at.radio(key="measure").set_value("rate").run()
+    assert not at.exception
+    assert qp(at, "measure") == "rate"
+    at.selectbox(key="area").set_value(first_district(engine)).run()
+    assert not at.exception
+    assert qp(at, "area") == first_district(engine)
+    assert any(c.value.startswith("EHC plans in ") and " by age band" in c.value for c in at.caption)
+
+
+def test_health_waits_pathway_filter(app: Any, engine: sa.Engine) -> None:
+    at = open_page(app, "health")
+    heads = [h.value for h in at.subheader]
+    assert "Variation between districts" in heads
+    assert any("six-week compliance" in h for h in heads)
+    notes = " ".join(i.value for i in at.info)
+    if not published(engine, "wait_median_weeks"):
+        assert "No data yet" in notes
+    if not published(engine, "advice_6_weeks"):
+        assert "advice_6_weeks" in notes
+    at.radio(key="pathway").set_value("adhd").run()
+    assert not at.exception
+    assert qp(at, "pathway") == "adhd"
+
+
+def test_social_care_indicator_filter(app: Any, engine: sa.Engine) -> None:
+    at = open_page(app, "social_care")
+    assert [m.label for m in at.metric][:1]
+    at.selectbox(key="indicator").set_value("short_breaks_pct").run()
+    assert not at.exception
+    assert qp(at, "indicator") == "short_breaks_pct"
+    if not published(engine, "short_breaks_pct"):
+        assert any("No data yet" in i.value for i in at.info)
+
+
+def test_map_explorer_level_and_classes(app: Any) -> None:
+    at = open_page(app, "map")
+    assert at.selectbox(key="level").value == "lad"
+    assert any("classes (ColorBrewer YlGnBu" in c.value for c in at.caption)
+    at.selectbox(key="level").set_value("lsoa").run()
+    assert not at.exception
+    assert qp(at, "level") == "lsoa"
+    at.selectbox(key="scheme").set_value("natural_breaks").run()
+    assert not at.exception
+    assert qp(at, "scheme") == "natural_breaks"
+    assert any("natural breaks (jenks) into 5 classes" in c.value for c in at.caption)
+
+
+def test_area_profile_spine_and_area_filter(app: Any, engine: sa.Engine) -> None:
+    at = open_page(app, "profile")
+    assert any(c.value.startswith("Spine chart of ") for c in at.caption)
+    table = at.dataframe[0].value
+    assert "EHC plans per 1,000 aged 0-25" in set(table["Indicator"])
+    at.selectbox(key="area").set_value(first_district(engine)).run()
+    assert not at.exception
+    assert qp(at, "area") == first_district(engine)
+    assert any(f"for {at.selectbox(key='area').value}" not in c.value for c in at.caption)
+
+
+def test_data_and_methods_lineage_and_indicator_filter(app: Any, engine: sa.Engine) -> None:
+    at = open_page(app, "methods")
+    assert at.title[0].value == "Data and methods"
+    at.selectbox(key="indicator").set_value("ehcp_20_weeks").run()
+    assert not at.exception
+    assert qp(at, "indicator") == "ehcp_20_weeks"
+    frames = [d.value for d in at.dataframe]
+    lineage = next(f for f in frames if "sha256" in f.columns and "rows_in" not in f.columns)
+    with engine.connect() as conn:
+        sha = conn.execute(sa.text("SELECT sha256 FROM published.sources WHERE source_name = 'ehcp_cases'")
+                           ).scalar_one()
+    assert sha in set(lineage["sha256"])
+    sources = next(f for f in frames if "rows_in" in f.columns)
+    assert {"rows_in", "rows_loaded", "rows_quarantined", "sha256"} <= set(sources.columns)

@@ -1,0 +1,213 @@
+"""Every dashboard page in real headless Chromium, offline, against the session's refreshed demo warehouse.
+
+Each test's page fixture saves a screenshot (tests/e2e/screenshots/) and records any request that leaves
+the app; none may.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+pytestmark = [pytest.mark.db, pytest.mark.browser]
+
+TIMEOUT = 60_000
+
+
+def read(engine: sa.Engine, sql: str, **params: object) -> pd.DataFrame:
+    return pd.read_sql(sa.text(sql), engine, params=params)
+
+
+def latest_county(engine: sa.Engine, indicator: str) -> pd.Series:
+    return read(engine, "SELECT * FROM published.indicator_values WHERE indicator_id = :i AND area_level = 'utla' "
+                "AND breakdown = 'all' ORDER BY period DESC LIMIT 1", i=indicator).iloc[0]
+
+
+def published(engine: sa.Engine, indicator: str) -> bool:
+    return bool(read(engine, "SELECT EXISTS (SELECT 1 FROM published.indicator_values WHERE indicator_id = :i) AS x",
+                     i=indicator)["x"].iloc[0])
+
+
+def areas_in_county(engine: sa.Engine, level: str) -> int:
+    """LSOAs, MSOAs or districts of the demo county (the whole warehouse is the county)."""
+    return int(read(engine, "SELECT count(DISTINCT area_code) AS n FROM published.areas WHERE area_level = :l",
+                    l=level)["n"].iloc[0])
+
+
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished running the script (no 'running' status widget)."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT)
+
+
+def no_exceptions(page) -> None:  # type: ignore[no-untyped-def]
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick an option as a keyboard user does: focus the select box, type to filter, press Enter."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.locator("input").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option).first.wait_for(timeout=TIMEOUT)
+    page.keyboard.press("Enter")
+
+
+def test_overview_headlines_map_and_narrative(page, dashboard_url: str, engine: sa.Engine) -> None:
+    """Given the dashboard, when opened, then the headline figures equal the warehouse's, the districts
+    are drawn on the map, the narrative is there, and no request leaves the machine."""
+    page.goto(dashboard_url)
+    page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+    page.wait_for_selector("[data-testid='stMetricValue']", timeout=TIMEOUT)
+    settle(page)
+    values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    timely, rate, backlog = (latest_county(engine, i) for i in ("ehcp_20_weeks", "ehcp_rate_0_25", "ehcp_backlog"))
+    assert values[:3] == [f"{timely['value']:.1f}%", f"{rate['value']:,.1f} per 1,000",
+                          f"{backlog['value']:,.0f} assessments"]
+    assert len(values) == 6
+    assert page.locator("path.choroplethlocation").count() == areas_in_county(engine, "lad")
+    assert page.get_by_text(re.compile(r"issued [\d.]+% of new EHC plans within 20 weeks")).count() == 1
+    assert page.locator("[data-testid='comparison-badge']").first.inner_text().startswith("Worse than the 95% target")
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
+def test_ehcp_page_draws_its_charts(page, dashboard_url: str) -> None:
+    page.goto(f"{dashboard_url}/ehcp")
+    page.get_by_role("heading", name="Primary needs").wait_for(timeout=TIMEOUT)
+    settle(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT)
+    assert page.locator(".js-plotly-plot").count() >= 7
+    assert page.get_by_text("by age band (0-4, 5-10, 11-15, 16-19, 20-25)", exact=False).count() >= 1
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
+def test_health_waits_page(page, dashboard_url: str, engine: sa.Engine) -> None:
+    """Waits, the district funnel and trusts' six-week compliance, or a clear note while unpublished."""
+    page.goto(f"{dashboard_url}/health?pathway=adhd")
+    page.get_by_role("heading", name="Variation between districts").wait_for(timeout=TIMEOUT)
+    settle(page)
+    if published(engine, "waiting_over_18_weeks"):
+        assert page.get_by_text("Funnel plot of", exact=False).count() == 1
+    else:
+        assert page.get_by_text("No data yet: district waiting-list figures", exact=False).count() == 1
+    if not published(engine, "advice_6_weeks"):
+        assert page.get_by_text("No data yet: NHS trusts' six-week compliance", exact=False).count() == 1
+    assert "pathway=adhd" in page.url
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
+def test_social_care_page(page, dashboard_url: str, engine: sa.Engine) -> None:
+    page.goto(f"{dashboard_url}/social-care")
+    page.get_by_role("heading", name="By place").wait_for(timeout=TIMEOUT)
+    settle(page)
+    if any(published(engine, i) for i in ("cin_disability_rate", "dct_caseload_rate", "short_breaks_pct")):
+        page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+        assert page.locator("path.choroplethlocation").count() == areas_in_county(engine, "lad")
+    else:
+        assert page.get_by_text("No data yet", exact=False).count() >= 1
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
+def test_map_explorer_level_change_updates_map_and_url(page, dashboard_url: str, engine: sa.Engine) -> None:
+    """Given the map of districts, when the level is changed to MSOAs, then the URL carries the new level
+    and one polygon per MSOA is drawn; special schools are a point layer."""
+    page.goto(f"{dashboard_url}/map?indicator=ehcp_rate_0_25")
+    page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+    settle(page)
+    assert page.locator("path.choroplethlocation").count() == areas_in_county(engine, "lad")
+    special = int(read(engine, "SELECT count(*) AS n FROM published.schools WHERE is_special")["n"].iloc[0])
+    assert page.locator(".scattergeo path.point").count() == special
+    choose(page, "Level", "Neighbourhoods (MSOA)")
+    page.wait_for_function("() => location.search.includes('level=msoa')", timeout=TIMEOUT)
+    msoas = areas_in_county(engine, "msoa")
+    page.wait_for_function(f"() => document.querySelectorAll('path.choroplethlocation').length === {msoas}",
+                           timeout=TIMEOUT)
+    assert page.get_by_text(f"for {msoas} areas", exact=False).count() == 1
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
+def test_map_download_returns_the_suppressed_rows(page, dashboard_url: str, engine: sa.Engine) -> None:
+    """The CSV download holds what the map shows: the published LSOA rows, suppressed ones as published."""
+    period = read(engine, "SELECT max(period) AS p FROM published.indicator_values WHERE indicator_id = 'ehcp_plans' "
+                  "AND area_level = 'lsoa' AND breakdown = 'age_band=0-4'")["p"].iloc[0]
+    page.goto(f"{dashboard_url}/map?indicator=ehcp_plans&level=lsoa&period={period}&breakdown=age_band%3D0-4")
+    page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+    settle(page)
+    button = page.get_by_role("button", name=re.compile("Download the data"))
+    with page.expect_download() as info:
+        button.click()
+    got = pd.read_csv(info.value.path(), dtype={"symbol": str, "period": str})
+    expected = read(engine, "SELECT area_code, numerator, value, symbol FROM published.indicator_values WHERE "
+                    "indicator_id = 'ehcp_plans' AND area_level = 'lsoa' AND period = :p "
+                    "AND breakdown = 'age_band=0-4' "
+                    "ORDER BY area_code", p=period)
+    assert got["area_code"].tolist() == expected["area_code"].tolist()
+    assert (got["symbol"] == "c").sum() == (expected["symbol"] == "c").sum() > 0
+    assert got["numerator"].isna().tolist() == expected["numerator"].isna().tolist()
+    assert got["numerator"].fillna(-1).tolist() == expected["numerator"].fillna(-1).tolist()
+    drawn = page.locator("path.choroplethlocation").count()
+    assert drawn == len(expected)
+    assert page.outside_requests == []
+
+
+def test_area_profile_spine_chart(page, dashboard_url: str) -> None:
+    page.goto(f"{dashboard_url}/profile")
+    page.get_by_text("Spine chart of", exact=False).wait_for(timeout=TIMEOUT)
+    settle(page)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=TIMEOUT)
+    assert page.locator(".js-plotly-plot .scatterlayer .point").count() >= 10
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
+def test_data_and_methods_lineage(page, dashboard_url: str, engine: sa.Engine) -> None:
+    """The definition of an indicator linked from the Overview, and the checksum of each file behind it."""
+    page.goto(f"{dashboard_url}/methods?indicator=ehcp_20_weeks")
+    page.get_by_role("heading", name="Sources: freshness and data quality").wait_for(timeout=TIMEOUT)
+    settle(page)
+    meta = read(engine, "SELECT title, definition FROM published.indicators WHERE indicator_id = 'ehcp_20_weeks'")
+    assert page.get_by_text(meta["definition"].iloc[0], exact=False).count() >= 1
+    assert page.get_by_text("Each file is identified by its SHA-256 checksum", exact=False).count() == 1
+    with page.expect_download() as info:  # the tables are canvas grids: read the source log as downloaded
+        page.get_by_role("button", name=re.compile("Download the source log")).click()
+    got = pd.read_csv(info.value.path()).set_index("source_name")
+    expected = read(engine, "SELECT source_name, file_name, sha256, rows_in, rows_quarantined FROM published.sources"
+                    ).set_index("source_name")
+    assert got.loc[expected.index, "sha256"].tolist() == expected["sha256"].tolist()
+    assert got.loc[expected.index, "rows_quarantined"].tolist() == expected["rows_quarantined"].tolist()
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT)
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
+def test_overview_indicator_change_updates_the_chart_and_the_url(page, dashboard_url: str) -> None:
+    page.goto(f"{dashboard_url}/?indicator=ehcp_rate_0_25")
+    page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+    settle(page)
+    choose(page, "Indicator", "Percentage of new EHC plans issued within 20 weeks, including exceptions")
+    page.wait_for_function("() => location.search.includes('indicator=ehcp_20_weeks')", timeout=TIMEOUT)
+    page.wait_for_selector("text=New EHC plans within 20 weeks by district", timeout=TIMEOUT)
+    assert page.locator("path.choroplethlocation").count() > 0
+    assert page.outside_requests == []
+
+
+def test_csv_of_overview_table(page, dashboard_url: str, engine: sa.Engine) -> None:
+    page.goto(f"{dashboard_url}/?indicator=ehcp_20_weeks&period=2024")
+    button = page.get_by_role("button", name=re.compile("Download this table"))
+    button.wait_for(timeout=TIMEOUT)
+    settle(page)
+    with page.expect_download() as info:
+        button.click()
+    got = pd.read_csv(info.value.path())
+    expected = read(engine, "SELECT area_code, numerator FROM published.indicator_values WHERE indicator_id = "
+                    "'ehcp_20_weeks' AND area_level = 'lad' AND period = '2024' AND breakdown = 'all' "
+                    "ORDER BY area_code")
+    assert got["area_code"].tolist() == expected["area_code"].tolist()
+    assert got["numerator"].tolist() == expected["numerator"].tolist()
+    assert set(got.columns) >= {"symbol", "lower_ci95", "upper_ci95", "comparison"}
