@@ -13,6 +13,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.states import State
+from prefect_dask import DaskTaskRunner
 
 from jsna import pipeline
 from jsna.config import JsnaConfig, SourceEntry, get_settings
@@ -69,9 +70,23 @@ def _quality_table(run: Run) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
+def dask_runner(workers: int) -> DaskTaskRunner:
+    """A local Dask cluster of single-threaded worker processes (files then land side by side)."""
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
 @flow(name="jsna-refresh", log_prints=True)
-def refresh(config: str | None = None) -> dict[str, Any]:
-    """Load every source declared in the jsna.toml into the warehouse and republish it."""
+def refresh(config: str | None = None, workers: int = 1) -> dict[str, Any]:
+    """Load every source declared in the jsna.toml into the warehouse and republish it; with
+    `workers` > 1 the tasks are spread over a local Dask cluster of that many processes."""
+    run_once = refresh_run if workers <= 1 else refresh_run.with_options(task_runner=dask_runner(workers))
+    return run_once(config)
+
+
+@flow(name="jsna-refresh-run", log_prints=True)
+def refresh_run(config: str | None = None) -> dict[str, Any]:
+    """One refresh, on whichever task runner the caller chose."""
     settings = get_settings()
     config_path = Path(config or settings.config or "jsna.toml")
     logger = get_run_logger()

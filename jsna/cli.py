@@ -131,7 +131,10 @@ def demo_generate(
 
 # -- refresh ------------------------------------------------------------------------------------------
 @app.command()
-def refresh(config: Annotated[Path | None, typer.Option(help="The jsna.toml to load.")] = None) -> None:
+def refresh(
+    config: Annotated[Path | None, typer.Option(help="The jsna.toml to load.")] = None,
+    workers: Annotated[int, typer.Option(help="Spread the tasks over this many Dask worker processes.")] = 1,
+) -> None:
     """Load every declared source into the warehouse and republish (runs the Prefect flow)."""
     settings = get_settings()
     path = config or settings.config or Path("jsna.toml")
@@ -139,7 +142,7 @@ def refresh(config: Annotated[Path | None, typer.Option(help="The jsna.toml to l
         raise JsnaError(f"No configuration at {path}; pass --config or run `jsna demo generate` first.")
     from flows.refresh import refresh as refresh_flow
 
-    summary = refresh_flow(config=str(path))
+    summary = refresh_flow(config=str(path), workers=workers)
     console.print(f"Refresh committed: run {summary['run_id']}, {summary['files']} files "
                   f"({summary['new_files']} new), {summary['indicator_values']} indicator values published.")
 
