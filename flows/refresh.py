@@ -80,7 +80,8 @@ def dask_runner(workers: int) -> DaskTaskRunner:
 def refresh(config: str | None = None, workers: int = 1) -> dict[str, Any]:
     """Load every source declared in the jsna.toml into the warehouse and republish it; with
     `workers` > 1 the tasks are spread over a local Dask cluster of that many processes."""
-    run_once = refresh_run if workers <= 1 else refresh_run.with_options(task_runner=dask_runner(workers))
+    run_once = refresh_run if workers <= 1 else refresh_run.with_options(
+        task_runner=dask_runner(workers))  # type: ignore[arg-type]  # prefect-dask's futures are PrefectFutures
     return run_once(config)
 
 
