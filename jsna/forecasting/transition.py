@@ -1,0 +1,301 @@
+"""Children with plans moving between states of need x setting x national curriculum (NC) year, simulated.
+
+From a child-year panel (one row per child holding a plan at each January census: need, setting, NC year) the
+year-on-year flows are counted over the last `window` transitions:
+
+* leavers: held a plan one January, not the next, by (need, setting, NC year);
+* movers: held one both years, by setting change given (setting, NC year) and need change given need;
+* joiners: held one this January, not the last, by (need, setting, NC year), per year.
+
+Rates are shrunk towards coarser groups where the cells are thin (a leaving rate towards its (setting, NC year)
+rate, then its NC year's, with `prior` pseudo-children each), and every child ages one NC year per year; at
+the oldest NC year everyone leaves (age 25). Joiners are Poisson with the window's mean by cell, grown by
+`joiner_growth` a year (default: the window's compound growth of joiner totals).
+
+`simulate` runs `sims` Monte Carlo paths of the whole state vector at once: binomial leavers, multinomial
+setting and need moves, Poisson joiners. Conservation is asserted at every step and kept in the result:
+caseload(t+1) = caseload(t) - leavers(t) + joiners(t), per path, and the movers out of each cell equal the
+stayers in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+NC_MIN, NC_MAX = -4, 21  # NC year = age on 31 August - 4: age 0 (-4) .. age 25 (21); Reception = 0, Year 1 = 1
+UNKNOWN = "unknown"
+PANEL_COLUMNS = ["child_key", "year", "need", "setting", "nc_year"]
+
+
+def census_date(year: int) -> pd.Timestamp:
+    """The January census date used to place a plan in a year (mid-January: the census is the third Thursday)."""
+    return pd.Timestamp(year=year, month=1, day=15)
+
+
+def panel_from_cases(cases: pd.DataFrame, years: Sequence[int], group: str | None = None) -> pd.DataFrame:
+    """Child-year panel from case-level plan records (`jsna.sources.ehcp_cases` rows): a plan is held at the
+    January census of `year` if issued on or before it and not ceased by it. NC year from the age on 31 August
+    at the request moved on a year per academic year. The need and setting are those recorded on the plan
+    (an extract with one row per plan says nothing about moves between settings during the plan; extracts
+    that keep yearly snapshots, given here as several rows, do). A child holding two plans at a census (a
+    statement and the plan replacing it) counts once, on the latest issued. `group` (e.g. a district column)
+    is carried through."""
+    f = cases[cases["issue_date"].notna()]
+    start = f["request_date"].dt.year - (f["request_date"].dt.month < 9).astype(int)  # academic year of request
+    keep = [c for c in ("child_key", "issue_date", "ceased_date", "primary_need", "placement", group) if c]
+    out = []
+    for y in years:
+        d = census_date(y)
+        on = (f["issue_date"] <= d) & (f["ceased_date"].isna() | (f["ceased_date"] > d))
+        g = f.loc[on, keep].assign(year=y, nc_year=(f.loc[on, "age_at_31aug"] + (y - 1 - start[on]) - 4))
+        out.append(g)
+    p = pd.concat(out, ignore_index=True).sort_values(["child_key", "year", "issue_date"])
+    p = p.drop_duplicates(["child_key", "year"], keep="last")
+    p = p.rename(columns={"primary_need": "need", "placement": "setting"})
+    p["need"] = p["need"].fillna(UNKNOWN).astype("str")
+    p["setting"] = p["setting"].fillna(UNKNOWN).astype("str")
+    p = p[(p["nc_year"] >= NC_MIN) & (p["nc_year"] <= NC_MAX)]
+    cols = [*PANEL_COLUMNS, *([group] if group else [])]
+    return p[cols].reset_index(drop=True).astype({"year": "int64", "nc_year": "int64"})
+
+
+# -- estimation ----------------------------------------------------------------------------------------------
+@dataclass
+class Rates:
+    needs: list[str]
+    settings: list[str]
+    leave: np.ndarray        # (N, S, A) probability of leaving before the next census
+    setting_move: np.ndarray  # (S, A, S) destination setting given setting and NC year (rows sum to 1)
+    need_move: np.ndarray    # (N, N) destination need given need
+    joiners: np.ndarray      # (N, S, A) expected joiners in the first simulated year
+    joiner_growth: float
+    base_year: int
+    start: np.ndarray        # (N, S, A) caseload at the base year
+    joiner_sigma: float = 0.0  # sd of the annual log change in joiners (history to the base year)
+    leave_sigma: float = 0.0   # sd of the log leaving rate between years
+
+    @property
+    def ages(self) -> np.ndarray:
+        return np.arange(NC_MIN, NC_MAX + 1)
+
+
+def _shrink(events: np.ndarray, n: np.ndarray, parent: np.ndarray, prior: float) -> np.ndarray:
+    """(events + prior x parent rate) / (n + prior); the parent's rate where there is nobody."""
+    den = n + prior
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (events + prior * parent) / den
+    return np.where(den > 0, out, np.broadcast_to(parent, out.shape))
+
+
+def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
+             joiner_growth: float | None = None, base_year: int | None = None) -> Rates:
+    """Rates from the last `window` year-on-year transitions up to `base_year` (default: the panel's last)."""
+    base = int(panel["year"].max()) if base_year is None else base_year
+    p = panel[panel["year"] <= base]
+    needs = sorted(p["need"].unique())
+    settings = sorted(p["setting"].unique())
+    ages = np.arange(NC_MIN, NC_MAX + 1)
+    N, S, A = len(needs), len(settings), len(ages)
+    ni = {v: i for i, v in enumerate(needs)}
+    si = {v: i for i, v in enumerate(settings)}
+
+    def idx(f: pd.DataFrame, sfx: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (f["need" + sfx].map(ni).to_numpy(), f["setting" + sfx].map(si).to_numpy(),
+                (f["nc_year" + sfx] - NC_MIN).to_numpy())
+
+    joiner_sigma, leave_sigma = _year_to_year(p, base)
+    n = np.zeros((N, S, A))
+    left = np.zeros((N, S, A))
+    smove = np.zeros((S, A, S))
+    nmove = np.zeros((N, N))
+    join = np.zeros((N, S, A))
+    join_totals = []
+    for y in range(base - window, base):
+        a = p[p["year"] == y].set_index("child_key")
+        b = p[p["year"] == y + 1].set_index("child_key")
+        if a.empty or b.empty:
+            continue
+        both = a.merge(b, left_index=True, right_index=True, how="inner", suffixes=("", "_b"))
+        gone = a.loc[~a.index.isin(b.index)]
+        new = b.loc[~b.index.isin(a.index)]
+        np.add.at(n, idx(a), 1)
+        np.add.at(left, idx(gone), 1)
+        _, s0, a0 = idx(both)
+        _, s1, _ = idx(both, "_b")
+        np.add.at(smove, (s0, a0, s1), 1)
+        np.add.at(nmove, (both["need"].map(ni).to_numpy(), both["need_b"].map(ni).to_numpy()), 1)
+        np.add.at(join, idx(new), 1)
+        join_totals.append(len(new))
+    if not join_totals:
+        raise ValueError("the panel needs at least two consecutive census years up to the base year")
+
+    # leaving: (need, setting, age) -> (setting, age) -> age -> all
+    overall = left.sum() / max(n.sum(), 1)
+    by_age = _shrink(left.sum(axis=(0, 1)), n.sum(axis=(0, 1)), np.full(A, overall), prior)
+    by_sa = _shrink(left.sum(axis=0), n.sum(axis=0), by_age[None, :], prior)
+    leave = _shrink(left, n, by_sa[None, :, :], prior)
+    leave[:, :, -1] = 1.0  # nobody holds a plan past 25
+    # setting moves: (setting, age) -> setting -> staying put
+    stay = np.eye(S)
+    by_s = _shrink(smove.sum(axis=1), smove.sum(axis=(1, 2))[:, None], stay, prior)
+    setting_move = _shrink(smove, smove.sum(axis=2, keepdims=True), by_s[:, None, :], prior)
+    need_move = _shrink(nmove, nmove.sum(axis=1, keepdims=True), np.eye(N), prior)
+
+    k = len(join_totals)
+    if joiner_growth is None:
+        joiner_growth = (join_totals[-1] / join_totals[0]) ** (1 / (k - 1)) if k > 1 and join_totals[0] > 0 else 1.0
+    start = np.zeros((N, S, A))
+    np.add.at(start, idx(p[p["year"] == base]), 1)
+    return Rates(needs, settings, leave, setting_move, need_move, join / k * joiner_growth ** ((k + 1) / 2),
+                 float(joiner_growth), base, start, joiner_sigma, leave_sigma)
+
+
+def _year_to_year(p: pd.DataFrame, base: int) -> tuple[float, float]:
+    """How much joining and leaving moved from year to year over the whole panel to the base year: the sd of
+    the annual log change in joiners, and of the log leaving rate (years with leavers only)."""
+    years = sorted(int(y) for y in p["year"].unique() if y <= base)
+    held = {y: set(p.loc[p["year"] == y, "child_key"]) for y in years}
+    joins, rates = [], []
+    for y in years[:-1]:
+        if y + 1 not in held:
+            continue
+        a, b = held[y], held[y + 1]
+        joins.append(len(b - a))
+        if a and len(a - b):
+            rates.append(len(a - b) / len(a))
+    dj = np.diff(np.log(np.maximum(joins, 1)))
+    return (float(np.std(dj, ddof=1)) if len(dj) > 2 else 0.0,
+            float(np.std(np.log(rates), ddof=1)) if len(rates) > 2 else 0.0)
+
+
+# -- simulation ------------------------------------------------------------------------------------------------
+@dataclass
+class Simulation:
+    rates: Rates
+    years: list[int]
+    counts: np.ndarray   # (sims, T+1, N, S, A): the base year then each simulated January
+    leavers: np.ndarray  # (sims, T)
+    joiners: np.ndarray  # (sims, T)
+
+    def conserved(self) -> bool:
+        tot = self.counts.sum(axis=(2, 3, 4))
+        return bool(np.array_equal(tot[:, 1:], tot[:, :-1] - self.leavers + self.joiners))
+
+    def summary(self, by: Sequence[str] = ("setting",), levels: Sequence[float] = (0.8, 0.95)) -> pd.DataFrame:
+        """Caseload by `by` (any of 'need', 'setting', 'nc_year'; () for the total) and year: mean, median and
+        the central intervals across paths."""
+        axes = {"need": 2, "setting": 3, "nc_year": 4}
+        keep = [axes[b] for b in by]
+        drop = tuple(a for a in (2, 3, 4) if a not in keep)
+        c = self.counts.sum(axis=drop)  # (sims, T+1, *kept)
+        labels = {"need": self.rates.needs, "setting": self.rates.settings, "nc_year": list(self.rates.ages)}
+        grids = np.meshgrid(*[np.arange(len(labels[b])) for b in by], indexing="ij") if by else []
+        rows = []
+        for t, year in enumerate([self.rates.base_year, *self.years]):
+            v = c[:, t].reshape(c.shape[0], -1)
+            row = {"year": year, "mean": v.mean(axis=0), "median": np.median(v, axis=0)}
+            for lv in levels:
+                a = (1 - lv) / 2
+                row[f"lower{round(lv * 100)}"] = np.quantile(v, a, axis=0)
+                row[f"upper{round(lv * 100)}"] = np.quantile(v, 1 - a, axis=0)
+            frame = pd.DataFrame({k: (np.full(v.shape[1], val) if k == "year" else val) for k, val in row.items()})
+            for b, g in zip(by, grids, strict=True):
+                frame.insert(0, b, np.asarray(labels[b], dtype=object)[g.ravel()])
+            rows.append(frame)
+        return pd.concat(rows, ignore_index=True)
+
+
+def _move(counts: np.ndarray, pvals: np.ndarray, own_axis: int, rng: np.random.Generator) -> np.ndarray:
+    """Multinomial split of every cell of `counts` over the K destinations of `pvals[cell]` (`pvals` has the
+    shape of `counts` plus K); a cell's own destination is its index along `own_axis`. Drawn as staying put
+    (binomial) and the movers spread over the other destinations (multinomial, only where there are movers):
+    the same distribution as one multinomial, far fewer draws when most children stay."""
+    k = pvals.shape[-1]
+    pv = np.moveaxis(pvals, own_axis, 0)
+    p_own = np.moveaxis(np.stack([pv[i, ..., i] for i in range(k)]), 0, own_axis)
+    stay = rng.binomial(counts, np.clip(p_own, 0.0, 1.0))
+    movers = counts - stay
+    out = np.zeros((*counts.shape, k), dtype=np.int64)
+    nz = np.nonzero(movers)
+    if nz[0].size:
+        p = pvals[nz].copy()
+        p[np.arange(len(p)), nz[own_axis]] = 0.0
+        total = p.sum(axis=-1, keepdims=True)
+        p = np.divide(p, total, out=np.full_like(p, 1.0 / k), where=total > 0)
+        out[nz] = rng.multinomial(movers[nz], p)
+    om, sm = np.moveaxis(out, own_axis, 0), np.moveaxis(stay, own_axis, 0)
+    for i in range(k):
+        om[i, ..., i] += sm[i]
+    return out
+
+
+def simulate(rates: Rates, years: int = 5, sims: int = 1000, seed: int = 2017,
+             year_to_year: bool = True) -> Simulation:
+    """`sims` paths `years` years on from the base year's caseload. With `year_to_year`, each path also draws
+    how the years differ, as they have in the history: joiners follow a random walk in logs around their trend
+    (sd `joiner_sigma` a year) and the leaving rates are scaled each year by a log-normal factor (sd
+    `leave_sigma`); without it only the binomial, multinomial and Poisson draws vary."""
+    rng = np.random.default_rng(seed)
+    js = rates.joiner_sigma if year_to_year else 0.0
+    ls = rates.leave_sigma if year_to_year else 0.0
+    steps = np.arange(1, years + 1)
+    join_level = np.exp(np.cumsum(rng.normal(0.0, js, size=(sims, years)), axis=1) - 0.5 * js**2 * steps)
+    leave_scale = np.exp(rng.normal(0.0, ls, size=(sims, years)) - 0.5 * ls**2)
+    N, S, A = rates.start.shape
+    counts = np.zeros((sims, years + 1, N, S, A), dtype=np.int64)
+    counts[:, 0] = rates.start.astype(np.int64)
+    leavers = np.zeros((sims, years), dtype=np.int64)
+    joiners = np.zeros((sims, years), dtype=np.int64)
+    # setting moves indexed by (sim, need, setting, age) -> destination setting; need moves by need
+    smove = np.broadcast_to(rates.setting_move[None, None], (sims, N, S, A, S))
+    for t in range(years):
+        n = counts[:, t]
+        p_leave = np.clip(rates.leave[None] * leave_scale[:, t, None, None, None], 0.0, 1.0)
+        p_leave[..., -1] = 1.0
+        gone = rng.binomial(n, p_leave)
+        stay = n - gone
+        moved = _move(stay, smove, 2, rng)                  # (sims, N, S, A, S')
+        assert np.array_equal(moved.sum(axis=-1), stay), "setting moves lost children"
+        by_setting = moved.sum(axis=2)                      # (sims, N, A, S')
+        need_p = np.broadcast_to(rates.need_move[None, :, None, None, :], (sims, N, A, S, N))
+        remapped = _move(by_setting, need_p, 1, rng)        # (sims, N, A, S', N')
+        assert np.array_equal(remapped.sum(axis=-1), by_setting), "need moves lost children"
+        after = remapped.sum(axis=1).transpose(0, 3, 2, 1)  # (sims, N', S', A)
+        aged = np.zeros_like(after)
+        aged[..., 1:] = after[..., :-1]                      # everyone a year older
+        assert after[..., -1].sum() == 0, "children past the oldest NC year"
+        new = rng.poisson(rates.joiners[None] * rates.joiner_growth**t * join_level[:, t, None, None, None])
+        counts[:, t + 1] = aged + new
+        leavers[:, t] = gone.sum(axis=(1, 2, 3))
+        joiners[:, t] = new.sum(axis=(1, 2, 3))
+        lhs = counts[:, t + 1].sum(axis=(1, 2, 3))
+        assert np.array_equal(lhs, n.sum(axis=(1, 2, 3)) - leavers[:, t] + joiners[:, t]), "children not conserved"
+    return Simulation(rates, [rates.base_year + t + 1 for t in range(years)], counts, leavers, joiners)
+
+
+def backtest(panel: pd.DataFrame, base_year: int, years: int = 3, sims: int = 500, **kw: object) -> pd.DataFrame:
+    """Simulate from `base_year` with rates estimated up to it and set the result against the panel's later
+    caseload by setting: year, setting, actual, mean, lower80, upper80 and whether it was covered."""
+    rates = estimate(panel, base_year=base_year, **kw)  # type: ignore[arg-type]
+    sim = simulate(rates, years=years, sims=sims)
+    s = sim.summary(("setting",))
+    actual = panel.groupby(["year", "setting"]).size().rename("actual").reset_index()
+    out = s[s["year"] > base_year].merge(actual, on=["year", "setting"], how="left").fillna({"actual": 0})
+    out["covered80"] = (out["actual"] >= out["lower80"]) & (out["actual"] <= out["upper80"])
+    return out
+
+
+def simulate_groups(panel: pd.DataFrame, group: str, years: int = 5, sims: int = 1000, seed: int = 2017,
+                    by: Sequence[str] = ("need", "setting"), **kw: object) -> pd.DataFrame:
+    """`estimate` and `simulate` separately in each group (e.g. district: children are not moved between
+    groups), summarised by `by`; the group's value in a column named `group`."""
+    out = []
+    for i, (g, sub) in enumerate(panel.groupby(group, sort=True)):
+        rates = estimate(sub.drop(columns=group), **kw)  # type: ignore[arg-type]
+        sim = simulate(rates, years=years, sims=sims, seed=seed + i)
+        out.append(sim.summary(by).assign(**{group: g}))
+    return pd.concat(out, ignore_index=True)

@@ -1,0 +1,114 @@
+"""The transition model: the child-year panel from case records, and children conserved at every step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jsna.forecasting import transition as T
+from jsna.sources import ehcp_cases
+from tests.unit.sources.test_case_adapters import demo_context
+
+
+def ts(s: str) -> pd.Timestamp:
+    return pd.Timestamp(s)
+
+
+def test_panel_from_case_records() -> None:
+    """A plan issued in March 2022 to a child aged 6 on 31 August 2021 (request October 2021, NC year 2) is held
+    in January 2023 (NC year 3) and 2024 (NC year 4), not 2022 (not yet issued) nor 2025 (ceased Dec 2024).
+    A statement ceased on the day its replacement plan was issued counts once, on the plan."""
+    cases = pd.DataFrame({
+        "child_key": ["a", "b", "b"],
+        "request_date": [ts("2021-10-01"), ts("2015-03-01"), ts("2019-02-01")],
+        "issue_date": [ts("2022-03-01"), ts("2015-06-01"), ts("2019-05-01")],
+        "ceased_date": [ts("2024-12-01"), ts("2019-05-01"), pd.NaT],
+        "age_at_31aug": [6, 10, 14],
+        "primary_need": ["ASD", "MLD", "MLD"], "placement": ["mainstream", "special", None],
+    })
+    p = T.panel_from_cases(cases, range(2022, 2026))
+    a = p[p["child_key"] == "a"].set_index("year")
+    assert a.index.tolist() == [2023, 2024]
+    assert a["nc_year"].tolist() == [3, 4]
+    b = p[p["child_key"] == "b"].set_index("year")
+    assert b.index.tolist() == [2022, 2023, 2024, 2025]
+    # aged 14 on 31 August 2018 (request February 2019): 17 on 31 August 2021, NC year 13 in January 2022
+    assert b.loc[2022, "setting"] == "unknown" and b.loc[2022, "nc_year"] == 13
+    assert not p.duplicated(["child_key", "year"]).any()
+
+
+def small_panel() -> pd.DataFrame:
+    """Ten children over three years: two leave, one moves mainstream -> special, three join."""
+    rows = []
+    for i in range(10):
+        rows.append((f"c{i}", 2023, "ASD" if i < 6 else "SEMH", "mainstream" if i < 5 else "special", i))
+    for i in range(10):
+        if i in (0, 1):
+            continue
+        setting = "special" if i == 2 else ("mainstream" if i < 5 else "special")
+        rows.append((f"c{i}", 2024, "ASD" if i < 6 else "SEMH", setting, i + 1))
+    for i, nc in ((10, 0), (11, 3), (12, 5)):
+        rows.append((f"c{i}", 2024, "ASD", "mainstream", nc))
+    return pd.DataFrame(rows, columns=T.PANEL_COLUMNS)
+
+
+def test_flows_estimated_from_the_records() -> None:
+    r = T.estimate(small_panel(), window=1, prior=0.0)
+    ni, si = r.needs.index("ASD"), r.settings.index("mainstream")
+    assert r.start.sum() == 11 and r.joiners.sum() == pytest.approx(3)
+    # with no shrinkage, the leaving rate of ASD/mainstream at NC year 0 is 1 (child c0 left)
+    assert r.leave[ni, si, 0 - T.NC_MIN] == 1.0
+    # mainstream at NC year 2 moved to special (c2)
+    assert r.setting_move[si, 2 - T.NC_MIN, r.settings.index("special")] == 1.0
+    assert np.allclose(r.setting_move.sum(axis=-1), 1.0) and np.allclose(r.need_move.sum(axis=-1), 1.0)
+    assert (r.leave[..., -1] == 1.0).all()
+
+
+def test_children_are_conserved_at_every_step() -> None:
+    r = T.estimate(small_panel(), window=1)
+    sim = T.simulate(r, years=8, sims=300, seed=1)
+    assert sim.conserved()
+    tot = sim.counts.sum(axis=(2, 3, 4))
+    assert np.array_equal(tot[:, 1:] - tot[:, :-1], sim.joiners - sim.leavers)
+    # no joining and no leaving before 25: the caseload only ages, and no child is lost or made
+    r.joiners[:] = 0
+    r.leave[:] = 0
+    r.leave[..., -1] = 1.0
+    still = T.simulate(r, years=5, sims=50, seed=2, year_to_year=False)
+    assert (still.counts.sum(axis=(2, 3, 4)) == r.start.sum()).all()
+    assert still.leavers.sum() == 0
+    # everyone one NC year older each year
+    ages = still.counts.sum(axis=(2, 3))[:, -1]  # (sims, A) in the last year
+    start_ages = r.start.sum(axis=(0, 1))
+    assert np.array_equal(ages[0, 5:], start_ages[:-5])
+
+
+@pytest.fixture(scope="module")
+def demo_panel(demo_dir: Path) -> pd.DataFrame:
+    cases = ehcp_cases.read(demo_dir / "education" / "ehcp_cases.csv", {}, demo_context(demo_dir)).frame
+    lookup = pd.read_csv(demo_dir / "lookups" / "lsoa21_msoa21_lad23.csv", dtype=str, encoding="utf-8-sig")
+    cases = cases.assign(district=cases["lsoa_code"].map(lookup.set_index("LSOA21CD")["LAD23NM"]))
+    return T.panel_from_cases(cases, range(2016, 2026), group="district")
+
+
+def test_demo_county_simulated_with_intervals(demo_panel: pd.DataFrame) -> None:
+    """County scale: 17,806 children in January 2025; 200 paths five years on, conserved; caseload by setting
+    with intervals that contain the mean and sum to the total."""
+    panel = demo_panel.drop(columns="district")
+    r = T.estimate(panel)
+    assert r.start.sum() == (panel["year"] == 2025).sum()
+    sim = T.simulate(r, years=5, sims=200)
+    assert sim.conserved()
+    by = sim.summary(("setting",))
+    total = sim.summary(())
+    assert (by["lower80"] <= by["mean"]).all() and (by["mean"] <= by["upper80"]).all()
+    assert (by["lower95"] <= by["lower80"]).all() and (by["upper80"] <= by["upper95"]).all()
+    sums = by.groupby("year")["mean"].sum()
+    assert np.allclose(sums.to_numpy(), total.set_index("year")["mean"].reindex(sums.index).to_numpy())
+    assert set(by["setting"]) >= {"special", "mainstream", "resourced"}
+    # districts simulated separately, children kept in their district
+    g = T.simulate_groups(demo_panel, "district", years=2, sims=50, by=("setting",))
+    assert g["district"].nunique() == demo_panel["district"].nunique()
