@@ -55,6 +55,11 @@ def compute_and_publish(run: Run, cfg: JsnaConfig) -> int:
 
 
 @task
+def plan_places(run: Run, cfg: JsnaConfig) -> dict[str, int]:
+    return pipeline.plan_places(run, cfg)
+
+
+@task
 def commit(run: Run) -> None:
     pipeline.commit(run)
 
@@ -102,6 +107,7 @@ def refresh_run(config: str | None = None) -> dict[str, Any]:
         landed += [f.result() for f in [land.submit(run, cfg, e, context) for e in plan.placed]]
         build_core(run)
         values = compute_and_publish(run, cfg)
+        planned = plan_places(run, cfg)
         commit(run)
     except BaseException as exc:
         pipeline.abort(run, exc)
@@ -109,6 +115,6 @@ def refresh_run(config: str | None = None) -> dict[str, Any]:
     create_table_artifact(key="data-quality", table=_quality_table(run),
                           description=f"Rows in, loaded and quarantined per file, run {run.run_id}")
     summary = {"run_id": run.run_id, "files": len(landed), "new_files": sum(f.new for f in landed),
-               "indicator_values": values}
+               "indicator_values": values, "planning_rows": planned}
     logger.info("run %s committed: %s", run.run_id, summary)
     return summary

@@ -28,11 +28,13 @@ demo_app = typer.Typer(no_args_is_help=True, help="The synthetic demo county.")
 export_app = typer.Typer(no_args_is_help=True, help="Maps and files for board papers.")
 sources_app = typer.Typer(no_args_is_help=True, help="The sources declared in jsna.toml.")
 indicators_app = typer.Typer(no_args_is_help=True, help="The indicator catalogue.")
+forecast_app = typer.Typer(no_args_is_help=True, help="Demand forecasts and special school place sufficiency.")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(export_app, name="export")
 app.add_typer(sources_app, name="sources")
 app.add_typer(indicators_app, name="indicators")
+app.add_typer(forecast_app, name="forecast")
 
 console = Console()
 err = Console(stderr=True)
@@ -223,6 +225,41 @@ def indicators_show(indicator_id: str) -> None:
     for key, value in cat[indicator_id].model_dump().items():
         table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
     console.print(table)
+
+
+# -- forecast -------------------------------------------------------------------------------------------
+@forecast_app.command("backtest")
+def forecast_backtest(
+    realdata: Annotated[Path, typer.Option(help="Folder of the DfE releases (ehcp_sen2_2025/, ehcp_sen2_2022/ ...).")]
+    = REPO_ROOT.parent / "shared" / "realdata",
+    out: Annotated[Path, typer.Option(help="Folder for the table (CSV) and chart (PNG).")] = Path("data/exports"),
+) -> None:
+    """Rolling-origin backtest on the national series: settings chosen on origins to 2020, reported once on
+    2023-2025, beside the simple baselines (last value, trend, own and England growth)."""
+    from jsna.forecasting.backtest import run_backtest
+
+    if not (realdata / "education").is_dir():
+        raise JsnaError(f"{realdata} does not hold the DfE releases (an education/ folder); pass --realdata.")
+    out.mkdir(parents=True, exist_ok=True)
+    with console.status("Backtesting (about a minute)..."):
+        table, _ = run_backtest(realdata, out / "forecast_backtest.png")
+    table.to_csv(out / "forecast_backtest.csv", index=False)
+    shown = Table("series", "method", "h", "MAPE", "MdAPE", "MASE", "bias", "cover80", "width80",
+                  title="Held-out targets 2023-2025")
+    for r in table.itertuples():
+        shown.add_row(r.series, r.method, str(r.horizon), f"{r.mape:.2f}", f"{r.mdape:.2f}", f"{r.mase:.2f}",
+                      f"{r.bias:+.2f}", f"{r.cover80:.1f}", f"{r.width80:.1f}")
+    console.print(shown)
+    for note in table.attrs.get("notes", []):
+        console.print(note)
+    console.print(f"Written {out / 'forecast_backtest.csv'} and {out / 'forecast_backtest.png'}.")
+
+
+@forecast_app.command("run")
+def forecast_run(config: Annotated[Path | None, typer.Option(help="The jsna.toml to load.")] = None) -> None:
+    """Publish forecasts, place sufficiency and access. They are part of every refresh (one atomic swap
+    with the indicators), so this runs the refresh; files already loaded are not read again."""
+    refresh(config=config, workers=1)
 
 
 # -- entry point --------------------------------------------------------------------------------------

@@ -24,9 +24,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import sqlalchemy as sa
 
 from jsna.config import JsnaConfig, Settings, SourceEntry, load_config
 from jsna.errors import SourceError
+from jsna.forecasting import planner
+from jsna.forecasting.planner import PlanInputs
 from jsna.geography.bestfit import best_fit
 from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
@@ -43,9 +46,10 @@ from jsna.warehouse.runs import LandedFile, Run
 from jsna.warehouse.sqlfiles import execute_file, query_frame
 
 RAW_TABLES = ["boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
-              "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours"]
+              "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours",
+              "school_places"]
 CORE_BUILD = ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases", "statistics",
-              "waiting_list", "advice_returns", "social_care_cases", "neighbours"]
+              "waiting_list", "advice_returns", "social_care_cases", "neighbours", "school_places"]
 PUBLISHED_BUILD = ["areas", "schools", "sources"]
 
 
@@ -242,6 +246,52 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
         for table in PUBLISHED_BUILD:
             execute_file(conn, f"published/{table}", run.schema)
     return len(safe)
+
+
+# -- 5b. place planning ------------------------------------------------------------------------------
+PLANNING_TABLES = ["forecasts", "sufficiency", "access", "access_summary", "candidate_sites"]
+
+
+def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
+    """Forecasts, place sufficiency and access (jsna.forecasting.planner), published through the same
+    disclosure policy. Returns the rows written per table."""
+    engine, s = run.engine, run.schema
+
+    def fetch(name: str, **params: object) -> pd.DataFrame:
+        return query_frame(engine, f"queries/{name}", s, params)
+
+    def dated(frame: pd.DataFrame) -> pd.DataFrame:
+        for col in ("request_date", "issue_date", "ceased_date"):
+            frame[col] = pd.to_datetime(frame[col])
+        return frame
+
+    names = fetch("area_names").drop_duplicates("area_code").set_index("area_code")["area_name"]
+    stats = fetch("statistics", dataset="ees_ehcp:caseload")
+    old = fetch("statistics", dataset="sen2_mi:age_caseload")
+    cases = dated(fetch("planning_cases"))
+    inputs = PlanInputs(
+        caseload_stats=stats if len(stats) else None, sen2_caseload=old if len(old) else None,
+        cases=cases if len(cases) else None, schools=fetch("planning_schools"), places=fetch("planning_places"),
+        lsoas=fetch("planning_lsoas"), names=names, last_year=cfg.project.last_year,
+    )
+    tables = planner.build(inputs, sims=sims, min_count=cfg.disclosure.min_count)
+    sites = tables["candidate_sites"]
+    if len(sites):
+        points = gpd.GeoSeries(gpd.points_from_xy(sites["x"], sites["y"]), crs=27700).to_crs(4326)
+        tables["candidate_sites"] = gpd.GeoDataFrame(sites.drop(columns=["x", "y"]), geometry=points.values,
+                                                     crs=4326).rename_geometry("geom")
+    written = {}
+    for table in PLANNING_TABLES:
+        runs.stage_table(run, "published", table)
+        frame = tables[table]
+        with engine.begin() as conn:
+            cols = conn.execute(sa.text(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t"),
+                {"s": s, "t": f"published__{table}"}).scalars().all()
+            if len(frame):
+                copy_frame(conn, f"published__{table}", frame[[c for c in cols if c in frame.columns]], schema=s)
+        written[table] = len(frame)
+    return written
 
 
 # -- 6. commit ---------------------------------------------------------------------------------------

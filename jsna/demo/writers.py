@@ -155,6 +155,7 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("imd", "imd", "deprivation/imd2019_lsoa.csv", None, 2021),
     ("postcodes", "postcodes", "postcodes/onspd_demo.csv", None, None),
     ("schools", "schools", "schools/edubasealldata_demo.csv", None, None),
+    ("school_places", "school_places", "schools/special_school_places.csv", None, None),
     ("ehcp_cases", "ehcp_cases", "education/ehcp_cases.csv", None, None),
     ("waiting_list", "waiting_list", "health/waiting_list.csv", None, None),
     ("advice_returns", "advice_returns", "health/ehc_advice_returns.csv", None, None),

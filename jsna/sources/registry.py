@@ -19,6 +19,7 @@ from jsna.sources import (
     nhs_stats,
     population,
     postcodes,
+    school_places,
     schools,
     social_care_cases,
     waiting_list,
@@ -47,6 +48,7 @@ READERS: dict[str, Reader] = {
     "mhsds": nhs_stats.read_mhsds,
     "community_health": nhs_stats.read_community_health,
     "statistical_neighbours": neighbours.read,
+    "school_places": school_places.read,
 }
 
 # Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).

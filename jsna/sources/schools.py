@@ -27,6 +27,8 @@ OPTIONAL = {
     "status": ["EstablishmentStatus (name)", "establishment_status"],
     "capacity": ["SchoolCapacity", "school_capacity"],
     "pupils": ["NumberOfPupils", "number_of_pupils"],
+    "resourced_capacity": ["ResourcedProvisionCapacity", "resourced_provision_capacity"],
+    "sen_unit_capacity": ["SENUnitCapacity", "sen_unit_capacity"],
     "sen1": ["SEN1 (name)"], "sen2": ["SEN2 (name)"], "sen3": ["SEN3 (name)"], "sen4": ["SEN4 (name)"],
 }
 
@@ -60,6 +62,8 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
         "capacity": parse_number(good["capacity"]).round().astype("Int64"),
         "pupils": parse_number(good["pupils"]).round().astype("Int64"),
         "sen_provision": provision,
+        "resourced_capacity": parse_number(good["resourced_capacity"]).round().astype("Int64"),
+        "sen_unit_capacity": parse_number(good["sen_unit_capacity"]).round().astype("Int64"),
         "easting": good["e"], "northing": good["n"], "lsoa_code": good["lsoa_code"],
         "vintage": context.placement.vintage,
     })

@@ -100,3 +100,14 @@ def test_lsoa_2021_reach_imd_and_the_2017_ccgs_through_the_best_fit(real_engine:
     short = dict(zip(lookup["CCG17CD"], lookup["CCG17CDH"], strict=False))
     assert len(ccg) == 865 and set(ccg["ccg_code"].map(short)) == {"10J", "10K", "10V", "11A", "99M"}
     assert ccg["stp_code"].notna().all()
+
+
+def test_every_authority_gets_a_five_year_forecast(real_engine: sa.Engine) -> None:
+    """From the national series, the pooled model forecasts every stable unit (about 150) 1-5 years on;
+    Hampshire's intervals are nested around a point above its January 2025 caseload."""
+    f = pd.read_sql("SELECT * FROM published.forecasts WHERE breakdown = 'Total'", real_engine)
+    assert 145 <= f["area_code"].nunique() <= 155 and set(f["horizon"]) == {1, 2, 3, 4, 5}
+    h = f[f["area_code"] == "E10000014"].set_index("year")
+    assert list(h.index) == [2026, 2027, 2028, 2029, 2030]
+    assert (h["lower95"] <= h["lower80"]).all() and (h["upper80"] <= h["upper95"]).all()
+    assert h.loc[2026, "lower80"] > 17_784 * 0.9 and h.loc[2026, "upper80"] < 17_784 * 1.4

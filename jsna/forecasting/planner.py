@@ -1,0 +1,187 @@
+"""Place planning for the refresh: the tables the Sufficiency planner publishes, from frames.
+
+1. Forecasts of EHC plans 1-5 years on with 80% and 95% intervals: for every authority in the published
+   statistics (the pooled model, `forecast.forecast`), and for each district of an area with case-level
+   extracts (the same model over its districts, the area's total in England's role).
+2. Specialist place sufficiency by district and need: demand from the transition model (children
+   moving between need, setting and year group, simulated), places from the special schools'
+   commissioned places and mainstream resourced provision; the year each district first runs short.
+3. Access: for every LSOA and need, the nearest special school with places for it (road distance by a
+   circuity factor), its distribution over the children with plans, and candidate sites ranked.
+
+What leaves here is disclosure-controlled like every published figure: forecast and demand values are
+rounded to whole children and a value under `min_count` is withheld (symbol 'c'); distributions over
+fewer than `min_summary` children are withheld. The published tables carry no identifiers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from jsna.forecasting import access as A
+from jsna.forecasting import series as S
+from jsna.forecasting import sufficiency as SUF
+from jsna.forecasting import transition as T
+from jsna.forecasting.forecast import forecast, panel_from_child_years
+from jsna.forecasting.models import Panel, Settings
+
+LOCAL_SETTINGS = Settings(features="growth", estimator="huber")  # the only features a case-level area has
+VALUE_COLUMNS = ["point", "lower80", "upper80", "lower95", "upper95"]
+
+
+@dataclass
+class PlanInputs:
+    """caseload_stats / sen2_caseload: published statistics in the adapters' long form (or None).
+    cases: core EHC cases (child_key, request_date, issue_date, ceased_date, age_at_31aug, primary_need,
+    placement, lad_code). schools: urn, lad_code, x, y, resourced_capacity, sen_unit_capacity, sen1.
+    places: urn, need, places. lsoas: lsoa_code, lad_code, x, y. names: area_code -> area_name."""
+
+    caseload_stats: pd.DataFrame | None
+    sen2_caseload: pd.DataFrame | None
+    cases: pd.DataFrame | None
+    schools: pd.DataFrame
+    places: pd.DataFrame
+    lsoas: pd.DataFrame
+    names: pd.Series
+    last_year: int
+
+
+def _withhold(frame: pd.DataFrame, columns: list[str], by: str, min_count: int) -> pd.DataFrame:
+    """Round to whole children; withhold the row's values where `by` is under min_count."""
+    out = frame.copy()
+    out[columns] = out[columns].round()
+    small = out[by] < min_count
+    out.loc[small, columns] = np.nan
+    out["symbol"] = pd.Series("c", index=out.index).where(small, None)
+    return out
+
+
+def authority_forecasts(inp: PlanInputs) -> pd.DataFrame:
+    if inp.caseload_stats is None or inp.caseload_stats.empty:
+        return pd.DataFrame()
+    series = S.caseload(inp.caseload_stats, inp.sen2_caseload)
+    if series.empty:
+        return pd.DataFrame()
+    f = forecast(Panel.from_series(series), settings=LOCAL_SETTINGS)
+    return f.assign(area_level="utla", area_code=f["unit"], area_name=f["unit_name"])
+
+
+def district_panel(inp: PlanInputs) -> pd.DataFrame:
+    """Child-year panel of plan holders at each January census, by district."""
+    if inp.cases is None or inp.cases.empty:
+        return pd.DataFrame()
+    cases = inp.cases.dropna(subset=["lad_code"])
+    years = range(int(cases["issue_date"].dt.year.min()) + 1, inp.last_year + 1)
+    return T.panel_from_cases(cases, list(years), group="lad_code")
+
+
+def district_forecasts(inp: PlanInputs, panel: pd.DataFrame) -> pd.DataFrame:
+    if panel.empty or panel["lad_code"].nunique() < 3:
+        return pd.DataFrame()
+    p = panel_from_child_years(panel, "lad_code", names=inp.names)
+    f = forecast(p, settings=LOCAL_SETTINGS, method="pooled model over the area's districts")
+    return f.assign(area_level="lad", area_code=f["unit"], area_name=f["unit"].map(inp.names))
+
+
+def forecasts(inp: PlanInputs, panel: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    parts = [f for f in (authority_forecasts(inp), district_forecasts(inp, panel)) if len(f)]
+    if not parts:
+        return pd.DataFrame()
+    f = pd.concat(parts, ignore_index=True).assign(measure="ehc_plans")
+    f = f[f["horizon"] > 0].copy()
+    # Where the model's own past errors (the conformal calibration) were all one way, the interval lies
+    # wholly to one side of the point: publish its centre as the point, and say so.
+    outside = (f["point"] < f["lower80"]) | (f["point"] > f["upper80"])
+    f.loc[outside, "point"] = np.sqrt(f.loc[outside, "lower80"] * f.loc[outside, "upper80"])
+    f.loc[outside, "method"] = f.loc[outside, "method"] + "; point re-centred in its calibrated interval"
+    f = _withhold(f, VALUE_COLUMNS, "point", min_count)
+    cols = ["measure", "area_level", "area_code", "area_name", "breakdown_topic", "breakdown", "origin", "year",
+            "horizon", *VALUE_COLUMNS, "method", "symbol"]
+    return f[cols].drop_duplicates(["measure", "area_level", "area_code", "breakdown_topic", "breakdown", "year"])
+
+
+def capacity(inp: PlanInputs) -> pd.DataFrame:
+    schools = inp.schools.rename(columns={"lad_code": "area"})
+    return SUF.capacity_from_schools(schools, inp.places)
+
+
+def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int, min_count: int,
+                scenarios: tuple[SUF.Scenario, ...] = ()) -> pd.DataFrame:
+    """Demand (simulated, by district, need and provision, the base year and five years on) against places."""
+    if panel.empty:
+        return pd.DataFrame()
+    sim = T.simulate_groups(panel, "lad_code", years=5, sims=sims, by=("need", "setting"))
+    sim = sim.rename(columns={"lad_code": "area"})
+    demand = SUF.demand_from_simulation(sim)
+    bands = SUF.demand_from_simulation(sim, column="lower80").rename(columns={"demand": "demand_lower80"})
+    upper = SUF.demand_from_simulation(sim, column="upper80").rename(columns={"demand": "demand_upper80"})
+    demand["demand"] = demand["demand"].round()  # whole children: what is published is what is compared
+    result = SUF.sufficiency(demand, capacity(inp), scenarios)
+    t = result.table.merge(bands, on=[*SUF.KEYS, "year"], how="left").merge(upper, on=[*SUF.KEYS, "year"], how="left")
+    t = t.merge(result.first_short(), on=SUF.KEYS, how="left")
+    t = _withhold(t, ["demand", "demand_lower80", "demand_upper80"], "demand", min_count)
+    t["surplus"] = np.where(t["symbol"].isna(), t["places"] - t["demand"], np.nan)
+    t = t.rename(columns={"area": "area_code"}).assign(area_name=lambda f: f["area_code"].map(inp.names))
+    return t[["area_code", "area_name", "need", "provision", "year", "demand", "demand_lower80", "demand_upper80",
+              "places", "surplus", "short", "first_short_year", "symbol"]]
+
+
+def access(inp: PlanInputs, panel: pd.DataFrame, min_summary: int, min_count: int
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(distances per LSOA and need, their distribution by district and need, candidate sites)."""
+    schools = inp.places.merge(inp.schools[["urn", "x", "y"]], on="urn")
+    areas = inp.lsoas.rename(columns={"lsoa_code": "area_code"})
+    dist = A.nearest(areas, schools)
+    if dist.empty or panel.empty or "lsoa_code" not in panel:
+        return dist, pd.DataFrame(), pd.DataFrame()
+    latest = panel[panel["year"] == panel["year"].max()]
+    weights = latest.groupby(["lsoa_code", "need"]).size().rename("weight").reset_index()
+    weights = weights.rename(columns={"lsoa_code": "area_code"}).merge(areas[["area_code", "lad_code"]], on="area_code")
+    summaries, sites = [], []
+    for level, group in (("lad", "lad_code"), ("all", None)):
+        w = weights.assign(group=weights[group] if group else "all")
+        for (g, need), sub in w.groupby(["group", "need"]):
+            d = dist[dist["need"] == need].merge(sub, on="area_code")
+            if d.empty:
+                continue
+            v, wt = d["road_km"].to_numpy(), d["weight"].to_numpy(dtype=float)
+            row = {"area_code": g, "need": need, "median_km": A._weighted_quantile(v, wt, 0.5),
+                   "p90_km": A._weighted_quantile(v, wt, 0.9),
+                   "pct_beyond_10km": float(wt[v > A.REACH_KM].sum() / wt.sum() * 100), "children": wt.sum()}
+            summaries.append(row)
+        if level == "all":
+            for need, sub in weights.groupby("need"):
+                cand = areas.rename(columns={"area_code": "site"})[["site", "x", "y"]]
+                ranked = A.rank_sites(areas.merge(sub[["area_code", "weight"]], on="area_code"), dist, cand, need)
+                sites.append(ranked.head(10).assign(need=need))
+    summary = pd.DataFrame(summaries)
+    if len(summary):
+        small = summary["children"] < min_summary
+        summary.loc[small, ["median_km", "p90_km", "pct_beyond_10km"]] = np.nan
+        summary["symbol"] = pd.Series("c", index=summary.index).where(small, None)
+        summary = summary.drop(columns="children")
+    ranked = pd.concat(sites, ignore_index=True) if sites else pd.DataFrame()
+    if len(ranked):
+        ranked = _withhold(ranked, ["children_brought_within"], "children_brought_within", min_count)
+        zero = ranked["children_brought_within"].isna() & (ranked["symbol"] == "c")
+        ranked.loc[zero & (ranked["areas_brought_within"] == 0), "symbol"] = None  # nobody: nothing to hide
+    return dist, summary, ranked
+
+
+def build(inp: PlanInputs, sims: int = 300, min_count: int = 5, min_summary: int = 10) -> dict[str, pd.DataFrame]:
+    """Every published planning table, keyed by table name."""
+    panel = district_panel(inp)
+    if len(panel) and "lsoa_code" not in panel and inp.cases is not None and "lsoa_code" in inp.cases:
+        homes = inp.cases.drop_duplicates("child_key", keep="last").set_index("child_key")["lsoa_code"]
+        panel = panel.assign(lsoa_code=panel["child_key"].map(homes))
+    dist, summary, sites = access(inp, panel, min_summary, min_count)
+    return {
+        "forecasts": forecasts(inp, panel.drop(columns="lsoa_code", errors="ignore"), min_count),
+        "sufficiency": sufficiency(inp, panel.drop(columns="lsoa_code", errors="ignore"), sims, min_count),
+        "access": dist.rename(columns={"area_code": "lsoa_code"}),
+        "access_summary": summary,
+        "candidate_sites": sites,
+    }
