@@ -257,8 +257,9 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
     disclosure policy. Returns the rows written per table."""
     engine, s = run.engine, run.schema
 
-    def fetch(name: str, **params: object) -> pd.DataFrame:
-        return query_frame(engine, f"queries/{name}", s, params)
+    def fetch(name: str, **params: object) -> pd.DataFrame:  # rows in a fixed order: results do not vary
+        frame = query_frame(engine, f"queries/{name}", s, params)
+        return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True) if len(frame) else frame
 
     def dated(frame: pd.DataFrame) -> pd.DataFrame:
         for col in ("request_date", "issue_date", "ceased_date"):
