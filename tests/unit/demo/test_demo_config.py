@@ -18,7 +18,8 @@ def test_toml_describes_every_source(county: Path) -> None:
         "ctyua23_boundaries": "boundaries", "rgn23_boundaries": "boundaries", "lsoa_lookup": "lookup",
         "utla_lookup": "lookup", "region_lookup": "lookup", "population_mye": "population_mye",
         "population_census": "population_census", "imd": "imd", "postcodes": "postcodes", "schools": "schools",
-        "ehcp_cases": "ehcp_cases", "waiting_list": "waiting_list", "advice_returns": "advice_returns",
+        "school_places": "school_places", "ehcp_cases": "ehcp_cases", "waiting_list": "waiting_list",
+        "advice_returns": "advice_returns",
         "social_care": "social_care_cases", "school_census_sen": "school_census_sen",
     }
     levels = {s.name: s.options.get("level") for s in cfg.by_kind("boundaries")}
