@@ -22,6 +22,7 @@ pages = {
         st.Page("views/social_care.py", title="Social care", icon=":material/diversity_3:", url_path="social-care"),
     ],
     "Explore": [
+        st.Page("views/planner.py", title="Sufficiency planner", icon=":material/school:", url_path="planner"),
         st.Page("views/map.py", title="Map explorer", icon=":material/map:", url_path="map"),
         st.Page("views/profile.py", title="Area profile", icon=":material/stacked_bar_chart:", url_path="profile"),
         st.Page("views/methods.py", title="Data and methods", icon=":material/menu_book:", url_path="methods"),

@@ -90,11 +90,18 @@ def choropleth(values: pd.DataFrame, geojson: dict[str, Any], title: str, unit: 
     v = values.copy()
     classes, v["cls"] = classify(v["value"], scheme, k, unit)
     v["shown"] = v["value"].map(lambda x: fmt_number(x, unit))
-    v["ci"] = [f"{fmt_number(lo, unit)} to {fmt_number(hi, unit)}" if pd.notna(lo) else "n/a"
-               for lo, hi in zip(v["lower_ci95"], v["upper_ci95"], strict=True)]
-    judged = v["versus"] if "versus" in v else v["comparison"]
-    v["vs"] = [f"{c} ({comparator_words(comp)})" if comparator_words(comp) and c != "not compared" else c
-               for c, comp in zip(judged, v["comparator"], strict=True)]
+    judged_rows = "lower_ci95" in v  # an indicator's rows; otherwise plain values (e.g. distances)
+    if judged_rows:
+        v["ci"] = [f"{fmt_number(lo, unit)} to {fmt_number(hi, unit)}" if pd.notna(lo) else "n/a"
+                   for lo, hi in zip(v["lower_ci95"], v["upper_ci95"], strict=True)]
+        judged = v["versus"] if "versus" in v else v["comparison"]
+        v["vs"] = [f"{c} ({comparator_words(comp)})" if comparator_words(comp) and c != "not compared" else c
+                   for c, comp in zip(judged, v["comparator"], strict=True)]
+        hover = "<br>95% CI %{customdata[2]}<br>Comparison: %{customdata[3]}"
+    else:
+        v["ci"], v["vs"] = "", ""
+        hover = ""
+    v["note"] = v.get("note", "")
     geo = basemap_url is None
     trace = go.Choropleth if geo else go.Choroplethmap
     fig = go.Figure()
@@ -108,9 +115,8 @@ def choropleth(values: pd.DataFrame, geojson: dict[str, Any], title: str, unit: 
             geojson=geojson, featureidkey="properties.area_code", locations=part["area_code"],
             z=[1] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
             name=label, legendgroup=label, marker_line_color="white", marker_line_width=0.6,
-            customdata=part[["area_name", "shown", "ci", "vs", "period"]].to_numpy(),
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>95% CI %{customdata[2]}"
-            "<br>Comparison: %{customdata[3]}<extra></extra>",
+            customdata=part[["area_name", "shown", "ci", "vs", "note"]].to_numpy(),
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}" + hover + "%{customdata[4]}<extra></extra>",
         ))
     if points is not None and len(points):
         scatter = go.Scattergeo if geo else go.Scattermap
@@ -133,6 +139,26 @@ def choropleth(values: pd.DataFrame, geojson: dict[str, Any], title: str, unit: 
     fig.update_layout(title={"text": title, "font": {"size": 15}}, margin={"l": 0, "r": 0, "t": 40, "b": 0},
                       height=560, legend={"title": {"text": unit}, "y": 0.5, "x": 1.0, "xanchor": "left"})
     return fig, classes
+
+
+def add_points(fig: go.Figure, points: pd.DataFrame, name: str, colour: str, symbol: str, size: int,
+               hover: str) -> go.Figure:
+    """Another point layer (lon, lat) on a map from `choropleth`; `hover` is a plotly template over the
+    frame's columns by name, e.g. '<b>%{customdata[name]}</b>' written as '{name}'."""
+    if points.empty:
+        return fig
+    geo = not any(t.type == "choroplethmap" for t in fig.data)
+    cols = [c for c in points.columns if "{" + c + "}" in hover]
+    template = hover
+    for i, c in enumerate(cols):
+        template = template.replace("{" + c + "}", f"%{{customdata[{i}]}}")
+    scatter = go.Scattergeo if geo else go.Scattermap
+    marker: dict[str, Any] = {"size": size, "color": colour}
+    if geo:
+        marker |= {"symbol": symbol, "line": {"width": 0.8, "color": "white"}}
+    fig.add_trace(scatter(lon=points["lon"], lat=points["lat"], mode="markers", name=name, marker=marker,
+                          customdata=points[cols].fillna("").to_numpy(), hovertemplate=template + "<extra></extra>"))
+    return fig
 
 
 def _centre(geojson: dict[str, Any]) -> tuple[float, float]:
@@ -250,6 +276,62 @@ def bars(frame: pd.DataFrame, x: str, y: str, unit: str, colour: str = HOME, hor
                            + hover + "<extra></extra>"))
     return _layout(fig, max(300, 26 * len(frame) + 60) if horizontal else 340,
                    **({"xaxis_title": unit} if horizontal else {"yaxis_title": unit}))
+
+
+# -- planning --------------------------------------------------------------------------------------
+def fan(history: pd.DataFrame, forecast: pd.DataFrame, unit: str, name: str) -> go.Figure:
+    """Observed values (year, value) and a forecast (year, point, lower80, upper80, lower95, upper95) as a fan
+    chart: the 95% band light, the 80% band darker, the point dashed from the last observed year."""
+    h = history.dropna(subset=["value"]).sort_values("year")
+    f = forecast.sort_values("year")
+    fig = go.Figure()
+    if len(h) and len(f):  # the fan opens at the last observed value
+        last = h.iloc[-1]
+        f = pd.concat([pd.DataFrame([{"year": last["year"], "point": last["value"], "lower80": last["value"],
+                                      "upper80": last["value"], "lower95": last["value"],
+                                      "upper95": last["value"]}]), f], ignore_index=True)
+    x = list(f["year"])
+    bands = (("lower95", "upper95", 0.15, "95% interval"), ("lower80", "upper80", 0.3, "80% interval"))
+    for lo, hi, alpha, label in bands:
+        fig.add_trace(go.Scatter(x=x + x[::-1], y=list(f[hi]) + list(f[lo])[::-1], fill="toself", name=label,
+                                 mode="lines", fillcolor=_rgba(HOME, alpha), line={"width": 0}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        x=h["year"], y=h["value"], mode="lines+markers", name=f"{name}: observed", line={"color": "#000000"},
+        hovertemplate="%{x}: %{y:,.0f} " + unit + "<extra>observed</extra>"))
+    fig.add_trace(go.Scatter(
+        x=x, y=f["point"], mode="lines+markers", name="Forecast", line={"color": HOME, "dash": "dash", "width": 2.5},
+        customdata=f[["lower80", "upper80", "lower95", "upper95"]].to_numpy(),
+        hovertemplate="%{x}: %{y:,.0f} " + unit + "<br>80%: %{customdata[0]:,.0f} to %{customdata[1]:,.0f}"
+        "<br>95%: %{customdata[2]:,.0f} to %{customdata[3]:,.0f}<extra>forecast</extra>"))
+    return _layout(fig, 380, yaxis_title=unit, xaxis={"dtick": 1})
+
+
+def demand_places(frame: pd.DataFrame, label: str = "area_name") -> go.Figure:
+    """Per area: places (grey) beside demand (blue, vermillion where short) with its 80% interval."""
+    d = frame.sort_values(label)
+    short = d["demand"] > d["places"]
+    fig = go.Figure([
+        go.Bar(x=d[label], y=d["places"], name="Places", marker_color="#999999",
+               hovertemplate="%{x}: %{y:,.0f} places<extra></extra>"),
+        go.Bar(x=d[label], y=d["demand"], name="Demand (children)",
+               marker_color=[TARGET if s else HOME for s in short],
+               error_y={"type": "data", "symmetric": False, "array": d["demand_upper80"] - d["demand"],
+                        "arrayminus": d["demand"] - d["demand_lower80"], "color": "#333333", "thickness": 1},
+               hovertemplate="%{x}: %{y:,.0f} children<extra>demand</extra>"),
+    ])
+    return _layout(fig, 380, barmode="group", yaxis_title="children / places")
+
+
+def scenario(before: pd.DataFrame, after: pd.DataFrame) -> go.Figure:
+    """Total demand and places by year (year, demand, places), before and after a scenario."""
+    fig = go.Figure()
+    for frame, label, dash in ((before, "as published", "dot"), (after, "with the scenario", "solid")):
+        f = frame.sort_values("year")
+        fig.add_trace(go.Scatter(x=f["year"], y=f["demand"], mode="lines+markers", name=f"Demand, {label}",
+                                 line={"color": HOME, "dash": dash}))
+        fig.add_trace(go.Scatter(x=f["year"], y=f["places"], mode="lines", name=f"Places, {label}",
+                                 line={"color": TARGET, "dash": dash}))
+    return _layout(fig, 360, yaxis_title="children / places", xaxis={"dtick": 1})
 
 
 # -- funnel ----------------------------------------------------------------------------------------

@@ -268,3 +268,49 @@ def schools(lad_codes: tuple[str, ...] | None = None) -> pd.DataFrame:
 def sources() -> pd.DataFrame:
     """Each loaded source: file, checksum, when loaded, rows in / loaded / quarantined."""
     return query("SELECT * FROM published.sources ORDER BY source_name")
+
+
+# -- place planning --------------------------------------------------------------------------------
+def forecasts(measure: str = "ehc_plans") -> pd.DataFrame:
+    """Published caseload forecasts (every area, breakdown and year on; withheld rows as published)."""
+    return query("SELECT * FROM published.forecasts WHERE measure = :m ORDER BY area_level, area_code, "
+                 "breakdown_topic, breakdown, year", m=measure)
+
+
+def sufficiency() -> pd.DataFrame:
+    """Published demand against places by district, need, provision and year."""
+    return query("SELECT * FROM published.sufficiency ORDER BY area_code, need, provision, year")
+
+
+def school_places(lad_codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Specialist places by school, need and provision, with the school's name and point."""
+    return query(
+        "SELECT p.urn, p.lad_code, p.need, p.provision, p.places, s.name, s.type, ST_X(s.geom) AS lon, "
+        "ST_Y(s.geom) AS lat FROM published.school_places p JOIN published.schools s USING (urn)"
+        + (" WHERE p.lad_code = ANY(:codes)" if lad_codes is not None else "") + " ORDER BY p.urn, p.need, p.provision",
+        codes=list(lad_codes) if lad_codes is not None else None)
+
+
+def access(need: str, lsoa_codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Each small area's road distance to the nearest special school with places for a need."""
+    return query(
+        "SELECT a.lsoa_code AS area_code, coalesce(n.area_name, a.lsoa_code) AS area_name, a.need, a.urn, "
+        "s.name AS school, a.straight_km, a.road_km FROM published.access a "
+        "LEFT JOIN published.schools s USING (urn) LEFT JOIN LATERAL (SELECT area_name FROM published.areas "
+        "WHERE area_code = a.lsoa_code AND area_level = 'lsoa' ORDER BY vintage DESC LIMIT 1) n ON true "
+        "WHERE a.need = :n" + (" AND a.lsoa_code = ANY(:codes)" if lsoa_codes is not None else "")
+        + " ORDER BY a.lsoa_code", n=need, codes=list(lsoa_codes) if lsoa_codes is not None else None)
+
+
+def access_summary() -> pd.DataFrame:
+    """The distance distribution over children with plans, by district (and 'all') and need."""
+    return query("SELECT * FROM published.access_summary ORDER BY area_code, need")
+
+
+def candidate_sites(need: str) -> pd.DataFrame:
+    """Ranked candidate sites (small areas) for a new school for a need, with their points."""
+    return query(
+        "SELECT c.need, c.site, coalesce(n.area_name, c.site) AS site_name, c.rank, c.children_brought_within, "
+        "c.areas_brought_within, c.symbol, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat FROM published.candidate_sites c "
+        "LEFT JOIN LATERAL (SELECT area_name FROM published.areas WHERE area_code = c.site AND area_level = 'lsoa' "
+        "ORDER BY vintage DESC LIMIT 1) n ON true WHERE c.need = :n ORDER BY c.rank", n=need)

@@ -249,7 +249,7 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
 
 
 # -- 5b. place planning ------------------------------------------------------------------------------
-PLANNING_TABLES = ["forecasts", "sufficiency", "access", "access_summary", "candidate_sites"]
+PLANNING_TABLES = ["school_places", "forecasts", "sufficiency", "access", "access_summary", "candidate_sites"]
 
 
 def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:

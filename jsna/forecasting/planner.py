@@ -93,8 +93,10 @@ def forecasts(inp: PlanInputs, panel: pd.DataFrame, min_count: int) -> pd.DataFr
     f = pd.concat(parts, ignore_index=True).assign(measure="ehc_plans")
     f = f[f["horizon"] > 0].copy()
     # Where the model's own past errors (the conformal calibration) were all one way, the interval lies
-    # wholly to one side of the point: publish its centre as the point, and say so.
+    # wholly to one side of the point: publish its centre as the point, and say so. Every horizon of that
+    # area is re-centred alike, so that its path does not jump where the calibration first excludes the point.
     outside = (f["point"] < f["lower80"]) | (f["point"] > f["upper80"])
+    outside = outside.groupby([f["area_level"], f["area_code"], f["breakdown_topic"], f["breakdown"]]).transform("any")
     f.loc[outside, "point"] = np.sqrt(f.loc[outside, "lower80"] * f.loc[outside, "upper80"])
     f.loc[outside, "method"] = f.loc[outside, "method"] + "; point re-centred in its calibrated interval"
     f = _withhold(f, VALUE_COLUMNS, "point", min_count)
@@ -121,9 +123,15 @@ def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int, min_count: int,
     demand["demand"] = demand["demand"].round()  # whole children: what is published is what is compared
     result = SUF.sufficiency(demand, capacity(inp), scenarios)
     t = result.table.merge(bands, on=[*SUF.KEYS, "year"], how="left").merge(upper, on=[*SUF.KEYS, "year"], how="left")
-    t = t.merge(result.first_short(), on=SUF.KEYS, how="left")
     t = _withhold(t, ["demand", "demand_lower80", "demand_upper80"], "demand", min_count)
-    t["surplus"] = np.where(t["symbol"].isna(), t["places"] - t["demand"], np.nan)
+    shown = t["symbol"].isna()
+    t["surplus"] = np.where(shown, t["places"] - t["demand"], np.nan)
+    # Whether a withheld cell is short would tell 0 from 1-4 children (or demand against a few places): it
+    # is withheld too, and the first short year is read from the cells shown.
+    t["short"] = t["short"].astype("boolean").where(shown, pd.NA)
+    first = t[t["short"].fillna(False)].groupby(SUF.KEYS)["year"].min().rename("first_short_year")
+    t = t.merge(first.reset_index(), on=SUF.KEYS, how="left")
+    t["first_short_year"] = t["first_short_year"].astype("Int64")
     t = t.rename(columns={"area": "area_code"}).assign(area_name=lambda f: f["area_code"].map(inp.names))
     return t[["area_code", "area_name", "need", "provision", "year", "demand", "demand_lower80", "demand_upper80",
               "places", "surplus", "short", "first_short_year", "symbol"]]
@@ -178,7 +186,9 @@ def build(inp: PlanInputs, sims: int = 300, min_count: int = 5, min_summary: int
         homes = inp.cases.drop_duplicates("child_key", keep="last").set_index("child_key")["lsoa_code"]
         panel = panel.assign(lsoa_code=panel["child_key"].map(homes))
     dist, summary, sites = access(inp, panel, min_summary, min_count)
+    places = capacity(inp).groupby(["urn", "area", "need", "provision"], as_index=False, dropna=False)["places"].sum()
     return {
+        "school_places": places.rename(columns={"area": "lad_code"}),
         "forecasts": forecasts(inp, panel.drop(columns="lsoa_code", errors="ignore"), min_count),
         "sufficiency": sufficiency(inp, panel.drop(columns="lsoa_code", errors="ignore"), sims, min_count),
         "access": dist.rename(columns={"area_code": "lsoa_code"}),

@@ -184,3 +184,26 @@ def shortfall_places(result: Sufficiency) -> pd.DataFrame:
     """Places needed per area and need by year (the shortfall, 0 where there is room)."""
     t = result.table.assign(shortfall=np.maximum(-result.table["surplus"], 0.0))
     return t.pivot_table(index=["area", "need", "provision"], columns="year", values="shortfall", aggfunc="sum")
+
+
+def from_published(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(demand, capacity, base year) from the published sufficiency table (area_code, need, provision, year,
+    demand, places), to run scenarios on what is published: withheld demand (under the disclosure threshold)
+    counts as none, and places are the base year's (the published table carries no scenario)."""
+    t = table.rename(columns={"area_code": "area"})
+    base = int(t["year"].min())
+    demand = t[[*KEYS, "year"]].assign(demand=t["demand"].astype(float).fillna(0.0))
+    capacity = t.loc[t["year"] == base, [*KEYS, "places"]].astype({"places": float})
+    return demand, capacity, base
+
+
+def compare(before: Sufficiency, after: Sufficiency) -> pd.DataFrame:
+    """Per area: the first year any need is short and the places short in the last year, before and after a
+    scenario (shortfall summed over needs and provision; one need's surplus does not seat another's children)."""
+    out = []
+    for label, r in (("before", before), ("after", after)):
+        last = r.table[r.table["year"] == r.table["year"].max()]
+        short = last.assign(s=np.maximum(-last["surplus"], 0.0)).groupby("area")["s"].sum().rename(f"short_{label}")
+        first = r.area_first_short().set_index("area")["first_short_year"].rename(f"first_short_{label}")
+        out.append(pd.concat([first, short], axis=1))
+    return pd.concat(out, axis=1).reset_index().rename(columns={"index": "area"})

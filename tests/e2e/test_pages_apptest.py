@@ -146,3 +146,42 @@ def test_data_and_methods_lineage_and_indicator_filter(app: Any, engine: sa.Engi
     assert sha in set(lineage["sha256"])
     sources = next(f for f in frames if "rows_in" in f.columns)
     assert {"rows_in", "rows_loaded", "rows_quarantined", "sha256"} <= set(sources.columns)
+
+
+def _shortfall(s: Any, year: int) -> float:
+    """Places short in a year, summed over cells (withheld demand as none), from the published table."""
+    last = s[s["year"] == year]
+    return float((last["demand"].fillna(0) - last["places"]).clip(lower=0).sum())
+
+
+def test_sufficiency_planner_sections_first_short_table_and_a_new_school(app: Any, engine: sa.Engine) -> None:
+    """Given the published sufficiency table, the page's 'first short' grid and its shortfall headline equal
+    what the warehouse holds; when a 125-place ASD school opens where ASD is shortest, the shortfall in the
+    last year falls by 125 and the choice is in the URL."""
+    import pandas as pd
+
+    s = pd.read_sql("SELECT * FROM published.sufficiency", engine)
+    last = int(s["year"].max())
+    at = open_page(app, "planner")
+    assert [h.value for h in at.subheader] == [
+        "EHC plans: forecast", "Specialist places against demand", "Scenarios",
+        "Access to a special school with places for the need"]
+    grid = at.dataframe[0].value
+    special = s[(s["provision"] == "special") & s["first_short_year"].notna()]
+    assert len(special) > 10
+    for r in special.drop_duplicates(["area_code", "need"]).itertuples():
+        assert grid.loc[r.area_name, r.need] == r.first_short_year
+    metric = next(m for m in at.metric if m.label == f"Places short in {last}")
+    before = _shortfall(s, last)
+    assert metric.value == f"{round(before):,}"
+
+    asd = s[(s["need"] == "ASD") & (s["provision"] == "special") & (s["year"] == last)]
+    gap = (asd["demand"] - asd["places"]).fillna(0)
+    district = str(asd.loc[gap.idxmax(), "area_code"])
+    assert gap.max() >= 125  # the new school is filled in the last year
+    at.selectbox(key="new_area").set_value(district).run()
+    assert not at.exception
+    assert qp(at, "new_area") == district and qp(at, "new_places") == "125" and qp(at, "new_need") == "ASD"
+    metric = next(m for m in at.metric if m.label == f"Places short in {last}")
+    assert metric.value == f"{round(before - 125):,}"
+    assert metric.delta == "-125 against as published"

@@ -211,3 +211,33 @@ def test_csv_of_overview_table(page, dashboard_url: str, engine: sa.Engine) -> N
     assert got["area_code"].tolist() == expected["area_code"].tolist()
     assert got["numerator"].tolist() == expected["numerator"].tolist()
     assert set(got.columns) >= {"symbol", "lower_ci95", "upper_ci95", "comparison"}
+
+
+def test_sufficiency_planner_fan_chart_access_map_and_a_scenario(page, dashboard_url: str, engine: sa.Engine) -> None:
+    """The planner draws the forecast fan, the demand against places, the scenario chart and one access polygon
+    per small area; choosing a district for a new school puts it in the URL and recomputes the shortfall."""
+    page.goto(f"{dashboard_url}/planner")
+    lsoas = areas_in_county(engine, "lsoa")
+    page.wait_for_function(f"() => document.querySelectorAll('path.choroplethlocation').length === {lsoas}",
+                           timeout=TIMEOUT)
+    settle(page)
+    assert page.locator(".js-plotly-plot").count() == 4  # fan, places, scenario, access map
+    special = read(engine, "SELECT count(DISTINCT urn) AS n FROM published.school_places WHERE need = 'ASD' "
+                   "AND provision = 'special' AND places > 0")["n"].iloc[0]
+    assert page.locator(".scattergeo path.point").count() == special + min(5, int(read(
+        engine, "SELECT count(*) AS n FROM published.candidate_sites WHERE need = 'ASD'")["n"].iloc[0]))
+    s = read(engine, "SELECT * FROM published.sufficiency")
+    last = int(s["year"].max())
+    asd = s[(s["need"] == "ASD") & (s["provision"] == "special") & (s["year"] == last)]
+    gap = (asd["demand"] - asd["places"]).fillna(0)
+    row = asd.loc[gap.idxmax()]
+    before = float((s.loc[s["year"] == last, "demand"].fillna(0) - s.loc[s["year"] == last, "places"])
+                   .clip(lower=0).sum())
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=f"Places short in {last}")
+    assert f"{round(before):,}" in metric.inner_text()
+    choose(page, "District for the school", str(row["area_name"]))
+    page.wait_for_function(f"() => location.search.includes('new_area={row['area_code']}')", timeout=TIMEOUT)
+    page.wait_for_function(f"() => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => "
+                           f"e.innerText.includes('{round(before - 125):,}'))", timeout=TIMEOUT)
+    no_exceptions(page)
+    assert page.outside_requests == []

@@ -20,13 +20,14 @@ def test_district_forecasts_have_nested_intervals(refreshed: dict, engine: sa.En
 
 def test_sufficiency_arithmetic_and_first_short_year(refreshed: dict, engine: sa.Engine) -> None:
     """surplus = places - demand on every row whose demand is shown; first_short_year is the first year a
-    row of that district, need and provision is short (a withheld demand still says whether it is)."""
+    shown row of that district, need and provision is short; a withheld demand withholds whether it is short."""
     s = pd.read_sql("SELECT * FROM published.sufficiency", engine)
     shown = s[s["symbol"].isna()]
     assert len(shown) > 100
     assert np.allclose(shown["surplus"], shown["places"] - shown["demand"])
     assert (shown["short"] == (shown["demand"] > shown["places"])).all()
-    first = s[s["short"]].groupby(["area_code", "need", "provision"])["year"].min()
+    assert s.loc[s["symbol"] == "c", "short"].isna().all() and s.loc[s["symbol"].isna(), "short"].notna().all()
+    first = s[s["short"].fillna(False).astype(bool)].groupby(["area_code", "need", "provision"])["year"].min()
     published = s.dropna(subset=["first_short_year"]).groupby(["area_code", "need", "provision"])[
         "first_short_year"].first()
     joined = first.to_frame("year").join(published)

@@ -10,6 +10,8 @@ from jsna.forecasting.sufficiency import (
     MainstreamShare,
     NewSchool,
     capacity_from_schools,
+    compare,
+    from_published,
     gias_need,
     sufficiency,
 )
@@ -109,3 +111,23 @@ def test_capacity_from_the_schools_list_and_places_file() -> None:
                              ("North", "MLD", "special"): 20, ("South", "SEMH", "special"): 40,
                              ("South", "SPLD", "resourced"): 12}
     assert gias_need(pd.Series(["MLD - Moderate Learning Difficulty", ""])).tolist()[0] == "MLD"
+
+
+def test_scenarios_rerun_on_the_published_table() -> None:
+    """The published table (withheld demand as NaN, places repeated each year) gives back the demand and the
+    base year's places; a withheld cell counts as no children. With 10 more North ASD places from 2027, North
+    is first short in 2028 (130 against 125) instead of 2027, and 10 fewer places short in 2028 (15 -> 5)."""
+    published = sufficiency(DEMAND, CAPACITY).table.rename(columns={"area": "area_code"})
+    published.loc[(published["area_code"] == "North") & (published["need"] == "MLD"), "demand"] = float("nan")
+    demand, capacity, base = from_published(published)
+    assert base == 2025
+    assert demand.loc[demand["need"] == "MLD", "demand"].eq(0).all()
+    assert capacity.groupby(["area", "need", "provision"])["places"].sum().to_dict() == {
+        ("North", "ASD", "special"): 115, ("North", "MLD", "special"): 45, ("South", "ASD", "resourced"): 10,
+        ("South", "ASD", "special"): 70}
+    before = sufficiency(demand, capacity, base_year=base)
+    after = sufficiency(demand, capacity, [ExtraPlaces("North", "ASD", 10, 2027)], base_year=base)
+    c = compare(before, after).set_index("area")
+    assert c.loc["North", "first_short_before"] == 2027 and c.loc["North", "first_short_after"] == 2028
+    assert c.loc["North", "short_before"] == 15 and c.loc["North", "short_after"] == 5
+    assert c.loc["South", "short_before"] == c.loc["South", "short_after"] == 20  # 90 against 70 special
