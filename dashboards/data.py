@@ -264,6 +264,16 @@ def schools(lad_codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     )
 
 
+def service_sites(lad_codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Where services are delivered (care hubs, clinics, team bases), open ones, with their points."""
+    return query(
+        "SELECT name, service, provider, opened, lad_code, located_by, ST_X(geom) AS lon, ST_Y(geom) AS lat "
+        "FROM published.service_sites WHERE (closed IS NULL OR closed > current_date)"
+        + (" AND lad_code = ANY(:codes)" if lad_codes is not None else "") + " ORDER BY service, name",
+        codes=list(lad_codes) if lad_codes is not None else None,
+    )
+
+
 # -- sources ---------------------------------------------------------------------------------------
 def sources() -> pd.DataFrame:
     """Each loaded source: file, checksum, when loaded, rows in / loaded / quarantined."""

@@ -47,10 +47,11 @@ from jsna.warehouse.sqlfiles import execute_file, query_frame
 
 RAW_TABLES = ["boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
               "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours",
-              "school_places"]
+              "school_places", "service_sites"]
 CORE_BUILD = ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases", "statistics",
-              "waiting_list", "advice_returns", "social_care_cases", "neighbours", "school_places"]
-PUBLISHED_BUILD = ["areas", "schools", "sources"]
+              "waiting_list", "advice_returns", "social_care_cases", "neighbours", "school_places",
+              "service_sites"]
+PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources"]
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ splits = data.breakdowns(indicator, level, period) or ["all"]
 breakdown = str(ui.url_choice("Breakdown", splits, "breakdown", default="all", format_func=breakdown_label,
                               container=row1[2]))
 
-row2 = st.columns([2, 1, 1, 1])
+row2 = st.columns([2, 1, 1, 1, 1])
 scheme = str(ui.url_choice("Classes", list(charts.SCHEMES), "scheme", default="quantiles",
                            format_func=charts.SCHEMES.__getitem__, container=row2[0]))
 k = int(str(ui.url_choice("Number of classes", [3, 4, 5, 6, 7], "k", default=5, container=row2[1])))
@@ -51,6 +51,8 @@ with row2[2]:
     show_schools = ui.url_flag("Schools", "schools", default=False)
 with row2[3]:
     show_special = ui.url_flag("Special schools", "special", default=True)
+with row2[4]:
+    show_sites = ui.url_flag("Care hubs and clinics", "sites", default=True)
 
 within = code if level in LOCAL else None
 codes = tuple(data.areas(level, within)["area_code"]) if within else None
@@ -65,12 +67,16 @@ if show_schools or show_special:
     lads = tuple(data.areas("lad", code)["area_code"]) if within else None
     points = data.schools(lads)
     points = points[(points["is_special"] & show_special) | (~points["is_special"] & show_schools)]
+sites = data.service_sites(tuple(data.areas("lad", code)["area_code"]) if within else None) if show_sites else None
 
 where = f"in {name}" if within else "in England" if level != "region" else ""
 title = f"{meta['short_title']} ({breakdown_label(breakdown)}), {LEVEL_NAMES.get(level, level)} {where}, " \
         f"{period_label(period)}"
 fig, classes = charts.choropleth(shown, data.area_geojson(level, within), title, unit, scheme, k, points,
                                  get_settings().basemap_url)
+if sites is not None:
+    charts.add_points(fig, sites, "Care hubs and clinics", "#E69F00", "square", 10,
+                      "<b>{name}</b><br>{service}<br>{provider}")
 ranked = shown.dropna(subset=["value"]).sort_values("value")
 ui.chart(fig, f"{indicator}_{level}_{period}_map",
          f"Map of {meta['short_title'].lower()} for {len(shown)} areas, {charts.SCHEMES[scheme].lower()} into "
@@ -81,7 +87,10 @@ ui.chart(fig, f"{indicator}_{level}_{period}_map",
             f"{ranked.iloc[0]['area_name']} ({fmt_number(ranked.iloc[0]['value'], unit)}). " if len(ranked) else "")
          + (f"Points: {int(points['is_special'].sum())} special schools (pink diamonds)"
             + (f" and {int((~points['is_special']).sum())} other schools (black dots)." if show_schools else ".")
-            if points is not None else ""),
+            if points is not None else "")
+         + (f" {len(sites)} care hubs, clinics and team bases (orange squares): "
+            + ", ".join(f"{n} {s.lower()}" for s, n in sites.groupby("service").size().items()) + "."
+            if sites is not None and len(sites) else ""),
          shown)
 ui.definition_link(indicator)
 with st.expander("The figures on the map"):

@@ -73,6 +73,7 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     writers.write_boundaries(out, geo, rng["files"])
     writers.write_lookups(out, geo)
     writers.write_towns(out, geo)
+    writers.write_service_sites(out, geo, spec.project_name)
     say("writing population, deprivation, postcodes and schools")
     writers.write_csv(out / "population" / "myeb1_lad.csv", population.mye_table(geo, pop))
     writers.write_csv(out / "population" / "census2021_lsoa21_age6.csv", population.census_table(geo, pop))

@@ -140,6 +140,28 @@ def write_towns(out: Path, geo: Geography) -> None:
     write_csv(out / "places" / "towns.csv", frame)
 
 
+def write_service_sites(out: Path, geo: Geography, project: str) -> None:
+    """Where services are delivered, as the 2017 report placed them: urgent care hubs in the three largest
+    towns (opened September 2018), the integrated care team based in the largest, a CAMHS clinic in each
+    district's largest town and child development centres in the second, fourth and sixth largest."""
+    t = geo.towns.reset_index(drop=True)  # largest first
+    trust = f"{project} Community NHS Trust"
+    rows = [(f"{t.loc[i, 'name']} Urgent Care Hub", "Urgent care hub", trust, "01/09/2018", i)
+            for i in range(min(3, len(t)))]
+    rows.append((f"{t.loc[0, 'name']} Civic Centre", "Integrated care team", f"{project} County Council and NHS",
+                 "01/04/2018", 0))
+    rows += [(f"{t.loc[i, 'name']} CAMHS", "CAMHS clinic", trust, "", i)
+             for i in t.groupby("lad", sort=True).head(1).index]
+    rows += [(f"{t.loc[i, 'name']} Child Development Centre", "Child development centre", trust, "", i)
+             for i in (1, 3, 5) if i < len(t)]
+    frame = pd.DataFrame(rows, columns=["Site name", "Service", "Provider", "Opened", "town"])
+    # Sites sit a few hundred metres off their town's centre, each in its own direction.
+    angle = np.arange(len(frame)) * 2.39996
+    frame["Easting"] = np.round(t.loc[frame["town"], "x"].to_numpy() + 400 * np.cos(angle)).astype(np.int64)
+    frame["Northing"] = np.round(t.loc[frame["town"], "y"].to_numpy() + 400 * np.sin(angle)).astype(np.int64)
+    write_csv(out / "health" / "service_sites.csv", frame.drop(columns="town"))
+
+
 SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     # name, kind, path, level, vintage
     ("lsoa21_boundaries", "boundaries", "boundaries/lsoa21.gpkg", "lsoa", 2021),
@@ -160,6 +182,7 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("waiting_list", "waiting_list", "health/waiting_list.csv", None, None),
     ("advice_returns", "advice_returns", "health/ehc_advice_returns.csv", None, None),
     ("social_care", "social_care_cases", "social_care/disabled_children_team.csv", None, None),
+    ("service_sites", "service_sites", "health/service_sites.csv", None, None),
     ("school_census_sen", "school_census_sen", "education/school_census_sen.csv", None, None),
 )
 

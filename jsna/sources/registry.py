@@ -21,6 +21,7 @@ from jsna.sources import (
     postcodes,
     school_places,
     schools,
+    service_sites,
     social_care_cases,
     waiting_list,
 )
@@ -49,10 +50,11 @@ READERS: dict[str, Reader] = {
     "community_health": nhs_stats.read_community_health,
     "statistical_neighbours": neighbours.read,
     "school_places": school_places.read,
+    "service_sites": service_sites.read,
 }
 
 # Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).
-PLACED = {"schools", "ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
+PLACED = {"schools", "service_sites", "ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
 # Kinds holding child-level identifiers (they need the pseudonymisation key).
 CHILD_LEVEL = {"ehcp_cases", "waiting_list", "social_care_cases", "advice_returns"}
 

@@ -108,7 +108,7 @@ def test_social_care_indicator_filter(app: Any, engine: sa.Engine) -> None:
         assert any("No data yet" in i.value for i in at.info)
 
 
-def test_map_explorer_level_and_classes(app: Any) -> None:
+def test_map_explorer_level_and_classes(app: Any, engine: sa.Engine) -> None:
     at = open_page(app, "map")
     assert at.selectbox(key="level").value == "lad"
     assert any("classes (ColorBrewer YlGnBu" in c.value for c in at.caption)
@@ -119,6 +119,12 @@ def test_map_explorer_level_and_classes(app: Any) -> None:
     assert not at.exception
     assert qp(at, "scheme") == "natural_breaks"
     assert any("natural breaks (jenks) into 5 classes" in c.value for c in at.caption)
+    with engine.connect() as conn:
+        hubs = conn.execute(sa.text("SELECT count(*) FROM published.service_sites WHERE service = 'Urgent care hub'"))\
+            .scalar_one()
+    assert hubs and any(f"{hubs} urgent care hub" in c.value for c in at.caption)
+    at.checkbox(key="sites").uncheck().run()
+    assert qp(at, "sites") == "0" and not any("care hubs, clinics" in c.value for c in at.caption)
 
 
 def test_area_profile_spine_and_area_filter(app: Any, engine: sa.Engine) -> None:

@@ -115,13 +115,16 @@ def test_social_care_page(page, dashboard_url: str, engine: sa.Engine) -> None:
 
 def test_map_explorer_level_change_updates_map_and_url(page, dashboard_url: str, engine: sa.Engine) -> None:
     """Given the map of districts, when the level is changed to MSOAs, then the URL carries the new level
-    and one polygon per MSOA is drawn; special schools are a point layer."""
+    and one polygon per MSOA is drawn; special schools and care hubs are point layers."""
     page.goto(f"{dashboard_url}/map?indicator=ehcp_rate_0_25")
     page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
     settle(page)
     assert page.locator("path.choroplethlocation").count() == areas_in_county(engine, "lad")
     special = int(read(engine, "SELECT count(*) AS n FROM published.schools WHERE is_special")["n"].iloc[0])
-    assert page.locator(".scattergeo path.point").count() == special
+    sites = read(engine, "SELECT service, count(*) AS n FROM published.service_sites GROUP BY 1")
+    assert sites.set_index("service")["n"].get("Urgent care hub", 0) >= 1
+    assert page.locator(".scattergeo path.point").count() == special + int(sites["n"].sum())
+    assert page.get_by_text(f"{int(sites['n'].sum())} care hubs, clinics and team bases", exact=False).count() == 1
     choose(page, "Level", "Neighbourhoods (MSOA)")
     page.wait_for_function("() => location.search.includes('level=msoa')", timeout=TIMEOUT)
     msoas = areas_in_county(engine, "msoa")

@@ -20,7 +20,7 @@ def test_toml_describes_every_source(county: Path) -> None:
         "population_census": "population_census", "imd": "imd", "postcodes": "postcodes", "schools": "schools",
         "school_places": "school_places", "ehcp_cases": "ehcp_cases", "waiting_list": "waiting_list",
         "advice_returns": "advice_returns",
-        "social_care": "social_care_cases", "school_census_sen": "school_census_sen",
+        "social_care": "social_care_cases", "service_sites": "service_sites", "school_census_sen": "school_census_sen",
     }
     levels = {s.name: s.options.get("level") for s in cfg.by_kind("boundaries")}
     assert levels == {"lsoa21_boundaries": "lsoa", "msoa21_boundaries": "msoa", "lad23_boundaries": "lad",
