@@ -35,6 +35,7 @@ PAGES = {
     "health": ("views/health.py", "health", ".js-plotly-plot .main-svg, [data-testid='stAlertContentInfo']"),
     "social_care": ("views/social_care.py", "social-care",
                     "path.choroplethlocation, [data-testid='stAlertContentInfo']"),
+    "planner": ("views/planner.py", "planner", "path.choroplethlocation"),
     "map": ("views/map.py", "map", "path.choroplethlocation"),
     "profile": ("views/profile.py", "profile", ".js-plotly-plot .main-svg"),
     "methods": ("views/methods.py", "methods", ".js-plotly-plot .main-svg"),

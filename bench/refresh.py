@@ -32,6 +32,8 @@ def refresh_steps(config: Path, url: str) -> dict[str, float]:
             values = pipeline.compute_indicators(run, cfg)
         with timed(t, "publish (disclosure control)"):
             pipeline.publish(run, cfg, values)
+        with timed(t, "plan places (forecasts, sufficiency, access)"):
+            pipeline.plan_places(run, cfg)
         with timed(t, "commit (atomic swap)"):
             pipeline.commit(run)
     except BaseException as exc:
