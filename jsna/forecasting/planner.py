@@ -59,6 +59,18 @@ def _withhold(frame: pd.DataFrame, columns: list[str], by: str, min_count: int) 
     return out
 
 
+def _protect(frame: pd.DataFrame, columns: list[str], group: list[str], by: str) -> pd.DataFrame:
+    """Secondary suppression: in each group whose sum is published elsewhere, a lone withheld cell could be
+    recovered by subtraction, so the group's smallest shown cell (by `by`) is withheld with it."""
+    out = frame.copy()
+    hidden = out["symbol"].eq("c")
+    lone = hidden.groupby([out[g] for g in group]).transform("sum").eq(1)
+    pick = out[lone & ~hidden].sort_values([*group, by], kind="stable").groupby(group).head(1).index
+    out.loc[pick, columns] = np.nan
+    out.loc[pick, "symbol"] = "c"
+    return out
+
+
 def authority_forecasts(inp: PlanInputs) -> pd.DataFrame:
     if inp.caseload_stats is None or inp.caseload_stats.empty:
         return pd.DataFrame()
@@ -123,7 +135,10 @@ def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int, min_count: int,
     demand["demand"] = demand["demand"].round()  # whole children: what is published is what is compared
     result = SUF.sufficiency(demand, capacity(inp), scenarios)
     t = result.table.merge(bands, on=[*SUF.KEYS, "year"], how="left").merge(upper, on=[*SUF.KEYS, "year"], how="left")
-    t = _withhold(t, ["demand", "demand_lower80", "demand_upper80"], "demand", min_count)
+    withheld = ["demand", "demand_lower80", "demand_upper80"]
+    t = _withhold(t, withheld, "demand", min_count)
+    # a district's children in special (or resourced) places, summed over needs, are published by placement
+    t = _protect(t, withheld, ["area", "provision", "year"], "demand")
     shown = t["symbol"].isna()
     t["surplus"] = np.where(shown, t["places"] - t["demand"], np.nan)
     # Whether a withheld cell is short would tell 0 from 1-4 children (or demand against a few places): it

@@ -33,6 +33,9 @@ def test_sufficiency_arithmetic_and_first_short_year(refreshed: dict, engine: sa
     joined = first.to_frame("year").join(published)
     assert (joined["year"] == joined["first_short_year"]).all()
     assert not s.loc[s["symbol"].isna(), "demand"].between(1, 4).any()
+    # no lone withheld cell among a district's needs (their sum is published by placement)
+    lone = s.groupby(["area_code", "provision", "year"])["symbol"].apply(lambda x: (x == "c").sum() == 1)
+    assert not lone.any()
 
 
 def test_access_is_the_nearest_school_with_places_for_the_need(refreshed: dict, engine: sa.Engine) -> None:
