@@ -17,6 +17,12 @@ PROVISION = {"special": "Special school places", "resourced": "Resourced provisi
              ALL: "Both (resourced places seat special-school demand)"}
 
 
+MEASURES = {"ehc_plans": "EHC plans", "requests": "Requests for assessment", "new_plans": "New EHC plans"}
+UNITS = {"ehc_plans": "plans", "requests": "requests", "new_plans": "plans"}
+HISTORY = {"ehc_plans": "ehcp_plans", "requests": "ehcp_requests_rate"}  # whose numerators are the observed series
+TOPIC_BREAKDOWN = {"age band": "age_band", "placement": "placement", "primary need": "primary_need"}
+
+
 def need_name(code: str) -> str:
     return "All needs" if code == ALL else f"{code}: {PRIMARY_NEEDS.get(code, code)}"
 
@@ -44,8 +50,7 @@ st.caption(f"Place planning for {name}: EHC plans forecast five years on with 80
 
 # -- 1. fan chart --------------------------------------------------------------------------------
 st.subheader("EHC plans: forecast")
-totals = forecasts[(forecasts["breakdown_topic"] == "Total")]
-mine = totals[totals["area_code"].isin(list(names))]
+mine = forecasts[forecasts["area_code"].isin(list(names))]
 choices = list(dict.fromkeys(c for c in names if c in set(mine["area_code"])))
 if not choices:
     ui.no_data("a caseload forecast for this area (it needs case-level EHC extracts or DfE's caseload statistics)")
@@ -53,26 +58,46 @@ else:
     if code not in choices:
         st.caption(f"{name} as a whole is forecast from DfE's published caseload statistics (source kind "
                    "`ees_ehcp`), not loaded here; its districts are forecast from the case-level extract.")
+    row = st.columns([3, 2, 2, 2])
     pick = str(ui.url_choice("Area", choices, "fc_area", format_func=lambda c: names[c] if c == code
-                             else f"{names[c]} (district)", container=st.columns([2, 3])[0]))
+                             else f"{names[c]} (district)", container=row[0]))
+    here = mine[mine["area_code"] == pick]
+    measures = [m for m in MEASURES if m in set(here["measure"])]
+    measure = str(ui.url_choice("Measure", measures, "fc_measure", format_func=MEASURES.__getitem__,
+                                container=row[1]))
+    here = here[here["measure"] == measure]
+    topics = ["Total", *sorted(set(here["breakdown_topic"]) - {"Total"})]
+    topic = str(ui.url_choice("Breakdown", topics, "fc_topic", format_func=lambda t: t.capitalize(),
+                              container=row[2]))
+    cats = sorted(set(here.loc[here["breakdown_topic"] == topic, "breakdown"]))
+    category = str(ui.url_choice(topic.capitalize(), cats, "fc_breakdown", container=row[3],
+                                 format_func=lambda b: need_name(b) if topic == "primary need" else str(b))) \
+        if topic != "Total" else "Total"
+    fc = here[(here["breakdown_topic"] == topic) & (here["breakdown"] == category)]
     level = "utla" if pick == code else "lad"
-    fc = mine[mine["area_code"] == pick]
-    hist = data.values("ehcp_plans", level, area_codes=(pick,))
+    indicator = HISTORY.get(measure)
+    wanted = "all" if topic == "Total" else f"{TOPIC_BREAKDOWN.get(topic, topic)}={category}"
+    hist = data.values(indicator, level, wanted, area_codes=(pick,)) if indicator and indicator in data.present() \
+        else pd.DataFrame(columns=["period", "numerator"])
     history = pd.DataFrame({"year": [census_year(p) for p in hist["period"]], "value": hist["numerator"]})
+    unit = UNITS[measure]
+    label = MEASURES[measure] + ("" if topic == "Total" else f", {topic} {category}")
     shown = fc.dropna(subset=["point"])
-    ui.chart(charts.fan(history, fc, "plans", names[pick]), f"ehcp_forecast_{pick}",
-             f"EHC plans maintained in {names[pick]} each January"
+    ui.chart(charts.fan(history, fc, unit, names[pick]), f"{measure}_forecast_{pick}",
+             f"{label} in {names[pick]}"
              + (f", {fmt_number(history['value'].iloc[-1])} in {int(history['year'].iloc[-1])}" if len(history) else "")
              + (f"; forecast {fmt_number(shown['point'].iloc[-1])} in {int(shown['year'].iloc[-1])} (80% interval "
                 f"{fmt_number(shown['lower80'].iloc[-1])} to {fmt_number(shown['upper80'].iloc[-1])}, 95% "
                 f"{fmt_number(shown['lower95'].iloc[-1])} to {fmt_number(shown['upper95'].iloc[-1])})"
                 if len(shown) else "") + ". Black: observed; dashed blue: forecast; shaded: 80% (dark) and 95% (light)"
-             " prediction intervals.",
-             fc[["area_code", "area_name", "origin", "year", "horizon", "point", "lower80", "upper80", "lower95",
-                 "upper95", "method", "symbol"]])
+             " prediction intervals" + ("" if topic == "Total" else "; a breakdown is the total's forecast times the "
+                                        "category's latest share, so its interval carries the total's uncertainty "
+                                        "only") + ".",
+             fc[["area_code", "area_name", "measure", "breakdown_topic", "breakdown", "origin", "year", "horizon",
+                 "point", "lower80", "upper80", "lower95", "upper95", "method", "symbol"]])
     if fc["method"].str.contains("re-centred").any():
-        st.caption("Some points were re-centred in their calibrated interval: the model's recent errors there "
-                   "were all one way.")
+        st.caption("Points re-centred in their calibrated interval: the model's recent errors there were all one "
+                   "way.")
 
 if table.empty:
     st.subheader("Specialist places against demand")

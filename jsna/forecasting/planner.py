@@ -16,6 +16,7 @@ fewer than `min_summary` children are withheld. The published tables carry no id
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,8 +26,9 @@ from jsna.forecasting import access as A
 from jsna.forecasting import series as S
 from jsna.forecasting import sufficiency as SUF
 from jsna.forecasting import transition as T
-from jsna.forecasting.forecast import forecast, panel_from_child_years
+from jsna.forecasting.forecast import FLOWS_FROM, forecast, panel_from_child_years
 from jsna.forecasting.models import Panel, Settings
+from jsna.schemas.vocab import AGE_BANDS
 
 LOCAL_SETTINGS = Settings(features="growth", estimator="huber")  # the only features a case-level area has
 VALUE_COLUMNS = ["point", "lower80", "upper80", "lower95", "upper95"]
@@ -47,6 +49,8 @@ class PlanInputs:
     lsoas: pd.DataFrame
     names: pd.Series
     last_year: int
+    requests_stats: pd.DataFrame | None = None  # ees_ehcp:requests (2025 release)
+    sen2_mi: pd.DataFrame | None = None  # sen2_mi:sen2_mi (2022 release: requests and new plans before 2019)
 
 
 def _withhold(frame: pd.DataFrame, columns: list[str], by: str, min_count: int) -> pd.DataFrame:
@@ -71,13 +75,37 @@ def _protect(frame: pd.DataFrame, columns: list[str], group: list[str], by: str)
     return out
 
 
+def _nonempty(make: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
+    """A breakdown series, or None where the files loaded do not carry it."""
+    try:
+        frame = make()
+    except (KeyError, ValueError):
+        return None
+    return frame if len(frame) else None
+
+
 def authority_forecasts(inp: PlanInputs) -> pd.DataFrame:
-    if inp.caseload_stats is None or inp.caseload_stats.empty:
+    """EHC plans (with age band and placement splits), requests and new plans by authority, from the DfE
+    statistics loaded (the real-data protocol of `forecast.forecast_real`, without the population feature)."""
+    new, old = inp.caseload_stats, inp.sen2_caseload
+    if new is None or new.empty:
         return pd.DataFrame()
-    series = S.caseload(inp.caseload_stats, inp.sen2_caseload)
+    series = S.caseload(new, old)
     if series.empty:
         return pd.DataFrame()
-    f = forecast(Panel.from_series(series), settings=LOCAL_SETTINGS)
+    splits = {"age band": _nonempty(lambda: S.age_bands(new, old)),
+              "placement": _nonempty(lambda: pd.concat([S.placements(new, m) for m in S.PLACEMENT_MEASURES]))}
+    f = forecast(Panel.from_series(series), settings=LOCAL_SETTINGS,
+                 breakdowns={k: v for k, v in splits.items() if v is not None}).assign(measure="ehc_plans")
+    out = [f]
+    flows = _nonempty(lambda: S.flows(inp.requests_stats, None, inp.sen2_mi))
+    for flow in ("new_plans", "requests"):
+        target = flows[(flows["breakdown"] == flow) & (flows["year"] >= FLOWS_FROM)] if flows is not None else None
+        # calendar-year flows run a year behind the January caseload; an older series would forecast the past
+        if (target is not None and target["unit"].nunique() >= 3 and target["year"].nunique() >= 6
+                and target["year"].max() >= inp.last_year - 1):
+            out.append(forecast(Panel.from_series(target), settings=LOCAL_SETTINGS).assign(measure=flow))
+    f = pd.concat(out, ignore_index=True)
     return f.assign(area_level="utla", area_code=f["unit"], area_name=f["unit_name"])
 
 
@@ -90,25 +118,42 @@ def district_panel(inp: PlanInputs) -> pd.DataFrame:
     return T.panel_from_cases(cases, list(years), group="lad_code")
 
 
+def _district_splits(panel: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Plans at each census by district and age band (age on 31 August, from the NC year), placement and
+    primary need, as the tidy series `forecast.split` takes (unit, breakdown, year, value)."""
+    age = panel["nc_year"] + 4
+    band = pd.Series(None, index=panel.index, dtype=object)
+    for label, lo, hi in AGE_BANDS:
+        band[(age >= lo) & (age <= hi)] = label
+    out = {}
+    for topic, values in (("age band", band), ("placement", panel["setting"]), ("primary need", panel["need"])):
+        t = panel.assign(breakdown=values).dropna(subset=["breakdown"])
+        t = t.groupby(["lad_code", "breakdown", "year"]).size().rename("value").reset_index()
+        out[topic] = t.rename(columns={"lad_code": "unit"}).astype({"unit": "str", "value": float})
+    return out
+
+
 def district_forecasts(inp: PlanInputs, panel: pd.DataFrame) -> pd.DataFrame:
     if panel.empty or panel["lad_code"].nunique() < 3:
         return pd.DataFrame()
     p = panel_from_child_years(panel, "lad_code", names=inp.names)
-    f = forecast(p, settings=LOCAL_SETTINGS, method="pooled model over the area's districts")
-    return f.assign(area_level="lad", area_code=f["unit"], area_name=f["unit"].map(inp.names))
+    f = forecast(p, settings=LOCAL_SETTINGS, method="pooled model over the area's districts",
+                 breakdowns=_district_splits(panel))
+    return f.assign(area_level="lad", area_code=f["unit"], area_name=f["unit"].map(inp.names), measure="ehc_plans")
 
 
 def forecasts(inp: PlanInputs, panel: pd.DataFrame, min_count: int) -> pd.DataFrame:
     parts = [f for f in (authority_forecasts(inp), district_forecasts(inp, panel)) if len(f)]
     if not parts:
         return pd.DataFrame()
-    f = pd.concat(parts, ignore_index=True).assign(measure="ehc_plans")
+    f = pd.concat(parts, ignore_index=True)
     f = f[f["horizon"] > 0].copy()
     # Where the model's own past errors (the conformal calibration) were all one way, the interval lies
     # wholly to one side of the point: publish its centre as the point, and say so. Every horizon of that
     # area is re-centred alike, so that its path does not jump where the calibration first excludes the point.
     outside = (f["point"] < f["lower80"]) | (f["point"] > f["upper80"])
-    outside = outside.groupby([f["area_level"], f["area_code"], f["breakdown_topic"], f["breakdown"]]).transform("any")
+    outside = outside.groupby([f["measure"], f["area_level"], f["area_code"], f["breakdown_topic"],
+                               f["breakdown"]]).transform("any")
     f.loc[outside, "point"] = np.sqrt(f.loc[outside, "lower80"] * f.loc[outside, "upper80"])
     f.loc[outside, "method"] = f.loc[outside, "method"] + "; point re-centred in its calibrated interval"
     f = _withhold(f, VALUE_COLUMNS, "point", min_count)

@@ -172,6 +172,17 @@ def test_sufficiency_planner_sections_first_short_table_and_a_new_school(app: An
     assert [h.value for h in at.subheader] == [
         "EHC plans: forecast", "Specialist places against demand", "Scenarios",
         "Access to a special school with places for the need"]
+    pick = qp(at, "fc_area")
+    at.selectbox(key="fc_topic").set_value("age band").run()
+    at.selectbox(key="fc_breakdown").set_value("16-19").run()
+    assert not at.exception and qp(at, "fc_breakdown") == "16-19"
+    observed = pd.read_sql(
+        "SELECT numerator FROM published.indicator_values WHERE indicator_id = 'ehcp_plans' AND area_code = %(a)s "
+        "AND breakdown = 'age_band=16-19' ORDER BY period DESC LIMIT 1", engine, params={"a": pick})["numerator"]
+    point = pd.read_sql("SELECT point FROM published.forecasts WHERE area_code = %(a)s AND breakdown_topic = "
+                        "'age band' AND breakdown = '16-19' ORDER BY year DESC LIMIT 1", engine, params={"a": pick})
+    fan = next(c.value for c in at.caption if c.value.startswith("EHC plans, age band 16-19 in"))
+    assert f", {int(observed.iloc[0]):,} in " in fan and f"forecast {int(point['point'].iloc[0]):,} in " in fan
     grid = at.dataframe[0].value
     special = s[(s["provision"] == "special") & s["first_short_year"].notna()]
     assert len(special) > 10

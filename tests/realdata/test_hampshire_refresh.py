@@ -105,9 +105,26 @@ def test_lsoa_2021_reach_imd_and_the_2017_ccgs_through_the_best_fit(real_engine:
 def test_every_authority_gets_a_five_year_forecast(real_engine: sa.Engine) -> None:
     """From the national series, the pooled model forecasts every stable unit (about 150) 1-5 years on;
     Hampshire's intervals are nested around a point above its January 2025 caseload."""
-    f = pd.read_sql("SELECT * FROM published.forecasts WHERE breakdown = 'Total'", real_engine)
+    f = pd.read_sql("SELECT * FROM published.forecasts WHERE measure = 'ehc_plans' AND breakdown = 'Total'",
+                    real_engine)
     assert 145 <= f["area_code"].nunique() <= 155 and set(f["horizon"]) == {1, 2, 3, 4, 5}
     h = f[f["area_code"] == "E10000014"].set_index("year")
     assert list(h.index) == [2026, 2027, 2028, 2029, 2030]
     assert (h["lower95"] <= h["lower80"]).all() and (h["upper80"] <= h["upper95"]).all()
     assert h.loc[2026, "lower80"] > 17_784 * 0.9 and h.loc[2026, "upper80"] < 17_784 * 1.4
+
+
+def test_forecasts_split_by_age_band_and_placement_and_requests_forecast(real_engine: sa.Engine) -> None:
+    """Hampshire's age-band and placement forecasts are its total times each category's January 2025 share (they
+    add back to the total, to rounding); requests for assessment are forecast from the calendar-year series."""
+    f = pd.read_sql("SELECT * FROM published.forecasts WHERE area_code = 'E10000014'", real_engine)
+    plans = f[f["measure"] == "ehc_plans"]
+    total = plans[plans["breakdown_topic"] == "Total"].set_index("year")["point"]
+    bands = plans[plans["breakdown_topic"] == "age band"]
+    assert sorted(bands["breakdown"].unique()) == ["0-4", "11-15", "16-19", "20-25", "5-10"]
+    summed = bands.groupby("year")["point"].sum()
+    assert ((summed - total).abs() <= 3).all()  # five rounded parts
+    assert set(plans["breakdown_topic"]) == {"Total", "age band", "placement"}
+    requests = f[f["measure"] == "requests"].set_index("year")
+    assert list(requests["horizon"]) == [1, 2, 3, 4, 5] and requests.index.min() == 2025
+    assert (requests["lower80"] <= requests["point"]).all() and (requests["point"] <= requests["upper80"]).all()
