@@ -99,14 +99,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def measure_render(database_url: str) -> dict[str, dict[str, float]]:
-    """Per page: ms from navigation start to the main chart drawn, first (cold) and second (warm) visit."""
+PEER = REPO / "bench" / "peer_app.py"
+
+
+def measure_render(database_url: str, app: Path = APP, pages: dict[str, tuple[str, str, str]] | None = None,
+                   ) -> dict[str, dict[str, float]]:
+    """Per page: ms from navigation start to the main chart drawn, first (cold) and second (warm) visit, each in
+    a new browser context (a new visitor: nothing cached)."""
     from playwright.sync_api import sync_playwright
 
+    pages = PAGES if pages is None else pages
     port = _free_port()
     env = {**os.environ, "JSNA_DATABASE_URL": database_url}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false"],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     out: dict[str, dict[str, float]] = {}
@@ -121,12 +128,13 @@ def measure_render(database_url: str) -> dict[str, dict[str, float]]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             # Warm the server's Python imports once (a first request also loads plotly, pandas...).
+            first = next(iter(pages.values()))
             warm = browser.new_page()
-            warm.goto(f"{url}/methods")
-            warm.wait_for_selector(PAGES["methods"][2], timeout=120_000)
+            warm.goto(f"{url}/{first[1]}")
+            warm.wait_for_selector(first[2], timeout=120_000)
             warm.close()
             for visit in ("cold", "warm"):
-                for page, (_, path, selector) in PAGES.items():
+                for page, (_, path, selector) in pages.items():
                     context = browser.new_context(viewport={"width": 1400, "height": 1100})
                     tab = context.new_page()
                     tab.goto(f"{url}/{path}")
@@ -160,12 +168,18 @@ def main() -> None:
 
     queries = measure_queries(args.repeat)
     render = {} if args.no_browser else measure_render(args.url)
+    if render:  # the peer in the same run: a bare Streamlit page with one plotly chart
+        render |= measure_render(args.url, PEER, {"peer": ("", "", ".js-plotly-plot .main-svg")})
+    peer = render.get("peer", {}).get("warm_ms", float("nan"))
     table = Table("page", "queries (ms)", "reads", "slowest read (ms)", "render cold (ms)", "render warm (ms)",
-                  title=f"dashboard pages ({args.scale}; queries: median of {args.repeat}, caches cleared)")
-    for page, q in queries.items():
+                  "warm / peer", title=f"dashboard pages ({args.scale}; queries: median of {args.repeat}, "
+                  "caches cleared; peer: a bare Streamlit page with one plotly chart)")
+    for page in [*queries, *(["peer"] if "peer" in render else [])]:
+        q = queries.get(page, {"queries_ms": 0.0, "reads": 0, "slowest_ms": 0.0})
         r = render.get(page, {})
+        warm = r.get("warm_ms", float("nan"))
         table.add_row(page, f"{q['queries_ms']:.0f}", str(q["reads"]), f"{q['slowest_ms']:.0f}",
-                      f"{r.get('cold_ms', float('nan')):.0f}", f"{r.get('warm_ms', float('nan')):.0f}")
+                      f"{r.get('cold_ms', float('nan')):.0f}", f"{warm:.0f}", f"{warm / peer:.2f}")
     console = Console()
     console.print(table)
     for page, q in queries.items():

@@ -105,14 +105,17 @@ def choropleth(values: pd.DataFrame, geojson: dict[str, Any], title: str, unit: 
     geo = basemap_url is None
     trace = go.Choropleth if geo else go.Choroplethmap
     fig = go.Figure()
+    # each class's trace carries only its own areas' shapes: the page sends every polygon once, not once a class
+    features = {f["properties"]["area_code"]: f for f in geojson["features"]}
     groups = [(i, classes.labels[i], classes.colours[i]) for i in range(len(classes.bins))]
     groups.append((-1, "Suppressed or not published", SUPPRESSED))
     for i, label, colour in groups:
         part = v[v["cls"] == i]
         if part.empty:
             continue
+        own = {"type": "FeatureCollection", "features": [features[c] for c in part["area_code"] if c in features]}
         fig.add_trace(trace(
-            geojson=geojson, featureidkey="properties.area_code", locations=part["area_code"],
+            geojson=own, featureidkey="properties.area_code", locations=part["area_code"],
             z=[1] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
             name=label, legendgroup=label, marker_line_color="white", marker_line_width=0.6,
             customdata=part[["area_name", "shown", "ci", "vs", "note"]].to_numpy(),
