@@ -112,7 +112,8 @@ def county(sims: int, years: int) -> dict[str, float]:
         places = pd.read_csv(demo / "schools" / "special_school_places.csv", encoding="utf-8-sig")
         demand = sufficiency.demand_from_simulation(by_district.rename(columns={"district": "area"}))
         cap = sufficiency.capacity_from_schools(schools, places)
-        scen = [sufficiency.MainstreamShare(0.2), sufficiency.NewSchool(str(district.iloc[0]), 125, 2027, "ASD")]
+        scen: list[sufficiency.Scenario] = [sufficiency.MainstreamShare(0.2),
+                                            sufficiency.NewSchool(str(district.iloc[0]), 125, 2027, "ASD")]
         out["sufficiency with scenarios (s)"], suff = clock(lambda: sufficiency.sufficiency(demand, cap, scen))
         out["areas short within 5 years"] = float(suff.area_first_short()["first_short_year"].notna().sum())
 

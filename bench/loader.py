@@ -41,6 +41,7 @@ def _fresh(conn: sa.Connection, table: str) -> None:
 def _raw_copy(engine: sa.Engine, table: str, fmt: str, rendered: bytes) -> None:
     with engine.begin() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None
         with raw.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN WITH (FORMAT {fmt})") as cp:
             for i in range(0, len(rendered), 1 << 20):
                 cp.write(rendered[i:i + (1 << 20)])
