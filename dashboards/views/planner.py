@@ -42,6 +42,8 @@ districts = data.areas("lad", code)
 names = {code: name, **dict(zip(districts["area_code"], districts["area_name"], strict=True))}
 forecasts = data.forecasts()
 table = data.sufficiency()
+if len(districts):  # the home area's districts (a warehouse may hold more than one area)
+    table = table[table["area_code"].isin(list(districts["area_code"]))]
 st.caption(f"Place planning for {name}: EHC plans forecast five years on with 80% and 95% prediction intervals; "
            "specialist places against the children projected to need them, by district and primary need; "
            "scenarios; and distances to the nearest special school with places for each need. Forecasts are "
@@ -224,6 +226,7 @@ places = data.school_places(tuple(lads))
 offering = places[(places["need"] == pick_need) & (places["provision"] == "special") & (places["places"] > 0)]
 offering = offering.assign(is_special=True, capacity=offering["places"].round().astype(int))
 sites = data.candidate_sites(pick_need)
+sites = sites[sites["site"].isin(lsoas)]  # ranked over every area loaded: those in the home area, in rank order
 county = summary[(summary["area_code"] == ALL) & (summary["need"] == pick_need)]
 left, right = st.columns([3, 2])
 with left:
@@ -239,13 +242,14 @@ with left:
              f"special school with {pick_need} places, in {len(classes.bins)} quantile classes: "
              + "; ".join(f"{lab} km ({n} areas)" for lab, n in zip(classes.labels, classes.counts, strict=True))
              + f". {len(offering)} schools with places (pink diamonds); the top candidate sites as black stars."
-             + (f" {fmt_number(far, '%')} of children with a plan for {pick_need} live beyond 10 km."
+             + (f" Across all areas loaded, {fmt_number(far, '%')} of children with a plan for {pick_need} live "
+                "beyond 10 km."
                 if far is not None and pd.notna(far) else ""),
              dist[["area_code", "area_name", "need", "urn", "school", "straight_km", "road_km"]])
 with right:
     st.markdown("**Distance for children with plans, by district** (road km)")
-    by = summary[summary["need"] == pick_need].assign(
-        district=lambda f: f["area_code"].map(lambda c: name if c == ALL else names.get(c, c)))
+    by = summary[(summary["need"] == pick_need) & summary["area_code"].isin([ALL, *names])].assign(
+        district=lambda f: f["area_code"].map(lambda c: "All areas loaded" if c == ALL else names.get(c, c)))
     st.dataframe(by[["district", "median_km", "p90_km", "pct_beyond_10km", "symbol"]].rename(columns={
         "district": "District", "median_km": "Median", "p90_km": "90th percentile",
         "pct_beyond_10km": "% beyond 10 km"}).round(1), hide_index=True, width="stretch")
