@@ -281,15 +281,16 @@ def sources() -> pd.DataFrame:
 
 
 # -- place planning --------------------------------------------------------------------------------
-def forecasts(measure: str = "ehc_plans") -> pd.DataFrame:
-    """Published caseload forecasts (every area, breakdown and year on; withheld rows as published)."""
-    return query("SELECT * FROM published.forecasts WHERE measure = :m ORDER BY area_level, area_code, "
-                 "breakdown_topic, breakdown, year", m=measure)
+def forecasts(area_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Published forecasts of these areas (every measure, breakdown and year on; withheld rows as published)."""
+    return query("SELECT * FROM published.forecasts WHERE area_code = ANY(:codes) ORDER BY measure, area_level, "
+                 "area_code, breakdown_topic, breakdown, year", codes=list(area_codes))
 
 
-def sufficiency() -> pd.DataFrame:
-    """Published demand against places by district, need, provision and year."""
-    return query("SELECT * FROM published.sufficiency ORDER BY area_code, need, provision, year")
+def sufficiency(area_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Published demand against places in these districts, by need, provision and year."""
+    return query("SELECT * FROM published.sufficiency WHERE area_code = ANY(:codes) ORDER BY area_code, need, "
+                 "provision, year", codes=list(area_codes))
 
 
 def school_places(lad_codes: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -40,10 +40,8 @@ if home["area_code"] is None:
 code, name = str(home["area_code"]), str(home["area_name"])
 districts = data.areas("lad", code)
 names = {code: name, **dict(zip(districts["area_code"], districts["area_name"], strict=True))}
-forecasts = data.forecasts()
-table = data.sufficiency()
-if len(districts):  # the home area's districts (a warehouse may hold more than one area)
-    table = table[table["area_code"].isin(list(districts["area_code"]))]
+forecasts = data.forecasts(tuple(names))
+table = data.sufficiency(tuple(names))  # the home area's districts (a warehouse may hold more than one area)
 st.caption(f"Place planning for {name}: EHC plans forecast five years on with 80% and 95% prediction intervals; "
            "specialist places against the children projected to need them, by district and primary need; "
            "scenarios; and distances to the nearest special school with places for each need. Forecasts are "
