@@ -224,11 +224,16 @@ def test_sufficiency_planner_fan_chart_access_map_and_a_scenario(page, dashboard
     page.wait_for_function(f"() => document.querySelectorAll('path.choroplethlocation').length === {lsoas}",
                            timeout=TIMEOUT)
     settle(page)
-    assert page.locator(".js-plotly-plot").count() == 4  # fan, places, scenario, access map
+    # fan, places, scenario, access map: charts are drawn one by one, in no fixed order
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
+                           timeout=TIMEOUT)
+    assert page.locator(".js-plotly-plot").count() == 4
     special = read(engine, "SELECT count(DISTINCT urn) AS n FROM published.school_places WHERE need = 'ASD' "
                    "AND provision = 'special' AND places > 0")["n"].iloc[0]
-    assert page.locator(".scattergeo path.point").count() == special + min(5, int(read(
+    points = int(special) + min(5, int(read(
         engine, "SELECT count(*) AS n FROM published.candidate_sites WHERE need = 'ASD'")["n"].iloc[0]))
+    page.wait_for_function(f"() => document.querySelectorAll('.scattergeo path.point').length === {points}",
+                           timeout=TIMEOUT)
     s = read(engine, "SELECT * FROM published.sufficiency")
     last = int(s["year"].max())
     asd = s[(s["need"] == "ASD") & (s["provision"] == "special") & (s["year"] == last)]
