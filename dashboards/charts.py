@@ -121,18 +121,11 @@ def choropleth(values: pd.DataFrame, geojson: dict[str, Any], title: str, unit: 
             customdata=part[["area_name", "shown", "ci", "vs", "note"]].to_numpy(),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}" + hover + "%{customdata[4]}<extra></extra>",
         ))
-    if points is not None and len(points):
-        scatter = go.Scattergeo if geo else go.Scattermap
+    if points is not None:
         for special, grp in points.groupby("is_special"):
-            fig.add_trace(scatter(
-                lon=grp["lon"], lat=grp["lat"], mode="markers", name="Special schools" if special else "Schools",
-                marker={"size": 9 if special else 5, "color": "#CC79A7" if special else "#000000",
-                        "symbol": "diamond" if special and geo else "circle",
-                        "line": {"width": 0.5, "color": "white"}} if geo else
-                       {"size": 9 if special else 5, "color": "#CC79A7" if special else "#000000"},
-                customdata=grp[["name", "type", "capacity"]].fillna("").to_numpy(),
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>capacity %{customdata[2]}<extra></extra>",
-            ))
+            add_points(fig, grp, "Special schools" if special else "Schools", "#CC79A7" if special else "#000000",
+                       "diamond" if special else "circle", 9 if special else 5,
+                       "<b>{name}</b><br>{type}<br>capacity {capacity}")
     if geo:
         fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     else:

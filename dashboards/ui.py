@@ -62,6 +62,20 @@ def url_flag(label: str, key: str, default: bool = False, container: Any = None)
     return value
 
 
+# -- pages -----------------------------------------------------------------------------------------
+def home_page(title: str) -> pd.Series:
+    """Title a page about the home area and return that area (area_code, area_name); until anything is
+    published, say so and stop the page."""
+    from dashboards import data
+
+    home = data.home_area()
+    st.title(title)
+    if home["area_code"] is None:
+        st.warning("Nothing has been published yet: run `jsna refresh`.")
+        st.stop()
+    return home
+
+
 # -- notes -----------------------------------------------------------------------------------------
 def no_data(what: str) -> None:
     """The note shown where an indicator has not been published yet (the page works once it is)."""

@@ -19,11 +19,7 @@ PLACEMENT_GROUPS = {  # the four groups board papers use, and the rest
 GROUP_ORDER = ["Mainstream", "Special", "Independent", "Post-16", "Other"]
 
 catalogue = data.indicators()
-home = data.home_area()
-st.title("EHC plans")
-if home["area_code"] is None:
-    st.warning("Nothing has been published yet: run `jsna refresh`.")
-    st.stop()
+home = ui.home_page("EHC plans")
 top = st.columns([2, 2, 3])
 code, name, level = ui.area_picker(home, container=top[0])
 st.caption(f"Education, health and care plans in {name}: how many, for whom, how quickly they are issued and "

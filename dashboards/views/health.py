@@ -17,11 +17,7 @@ WAITS = ["wait_median_weeks", "wait_p90_weeks", *THRESHOLDS]
 FUNNEL_CHOICES = ["waiting_over_18_weeks", "waiting_over_13_weeks", "waiting_over_52_weeks", "referrals_rate"]
 
 catalogue = data.indicators()
-home = data.home_area()
-st.title("Health waits")
-if home["area_code"] is None:
-    st.warning("Nothing has been published yet: run `jsna refresh`.")
-    st.stop()
+home = ui.home_page("Health waits")
 top = st.columns([2, 3, 2])
 code, name, level = ui.area_picker(home, container=top[0])
 st.caption("How long children and young people wait for an autism (ASC) or ADHD assessment or for children's "

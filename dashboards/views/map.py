@@ -14,11 +14,7 @@ MAPPED = ["lsoa", "msoa", "lad", "utla", "region"]  # levels with boundaries; tr
 LOCAL = {"lsoa", "msoa", "lad"}  # drawn inside the home authority
 
 catalogue = data.indicators()
-home = data.home_area()
-st.title("Map explorer")
-if home["area_code"] is None:
-    st.warning("Nothing has been published yet: run `jsna refresh`.")
-    st.stop()
+home = ui.home_page("Map explorer")
 code, name = str(home["area_code"]), str(home["area_name"])
 available = data.present()
 published = [i for i in catalogue.index if i in available]
@@ -89,7 +85,7 @@ ui.chart(fig, f"{indicator}_{level}_{period}_map",
             + (f" and {int((~points['is_special']).sum())} other schools (black dots)." if show_schools else ".")
             if points is not None else "")
          + (f" {len(sites)} care hubs, clinics and team bases (orange squares): "
-            + ", ".join(f"{n} {s.lower()}" for s, n in sites.groupby("service").size().items()) + "."
+            + "; ".join(f"{s}: {n}" for s, n in sites.groupby("service").size().items()) + "."
             if sites is not None and len(sites) else ""),
          shown)
 ui.definition_link(indicator)

@@ -10,13 +10,12 @@ import streamlit as st
 from dashboards import charts, data, ui
 from dashboards.formatting import fmt_number
 from jsna.forecasting import sufficiency as SUF
+from jsna.forecasting.series import period_year
 from jsna.schemas.vocab import PRIMARY_NEEDS
 
 ALL = "all"
 PROVISION = {"special": "Special school places", "resourced": "Resourced provision / SEN units",
              ALL: "Both (resourced places seat special-school demand)"}
-
-
 MEASURES = {"ehc_plans": "EHC plans", "requests": "Requests for assessment", "new_plans": "New EHC plans"}
 UNITS = {"ehc_plans": "plans", "requests": "requests", "new_plans": "plans"}
 HISTORY = {"ehc_plans": "ehcp_plans", "requests": "ehcp_requests_rate"}  # whose numerators are the observed series
@@ -27,16 +26,7 @@ def need_name(code: str) -> str:
     return "All needs" if code == ALL else f"{code}: {PRIMARY_NEEDS.get(code, code)}"
 
 
-def census_year(period: str) -> int:
-    """'202425' (the January 2025 census) -> 2025."""
-    return int(period[:2] + period[4:]) if len(period) == 6 else int(period[:4])
-
-
-home = data.home_area()
-st.title("Sufficiency planner")
-if home["area_code"] is None:
-    st.warning("Nothing has been published yet: run `jsna refresh`.")
-    st.stop()
+home = ui.home_page("Sufficiency planner")
 code, name = str(home["area_code"]), str(home["area_name"])
 districts = data.areas("lad", code)
 names = {code: name, **dict(zip(districts["area_code"], districts["area_name"], strict=True))}
@@ -79,7 +69,7 @@ else:
     wanted = "all" if topic == "Total" else f"{TOPIC_BREAKDOWN.get(topic, topic)}={category}"
     hist = data.values(indicator, level, wanted, area_codes=(pick,)) if indicator and indicator in data.present() \
         else pd.DataFrame(columns=["period", "numerator"])
-    history = pd.DataFrame({"year": [census_year(p) for p in hist["period"]], "value": hist["numerator"]})
+    history = pd.DataFrame({"year": period_year(hist["period"]), "value": hist["numerator"]})
     unit = UNITS[measure]
     label = MEASURES[measure] + ("" if topic == "Total" else f", {topic} {category}")
     shown = fc.dropna(subset=["point"])

@@ -10,11 +10,7 @@ from dashboards import charts, data, spine, ui
 from dashboards.formatting import fmt_number, period_label
 
 catalogue = data.indicators()
-home = data.home_area()
-st.title("Area profile")
-if home["area_code"] is None:
-    st.warning("Nothing has been published yet: run `jsna refresh`.")
-    st.stop()
+home = ui.home_page("Area profile")
 top = st.columns([2, 3])
 code, name, level = ui.area_picker(home, container=top[0])
 parent = data.parent_of(code)

@@ -14,11 +14,7 @@ NAMES = {"cin_disability_rate": "Children in need with a disability",
          "dct_caseload_rate": "Disabled children's team caseload", "short_breaks_pct": "Short breaks"}
 
 catalogue = data.indicators()
-home = data.home_area()
-st.title("Social care")
-if home["area_code"] is None:
-    st.warning("Nothing has been published yet: run `jsna refresh`.")
-    st.stop()
+home = ui.home_page("Social care")
 code, name = str(home["area_code"]), str(home["area_name"])
 st.caption(f"Disabled children known to children's social care in {name}: children in need whose disability is "
            "recorded, the disabled children's team caseload, and how many of that caseload receive short breaks.")

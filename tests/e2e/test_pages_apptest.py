@@ -122,7 +122,7 @@ def test_map_explorer_level_and_classes(app: Any, engine: sa.Engine) -> None:
     with engine.connect() as conn:
         hubs = conn.execute(sa.text("SELECT count(*) FROM published.service_sites WHERE service = 'Urgent care hub'"))\
             .scalar_one()
-    assert hubs and any(f"{hubs} urgent care hub" in c.value for c in at.caption)
+    assert hubs and any(f"Urgent care hub: {hubs}" in c.value for c in at.caption)
     at.checkbox(key="sites").uncheck().run()
     assert qp(at, "sites") == "0" and not any("care hubs, clinics" in c.value for c in at.caption)
 
