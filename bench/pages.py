@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboards" / "app.py"
@@ -35,7 +36,11 @@ PAGES = {
     "health": ("views/health.py", "health", ".js-plotly-plot .main-svg, [data-testid='stAlertContentInfo']"),
     "social_care": ("views/social_care.py", "social-care",
                     "path.choroplethlocation, [data-testid='stAlertContentInfo']"),
-    "planner": ("views/planner.py", "planner", "path.choroplethlocation"),
+    "planner": ("views/planner.py", "planner", ".js-plotly-plot .main-svg"),
+    # the planner's other tabs, each opened by its link (only the open tab runs and is drawn)
+    "planner places": ("views/planner.py", "planner?planner_tab=Places+against+demand", ".js-plotly-plot .main-svg"),
+    "planner scenarios": ("views/planner.py", "planner?planner_tab=Scenarios", ".js-plotly-plot .main-svg"),
+    "planner access": ("views/planner.py", "planner?planner_tab=Access", "path.choroplethlocation"),
     "map": ("views/map.py", "map", "path.choroplethlocation"),
     "profile": ("views/profile.py", "profile", ".js-plotly-plot .main-svg"),
     "methods": ("views/methods.py", "methods", ".js-plotly-plot .main-svg"),
@@ -72,14 +77,18 @@ def measure_queries(repeat: int) -> dict[str, dict[str, Any]]:
     try:
         at = AppTest.from_file(str(APP), default_timeout=300)
         at.run()  # imports and the default page, once
-        for page, (script, _, _) in PAGES.items():
+        for page, (script, path, _) in PAGES.items():
+            params = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
             totals, counts, slowest = [], [], []
             for _ in range(repeat):
                 original_query.clear()
                 original_geojson.clear()
                 at.query_params.clear()
                 calls.clear()
-                at.switch_page(script).run()
+                at.switch_page(script)
+                for k, v in params.items():
+                    at.query_params[k] = v
+                at.run()
                 if at.exception:
                     raise RuntimeError(f"{page}: {at.exception[0].value}")
                 totals.append(sum(ms for _, ms in calls))

@@ -13,6 +13,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboards.formatting import COMPARISON_COLOURS, comparator_words, fmt_number, period_label
 
@@ -26,6 +27,20 @@ QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
 HOME = "#0072B2"
 TARGET = "#D55E00"
 SUPPRESSED = "#d9d9d9"
+# One light template for every chart, set as plotly's default: white ground, light grid, the colour-blind-safe
+# palette. Plotly's own default template adds 6.5 kB to every figure and Streamlit's theme restyles each one
+# in the browser; charts are drawn with `theme=None`. Axes have fixed margins (`layout`): plotly's automatic
+# margins measure every label in the browser and cost a first render about 40 ms a chart; only axes of names
+# (districts, needs, indicators) keep them.
+pio.templates["jsna"] = go.layout.Template(layout={
+    "font": {"family": "'Source Sans Pro', sans-serif", "size": 13, "color": "#262730"},
+    "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "colorway": QUALITATIVE,
+    "xaxis": {"gridcolor": "#e8e8e8", "linecolor": "#9a9a9a", "zeroline": False, "automargin": False},
+    "yaxis": {"gridcolor": "#e8e8e8", "linecolor": "#9a9a9a", "zeroline": False, "automargin": False},
+    "hoverlabel": {"font": {"size": 13}}, "title": {"font": {"size": 15}},
+    "autotypenumbers": "strict",  # period labels such as '2015' are categories, not numbers with a 2,015.5
+})
+pio.templates.default = "jsna"
 SCHEMES = {"quantiles": "Quantiles", "natural_breaks": "Natural breaks (Jenks)", "equal_interval": "Equal interval"}
 
 
@@ -34,8 +49,16 @@ def config(filename: str) -> dict[str, Any]:
     return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-def _layout(fig: go.Figure, height: int = 360, **kw: Any) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+def layout(fig: go.Figure, height: int = 360, names: str | None = None, periods: bool = False,
+           **kw: Any) -> go.Figure:
+    """Size, fixed margins wide enough for numeric tick labels and an axis title, the legend below; `names`
+    ('x' or 'y'): the axis of names, whose margin plotly fits to its labels; `periods`: x is a run of period
+    labels, at most 8 of them shown so they stay level within the margin."""
+    if names:
+        fig.update_layout({f"{names}axis": {"automargin": True}})
+    if periods:
+        fig.update_xaxes(nticks=8)
+    fig.update_layout(height=height, margin={"l": 76, "r": 16, "t": 30, "b": 48},
                       legend={"orientation": "h", "y": -0.15}, hoverlabel={"namelength": -1}, **kw)
     return fig
 
@@ -180,7 +203,7 @@ def trend(values: pd.DataFrame, highlight: str, unit: str, target: float | None 
             hovertemplate="%{x}: %{y:,.1f} " + unit + "<extra>" + grp["area_name"].iloc[0] + "</extra>",
         ))
     _target(fig, target, unit)
-    return _layout(fig, 380, yaxis_title=unit)
+    return layout(fig, 380, periods=True, yaxis_title=unit)
 
 
 def _band(fig: go.Figure, x: list[str], grp: pd.DataFrame, colour: str) -> None:
@@ -217,7 +240,7 @@ def series(frame: pd.DataFrame, by: str, unit: str, target: float | None = None,
             hovertemplate="%{x}: %{y:,.1f} " + unit + "<extra>" + label + "</extra>",
         ))
     _target(fig, target, unit)
-    return _layout(fig, yaxis_title=unit)
+    return layout(fig, periods=True, yaxis_title=unit)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -239,7 +262,7 @@ def stacked(frame: pd.DataFrame, by: str, y: str, order: list[str], unit: str, s
             x=[period_label(p) for p in grp["period"]], y=grp[y], name=key, marker_color=QUALITATIVE[i % 8],
             hovertemplate="%{x}: %{y:,.1f}" + ("%" if share else " " + unit) + "<extra>" + key + "</extra>",
         ))
-    return _layout(fig, 380, barmode="stack", yaxis_title="%" if share else unit)
+    return layout(fig, 380, periods=True, barmode="stack", yaxis_title="%" if share else unit)
 
 
 def ranked(frame: pd.DataFrame, unit: str, label: str = "area_name", reference: float | None = None,
@@ -259,7 +282,7 @@ def ranked(frame: pd.DataFrame, unit: str, label: str = "area_name", reference: 
     if reference is not None and not pd.isna(reference):
         fig.add_vline(x=reference, line_dash="dot", line_color="#000000",
                       annotation_text=f"{reference_name} {fmt_number(reference, unit)}")
-    return _layout(fig, max(260, 28 * len(data) + 60), xaxis_title=unit, showlegend=False)
+    return layout(fig, max(260, 28 * len(data) + 60), names="y", xaxis_title=unit, showlegend=False)
 
 
 def bars(frame: pd.DataFrame, x: str, y: str, unit: str, colour: str = HOME, horizontal: bool = False,
@@ -270,8 +293,9 @@ def bars(frame: pd.DataFrame, x: str, y: str, unit: str, colour: str = HOME, hor
     fig = go.Figure(go.Bar(**kw, marker_color=colour,
                            hovertemplate=("%{y}: %{x:,.1f} " if horizontal else "%{x}: %{y:,.1f} ") + unit
                            + hover + "<extra></extra>"))
-    return _layout(fig, max(300, 26 * len(frame) + 60) if horizontal else 340,
-                   **({"xaxis_title": unit} if horizontal else {"yaxis_title": unit}))
+    title: dict[str, Any] = {"xaxis_title": unit} if horizontal else {"yaxis_title": unit}
+    return layout(fig, max(300, 26 * len(frame) + 60) if horizontal else 340, names="y" if horizontal else "x",
+                  **title)
 
 
 # -- planning --------------------------------------------------------------------------------------
@@ -299,7 +323,7 @@ def fan(history: pd.DataFrame, forecast: pd.DataFrame, unit: str, name: str) -> 
         customdata=f[["lower80", "upper80", "lower95", "upper95"]].to_numpy(),
         hovertemplate="%{x}: %{y:,.0f} " + unit + "<br>80%: %{customdata[0]:,.0f} to %{customdata[1]:,.0f}"
         "<br>95%: %{customdata[2]:,.0f} to %{customdata[3]:,.0f}<extra>forecast</extra>"))
-    return _layout(fig, 380, yaxis_title=unit, xaxis={"dtick": 1})
+    return layout(fig, 380, yaxis_title=unit, xaxis={"dtick": 1})
 
 
 def demand_places(frame: pd.DataFrame, label: str = "area_name") -> go.Figure:
@@ -315,7 +339,7 @@ def demand_places(frame: pd.DataFrame, label: str = "area_name") -> go.Figure:
                         "arrayminus": d["demand"] - d["demand_lower80"], "color": "#333333", "thickness": 1},
                hovertemplate="%{x}: %{y:,.0f} children<extra>demand</extra>"),
     ])
-    return _layout(fig, 380, barmode="group", yaxis_title="children / places")
+    return layout(fig, 380, names="x", barmode="group", yaxis_title="children / places")
 
 
 def scenario(before: pd.DataFrame, after: pd.DataFrame) -> go.Figure:
@@ -327,7 +351,7 @@ def scenario(before: pd.DataFrame, after: pd.DataFrame) -> go.Figure:
                                  line={"color": HOME, "dash": dash}))
         fig.add_trace(go.Scatter(x=f["year"], y=f["places"], mode="lines", name=f"Places, {label}",
                                  line={"color": TARGET, "dash": dash}))
-    return _layout(fig, 360, yaxis_title="children / places", xaxis={"dtick": 1})
+    return layout(fig, 360, yaxis_title="children / places", xaxis={"dtick": 1})
 
 
 # -- funnel ----------------------------------------------------------------------------------------
@@ -363,7 +387,7 @@ def funnel(points: pd.DataFrame, lines: dict[str, tuple[Any, Any]], baseline: fl
     pad = (hi - lo) * 0.1 or 1
     top = max(hi, float(points["value"].max())) + pad
     bottom = min(lo, float(points["value"].min())) - pad
-    return _layout(fig, 460, xaxis_title=x_title, yaxis_title=unit, yaxis_range=[bottom, top])
+    return layout(fig, 460, xaxis_title=x_title, yaxis_title=unit, yaxis_range=[bottom, top])
 
 
 # -- spine -----------------------------------------------------------------------------------------
@@ -418,7 +442,7 @@ def spine(rows: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(range=[-0.02, 1.02], showticklabels=False, showgrid=False, zeroline=False,
                      title="← worse (lower where no judgement)      benchmark      better (higher) →")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=y)
-    return _layout(fig, 60 + 34 * len(y))
+    return layout(fig, 60 + 34 * len(y), names="y")
 
 
 def _y(labels: list[str], label: str) -> int:

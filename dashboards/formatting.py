@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import math
+from html import escape
 from typing import Any
 
 # Comparison colours, colour-blind safe (Okabe-Ito): judged comparisons on a blue-green / yellow /
@@ -104,3 +106,25 @@ def comparator_words(comparator: str | None) -> str | None:
 
 def slug(text: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in text.lower()).strip("_")
+
+
+def sparkline(values: list[float], label: str, width: int = 120, height: int = 28,
+              colour: str = "#0072B2") -> str:
+    """A small line of `values` (oldest first), the last point marked, as an <img> of inline SVG (a data URI:
+    the app's HTML sanitiser keeps images, not bare SVG); `label` is its text alternative. Empty for fewer
+    than two values."""
+    points = [float(v) for v in values if not missing(v)]
+    if len(points) < 2:
+        return ""
+    low, high = min(points), max(points)
+    span = (high - low) or 1.0
+    pad = 3
+    xs = [pad + i * (width - 2 * pad) / (len(points) - 1) for i in range(len(points))]
+    ys = [height - pad - (v - low) / span * (height - 2 * pad) for v in points]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}'>"
+           f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='1.5'/>"
+           f"<circle cx='{xs[-1]:.1f}' cy='{ys[-1]:.1f}' r='2.5' fill='{colour}'/></svg>")
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return (f"<img src='{uri}' alt='{escape(label, quote=True)}' title='{escape(label, quote=True)}' "
+            f"width='{width}' height='{height}' style='vertical-align:middle'>")

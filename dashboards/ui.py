@@ -4,13 +4,15 @@ alternative and downloads, headline tiles, and the 'no data yet' note."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import charts
+from dashboards import charts, tables
 from dashboards.formatting import (
     TREND_ARROWS,
     comparator_words,
@@ -18,10 +20,11 @@ from dashboards.formatting import (
     fmt_number,
     missing,
     period_label,
+    sparkline,
 )
 
 T = TypeVar("T")
-METHODS_PAGE = "views/methods.py"
+METHODS_URL = "methods"  # relative: the app may be served under a base path
 CSV_COLUMNS = ["indicator_id", "period", "area_code", "area_name", "area_level", "breakdown", "numerator",
                "denominator", "value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "comparator",
                "comparison", "trend", "symbol"]
@@ -76,6 +79,16 @@ def home_page(title: str) -> pd.Series:
     return home
 
 
+def sections(parts: dict[str, Callable[[], None]], key: str) -> None:
+    """One tab per section, the open one kept in the URL (?<key>=<label>) so a link opens it; only the open
+    tab's section runs and is drawn, which keeps a page's first render to its first section. Each page has its
+    own key: a session moving between pages keeps each page's tab."""
+    for tab, run in zip(st.tabs(list(parts), key=key, bind="query-params"), parts.values(), strict=True):
+        if tab.open:
+            with tab:
+                run()
+
+
 # -- notes -----------------------------------------------------------------------------------------
 def no_data(what: str) -> None:
     """The note shown where an indicator has not been published yet (the page works once it is)."""
@@ -83,15 +96,22 @@ def no_data(what: str) -> None:
             "includes it.", icon=":material/hourglass_empty:")
 
 
+def definition_html(indicator_id: str, label: str = "Definition and sources") -> str:
+    """A plain link to the indicator's entry on the Data and methods page (a link, not a Streamlit page link:
+    it costs the first render nothing)."""
+    href = f"{METHODS_URL}?{urlencode({'indicator': indicator_id})}"
+    return f"<a href='{escape(href, quote=True)}' target='_self' style='font-size:0.875rem'>{escape(label)} →</a>"
+
+
 def definition_link(indicator_id: str, label: str = "Definition and sources") -> None:
-    st.page_link(METHODS_PAGE, label=label, icon=":material/menu_book:", query_params={"indicator": indicator_id})
+    st.html(definition_html(indicator_id, label))
 
 
 # -- charts ----------------------------------------------------------------------------------------
 def chart(fig: go.Figure, name: str, summary: str, rows: pd.DataFrame | None = None, key: str | None = None) -> None:
     """A chart with its text alternative (read by screen readers and shown as a caption), plotly's own PNG
     button, and the rows it shows as CSV, suppressed values as published."""
-    st.plotly_chart(fig, config=charts.config(name), alt=summary[:250], key=key)
+    st.plotly_chart(fig, config=charts.config(name), alt=summary[:250], key=key, theme=None)
     st.caption(summary)
     if rows is not None:
         download(rows, name)
@@ -101,6 +121,11 @@ def download(rows: pd.DataFrame, name: str, label: str = "Download the data (CSV
     cols = [c for c in CSV_COLUMNS if c in rows.columns] or list(rows.columns)
     st.download_button(label, rows[cols].to_csv(index=False).encode(), file_name=f"{name}.csv", mime="text/csv",
                        key=f"dl_{name}", type="tertiary", icon=":material/download:", on_click="ignore")
+
+
+def table(frame: pd.DataFrame, caption: str, **options: Any) -> None:
+    """A small table as accessible HTML (`tables.html_table`; options: index, decimals, na_rep, styles)."""
+    st.html(tables.html_table(frame, caption, **options))
 
 
 # -- headline tiles --------------------------------------------------------------------------------
@@ -121,17 +146,20 @@ def headline(meta: pd.Series, series: pd.DataFrame, label: str | None = None, no
             delta = f"{latest['value'] - previous['value']:+,.1f} since {period_label(previous['period'])}"
         colour = {"high_is_good": "normal", "low_is_good": "inverse"}.get(str(meta["polarity"]), "off")
         st.metric(f"{title} ({period_label(latest['period'])})", fmt_number(latest["value"], str(meta["unit"])),
-                  delta=delta, delta_color=colour, help=f"{meta['definition']} ({meta['unit']})",  # type: ignore[arg-type]
-                  chart_data=series["value"].dropna().tolist()[-12:] or None)
+                  delta=delta, delta_color=colour, help=f"{meta['definition']} ({meta['unit']})")  # type: ignore[arg-type]
         against = comparator_words(latest["comparator"])
         direction = "" if missing(latest["trend"]) else str(latest["trend"])
         arrow = TREND_ARROWS.get(direction, "")
         trend = f" <span title='trend'>{arrow} {direction}</span>" if arrow else ""
         judged = latest.get("versus", latest["comparison"])
-        st.markdown(comparison_badge(judged, against) + trend, unsafe_allow_html=True)
-        if note:
-            st.caption(note)
-        definition_link(str(meta["indicator_id"]))
+        shown = series.dropna(subset=["value"]).tail(12)
+        spark = sparkline(shown["value"].tolist(), f"{title}: {len(shown)} periods from "
+                          f"{period_label(shown['period'].iloc[0])} to {period_label(shown['period'].iloc[-1])}, "
+                          + ", ".join(fmt_number(v, str(meta['unit'])) for v in shown["value"])) if len(shown) else ""
+        note_html = f"<div style='font-size:0.875rem;color:#555'>{escape(note)}</div>" if note else ""
+        st.html(f"<div style='display:flex;align-items:center;gap:0.6rem;flex-wrap:wrap'>{spark}"
+                f"<span>{comparison_badge(judged, against)}{trend}</span></div>{note_html}"
+                f"<div>{definition_html(str(meta['indicator_id']))}</div>")
 
 
 def area_picker(home: pd.Series, key: str = "area", container: Any = None) -> tuple[str, str, str]:

@@ -20,8 +20,7 @@ GROUP_ORDER = ["Mainstream", "Special", "Independent", "Post-16", "Other"]
 
 catalogue = data.indicators()
 home = ui.home_page("EHC plans")
-top = st.columns([2, 2, 3])
-code, name, level = ui.area_picker(home, container=top[0])
+code, name, level = ui.area_picker(home, container=st.columns([2, 5])[0])
 st.caption(f"Education, health and care plans in {name}: how many, for whom, how quickly they are issued and "
            "where children and young people are placed. Counts under 5 are suppressed (c).")
 
@@ -48,184 +47,196 @@ def of(indicator_id: str) -> pd.DataFrame:
     return series[(series["indicator_id"] == indicator_id) & (series["area_level"] == level)]
 
 
-# -- plans by age band -----------------------------------------------------------------------------
-st.subheader("Plans by age band")
-measure = ui.url_choice("Measure", ["count", "rate"], "measure", default="count", widget="radio",
-                        format_func=lambda m: "Number of plans" if m == "count" else "Per 1,000 residents of that age",
-                        container=top[1])
-ages = breakdown("ehcp_plans" if measure == "count" else "ehcp_rate_0_25", "age_band")
-if ages.empty:
-    ui.no_data("EHC plans by age band")
-else:
-    unit = "plans" if measure == "count" else str(catalogue.loc["ehcp_rate_0_25", "unit"])
-    if measure == "count":
-        fig = charts.stacked(ages, "key", "value", AGE_BANDS, unit)
+def caseload() -> None:
+    """Plans by age band, and pupils with SEN in schools."""
+    # -- plans by age band -----------------------------------------------------------------------------
+    st.subheader("Plans by age band")
+    measure = ui.url_choice("Measure", ["count", "rate"], "measure", default="count", widget="radio",
+                            format_func=lambda m: "Number of plans" if m == "count" else
+                            "Per 1,000 residents of that age")
+    ages = breakdown("ehcp_plans" if measure == "count" else "ehcp_rate_0_25", "age_band")
+    if ages.empty:
+        ui.no_data("EHC plans by age band")
     else:
-        fig = charts.series(ages, "key", unit, order=AGE_BANDS, ci=False)
-    last = ages[ages["period"] == ages["period"].max()].set_index("key")["value"]
-    first_p = ages["period"].min()
-    first = ages[ages["period"] == first_p].set_index("key")["value"]
-    fastest = ((last / first).replace([float("inf")], float("nan")).dropna().sort_values())
-    ui.chart(fig, f"ehcp_age_bands_{measure}_{code}",
-             f"EHC plans in {name} by age band ({', '.join(AGE_BANDS)}), {period_label(first_p)} to "
-             f"{period_label(ages['period'].max())}. Latest: "
-             + ", ".join(f"{b} {fmt_number(last.get(b), unit)}" for b in AGE_BANDS if b in last.index)
-             + (f". Fastest growth since {period_label(first_p)}: {fastest.index[-1]} (x{fastest.iloc[-1]:.1f})."
-                if len(fastest) else "."),
-             ages)
+        unit = "plans" if measure == "count" else str(catalogue.loc["ehcp_rate_0_25", "unit"])
+        if measure == "count":
+            fig = charts.stacked(ages, "key", "value", AGE_BANDS, unit)
+        else:
+            fig = charts.series(ages, "key", unit, order=AGE_BANDS, ci=False)
+        last = ages[ages["period"] == ages["period"].max()].set_index("key")["value"]
+        first_p = ages["period"].min()
+        first = ages[ages["period"] == first_p].set_index("key")["value"]
+        fastest = ((last / first).replace([float("inf")], float("nan")).dropna().sort_values())
+        ui.chart(fig, f"ehcp_age_bands_{measure}_{code}",
+                 f"EHC plans in {name} by age band ({', '.join(AGE_BANDS)}), {period_label(first_p)} to "
+                 f"{period_label(ages['period'].max())}. Latest: "
+                 + ", ".join(f"{b} {fmt_number(last.get(b), unit)}" for b in AGE_BANDS if b in last.index)
+                 + (f". Fastest growth since {period_label(first_p)}: {fastest.index[-1]} (x{fastest.iloc[-1]:.1f})."
+                    if len(fastest) else "."),
+                 ages)
 
-# -- requests and decisions ------------------------------------------------------------------------
-st.subheader("Requests and decisions")
-left, right = st.columns(2)
-req, agreed, to_plan = of("ehcp_requests_rate"), of("ehcp_requests_assessed"), of("ehcp_assessments_to_plan")
-with left:
-    if req.empty:
-        ui.no_data("EHC needs assessment requests")
+    # -- SEN in schools --------------------------------------------------------------------------------
+    st.subheader("Pupils with SEN in schools")
+    pupils = pd.concat([of("sen_support_pupils_pct"), of("ehcp_pupils_pct")])
+    if pupils.empty:
+        ui.no_data("SEN support and EHC plans among pupils (school census)")
     else:
-        counts = pd.concat([
-            req.assign(step="Requests received", n=req["numerator"]),
-            agreed.assign(step="Agreed to assess", n=agreed["numerator"]),
-            to_plan.assign(step="Assessed, plan issued", n=to_plan["numerator"]),
-        ])
-        fig = go.Figure([go.Bar(x=[period_label(p) for p in g["period"]], y=g["n"], name=s,
-                                marker_color=charts.QUALITATIVE[i],
-                                hovertemplate="%{x}: %{y:,.0f}<extra>" + s + "</extra>")
-                         for i, (s, g) in enumerate((s, counts[counts["step"] == s].sort_values("period"))
-                                                    for s in ["Requests received", "Agreed to assess",
-                                                              "Assessed, plan issued"])])
-        fig.update_layout(barmode="group", height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                          legend={"orientation": "h", "y": -0.15}, yaxis_title="requests")
-        latest = req.sort_values("period").iloc[-1]
-        ui.chart(fig, f"ehcp_requests_{code}",
-                 f"Requests for an EHC needs assessment in {name} by calendar year: "
-                 f"{fmt_number(latest['numerator'], 'requests')} in {period_label(latest['period'])} "
-                 f"({fmt_number(latest['value'], str(catalogue.loc['ehcp_requests_rate', 'unit']))} aged 0-25), "
-                 "with how many were agreed for assessment and how many assessments led to a plan.",
-                 counts.drop(columns=["step", "n"]))
-with right:
-    rates = pd.concat([agreed, to_plan])
-    if rates.empty:
-        ui.no_data("assessment decisions")
-    else:
-        names = {"ehcp_requests_assessed": "Requests agreed for assessment",
-                 "ehcp_assessments_to_plan": "Assessments leading to a plan"}
-        ui.chart(charts.series(rates, "indicator_id", "%", names=names), f"ehcp_decisions_{code}",
-                 "Percentage of requests agreed for assessment and of assessments leading to a plan, with 95% "
-                 "confidence intervals. Latest: " + "; ".join(
+        names = {i: str(catalogue.loc[i, "short_title"]) for i in pupils["indicator_id"].unique()}
+        ui.chart(charts.series(pupils, "indicator_id", "%", names=names), f"sen_pupils_{code}",
+                 "Pupils on SEN support and pupils with an EHC plan, as a percentage of pupils (January school "
+                 "census). Latest: " + "; ".join(
                      f"{names[i]} {fmt_number(g.sort_values('period')['value'].iloc[-1], '%')}"
-                     for i, g in rates.groupby("indicator_id")) + ".", rates)
+                     for i, g in pupils.groupby("indicator_id")) + ".", pupils)
 
-# -- timeliness and backlog ------------------------------------------------------------------------
-st.subheader("20-week timeliness and the backlog")
-left, right = st.columns(2)
-timely = pd.concat([of("ehcp_20_weeks"), of("ehcp_20_weeks_ex")])
-with left:
-    if timely.empty:
-        ui.no_data("20-week timeliness")
-    else:
-        names = {"ehcp_20_weeks": "Including exceptions", "ehcp_20_weeks_ex": "Excluding exceptions"}
-        main = of("ehcp_20_weeks").sort_values("period")
-        last = main.iloc[-1] if len(main) else timely.iloc[-1]
-        ui.chart(charts.series(timely, "indicator_id", "%", target=95, names=names), f"ehcp_20_weeks_{code}",
-                 f"New EHC plans issued within 20 weeks in {name}: {fmt_number(last['value'], '%')} in "
-                 f"{period_label(last['period'])} against the 95% target (dashed line); "
-                 f"{last['comparison']} than target.", timely)
-        ui.definition_link("ehcp_20_weeks")
-with right:
-    backlog = of("ehcp_backlog").sort_values("period")
-    if backlog.empty:
-        ui.no_data("the monthly backlog")
-    else:
-        fig = go.Figure(go.Scatter(x=[period_label(p) for p in backlog["period"]], y=backlog["value"],
-                                   mode="lines", fill="tozeroy", line={"color": charts.TARGET},
-                                   hovertemplate="%{x}: %{y:,.0f} assessments<extra></extra>"))
-        fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_title="assessments")
-        peak = backlog.loc[backlog["value"].idxmax()] if backlog["value"].notna().any() else backlog.iloc[-1]
-        ui.chart(fig, f"ehcp_backlog_{code}",
-                 f"Assessments open past 20 weeks at each month end in {name}: "
-                 f"{fmt_number(backlog.iloc[-1]['value'], 'assessments')} at "
-                 f"{period_label(backlog.iloc[-1]['period'])}; "
-                 f"highest {fmt_number(peak['value'], 'assessments')} at {period_label(peak['period'])}.", backlog)
 
-# -- placements ------------------------------------------------------------------------------------
-st.subheader("Placements")
-places = breakdown("ehcp_plans", "placement")
-if places.empty:
-    ui.no_data("placements of plan holders")
-else:
-    places = places.assign(group=places["key"].map(PLACEMENT_GROUPS).fillna("Other"))
-    grouped = places.groupby(["period", "group"], as_index=False)["value"].sum(min_count=1)
+def requests() -> None:
+    """Requests and decisions, 20-week timeliness and the backlog."""
+    # -- requests and decisions ------------------------------------------------------------------------
+    st.subheader("Requests and decisions")
     left, right = st.columns(2)
+    req, agreed, to_plan = of("ehcp_requests_rate"), of("ehcp_requests_assessed"), of("ehcp_assessments_to_plan")
     with left:
-        latest = grouped[grouped["period"] == grouped["period"].max()].set_index("group")["value"]
-        share = 100 * latest / latest.sum()
-        ui.chart(charts.stacked(grouped, "group", "value", GROUP_ORDER, "plans", share=True),
-                 f"ehcp_placements_{code}",
-                 f"Share of plan holders in {name} by placement, {period_label(places['period'].min())} to "
-                 f"{period_label(places['period'].max())}. Latest: "
-                 + ", ".join(f"{g} {share.get(g, 0):.0f}%" for g in GROUP_ORDER if g in share.index)
-                 + ". Mainstream includes resourced provision; post-16 is FE colleges and specialist post-16 "
-                 "institutions; suppressed counts are left out.", places.drop(columns=["key", "group"]))
+        if req.empty:
+            ui.no_data("EHC needs assessment requests")
+        else:
+            counts = pd.concat([
+                req.assign(step="Requests received", n=req["numerator"]),
+                agreed.assign(step="Agreed to assess", n=agreed["numerator"]),
+                to_plan.assign(step="Assessed, plan issued", n=to_plan["numerator"]),
+            ])
+            fig = go.Figure([go.Bar(x=[period_label(p) for p in g["period"]], y=g["n"], name=s,
+                                    marker_color=charts.QUALITATIVE[i],
+                                    hovertemplate="%{x}: %{y:,.0f}<extra>" + s + "</extra>")
+                             for i, (s, g) in enumerate((s, counts[counts["step"] == s].sort_values("period"))
+                                                        for s in ["Requests received", "Agreed to assess",
+                                                                  "Assessed, plan issued"])])
+            charts.layout(fig, 360, periods=True, barmode="group", yaxis_title="requests")
+            latest = req.sort_values("period").iloc[-1]
+            ui.chart(fig, f"ehcp_requests_{code}",
+                     f"Requests for an EHC needs assessment in {name} by calendar year: "
+                     f"{fmt_number(latest['numerator'], 'requests')} in {period_label(latest['period'])} "
+                     f"({fmt_number(latest['value'], str(catalogue.loc['ehcp_requests_rate', 'unit']))} aged 0-25), "
+                     "with how many were agreed for assessment and how many assessments led to a plan.",
+                     counts.drop(columns=["step", "n"]))
     with right:
-        detail = places[places["period"] == places["period"].max()].sort_values("value")
-        detail = detail.assign(label=detail["breakdown"].map(breakdown_label))
-        ui.chart(charts.bars(detail, "label", "value", "plans", horizontal=True), f"ehcp_placement_detail_{code}",
-                 f"Plan holders by placement type, {period_label(places['period'].max())}: largest "
-                 f"{detail.iloc[-1]['label']} ({fmt_number(detail.iloc[-1]['value'], 'plans')}).")
+        rates = pd.concat([agreed, to_plan])
+        if rates.empty:
+            ui.no_data("assessment decisions")
+        else:
+            names = {"ehcp_requests_assessed": "Requests agreed for assessment",
+                     "ehcp_assessments_to_plan": "Assessments leading to a plan"}
+            ui.chart(charts.series(rates, "indicator_id", "%", names=names), f"ehcp_decisions_{code}",
+                     "Percentage of requests agreed for assessment and of assessments leading to a plan, with 95% "
+                     "confidence intervals. Latest: " + "; ".join(
+                         f"{names[i]} {fmt_number(g.sort_values('period')['value'].iloc[-1], '%')}"
+                         for i, g in rates.groupby("indicator_id")) + ".", rates)
 
-# -- primary needs ---------------------------------------------------------------------------------
-st.subheader("Primary needs")
-needs = breakdown("ehcp_plans", "primary_need")
-if needs.empty:
-    ui.no_data("plans by primary need")
-else:
-    periods = sorted(needs["period"].unique())
-    last_p, base_p = periods[-1], periods[max(0, len(periods) - 6)]
-    wide = needs[needs["period"].isin([base_p, last_p])].pivot_table(index="key", columns="period", values="value")
-    wide = wide.sort_values(last_p)
-    fig = go.Figure([
-        go.Bar(y=wide.index, x=wide[p], orientation="h", name=period_label(p),
-               marker_color=charts.QUALITATIVE[4] if p == base_p else charts.HOME,
-               hovertemplate="%{y}: %{x:,.0f} plans<extra>" + period_label(p) + "</extra>")
-        for p in dict.fromkeys([base_p, last_p])])
-    fig.update_layout(barmode="group", height=max(320, 30 * len(wide) + 60),
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.1},
-                      xaxis_title="plans")
-    growth = (wide[last_p] / wide[base_p]).dropna().sort_values() if base_p != last_p else pd.Series(dtype=float)
-    ui.chart(fig, f"ehcp_primary_need_{code}",
-             f"Plans in {name} by primary need, {period_label(base_p)} and {period_label(last_p)}. Most common: "
-             f"{wide.index[-1]} ({fmt_number(wide[last_p].iloc[-1], 'plans')})"
-             + (f"; fastest growing: {growth.index[-1]} (x{growth.iloc[-1]:.1f})." if len(growth) else ".")
-             + " ASD autism; SEMH social, emotional and mental health; SLCN speech, language and communication; "
-             "MLD/SLD/PMLD moderate/severe/profound and multiple learning difficulty; SPLD specific learning "
-             "difficulty; PD physical; HI/VI/MSI hearing/visual/multi-sensory impairment; NSA no specialist "
-             "assessment.", needs[needs["period"].isin([base_p, last_p])])
+    # -- timeliness and backlog ------------------------------------------------------------------------
+    st.subheader("20-week timeliness and the backlog")
+    left, right = st.columns(2)
+    timely = pd.concat([of("ehcp_20_weeks"), of("ehcp_20_weeks_ex")])
+    with left:
+        if timely.empty:
+            ui.no_data("20-week timeliness")
+        else:
+            names = {"ehcp_20_weeks": "Including exceptions", "ehcp_20_weeks_ex": "Excluding exceptions"}
+            main = of("ehcp_20_weeks").sort_values("period")
+            last = main.iloc[-1] if len(main) else timely.iloc[-1]
+            ui.chart(charts.series(timely, "indicator_id", "%", target=95, names=names), f"ehcp_20_weeks_{code}",
+                     f"New EHC plans issued within 20 weeks in {name}: {fmt_number(last['value'], '%')} in "
+                     f"{period_label(last['period'])} against the 95% target (dashed line); "
+                     f"{last['comparison']} than target.", timely)
+            ui.definition_link("ehcp_20_weeks")
+    with right:
+        backlog = of("ehcp_backlog").sort_values("period")
+        if backlog.empty:
+            ui.no_data("the monthly backlog")
+        else:
+            fig = go.Figure(go.Scatter(x=[period_label(p) for p in backlog["period"]], y=backlog["value"],
+                                       mode="lines", fill="tozeroy", line={"color": charts.TARGET},
+                                       hovertemplate="%{x}: %{y:,.0f} assessments<extra></extra>"))
+            charts.layout(fig, 360, periods=True, yaxis_title="assessments")
+            peak = backlog.loc[backlog["value"].idxmax()] if backlog["value"].notna().any() else backlog.iloc[-1]
+            ui.chart(fig, f"ehcp_backlog_{code}",
+                     f"Assessments open past 20 weeks at each month end in {name}: "
+                     f"{fmt_number(backlog.iloc[-1]['value'], 'assessments')} at "
+                     f"{period_label(backlog.iloc[-1]['period'])}; "
+                     f"highest {fmt_number(peak['value'], 'assessments')} at {period_label(peak['period'])}.", backlog)
 
-# -- transfers -------------------------------------------------------------------------------------
-st.subheader("Transfers from statements and learning difficulty assessments")
-transfers = pd.concat([of("ehcp_transfers_completed"), breakdown("ehcp_transfers_completed", "transfer")])
-if transfers.empty:
-    ui.no_data("transfers to EHC plans")
-else:
-    transfers = transfers.assign(kind=transfers["breakdown"].map(
-        lambda b: "All transfers" if b == "all" else {"statement": "Statements", "lda": "LDAs"}.get(
-            b.partition("=")[2], b)))
-    last = transfers[(transfers["breakdown"] == "all")].sort_values("period")
-    ui.chart(charts.series(transfers, "kind", "%", target=100), f"ehcp_transfers_{code}",
-             "Statements of SEN and learning difficulty assessments transferred to EHC plans by 31 March of "
-             "each year, 2015 to 2018 (the statutory deadline), against the 100% target"
-             + (f"; {fmt_number(last.iloc[-1]['value'], '%')} by {period_label(last.iloc[-1]['period'])}."
-                if len(last) else "."), transfers.drop(columns=["kind"]))
 
-# -- SEN in schools --------------------------------------------------------------------------------
-st.subheader("Pupils with SEN in schools")
-pupils = pd.concat([of("sen_support_pupils_pct"), of("ehcp_pupils_pct")])
-if pupils.empty:
-    ui.no_data("SEN support and EHC plans among pupils (school census)")
-else:
-    names = {i: str(catalogue.loc[i, "short_title"]) for i in pupils["indicator_id"].unique()}
-    ui.chart(charts.series(pupils, "indicator_id", "%", names=names), f"sen_pupils_{code}",
-             "Pupils on SEN support and pupils with an EHC plan, as a percentage of pupils (January school "
-             "census). Latest: " + "; ".join(
-                 f"{names[i]} {fmt_number(g.sort_values('period')['value'].iloc[-1], '%')}"
-                 for i, g in pupils.groupby("indicator_id")) + ".", pupils)
+def placements() -> None:
+    """Placements and primary needs."""
+    # -- placements ------------------------------------------------------------------------------------
+    st.subheader("Placements")
+    places = breakdown("ehcp_plans", "placement")
+    if places.empty:
+        ui.no_data("placements of plan holders")
+    else:
+        places = places.assign(group=places["key"].map(PLACEMENT_GROUPS).fillna("Other"))
+        grouped = places.groupby(["period", "group"], as_index=False)["value"].sum(min_count=1)
+        left, right = st.columns(2)
+        with left:
+            latest = grouped[grouped["period"] == grouped["period"].max()].set_index("group")["value"]
+            share = 100 * latest / latest.sum()
+            ui.chart(charts.stacked(grouped, "group", "value", GROUP_ORDER, "plans", share=True),
+                     f"ehcp_placements_{code}",
+                     f"Share of plan holders in {name} by placement, {period_label(places['period'].min())} to "
+                     f"{period_label(places['period'].max())}. Latest: "
+                     + ", ".join(f"{g} {share.get(g, 0):.0f}%" for g in GROUP_ORDER if g in share.index)
+                     + ". Mainstream includes resourced provision; post-16 is FE colleges and specialist post-16 "
+                     "institutions; suppressed counts are left out.", places.drop(columns=["key", "group"]))
+        with right:
+            detail = places[places["period"] == places["period"].max()].sort_values("value")
+            detail = detail.assign(label=detail["breakdown"].map(breakdown_label))
+            ui.chart(charts.bars(detail, "label", "value", "plans", horizontal=True), f"ehcp_placement_detail_{code}",
+                     f"Plan holders by placement type, {period_label(places['period'].max())}: largest "
+                     f"{detail.iloc[-1]['label']} ({fmt_number(detail.iloc[-1]['value'], 'plans')}).")
+
+    # -- primary needs ---------------------------------------------------------------------------------
+    st.subheader("Primary needs")
+    needs = breakdown("ehcp_plans", "primary_need")
+    if needs.empty:
+        ui.no_data("plans by primary need")
+    else:
+        periods = sorted(needs["period"].unique())
+        last_p, base_p = periods[-1], periods[max(0, len(periods) - 6)]
+        wide = needs[needs["period"].isin([base_p, last_p])].pivot_table(index="key", columns="period", values="value")
+        wide = wide.sort_values(last_p)
+        fig = go.Figure([
+            go.Bar(y=wide.index, x=wide[p], orientation="h", name=period_label(p),
+                   marker_color=charts.QUALITATIVE[4] if p == base_p else charts.HOME,
+                   hovertemplate="%{y}: %{x:,.0f} plans<extra>" + period_label(p) + "</extra>")
+            for p in dict.fromkeys([base_p, last_p])])
+        charts.layout(fig, max(320, 30 * len(wide) + 60), names="y", barmode="group", xaxis_title="plans")
+        growth = (wide[last_p] / wide[base_p]).dropna().sort_values() if base_p != last_p else pd.Series(dtype=float)
+        ui.chart(fig, f"ehcp_primary_need_{code}",
+                 f"Plans in {name} by primary need, {period_label(base_p)} and {period_label(last_p)}. Most common: "
+                 f"{wide.index[-1]} ({fmt_number(wide[last_p].iloc[-1], 'plans')})"
+                 + (f"; fastest growing: {growth.index[-1]} (x{growth.iloc[-1]:.1f})." if len(growth) else ".")
+                 + " ASD autism; SEMH social, emotional and mental health; SLCN speech, language and communication; "
+                 "MLD/SLD/PMLD moderate/severe/profound and multiple learning difficulty; SPLD specific learning "
+                 "difficulty; PD physical; HI/VI/MSI hearing/visual/multi-sensory impairment; NSA no specialist "
+                 "assessment.", needs[needs["period"].isin([base_p, last_p])])
+
+
+def transfers() -> None:
+    """Transfers from statements and learning difficulty assessments."""
+    # -- transfers -------------------------------------------------------------------------------------
+    st.subheader("Transfers from statements and learning difficulty assessments")
+    transfers = pd.concat([of("ehcp_transfers_completed"), breakdown("ehcp_transfers_completed", "transfer")])
+    if transfers.empty:
+        ui.no_data("transfers to EHC plans")
+    else:
+        transfers = transfers.assign(kind=transfers["breakdown"].map(
+            lambda b: "All transfers" if b == "all" else {"statement": "Statements", "lda": "LDAs"}.get(
+                b.partition("=")[2], b)))
+        last = transfers[(transfers["breakdown"] == "all")].sort_values("period")
+        ui.chart(charts.series(transfers, "kind", "%", target=100), f"ehcp_transfers_{code}",
+                 "Statements of SEN and learning difficulty assessments transferred to EHC plans by 31 March of "
+                 "each year, 2015 to 2018 (the statutory deadline), against the 100% target"
+                 + (f"; {fmt_number(last.iloc[-1]['value'], '%')} by {period_label(last.iloc[-1]['period'])}."
+                    if len(last) else "."), transfers.drop(columns=["kind"]))
+
+
+ui.sections({"Caseload": caseload, "Requests and timeliness": requests, "Placements and needs": placements,
+             "Transfers": transfers}, "ehcp_tab")

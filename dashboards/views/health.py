@@ -39,147 +39,162 @@ pathways = sorted(set().union(*(set(f["pathway"]) for f in waits.values())) or s
 pathway = str(ui.url_choice("Pathway", pathways, "pathway", default="asc", widget="radio",
                             format_func=lambda p: PATHWAY_NAMES.get(p, p.upper()), container=top[1]))
 
-# -- waits by pathway ------------------------------------------------------------------------------
-st.subheader(f"Waits in {name}")
-median, p90 = waits["wait_median_weeks"], waits["wait_p90_weeks"]
-if median.empty and p90.empty and all(waits[i].empty for i in THRESHOLDS):
-    ui.no_data("waiting times for ASC, ADHD and CAMHS (wait_median_weeks, wait_p90_weeks, waiting_over_*_weeks)")
-else:
-    tiles = st.columns(len(pathways))
-    for col, p in zip(tiles, pathways, strict=True):
-        with col:
-            m = median[median["pathway"] == p]
-            meta = catalogue.loc["wait_median_weeks"] if "wait_median_weeks" in catalogue.index else pd.Series(
-                {"indicator_id": "wait_median_weeks", "short_title": "Median wait", "definition": "", "unit": "weeks",
-                 "polarity": "low_is_good"})
-            over = waits["waiting_over_18_weeks"]
-            over = over[over["pathway"] == p].dropna(subset=["value"]).sort_values("period")
-            ui.headline(meta, m, label=f"{PATHWAY_NAMES.get(p, p)}: median wait",
-                        note=f"{fmt_number(over.iloc[-1]['value'], '%')} waiting over 18 weeks" if len(over) else None)
-
-    left, right = st.columns(2)
-    with left:
-        fig = go.Figure()
-        latest_rows = []
-        for i, p in enumerate(pathways):
-            mm = median[median["pathway"] == p].dropna(subset=["value"]).sort_values("period")
-            pp = p90[p90["pathway"] == p].dropna(subset=["value"]).sort_values("period")
-            if mm.empty and pp.empty:
-                continue
-            m_v = mm.iloc[-1]["value"] if len(mm) else None
-            p_v = pp.iloc[-1]["value"] if len(pp) else None
-            latest_rows += [mm.tail(1), pp.tail(1)]
-            label = PATHWAY_NAMES.get(p, p)
-            fig.add_trace(go.Scatter(x=[0, m_v, p_v], y=[label] * 3, mode="lines+markers", name=label,
-                                     marker={"size": [0, 14, 14], "symbol": ["circle", "circle", "line-ns-open"],
-                                             "color": charts.QUALITATIVE[i]},
-                                     line={"color": charts.QUALITATIVE[i], "width": 6},
-                                     hovertemplate="%{y}: %{x:,.1f} weeks<extra></extra>", showlegend=False))
-        fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis_title="weeks waited")
-        summary = "; ".join(
-            f"{PATHWAY_NAMES.get(p, p)} median {fmt_number(g.sort_values('period')['value'].iloc[-1], 'weeks')}"
-            for p, g in median.dropna(subset=["value"]).groupby("pathway"))
-        ui.chart(fig, f"waits_distribution_{code}",
-                 f"Latest waits by pathway in {name}: the bar runs from no wait to the median (dot) and on to "
-                 f"the 90th percentile (tick). {summary}.",
-                 pd.concat(latest_rows) if latest_rows else None)
-    with right:
-        over = pd.concat([waits[i].assign(threshold=t) for i, t in THRESHOLDS.items() if len(waits[i])])
-        if over.empty:
-            ui.no_data("the shares waiting past 13, 18 and 52 weeks")
-        else:
-            latest = over[over["period"] == over["period"].max()]
-            fig = go.Figure([
-                go.Bar(x=[PATHWAY_NAMES.get(p, p) for p in g["pathway"]], y=g["value"], name=t,
-                       marker_color=charts.SEQUENTIAL[2 + j], hovertemplate="%{x}: %{y:.1f}% " + t + "<extra></extra>",
-                       error_y={"type": "data", "symmetric": False, "array": g["upper_ci95"] - g["value"],
-                                "arrayminus": g["value"] - g["lower_ci95"], "thickness": 1})
-                for j, (t, g) in enumerate((t, latest[latest["threshold"] == t]) for t in THRESHOLDS.values())])
-            fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                              yaxis_title="% of the waiting list", legend={"orientation": "h", "y": -0.15})
-            ui.chart(fig, f"waits_thresholds_{code}",
-                     f"Share of each waiting list in {name} that had waited over 13, 18 and 52 weeks, "
-                     f"{period_label(str(latest['period'].max()))}, with 95% confidence intervals. " + "; ".join(
-                         f"{PATHWAY_NAMES.get(p, p)} {fmt_number(v, '%')} over 18 weeks" for p, v in
-                         latest[latest["threshold"] == "over 18 weeks"][["pathway", "value"]].itertuples(index=False)),
-                     latest.drop(columns=["threshold", "pathway"]))
-
-    # -- trend for the chosen pathway
-    st.subheader(f"{PATHWAY_NAMES.get(pathway, pathway)}: waits over time")
-    left, right = st.columns(2)
-    trend = pd.concat([median[median["pathway"] == pathway], p90[p90["pathway"] == pathway]])
-    with left:
-        if trend.empty:
-            ui.no_data(f"waits for {PATHWAY_NAMES.get(pathway, pathway)}")
-        else:
-            ui.chart(charts.series(trend, "indicator_id", "weeks", ci=False,
-                                   names={"wait_median_weeks": "Median", "wait_p90_weeks": "90th percentile"}),
-                     f"waits_trend_{pathway}_{code}",
-                     f"Median and 90th-percentile wait for {PATHWAY_NAMES.get(pathway, pathway)} in {name} by period.",
-                     trend)
-    with right:
-        share = pd.concat([waits[i][waits[i]["pathway"] == pathway] for i in THRESHOLDS])
-        if share.empty:
-            ui.no_data("the shares waiting past 13, 18 and 52 weeks")
-        else:
-            ui.chart(charts.series(share, "indicator_id", "%", names={k: f"Waiting {v}" for k, v in THRESHOLDS.items()},
-                                   order=list(THRESHOLDS)),
-                     f"waits_share_trend_{pathway}_{code}",
-                     f"Share of the {PATHWAY_NAMES.get(pathway, pathway)} waiting list in {name} that had waited "
-                     "over 13, 18 and 52 weeks, by period, with 95% confidence intervals.", share)
-
-# -- variation between districts -------------------------------------------------------------------
-st.subheader("Variation between districts")
-choices = [i for i in FUNNEL_CHOICES if i in published]
-if not choices:
-    ui.no_data("district waiting-list figures for the funnel plot")
-else:
-    measure = str(ui.url_choice("Measure", choices, "funnel", format_func=lambda i: catalogue.loc[i, "title"]))
-    meta = catalogue.loc[measure]
-    districts = tuple(data.areas("lad", str(home["area_code"]))["area_code"])
-    lad = pd.concat([data.values(measure, "lad", f"pathway={pathway}", area_codes=districts),
-                     data.values(measure, "lad", "all", area_codes=districts)])
-    lad = lad[lad["breakdown"] == (f"pathway={pathway}" if (lad["breakdown"] != "all").any() else "all")]
-    if lad.empty:
-        ui.no_data(f"{meta['short_title']} by district")
+def waits_section() -> None:
+    """Each pathway's waits: the distribution now, how many wait past 13, 18 and 52 weeks, and both over time."""
+    st.subheader(f"Waits in {name}")
+    median, p90 = waits["wait_median_weeks"], waits["wait_p90_weeks"]
+    if median.empty and p90.empty and all(waits[i].empty for i in THRESHOLDS):
+        ui.no_data("waiting times for ASC, ADHD and CAMHS (wait_median_weeks, wait_p90_weeks, waiting_over_*_weeks)")
     else:
-        period = str(lad["period"].max())
-        shown = lad[lad["period"] == period]
-        f = variation.funnel(shown, str(meta["method"]), float(meta["multiplier"]))
-        if f is None:
-            st.info("Too few districts have published counts for a funnel plot in this period.")
-        else:
-            outliers = f.points[~f.points["significance"].str.startswith("Not")]
-            ui.chart(charts.funnel(f.points, f.lines, f.baseline, str(meta["unit"]), f.x_title),
-                     f"funnel_{measure}_{pathway}_{period}",
-                     f"Funnel plot of {meta['short_title'].lower()} ({breakdown_label(shown['breakdown'].iloc[0])}) "
-                     f"in {len(f.points)} districts, {period_label(period)}: districts outside the dashed lines "
-                     "differ from the average more than chance would explain at 95%, outside the solid lines at "
-                     "99.8%. " + ("Outside the limits: " + ", ".join(
-                         f"{r.area_name} ({r.significance})" for r in outliers.itertuples()) + "."
-                         if len(outliers) else "Every district is within the limits.")
-                     + (f" Not plotted (suppressed): {', '.join(f.left_out)}." if f.left_out else ""), shown)
-        ui.definition_link(measure)
-    if "wait_spread_districts" in published:
-        spread = data.area_series(("wait_spread_districts",), str(home["area_code"]), "utla", breakdown=None)
-        spread = spread[spread["breakdown"].isin([f"pathway={pathway}", "all"])]
-        if len(spread):
-            ui.headline(catalogue.loc["wait_spread_districts"],
-                        spread[spread["breakdown"] == spread["breakdown"].iloc[-1]])
+        tiles = st.columns(len(pathways))
+        for col, p in zip(tiles, pathways, strict=True):
+            with col:
+                m = median[median["pathway"] == p]
+                meta = catalogue.loc["wait_median_weeks"] if "wait_median_weeks" in catalogue.index else pd.Series(
+                    {"indicator_id": "wait_median_weeks", "short_title": "Median wait", "definition": "",
+                     "unit": "weeks", "polarity": "low_is_good"})
+                over = waits["waiting_over_18_weeks"]
+                over = over[over["pathway"] == p].dropna(subset=["value"]).sort_values("period")
+                ui.headline(meta, m, label=f"{PATHWAY_NAMES.get(p, p)}: median wait",
+                            note=f"{fmt_number(over.iloc[-1]['value'], '%')} waiting over 18 weeks" if len(over)
+                            else None)
 
-# -- six-week health advice ------------------------------------------------------------------------
-st.subheader("Health advice for EHC needs assessments: six-week compliance by trust")
-trusts = data.values("advice_6_weeks", "trust") if "advice_6_weeks" in published else pd.DataFrame()
-if trusts.empty:
-    ui.no_data("NHS trusts' six-week compliance (advice_6_weeks)")
-else:
-    meta = catalogue.loc["advice_6_weeks"]
-    latest = trusts[trusts["period"] == trusts["period"].max()].sort_values("value")
-    ui.chart(charts.series(trusts, "area_name", "%", target=float(meta["target"]) if pd.notna(meta["target"]) else 95),
-             "advice_6_weeks_trusts",
-             f"Share of requests for EHC health advice each NHS trust returned within six weeks, by quarter, against "
-             f"the {float(meta['target']) if pd.notna(meta['target']) else 95:g}% target (dashed). "
-             f"{period_label(str(latest['period'].iloc[0]))}: " + "; ".join(
-                 f"{r.area_name} {fmt_number(r.value, '%')} ({r.comparison})" for r in latest.itertuples()) + ".",
-             trusts)
-    ui.definition_link("advice_6_weeks")
+        left, right = st.columns(2)
+        with left:
+            fig = go.Figure()
+            latest_rows = []
+            for i, p in enumerate(pathways):
+                mm = median[median["pathway"] == p].dropna(subset=["value"]).sort_values("period")
+                pp = p90[p90["pathway"] == p].dropna(subset=["value"]).sort_values("period")
+                if mm.empty and pp.empty:
+                    continue
+                m_v = mm.iloc[-1]["value"] if len(mm) else None
+                p_v = pp.iloc[-1]["value"] if len(pp) else None
+                latest_rows += [mm.tail(1), pp.tail(1)]
+                label = PATHWAY_NAMES.get(p, p)
+                fig.add_trace(go.Scatter(x=[0, m_v, p_v], y=[label] * 3, mode="lines+markers", name=label,
+                                         marker={"size": [0, 14, 14], "symbol": ["circle", "circle", "line-ns-open"],
+                                                 "color": charts.QUALITATIVE[i]},
+                                         line={"color": charts.QUALITATIVE[i], "width": 6},
+                                         hovertemplate="%{y}: %{x:,.1f} weeks<extra></extra>", showlegend=False))
+            charts.layout(fig, 260, names="y", xaxis_title="weeks waited")
+            summary = "; ".join(
+                f"{PATHWAY_NAMES.get(p, p)} median {fmt_number(g.sort_values('period')['value'].iloc[-1], 'weeks')}"
+                for p, g in median.dropna(subset=["value"]).groupby("pathway"))
+            ui.chart(fig, f"waits_distribution_{code}",
+                     f"Latest waits by pathway in {name}: the bar runs from no wait to the median (dot) and on to "
+                     f"the 90th percentile (tick). {summary}.",
+                     pd.concat(latest_rows) if latest_rows else None)
+        with right:
+            over = pd.concat([waits[i].assign(threshold=t) for i, t in THRESHOLDS.items() if len(waits[i])])
+            if over.empty:
+                ui.no_data("the shares waiting past 13, 18 and 52 weeks")
+            else:
+                latest = over[over["period"] == over["period"].max()]
+                fig = go.Figure([
+                    go.Bar(x=[PATHWAY_NAMES.get(p, p) for p in g["pathway"]], y=g["value"], name=t,
+                           marker_color=charts.SEQUENTIAL[2 + j],
+                           hovertemplate="%{x}: %{y:.1f}% " + t + "<extra></extra>",
+                           error_y={"type": "data", "symmetric": False, "array": g["upper_ci95"] - g["value"],
+                                    "arrayminus": g["value"] - g["lower_ci95"], "thickness": 1})
+                    for j, (t, g) in enumerate((t, latest[latest["threshold"] == t]) for t in THRESHOLDS.values())])
+                charts.layout(fig, 320, barmode="group", yaxis_title="% of the waiting list")
+                ui.chart(fig, f"waits_thresholds_{code}",
+                         f"Share of each waiting list in {name} that had waited over 13, 18 and 52 weeks, "
+                         f"{period_label(str(latest['period'].max()))}, with 95% confidence intervals. " + "; ".join(
+                             f"{PATHWAY_NAMES.get(p, p)} {fmt_number(v, '%')} over 18 weeks" for p, v in
+                             latest[latest["threshold"] == "over 18 weeks"][["pathway", "value"]]
+                             .itertuples(index=False)),
+                         latest.drop(columns=["threshold", "pathway"]))
+
+        # -- trend for the chosen pathway
+        st.subheader(f"{PATHWAY_NAMES.get(pathway, pathway)}: waits over time")
+        left, right = st.columns(2)
+        trend = pd.concat([median[median["pathway"] == pathway], p90[p90["pathway"] == pathway]])
+        with left:
+            if trend.empty:
+                ui.no_data(f"waits for {PATHWAY_NAMES.get(pathway, pathway)}")
+            else:
+                ui.chart(charts.series(trend, "indicator_id", "weeks", ci=False,
+                                       names={"wait_median_weeks": "Median", "wait_p90_weeks": "90th percentile"}),
+                         f"waits_trend_{pathway}_{code}",
+                         f"Median and 90th-percentile wait for {PATHWAY_NAMES.get(pathway, pathway)} in {name} by "
+                         "period.",
+                         trend)
+        with right:
+            share = pd.concat([waits[i][waits[i]["pathway"] == pathway] for i in THRESHOLDS])
+            if share.empty:
+                ui.no_data("the shares waiting past 13, 18 and 52 weeks")
+            else:
+                ui.chart(charts.series(share, "indicator_id", "%",
+                                       names={k: f"Waiting {v}" for k, v in THRESHOLDS.items()},
+                                       order=list(THRESHOLDS)),
+                         f"waits_share_trend_{pathway}_{code}",
+                         f"Share of the {PATHWAY_NAMES.get(pathway, pathway)} waiting list in {name} that had waited "
+                         "over 13, 18 and 52 weeks, by period, with 95% confidence intervals.", share)
+
+
+def variation_section() -> None:
+    """The variation between districts on a funnel plot."""
+    st.subheader("Variation between districts")
+    choices = [i for i in FUNNEL_CHOICES if i in published]
+    if not choices:
+        ui.no_data("district waiting-list figures for the funnel plot")
+    else:
+        measure = str(ui.url_choice("Measure", choices, "funnel", format_func=lambda i: catalogue.loc[i, "title"]))
+        meta = catalogue.loc[measure]
+        districts = tuple(data.areas("lad", str(home["area_code"]))["area_code"])
+        lad = pd.concat([data.values(measure, "lad", f"pathway={pathway}", area_codes=districts),
+                         data.values(measure, "lad", "all", area_codes=districts)])
+        lad = lad[lad["breakdown"] == (f"pathway={pathway}" if (lad["breakdown"] != "all").any() else "all")]
+        if lad.empty:
+            ui.no_data(f"{meta['short_title']} by district")
+        else:
+            period = str(lad["period"].max())
+            shown = lad[lad["period"] == period]
+            f = variation.funnel(shown, str(meta["method"]), float(meta["multiplier"]))
+            if f is None:
+                st.info("Too few districts have published counts for a funnel plot in this period.")
+            else:
+                outliers = f.points[~f.points["significance"].str.startswith("Not")]
+                ui.chart(charts.funnel(f.points, f.lines, f.baseline, str(meta["unit"]), f.x_title),
+                         f"funnel_{measure}_{pathway}_{period}",
+                         f"Funnel plot of {meta['short_title'].lower()} "
+                         f"({breakdown_label(shown['breakdown'].iloc[0])}) "
+                         f"in {len(f.points)} districts, {period_label(period)}: districts outside the dashed lines "
+                         "differ from the average more than chance would explain at 95%, outside the solid lines at "
+                         "99.8%. " + ("Outside the limits: " + ", ".join(
+                             f"{r.area_name} ({r.significance})" for r in outliers.itertuples()) + "."
+                             if len(outliers) else "Every district is within the limits.")
+                         + (f" Not plotted (suppressed): {', '.join(f.left_out)}." if f.left_out else ""), shown)
+            ui.definition_link(measure)
+        if "wait_spread_districts" in published:
+            spread = data.area_series(("wait_spread_districts",), str(home["area_code"]), "utla", breakdown=None)
+            spread = spread[spread["breakdown"].isin([f"pathway={pathway}", "all"])]
+            if len(spread):
+                ui.headline(catalogue.loc["wait_spread_districts"],
+                            spread[spread["breakdown"] == spread["breakdown"].iloc[-1]])
+
+
+def advice_section() -> None:
+    """NHS trusts' six-week compliance with requests for EHC health advice, by quarter."""
+    st.subheader("Health advice for EHC needs assessments: six-week compliance by trust")
+    trusts = data.values("advice_6_weeks", "trust") if "advice_6_weeks" in published else pd.DataFrame()
+    if trusts.empty:
+        ui.no_data("NHS trusts' six-week compliance (advice_6_weeks)")
+    else:
+        meta = catalogue.loc["advice_6_weeks"]
+        latest = trusts[trusts["period"] == trusts["period"].max()].sort_values("value")
+        target = float(meta["target"]) if pd.notna(meta["target"]) else 95.0
+        ui.chart(charts.series(trusts, "area_name", "%", target=target),
+                 "advice_6_weeks_trusts",
+                 "Share of requests for EHC health advice each NHS trust returned within six weeks, by quarter, "
+                 f"against the {target:g}% target (dashed). "
+                 f"{period_label(str(latest['period'].iloc[0]))}: " + "; ".join(
+                     f"{r.area_name} {fmt_number(r.value, '%')} ({r.comparison})" for r in latest.itertuples()) + ".",
+                 trusts)
+        ui.definition_link("advice_6_weeks")
+
+
+ui.sections({"Waits": waits_section, "Variation between districts": variation_section,
+             "Six-week health advice": advice_section}, "health_tab")

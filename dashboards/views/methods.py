@@ -82,9 +82,8 @@ else:
         go.Bar(y=order["source_name"], x=order["rows_quarantined"], orientation="h", name="Quarantined",
                marker_color=charts.QUALITATIVE[5], hovertemplate="%{y}: %{x:,} rows quarantined<extra></extra>"),
     ])
-    fig.update_layout(barmode="stack", height=max(300, 24 * len(order) + 80), xaxis_type="log",
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis_title="rows (log scale)",
-                      legend={"orientation": "h", "y": -0.1})
+    charts.layout(fig, max(300, 24 * len(order) + 80), names="y", barmode="stack", xaxis_type="log",
+                  xaxis_title="rows (log scale)")
     worst = table.sort_values("quarantined_pct", ascending=False).iloc[0]
     ui.chart(fig, "sources_quality",
              f"Rows loaded and quarantined for each of {len(table)} sources. {int(table['rows_in'].sum()):,} rows "

@@ -131,12 +131,11 @@ else:
     order = [catalogue.loc[i, "short_title"] for i in RUG if i in set(rug["indicator_id"])]
     cells, judged = cells[order], judged[order]
 
-    def colour(frame: pd.DataFrame) -> pd.DataFrame:
-        return judged.loc[frame.index, frame.columns].map(
-            lambda c: f"background-color: {COMPARISON_COLOURS.get(c, '#ffffff')}; "
-                      f"color: {COMPARISON_TEXT_COLOURS.get(c, '#1a1a1a')}" if isinstance(c, str) else "")
-
-    st.dataframe(cells.style.apply(colour, axis=None).format("{:,.1f}", na_rep="c"), key="rug")
+    styles = judged.map(lambda c: f"background-color: {COMPARISON_COLOURS.get(c, '#ffffff')}; "
+                                  f"color: {COMPARISON_TEXT_COLOURS.get(c, '#1a1a1a')}" if isinstance(c, str) else "")
+    cells.index.name = "District"
+    ui.table(cells, f"The latest figure for each district of {name}", index=True, decimals=dict.fromkeys(order, 1),
+             na_rep="c", styles=styles)
     when = ", ".join(f"{catalogue.loc[i, 'short_title']} {period_label(p)}"
                         for i, p in rug.groupby("indicator_id")["period"].first().items())
     worse = rug[rug["versus"] == "worse"].groupby("area_name").size().sort_values(ascending=False)
@@ -188,6 +187,7 @@ with right:
 
 table = shown[["area_name", "numerator", "denominator", "value", "lower_ci95", "upper_ci95", "comparison",
                "symbol"]].rename(columns={"area_name": "District", "value": meta["unit"]})
-st.dataframe(table, hide_index=True)
+ui.table(table, f"{meta['short_title']} by district, {period_label(str(period))}",
+         decimals={str(meta["unit"]): 1, "lower_ci95": 1, "upper_ci95": 1})
 st.download_button("Download this table (CSV, suppressed)", shown.to_csv(index=False).encode(),
                    file_name=f"{indicator}_{period}_districts.csv", mime="text/csv", on_click="ignore")

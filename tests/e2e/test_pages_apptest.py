@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.e2e.html_tables import page_tables
+
 pytestmark = pytest.mark.db
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -24,9 +26,13 @@ def app(refreshed: dict) -> Any:
     return at
 
 
-def open_page(at: Any, script: str) -> Any:
+def open_page(at: Any, script: str, section: str | None = None) -> Any:
+    """Switch to a page (and to one of its tabs, by its link's ?<page>_tab=)."""
     at.query_params.clear()
-    at.switch_page(f"views/{script}.py").run()
+    at.switch_page(f"views/{script}.py")
+    if section:
+        at.query_params[f"{script}_tab"] = section
+    at.run()
     assert not at.exception, at.exception[0].value if at.exception else ""
     return at
 
@@ -53,7 +59,10 @@ def test_overview_headlines_narrative_and_indicator_filter(app: Any, engine: sa.
     with engine.connect() as conn:
         districts = conn.execute(sa.text("SELECT count(DISTINCT area_code) FROM published.indicator_values "
                                          "WHERE area_level = 'lad'")).scalar_one()
-    assert len(at.dataframe[-1].value) == districts
+    table = page_tables(at)[-1]
+    assert len(table) == districts and table.attrs["caption"].startswith("New EHC plans within 20 weeks by district")
+    rug = page_tables(at)[0]
+    assert len(rug) == districts and rug.columns[0] == "District"
 
 
 def qp(at: Any, key: str) -> str:
@@ -68,11 +77,13 @@ def first_district(engine: sa.Engine) -> str:
 
 
 def test_ehcp_sections_and_measure_filter(app: Any, engine: sa.Engine) -> None:
-    at = open_page(app, "ehcp")
-    heads = [h.value for h in at.subheader]
-    for section in ("Plans by age band", "Requests and decisions", "20-week timeliness and the backlog",
-                    "Placements", "Primary needs"):
-        assert section in heads
+    tabs = {"Caseload": ["Plans by age band", "Pupils with SEN in schools"],
+            "Requests and timeliness": ["Requests and decisions", "20-week timeliness and the backlog"],
+            "Placements and needs": ["Placements", "Primary needs"],
+            "Transfers": ["Transfers from statements and learning difficulty assessments"]}
+    at = open_page(app, "ehcp")  # the first tab, until another is opened
+    assert [t.label for t in at.tabs] == list(tabs)
+    assert [h.value for h in at.subheader] == tabs["Caseload"]
     assert any("by age band (0-4, 5-10, 11-15, 16-19, 20-25)" in c.value for c in at.caption)
     at.radio(key="measure").set_value("rate").run()
     assert not at.exception
@@ -81,14 +92,21 @@ def test_ehcp_sections_and_measure_filter(app: Any, engine: sa.Engine) -> None:
     assert not at.exception
     assert qp(at, "area") == first_district(engine)
     assert any(c.value.startswith("EHC plans in ") and " by age band" in c.value for c in at.caption)
+    for tab, heads in list(tabs.items())[1:]:  # each tab draws its own sections only
+        at = open_page(app, "ehcp", tab)
+        assert [h.value for h in at.subheader] == heads
+        assert qp(at, "ehcp_tab") == tab
 
 
 def test_health_waits_pathway_filter(app: Any, engine: sa.Engine) -> None:
-    at = open_page(app, "health")
-    heads = [h.value for h in at.subheader]
-    assert "Variation between districts" in heads
-    assert any("six-week compliance" in h for h in heads)
+    at = open_page(app, "health", "Variation between districts")
+    assert [h.value for h in at.subheader] == ["Variation between districts"]
+    at = open_page(app, "health", "Six-week health advice")
+    assert any("six-week compliance" in h.value for h in at.subheader)
     notes = " ".join(i.value for i in at.info)
+    at = open_page(app, "health")
+    assert [t.label for t in at.tabs] == ["Waits", "Variation between districts", "Six-week health advice"]
+    notes += " ".join(i.value for i in at.info)
     if not published(engine, "wait_median_weeks"):
         assert "No data yet" in notes
     if not published(engine, "advice_6_weeks"):
@@ -169,9 +187,8 @@ def test_sufficiency_planner_sections_first_short_table_and_a_new_school(app: An
     s = pd.read_sql("SELECT * FROM published.sufficiency", engine)
     last = int(s["year"].max())
     at = open_page(app, "planner")
-    assert [h.value for h in at.subheader] == [
-        "EHC plans: forecast", "Specialist places against demand", "Scenarios",
-        "Access to a special school with places for the need"]
+    assert [t.label for t in at.tabs] == ["Forecast", "Places against demand", "Scenarios", "Access"]
+    assert len(at.get("plotly_chart")) == 1  # only the open tab is drawn
     pick = qp(at, "fc_area")
     at.selectbox(key="fc_topic").set_value("age band").run()
     at.selectbox(key="fc_breakdown").set_value("16-19").run()
@@ -183,11 +200,13 @@ def test_sufficiency_planner_sections_first_short_table_and_a_new_school(app: An
                         "'age band' AND breakdown = '16-19' ORDER BY year DESC LIMIT 1", engine, params={"a": pick})
     fan = next(c.value for c in at.caption if c.value.startswith("EHC plans, age band 16-19 in"))
     assert f", {int(observed.iloc[0]):,} in " in fan and f"forecast {int(point['point'].iloc[0]):,} in " in fan
-    grid = at.dataframe[0].value
+    at = open_page(app, "planner", "Places against demand")
+    grid = page_tables(at)[0].set_index("District")
     special = s[(s["provision"] == "special") & s["first_short_year"].notna()]
     assert len(special) > 10
     for r in special.drop_duplicates(["area_code", "need"]).itertuples():
-        assert grid.loc[r.area_name, r.need] == r.first_short_year
+        assert grid.loc[r.area_name, r.need] == str(int(r.first_short_year))
+    at = open_page(app, "planner", "Scenarios")
     metric = next(m for m in at.metric if m.label == f"Places short in {last}")
     before = _shortfall(s, last)
     assert metric.value == f"{round(before):,}"

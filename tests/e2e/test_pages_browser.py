@@ -74,28 +74,40 @@ def test_overview_headlines_map_and_narrative(page, dashboard_url: str, engine: 
 
 
 def test_ehcp_page_draws_its_charts(page, dashboard_url: str) -> None:
+    """The first tab draws its two charts; opening another tab draws its own and puts it in the URL."""
     page.goto(f"{dashboard_url}/ehcp")
-    page.get_by_role("heading", name="Primary needs").wait_for(timeout=TIMEOUT)
+    page.get_by_role("heading", name="Plans by age band").wait_for(timeout=TIMEOUT)
     settle(page)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT)
-    assert page.locator(".js-plotly-plot").count() >= 7
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
+                           timeout=TIMEOUT)
+    assert page.locator(".js-plotly-plot").count() == 2
     assert page.get_by_text("by age band (0-4, 5-10, 11-15, 16-19, 20-25)", exact=False).count() >= 1
+    page.get_by_role("tab", name="Placements and needs").click()
+    page.get_by_role("heading", name="Primary needs").wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => location.search.includes('ehcp_tab=Placements')", timeout=TIMEOUT)
+    settle(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                           timeout=TIMEOUT)
+    assert page.get_by_role("heading", name="Plans by age band").count() == 0
     no_exceptions(page)
     assert page.outside_requests == []
 
 
 def test_health_waits_page(page, dashboard_url: str, engine: sa.Engine) -> None:
     """Waits, the district funnel and trusts' six-week compliance, or a clear note while unpublished."""
-    page.goto(f"{dashboard_url}/health?pathway=adhd")
+    page.goto(f"{dashboard_url}/health?pathway=adhd&health_tab=Variation+between+districts")
     page.get_by_role("heading", name="Variation between districts").wait_for(timeout=TIMEOUT)
     settle(page)
     if published(engine, "waiting_over_18_weeks"):
         assert page.get_by_text("Funnel plot of", exact=False).count() == 1
     else:
         assert page.get_by_text("No data yet: district waiting-list figures", exact=False).count() == 1
+    page.get_by_role("tab", name="Six-week health advice").click()
+    page.get_by_role("heading", name=re.compile("six-week compliance")).wait_for(timeout=TIMEOUT)
+    settle(page)
     if not published(engine, "advice_6_weeks"):
         assert page.get_by_text("No data yet: NHS trusts' six-week compliance", exact=False).count() == 1
-    assert "pathway=adhd" in page.url
+    assert "pathway=adhd" in page.url and "health_tab=Six-week" in page.url
     no_exceptions(page)
     assert page.outside_requests == []
 
@@ -220,14 +232,19 @@ def test_sufficiency_planner_fan_chart_access_map_and_a_scenario(page, dashboard
     """The planner draws the forecast fan, the demand against places, the scenario chart and one access polygon
     per small area; choosing a district for a new school puts it in the URL and recomputes the shortfall."""
     page.goto(f"{dashboard_url}/planner")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT)  # the fan chart, on the first tab
+    settle(page)
+    assert page.locator(".js-plotly-plot").count() == 1
+    assert page.get_by_text(re.compile(r"forecast [\d,]+ in \d{4} \(80% interval")).count() == 1
+    page.get_by_role("tab", name="Places against demand").click()
+    page.wait_for_function("() => location.search.includes('planner_tab=Places')", timeout=TIMEOUT)
+    page.get_by_text("The year each district first runs short", exact=False).wait_for(timeout=TIMEOUT)
+    settle(page)
+    page.get_by_role("tab", name="Access").click()
     lsoas = areas_in_county(engine, "lsoa")
     page.wait_for_function(f"() => document.querySelectorAll('path.choroplethlocation').length === {lsoas}",
                            timeout=TIMEOUT)
     settle(page)
-    # fan, places, scenario, access map: charts are drawn one by one, in no fixed order
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
-                           timeout=TIMEOUT)
-    assert page.locator(".js-plotly-plot").count() == 4
     special = read(engine, "SELECT count(DISTINCT urn) AS n FROM published.school_places WHERE need = 'ASD' "
                    "AND provision = 'special' AND places > 0")["n"].iloc[0]
     points = int(special) + min(5, int(read(
@@ -241,7 +258,10 @@ def test_sufficiency_planner_fan_chart_access_map_and_a_scenario(page, dashboard
     row = asd.loc[gap.idxmax()]
     before = float((s.loc[s["year"] == last, "demand"].fillna(0) - s.loc[s["year"] == last, "places"])
                    .clip(lower=0).sum())
+    page.get_by_role("tab", name="Scenarios").click()
     metric = page.locator("[data-testid='stMetric']").filter(has_text=f"Places short in {last}")
+    metric.wait_for(timeout=TIMEOUT)
+    settle(page)
     assert f"{round(before):,}" in metric.inner_text()
     choose(page, "District for the school", str(row["area_name"]))
     page.wait_for_function(f"() => location.search.includes('new_area={row['area_code']}')", timeout=TIMEOUT)
