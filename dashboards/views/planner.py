@@ -83,8 +83,11 @@ def forecast_section() -> None:
                  f"{fmt_number(shown['lower80'].iloc[-1])} to {fmt_number(shown['upper80'].iloc[-1])}, 95% "
                  f"{fmt_number(shown['lower95'].iloc[-1])} to {fmt_number(shown['upper95'].iloc[-1])})") \
             if len(shown) else ""
-        share_note = "" if topic == "Total" else ("; a breakdown is the total's forecast times the category's latest "
-                                                  "share, so its interval carries the total's uncertainty only")
+        own = fc["method"].str.contains("own errors").all()
+        share_note = "" if topic == "Total" else (
+            "; a breakdown is the total's forecast times the category's latest share, with an interval from "
+            + ("the breakdown's own past errors" if own else "the total's only (too few past outcomes of the "
+               "breakdown to calibrate its own)"))
         ui.chart(charts.fan(history, fc, unit, names[pick]), f"{measure}_forecast_{pick}",
                  f"{label} in {names[pick]}{observed}{ahead}. Black: observed; dashed blue: forecast; shaded: 80% "
                  f"(dark) and 95% (light) prediction intervals{share_note}.",

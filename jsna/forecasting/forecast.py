@@ -7,9 +7,13 @@ calibrated on the most recent rolling origins whose targets are known (`calibrat
 horizons no backtest can reach are widened by `Calibration.extend`.
 
 Breakdowns (age band, placement, need) are the unit's share of its plans in the latest year published, held,
-times the total and its interval bounds (`share_last`, the method the placement backtest chose). Those
-intervals carry the total's uncertainty only, not the share's: they are too narrow for a single category (in
-the special-school backtest they covered about two thirds of outcomes at 80%).
+times the total (`share_last`, the method the placement backtest chose), so they add up to the total. Their
+intervals are calibrated on their own past errors, the same way: at the same calibration origins, each
+category's share then times the total's forecast then, against the category's outcome (split conformal per
+topic and horizon, pooled over units and categories). Where a category's calibrated interval leaves out its
+point (its past errors all one way), the interval is widened to take the point in, so the parts still add up
+and no interval is narrower than the evidence. Where no past outcome of the breakdown is known, the interval is
+the total's scaled by the share, and the method says so.
 """
 
 from __future__ import annotations
@@ -30,6 +34,13 @@ COLUMNS = ["unit", "unit_name", "breakdown_topic", "breakdown", "origin", "year"
 def calibrate(panel: Panel, settings: Settings, origin: int, horizons: Sequence[int],
               calibration_origins: int = 3) -> Calibration:
     """Split-conformal calibration from the last `calibration_origins` origins per horizon with known targets."""
+    return Calibration.from_residuals(past_forecasts(panel, settings, origin, horizons, calibration_origins))
+
+
+def past_forecasts(panel: Panel, settings: Settings, origin: int, horizons: Sequence[int],
+                   calibration_origins: int = 3) -> pd.DataFrame:
+    """The model's forecasts from the last `calibration_origins` origins per horizon whose targets are known by
+    `origin`, each from the data published at its own origin, with the actual values (`rolling_origin`)."""
     wanted: dict[int, list[int]] = {}
     for h in horizons:
         for o in range(origin - h - calibration_origins + 1, origin - h + 1):
@@ -40,7 +51,7 @@ def calibrate(panel: Panel, settings: Settings, origin: int, horizons: Sequence[
     parts = [p for p in parts if len(p)]
     if not parts:
         raise ValueError("too little history to calibrate intervals")
-    return Calibration.from_residuals(pd.concat(parts, ignore_index=True))
+    return pd.concat(parts, ignore_index=True)
 
 
 def forecast(panel: Panel, settings: Settings = DEFAULT_SETTINGS, horizons: Sequence[int] = (1, 2, 3, 4, 5),
@@ -50,29 +61,80 @@ def forecast(panel: Panel, settings: Settings = DEFAULT_SETTINGS, horizons: Sequ
     band', 'placement', 'primary need') to a tidy series (unit, breakdown, year, value) split by share."""
     origin = panel.last_year if origin is None else origin
     model = PooledGrowthModel(settings, horizons).fit(panel, origin)
-    pts = calibrate(panel, settings, origin, horizons, calibration_origins).apply(model.predict())
+    past = past_forecasts(panel, settings, origin, horizons, calibration_origins)
+    pts = Calibration.from_residuals(past).apply(model.predict())
     names = panel.names if panel.names is not None else pd.Series(pts["unit"].to_numpy(), index=pts["unit"])
     pts["unit_name"] = pts["unit"].map(names)
-    total = pts.assign(breakdown_topic="Total", breakdown="Total",
-                       method=np.where(pts["learnt"], method, "England growth (too little history)"))
+    total = recentre(pts.assign(breakdown_topic="Total", breakdown="Total",
+                                method=np.where(pts["learnt"], method, "England growth (too little history)")))
     out = [total[COLUMNS]]
     for topic, s in (breakdowns or {}).items():
-        out.append(split(total, s, topic, panel.y))
+        out.append(split(total, s, topic, past))
     return pd.concat(out, ignore_index=True)
 
 
-def split(total: pd.DataFrame, parts: pd.DataFrame, topic: str, y: pd.DataFrame) -> pd.DataFrame:
-    """Shares of the latest year each unit's breakdown is published (up to the origin), times the total rows."""
-    origin = int(total["origin"].iloc[0])
+RECENTRED = "; point re-centred in its calibrated interval"
+
+
+def recentre(total: pd.DataFrame) -> pd.DataFrame:
+    """Where the model's own past errors (the conformal calibration) were all one way, the interval lies wholly
+    to one side of the point: take its centre (geometric, on the calibrated scale) as the point, and say so.
+    Every horizon of that unit is re-centred alike, so that its path does not jump where the calibration first
+    excludes the point. Breakdowns are split from the re-centred total, so they still add up to it."""
+    outside = (total["point"] < total["lower80"]) | (total["point"] > total["upper80"])
+    outside = outside.groupby(total["unit"]).transform("any")
+    out = total.copy()
+    out.loc[outside, "point"] = np.sqrt(out.loc[outside, "lower80"] * out.loc[outside, "upper80"])
+    out.loc[outside, "method"] = out.loc[outside, "method"] + RECENTRED
+    return out
+
+
+def shares(parts: pd.DataFrame, origin: int) -> pd.DataFrame:
+    """Each unit's share of its plans by category (unit, breakdown, share) in the latest year published up to
+    `origin`."""
     p = parts[parts["year"] <= origin].dropna(subset=["value"])
-    latest = p.groupby("unit")["year"].transform("max")
-    p = p[p["year"] == latest]
+    p = p[p["year"] == p.groupby("unit")["year"].transform("max")]
     denom = p.groupby(["unit", "year"])["value"].transform("sum")
-    share = p.assign(share=(p["value"] / denom).where(denom > 0))[["unit", "breakdown", "share"]]
-    f = total.drop(columns=["breakdown_topic", "breakdown", "method"]).merge(share, on="unit", how="inner")
-    for c in ("point", "lower80", "upper80", "lower95", "upper95"):
-        f[c] = f[c] * f["share"]
-    return f.assign(breakdown_topic=topic, method="share_last x pooled model")[COLUMNS]
+    return p.assign(share=(p["value"] / denom).where(denom > 0))[["unit", "breakdown", "share"]]
+
+
+MIN_RESIDUALS = 30  # past outcomes per horizon below which a breakdown's own calibration is not trusted
+
+
+def split(total: pd.DataFrame, parts: pd.DataFrame, topic: str, past: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The total's rows times each category's latest share up to the origin; intervals calibrated on the
+    breakdown's own past errors where `past` (the total's `past_forecasts`) reaches outcomes of it."""
+    origin = int(total["origin"].iloc[0])
+    f = total.drop(columns=["breakdown_topic", "breakdown"]).merge(shares(parts, origin), on="unit")
+    note = np.where(f["method"].str.endswith(RECENTRED), RECENTRED.replace("point", "total"), "")
+    cal = _breakdown_calibration(parts, past) if past is not None else None
+    if cal is None:
+        for c in ("point", "lower80", "upper80", "lower95", "upper95"):
+            f[c] = f[c] * f["share"]
+        return f.assign(breakdown_topic=topic,
+                        method="share_last x pooled model; interval: the total's only" + note)[COLUMNS]
+    f["point"] = f["point"] * f["share"]
+    f = cal.apply(f.drop(columns=["lower80", "upper80", "lower95", "upper95"]))
+    for lo, hi in (("lower80", "upper80"), ("lower95", "upper95")):
+        f[lo], f[hi] = np.minimum(f[lo], f["point"]), np.maximum(f[hi], f["point"])
+    return f.assign(breakdown_topic=topic, method="share_last x pooled model; interval calibrated on the "
+                    "breakdown's own errors" + note)[COLUMNS]
+
+
+def _breakdown_calibration(parts: pd.DataFrame, past: pd.DataFrame) -> Calibration | None:
+    """Quantiles of log(outcome / forecast) for the breakdown at the total's calibration origins: the share at
+    each origin times the total's forecast from it, against the category's value in the target year."""
+    actual = parts.rename(columns={"value": "actual"})[["unit", "breakdown", "year", "actual"]]
+    rows = []
+    for o, at_o in past.drop(columns=["actual"]).groupby("origin"):
+        f = at_o.merge(shares(parts, int(o)), on="unit").merge(actual, on=["unit", "breakdown", "year"])
+        rows.append(f.assign(point=f["point"] * f["share"]))
+    if not rows:
+        return None
+    f = pd.concat(rows, ignore_index=True).dropna(subset=["point", "actual"])
+    if f.empty or f.groupby("horizon").size().min() < MIN_RESIDUALS:
+        return None
+    return Calibration.from_residuals(f)
 
 
 # New EHC plans before 2016 were issued beside new statements (and requests are published from 2016): the

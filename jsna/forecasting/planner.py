@@ -148,14 +148,7 @@ def forecasts(inp: PlanInputs, panel: pd.DataFrame, min_count: int) -> pd.DataFr
         return pd.DataFrame()
     f = pd.concat(parts, ignore_index=True)
     f = f[f["horizon"] > 0].copy()
-    # Where the model's own past errors (the conformal calibration) were all one way, the interval lies
-    # wholly to one side of the point: publish its centre as the point, and say so. Every horizon of that
-    # area is re-centred alike, so that its path does not jump where the calibration first excludes the point.
-    outside = (f["point"] < f["lower80"]) | (f["point"] > f["upper80"])
-    outside = outside.groupby([f["measure"], f["area_level"], f["area_code"], f["breakdown_topic"],
-                               f["breakdown"]]).transform("any")
-    f.loc[outside, "point"] = np.sqrt(f.loc[outside, "lower80"] * f.loc[outside, "upper80"])
-    f.loc[outside, "method"] = f.loc[outside, "method"] + "; point re-centred in its calibrated interval"
+    # (points the calibration left outside their interval are re-centred in `forecast.recentre`)
     f = _withhold(f, VALUE_COLUMNS, "point", min_count)
     cols = ["measure", "area_level", "area_code", "area_name", "breakdown_topic", "breakdown", "origin", "year",
             "horizon", *VALUE_COLUMNS, "method", "symbol"]
