@@ -272,12 +272,15 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
     old = fetch("statistics", dataset="sen2_mi:age_caseload")
     requests = fetch("statistics", dataset="ees_ehcp:requests")
     mi = fetch("statistics", dataset="sen2_mi")
+    newplans = fetch("statistics", dataset="ees_ehcp:newplans")
+    population = fetch("population_0_17_areas")
     cases = dated(fetch("planning_cases"))
     inputs = PlanInputs(
         caseload_stats=stats if len(stats) else None, sen2_caseload=old if len(old) else None,
         cases=cases if len(cases) else None, schools=fetch("planning_schools"), places=fetch("planning_places"),
         lsoas=fetch("planning_lsoas"), names=names, last_year=cfg.project.last_year,
         requests_stats=requests if len(requests) else None, sen2_mi=mi if len(mi) else None,
+        newplans_stats=newplans if len(newplans) else None, population=population if len(population) else None,
     )
     tables = planner.build(inputs, sims=sims, min_count=cfg.disclosure.min_count)
     sites = tables["candidate_sites"]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from jsna.forecasting import shares as SH
 from jsna.forecasting.baselines import BASELINES, Baseline, linear_trend
 from jsna.forecasting.models import FEATURE_SETS, Calibration, Panel, PooledGrowthModel, Settings
 
@@ -218,28 +219,45 @@ def run_protocol(panel: Panel, options: Sequence[Settings] | None = None,
 
 
 # -- placements: the share of plans, on the few years published -------------------------------------------
-PLACEMENT_METHODS = ("share_last", "share_trend")
+PLACEMENT_METHODS = (SH.HELD, "share_trend", SH.ENGLAND_TREND)
 
 
 def share_forecaster(total: Forecaster, total_panel: Panel, method: str) -> Forecaster:
-    """placements = (the unit's share of its plans in that placement at the origin, held (`share_last`) or moved
-    on by its least-squares trend over up to three years (`share_trend`), kept within [0, 1]) x the plans
-    forecast by `total` from the same origin."""
+    """placements = the unit's share of its plans in that placement times the plans forecast by `total` from the
+    same origin; the share at the origin held (`share_last`), moved on by the unit's own least-squares trend
+    over up to three years, kept within [0, 1] (`share_trend`), or moved on with England's trend in the share
+    (`share_england_trend`, `shares.projected`)."""
     def run(panel: Panel, origin: int, horizons: Sequence[int]) -> pd.DataFrame:
         tot = total(total_panel.upto(origin), origin, horizons).set_index(["unit", "horizon"])["point"]
         part, plans = panel.upto(origin).y, total_panel.upto(origin).y.reindex(panel.y.index)
         years = [c for c in part.columns if c <= origin and c in plans.columns]
         share = (part[years] / plans[years]).where(plans[years] > 0)
+        if method == SH.ENGLAND_TREND:
+            moved = SH.projected(_placement_parts(part[years], plans[years]), origin,
+                                 [origin + h for h in horizons], SH.ENGLAND_TREND)
+            moved = moved[moved["breakdown"] == "placement"].set_index(["unit", "year"])["share"]
         out = []
         for h in horizons:
             s = share[origin] if origin in share.columns else pd.Series(np.nan, index=share.index)
             if method == "share_trend":
                 s = linear_trend(share, origin, h).clip(0, 1).where(s.notna())
+            elif method == SH.ENGLAND_TREND:
+                s = moved.xs(origin + h, level="year").reindex(share.index).where(s.notna())
             t = tot.xs(h, level="horizon").reindex(share.index)
             out.append(pd.DataFrame({"unit": share.index, "origin": origin, "horizon": h, "year": origin + h,
                                      "point": (s * t).to_numpy()}))
         return pd.concat(out, ignore_index=True).dropna(subset=["point"])
     return run
+
+
+def _placement_parts(part: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    """The placement and the rest of the unit's plans as a tidy two-category breakdown (for `shares`)."""
+    tidy = []
+    for name, w in (("placement", part), ("other", plans - part)):
+        t = w.stack().rename("value").reset_index()
+        t.columns = ["unit", "year", "value"]
+        tidy.append(t.assign(breakdown=name))
+    return pd.concat(tidy, ignore_index=True)
 
 
 def run_placement_protocol(panel: Panel, total_panel: Panel, total_settings: Settings,

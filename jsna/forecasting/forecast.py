@@ -6,14 +6,15 @@ on origins to 2020 (`DEFAULT_SETTINGS`), fitted on everything published to the o
 calibrated on the most recent rolling origins whose targets are known (`calibration_origins` per horizon);
 horizons no backtest can reach are widened by `Calibration.extend`.
 
-Breakdowns (age band, placement, need) are the unit's share of its plans in the latest year published, held,
-times the total (`share_last`, the method the placement backtest chose), so they add up to the total. Their
-intervals are calibrated on their own past errors, the same way: at the same calibration origins, each
-category's share then times the total's forecast then, against the category's outcome (split conformal per
-topic and horizon, pooled over units and categories). Where a category's calibrated interval leaves out its
-point (its past errors all one way), the interval is widened to take the point in, so the parts still add up
-and no interval is narrower than the evidence. Where no past outcome of the breakdown is known, the interval is
-the total's scaled by the share, and the method says so.
+Breakdowns (age band, placement, need) are the total times the category's share in the target year
+(`shares.projected`): placements move the unit's latest share on with England's trend in that placement's share
+(`share_england_trend`, the method the placement backtest chose), the others hold it (`share_last`); either way
+the parts add up to the total. Their intervals are calibrated on their own past errors, the same way: at the
+same calibration origins, each category's share then (by the same method) times the total's forecast then,
+against the category's outcome (split conformal per topic and horizon, pooled over units and categories). Where
+a category's calibrated interval leaves out its point (its past errors all one way), the interval is widened to
+take the point in, so the parts still add up and no interval is narrower than the evidence. Where no past
+outcome of the breakdown is known, the interval is the total's scaled by the share, and the method says so.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from jsna.forecasting import shares as SH
 from jsna.forecasting.backtest import model_forecaster, rolling_origin
 from jsna.forecasting.models import Calibration, Panel, PooledGrowthModel, Settings
 
 DEFAULT_SETTINGS = Settings(features="all", estimator="huber+hgb")
+# how each breakdown's shares are carried to the target year (others: held)
+SHARE_METHODS = {"placement": SH.ENGLAND_TREND}
 COLUMNS = ["unit", "unit_name", "breakdown_topic", "breakdown", "origin", "year", "horizon", "point",
            "lower80", "upper80", "lower95", "upper95", "method"]
 
@@ -66,10 +70,11 @@ def forecast(panel: Panel, settings: Settings = DEFAULT_SETTINGS, horizons: Sequ
     names = panel.names if panel.names is not None else pd.Series(pts["unit"].to_numpy(), index=pts["unit"])
     pts["unit_name"] = pts["unit"].map(names)
     total = recentre(pts.assign(breakdown_topic="Total", breakdown="Total",
-                                method=np.where(pts["learnt"], method, "England growth (too little history)")))
+                                method=np.where(pts["learnt"], f"{method} ({settings.label})",
+                                                "England growth (too little history)")))
     out = [total[COLUMNS]]
     for topic, s in (breakdowns or {}).items():
-        out.append(split(total, s, topic, past))
+        out.append(split(total, s, topic, past, SHARE_METHODS.get(topic, SH.HELD)))
     return pd.concat(out, ignore_index=True)
 
 
@@ -89,46 +94,43 @@ def recentre(total: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def shares(parts: pd.DataFrame, origin: int) -> pd.DataFrame:
-    """Each unit's share of its plans by category (unit, breakdown, share) in the latest year published up to
-    `origin`."""
-    p = parts[parts["year"] <= origin].dropna(subset=["value"])
-    p = p[p["year"] == p.groupby("unit")["year"].transform("max")]
-    denom = p.groupby(["unit", "year"])["value"].transform("sum")
-    return p.assign(share=(p["value"] / denom).where(denom > 0))[["unit", "breakdown", "share"]]
-
-
 MIN_RESIDUALS = 30  # past outcomes per horizon below which a breakdown's own calibration is not trusted
 
 
-def split(total: pd.DataFrame, parts: pd.DataFrame, topic: str, past: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The total's rows times each category's latest share up to the origin; intervals calibrated on the
-    breakdown's own past errors where `past` (the total's `past_forecasts`) reaches outcomes of it."""
+def split(total: pd.DataFrame, parts: pd.DataFrame, topic: str, past: pd.DataFrame | None = None,
+          share_method: str = SH.HELD) -> pd.DataFrame:
+    """The total's rows times each category's share in the target year (`shares.projected` by `share_method`);
+    intervals calibrated on the breakdown's own past errors where `past` (the total's `past_forecasts`)
+    reaches outcomes of it."""
     origin = int(total["origin"].iloc[0])
-    f = total.drop(columns=["breakdown_topic", "breakdown"]).merge(shares(parts, origin), on="unit")
+    f = total.drop(columns=["breakdown_topic", "breakdown"]).merge(
+        SH.projected(parts, origin, total["year"].unique(), share_method), on=["unit", "year"])
     note = np.where(f["method"].str.endswith(RECENTRED), RECENTRED.replace("point", "total"), "")
-    cal = _breakdown_calibration(parts, past) if past is not None else None
+    cal = _breakdown_calibration(parts, past, share_method) if past is not None else None
     if cal is None:
         for c in ("point", "lower80", "upper80", "lower95", "upper95"):
             f[c] = f[c] * f["share"]
         return f.assign(breakdown_topic=topic,
-                        method="share_last x pooled model; interval: the total's only" + note)[COLUMNS]
+                        method=f"{share_method} x pooled model; interval: the total's only" + note)[COLUMNS]
     f["point"] = f["point"] * f["share"]
     f = cal.apply(f.drop(columns=["lower80", "upper80", "lower95", "upper95"]))
     for lo, hi in (("lower80", "upper80"), ("lower95", "upper95")):
         f[lo], f[hi] = np.minimum(f[lo], f["point"]), np.maximum(f[hi], f["point"])
-    return f.assign(breakdown_topic=topic, method="share_last x pooled model; interval calibrated on the "
+    return f.assign(breakdown_topic=topic, method=f"{share_method} x pooled model; interval calibrated on the "
                     "breakdown's own errors" + note)[COLUMNS]
 
 
-def _breakdown_calibration(parts: pd.DataFrame, past: pd.DataFrame) -> Calibration | None:
-    """Quantiles of log(outcome / forecast) for the breakdown at the total's calibration origins: the share at
-    each origin times the total's forecast from it, against the category's value in the target year."""
+def _breakdown_calibration(parts: pd.DataFrame, past: pd.DataFrame, share_method: str) -> Calibration | None:
+    """Quantiles of log(outcome / forecast) for the breakdown at the total's calibration origins: the share
+    projected from each origin times the total's forecast from it, against the category's value in the
+    target year."""
     actual = parts.rename(columns={"value": "actual"})[["unit", "breakdown", "year", "actual"]]
     rows = []
     for o, at_o in past.drop(columns=["actual"]).groupby("origin"):
-        f = at_o.merge(shares(parts, int(o)), on="unit").merge(actual, on=["unit", "breakdown", "year"])
-        rows.append(f.assign(point=f["point"] * f["share"]))
+        share = SH.projected(parts, int(o), at_o["year"].unique(), share_method)
+        f = at_o.merge(share, on=["unit", "year"]).merge(actual, on=["unit", "breakdown", "year"])
+        if len(f):
+            rows.append(f.assign(point=f["point"] * f["share"]))
     if not rows:
         return None
     f = pd.concat(rows, ignore_index=True).dropna(subset=["point", "actual"])

@@ -118,7 +118,8 @@ FEATURES = {
     "npg": "log growth of new plans in that year, minus England's",
     "old": "log share of plans held by 16-25 year olds at the origin, minus England's",
     "young": "log share of plans held by 0-10 year olds at the origin, minus England's",
-    "prev": "log(plans at the origin / children 0-17 the mid-year before), minus England's",
+    "prev": "log(plans at the origin / children 0-17 the mid-year before, or the latest of the three before), "
+            "minus England's",
     "size": "log(1 + plans at the origin)",
 }
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -133,6 +134,15 @@ def _col(w: pd.DataFrame | None, year: int, index: pd.Index) -> pd.Series:
     if w is None or year not in w.columns:
         return pd.Series(np.nan, index=index)
     return w[year].reindex(index)
+
+
+def _latest(w: pd.DataFrame | None, year: int, index: pd.Index, back: int = 3) -> pd.Series:
+    """Each unit's value in `year`, or in the latest of the `back` years before it (a slow-moving driver
+    such as population, whose estimates are published later than the caseload)."""
+    out = _col(w, year, index)
+    for k in range(1, back + 1):
+        out = out.fillna(_col(w, year - k, index))
+    return out
 
 
 def _rel(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -182,7 +192,7 @@ def _features(p: Panel, origin: int) -> pd.DataFrame:
         f["old"], f["young"] = _rel(old, tot), _rel(young, tot)
     else:
         f["old"] = f["young"] = np.nan
-    f["prev"] = _rel(y0, _col(p.population, origin - 1, idx))
+    f["prev"] = _rel(y0, _latest(p.population, origin - 1, idx))
     f["size"] = np.log1p(y0.clip(lower=0))
     return f[list(FEATURES)]
 

@@ -17,7 +17,7 @@ fewer than `min_summary` children are withheld. The published tables carry no id
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from jsna.forecasting import access as A
 from jsna.forecasting import series as S
 from jsna.forecasting import sufficiency as SUF
 from jsna.forecasting import transition as T
-from jsna.forecasting.forecast import FLOWS_FROM, forecast, panel_from_child_years
+from jsna.forecasting.forecast import DEFAULT_SETTINGS, FLOWS_FROM, forecast, panel_from_child_years
 from jsna.forecasting.models import Panel, Settings
 from jsna.schemas.vocab import AGE_BANDS
 
@@ -51,6 +51,8 @@ class PlanInputs:
     last_year: int
     requests_stats: pd.DataFrame | None = None  # ees_ehcp:requests (2025 release)
     sen2_mi: pd.DataFrame | None = None  # sen2_mi:sen2_mi (2022 release: requests and new plans before 2019)
+    newplans_stats: pd.DataFrame | None = None  # ees_ehcp:newplans (2025 release)
+    population: pd.DataFrame | None = None  # area_code, year (mid-year), population aged 0-17
 
 
 def _withhold(frame: pd.DataFrame, columns: list[str], by: str, min_count: int) -> pd.DataFrame:
@@ -86,7 +88,9 @@ def _nonempty(make: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
 
 def authority_forecasts(inp: PlanInputs) -> pd.DataFrame:
     """EHC plans (with age band and placement splits), requests and new plans by authority, from the DfE
-    statistics loaded (the real-data protocol of `forecast.forecast_real`, without the population feature)."""
+    statistics loaded: the backtested model (`DEFAULT_SETTINGS`, as `forecast.forecast_real`) with whatever of
+    its drivers the files give (requests and new plans, age bands, children 0-17); a driver not loaded is
+    left out of every fit alike."""
     new, old = inp.caseload_stats, inp.sen2_caseload
     if new is None or new.empty:
         return pd.DataFrame()
@@ -95,10 +99,12 @@ def authority_forecasts(inp: PlanInputs) -> pd.DataFrame:
         return pd.DataFrame()
     splits = {"age band": _nonempty(lambda: S.age_bands(new, old)),
               "placement": _nonempty(lambda: pd.concat([S.placements(new, m) for m in S.PLACEMENT_MEASURES]))}
-    f = forecast(Panel.from_series(series), settings=LOCAL_SETTINGS,
+    flows = _nonempty(lambda: S.flows(inp.requests_stats, inp.newplans_stats, inp.sen2_mi))
+    panel = Panel.from_series(series, flows=flows, bands=splits["age band"])
+    panel = replace(panel, population=_population_by_unit(inp.population, panel.y.index))
+    f = forecast(panel, settings=DEFAULT_SETTINGS,
                  breakdowns={k: v for k, v in splits.items() if v is not None}).assign(measure="ehc_plans")
     out = [f]
-    flows = _nonempty(lambda: S.flows(inp.requests_stats, None, inp.sen2_mi))
     for flow in ("new_plans", "requests"):
         target = flows[(flows["breakdown"] == flow) & (flows["year"] >= FLOWS_FROM)] if flows is not None else None
         # calendar-year flows run a year behind the January caseload; an older series would forecast the past
@@ -107,6 +113,22 @@ def authority_forecasts(inp: PlanInputs) -> pd.DataFrame:
             out.append(forecast(Panel.from_series(target), settings=LOCAL_SETTINGS).assign(measure=flow))
     f = pd.concat(out, ignore_index=True)
     return f.assign(area_level="utla", area_code=f["unit"], area_name=f["unit_name"])
+
+
+def _population_by_unit(population: pd.DataFrame | None, units: pd.Index) -> pd.DataFrame | None:
+    """Children 0-17 as a unit x mid-year matrix; a stitched unit ('A+B') where every member is published."""
+    if population is None or population.empty:
+        return None
+    w = population.pivot_table(index="area_code", columns="year", values="population", aggfunc="sum")
+    w.columns = w.columns.astype("int64")
+    rows = {}
+    for unit in units:
+        members = [m for m in str(unit).split("+") if m in w.index]
+        if members and len(members) == len(str(unit).split("+")):
+            rows[unit] = w.loc[members].sum(min_count=len(members)) if len(members) > 1 else w.loc[members[0]]
+    if not rows:
+        return None
+    return pd.DataFrame(rows).T.reindex(units).astype(float)
 
 
 def district_panel(inp: PlanInputs) -> pd.DataFrame:

@@ -130,6 +130,12 @@ def test_special_school_placements_on_the_years_published(protocol: dict[str, ob
     assert set(s.forecasts["year"]) == {2023, 2024, 2025}
     assert any("2019-2025" in n for n in s.notes)
     assert s.table["n"].min() >= 440  # suppressed authority-years left out
+    # chosen on origin 2020 alone: the share moved on with England's (measured then: 4.7% and 5.4% MAPE at one
+    # and two years, against 6.5% and 9.7% for the share held)
+    assert s.selection.choice == "share_england_trend"
+    # measured once on 2023-2025: 6.33% at one year, below every baseline (best: England's growth, 6.52%)
+    for b in B.BASELINES:
+        assert score(s, "model", 1) < score(s, b, 1), b
 
 
 def test_table_and_chart(protocol: dict[str, object], tmp_path: Path) -> None:

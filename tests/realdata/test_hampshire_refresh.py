@@ -112,6 +112,10 @@ def test_every_authority_gets_a_five_year_forecast(real_engine: sa.Engine) -> No
     assert list(h.index) == [2026, 2027, 2028, 2029, 2030]
     assert (h["lower95"] <= h["lower80"]).all() and (h["upper80"] <= h["upper95"]).all()
     assert h.loc[2026, "lower80"] > 17_784 * 0.9 and h.loc[2026, "upper80"] < 17_784 * 1.4
+    # the backtested model, with the drivers the files give (requests, new plans, age bands, children 0-17)
+    from jsna.forecasting.forecast import DEFAULT_SETTINGS
+
+    assert h["method"].str.startswith(f"pooled model ({DEFAULT_SETTINGS.label})").all()
 
 
 def test_forecasts_split_by_age_band_and_placement_and_requests_forecast(real_engine: sa.Engine) -> None:
