@@ -94,12 +94,14 @@ def county(sims: int, years: int) -> dict[str, float]:
             lambda: transition.panel_from_cases(cases, range(2016, 2026), group="district"))
         county_panel = panel.drop(columns="district")
         out["children in January 2025"] = float((county_panel["year"] == 2025).sum())
-        out["estimate rates (s)"], rates = clock(lambda: transition.estimate(county_panel))
+        out["estimate rates (s)"], rates = clock(
+            lambda: transition.estimate(county_panel, setting_moves="cross_section"))
         out[f"simulate {sims} paths x {years} years (s)"], sim = clock(
             lambda: transition.simulate(rates, years=years, sims=sims))
         assert sim.conserved()
         out[f"by district, {sims // 4} paths (s)"], by_district = clock(
-            lambda: transition.simulate_groups(panel, "district", years=years, sims=sims // 4))
+            lambda: transition.simulate_groups(panel, "district", years=years, sims=sims // 4,
+                                               setting_moves="cross_section"))
 
         # sufficiency: special and resourced demand by district and need against the demo's places
         gias = pd.read_csv(demo / "schools" / "edubasealldata_demo.csv", dtype=str, keep_default_na=False,

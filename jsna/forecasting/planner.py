@@ -4,7 +4,8 @@
    statistics (the pooled model, `forecast.forecast`), and for each district of an area with case-level
    extracts (the same model over its districts, the area's total in England's role).
 2. Specialist place sufficiency by district and need: demand from the transition model (children
-   moving between need, setting and year group, simulated), places from the special schools'
+   moving between need, setting and year group, simulated; moves between settings inferred from the latest
+   census, as the extracts record each plan's current placement only), places from the special schools'
    commissioned places and mainstream resourced provision; the year each district first runs short.
 3. Access: for every LSOA and need, the nearest special school with places for it (road distance by a
    circuity factor), its distribution over the children with plans, and candidate sites ranked.
@@ -187,7 +188,9 @@ def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int, min_count: int,
     """Demand (simulated, by district, need and provision, the base year and five years on) against places."""
     if panel.empty:
         return pd.DataFrame()
-    sim = T.simulate_groups(panel, "lad_code", years=5, sims=sims, by=("need", "setting"))
+    # a case-management extract records each plan's current placement only: moves inferred from the census
+    sim = T.simulate_groups(panel, "lad_code", years=5, sims=sims, by=("need", "setting"),
+                            setting_moves="cross_section")
     sim = sim.rename(columns={"lad_code": "area"})
     demand = SUF.demand_from_simulation(sim)
     bands = SUF.demand_from_simulation(sim, column="lower80").rename(columns={"demand": "demand_lower80"})

@@ -7,6 +7,14 @@ year-on-year flows are counted over the last `window` transitions:
 * movers: held one both years, by setting change given (setting, NC year) and need change given need;
 * joiners: held one this January, not the last, by (need, setting, NC year), per year.
 
+Settings. An extract that keeps each child's setting year by year shows the moves between settings
+(`setting_moves="observed"`). A case-management extract with one row per plan records one placement, the
+current one (or the last, for a ceased plan): the settings it gives earlier years are a later year's, and no
+move is ever seen. For such extracts (`setting_moves="cross_section"`, what the planner uses) the moves are
+inferred from the base year's census, the one year whose settings are right: as children age from NC year a
+to a+1, as few as possible change setting while the mix of settings at a becomes the mix at a+1, by need
+(`minimal_moves`); leaving rates are then by need and NC year only.
+
 Rates are shrunk towards coarser groups where the cells are thin (a leaving rate towards its (setting, NC year)
 rate, then its NC year's, with `prior` pseudo-children each), and every child ages one NC year per year; at
 the oldest NC year everyone leaves (age 25). Joiners are Poisson with the window's mean by cell, grown by
@@ -69,7 +77,7 @@ class Rates:
     needs: list[str]
     settings: list[str]
     leave: np.ndarray        # (N, S, A) probability of leaving before the next census
-    setting_move: np.ndarray  # (S, A, S) destination setting given setting and NC year (rows sum to 1)
+    setting_move: np.ndarray  # (N, S, A, S) destination setting given need, setting and NC year (rows sum to 1)
     need_move: np.ndarray    # (N, N) destination need given need
     joiners: np.ndarray      # (N, S, A) expected joiners in the first simulated year
     joiner_growth: float
@@ -91,9 +99,37 @@ def _shrink(events: np.ndarray, n: np.ndarray, parent: np.ndarray, prior: float)
     return np.where(den > 0, out, np.broadcast_to(parent, out.shape))
 
 
+def minimal_moves(mix: np.ndarray, prior: float = 10.0) -> np.ndarray:
+    """(N, S, A) children by need, setting and NC year at one census -> (N, S, A, S): for each need and NC
+    year a, the moves between settings that carry the mix at a to the mix at a+1 with as few children moving
+    as possible (each setting keeps the smaller of its two shares; the rest of a shrinking setting goes to the
+    growing ones in proportion to their gain). A need's mix is shrunk to all needs' with `prior` children."""
+    N, S, A = mix.shape
+    pooled = mix.sum(axis=0, keepdims=True)
+    pooled_share = pooled / np.maximum(pooled.sum(axis=1, keepdims=True), 1e-12)
+    share = (mix + prior * pooled_share) / np.maximum(mix.sum(axis=1, keepdims=True) + prior, 1e-12)
+    out = np.broadcast_to(np.eye(S)[None, :, None, :], (N, S, A, S)).copy()
+    for a in range(A - 1):
+        p, q = share[:, :, a], share[:, :, a + 1]  # (N, S)
+        ok = (p.sum(axis=1) > 0) & (q.sum(axis=1) > 0)
+        stay = np.minimum(p, q)
+        excess, gain = p - stay, q - stay
+        to = gain / np.maximum(gain.sum(axis=1, keepdims=True), 1e-12)  # (N, S') destination of movers
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m = (excess / p)[:, :, None] * to[:, None, :]
+            m[:, np.arange(S), np.arange(S)] += stay / p
+        rows = ok[:, None] & (p > 0)
+        out[:, :, a, :] = np.where(rows[:, :, None], m, out[:, :, a, :])
+    return out
+
+
 def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
-             joiner_growth: float | None = None, base_year: int | None = None) -> Rates:
-    """Rates from the last `window` year-on-year transitions up to `base_year` (default: the panel's last)."""
+             joiner_growth: float | None = None, base_year: int | None = None,
+             setting_moves: str = "observed") -> Rates:
+    """Rates from the last `window` year-on-year transitions up to `base_year` (default: the panel's last);
+    setting moves as seen in the panel (`observed`) or inferred from the base year (`cross_section`)."""
+    if setting_moves not in ("observed", "cross_section"):
+        raise ValueError(f"setting_moves must be 'observed' or 'cross_section', not {setting_moves!r}")
     base = int(panel["year"].max()) if base_year is None else base_year
     p = panel[panel["year"] <= base]
     needs = sorted(p["need"].unique())
@@ -133,23 +169,29 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
     if not join_totals:
         raise ValueError("the panel needs at least two consecutive census years up to the base year")
 
-    # leaving: (need, setting, age) -> (setting, age) -> age -> all
+    start = np.zeros((N, S, A))
+    np.add.at(start, idx(p[p["year"] == base]), 1)
+    # leaving: (need, setting, age) -> (setting, age) -> age -> all; by (need, age) when settings are inferred
     overall = left.sum() / max(n.sum(), 1)
     by_age = _shrink(left.sum(axis=(0, 1)), n.sum(axis=(0, 1)), np.full(A, overall), prior)
-    by_sa = _shrink(left.sum(axis=0), n.sum(axis=0), by_age[None, :], prior)
-    leave = _shrink(left, n, by_sa[None, :, :], prior)
+    if setting_moves == "cross_section":
+        by_na = _shrink(left.sum(axis=1), n.sum(axis=1), by_age[None, :], prior)
+        leave = np.repeat(by_na[:, None, :], S, axis=1)
+        setting_move = minimal_moves(start, prior)
+    else:
+        by_sa = _shrink(left.sum(axis=0), n.sum(axis=0), by_age[None, :], prior)
+        leave = _shrink(left, n, by_sa[None, :, :], prior)
+        # setting moves: (setting, age) -> setting -> staying put
+        stay = np.eye(S)
+        by_s = _shrink(smove.sum(axis=1), smove.sum(axis=(1, 2))[:, None], stay, prior)
+        moves = _shrink(smove, smove.sum(axis=2, keepdims=True), by_s[:, None, :], prior)
+        setting_move = np.repeat(moves[None], N, axis=0)
     leave[:, :, -1] = 1.0  # nobody holds a plan past 25
-    # setting moves: (setting, age) -> setting -> staying put
-    stay = np.eye(S)
-    by_s = _shrink(smove.sum(axis=1), smove.sum(axis=(1, 2))[:, None], stay, prior)
-    setting_move = _shrink(smove, smove.sum(axis=2, keepdims=True), by_s[:, None, :], prior)
     need_move = _shrink(nmove, nmove.sum(axis=1, keepdims=True), np.eye(N), prior)
 
     k = len(join_totals)
     if joiner_growth is None:
         joiner_growth = (join_totals[-1] / join_totals[0]) ** (1 / (k - 1)) if k > 1 and join_totals[0] > 0 else 1.0
-    start = np.zeros((N, S, A))
-    np.add.at(start, idx(p[p["year"] == base]), 1)
     return Rates(needs, settings, leave, setting_move, need_move, join / k * joiner_growth ** ((k + 1) / 2),
                  float(joiner_growth), base, start, joiner_sigma, leave_sigma)
 
@@ -251,7 +293,7 @@ def simulate(rates: Rates, years: int = 5, sims: int = 1000, seed: int = 2017,
     leavers = np.zeros((sims, years), dtype=np.int64)
     joiners = np.zeros((sims, years), dtype=np.int64)
     # setting moves indexed by (sim, need, setting, age) -> destination setting; need moves by need
-    smove = np.broadcast_to(rates.setting_move[None, None], (sims, N, S, A, S))
+    smove = np.broadcast_to(rates.setting_move[None], (sims, N, S, A, S))
     for t in range(years):
         n = counts[:, t]
         p_leave = np.clip(rates.leave[None] * leave_scale[:, t, None, None, None], 0.0, 1.0)

@@ -62,7 +62,7 @@ def test_flows_estimated_from_the_records() -> None:
     # with no shrinkage, the leaving rate of ASD/mainstream at NC year 0 is 1 (child c0 left)
     assert r.leave[ni, si, 0 - T.NC_MIN] == 1.0
     # mainstream at NC year 2 moved to special (c2)
-    assert r.setting_move[si, 2 - T.NC_MIN, r.settings.index("special")] == 1.0
+    assert (r.setting_move[:, si, 2 - T.NC_MIN, r.settings.index("special")] == 1.0).all()
     assert np.allclose(r.setting_move.sum(axis=-1), 1.0) and np.allclose(r.need_move.sum(axis=-1), 1.0)
     assert (r.leave[..., -1] == 1.0).all()
 
@@ -112,3 +112,51 @@ def test_demo_county_simulated_with_intervals(demo_panel: pd.DataFrame) -> None:
     # districts simulated separately, children kept in their district
     g = T.simulate_groups(demo_panel, "district", years=2, sims=50, by=("setting",))
     assert g["district"].nunique() == demo_panel["district"].nunique()
+
+
+def true_and_extract_panels(seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A made-up county whose children really change setting as they age, followed 2005-2025 (the truth), and
+    the one-row-per-plan extract taken in January 2022: every year of a child's history shows the setting
+    recorded in 2022 (or when the child left), as a case-management system's current placement does."""
+    rng = np.random.default_rng(seed)
+    rows, alive, key = [], {}, 0
+    for year in range(2005, 2026):
+        for k, (nc, setting) in list(alive.items()):  # a year on: leave, move, age
+            if nc >= 14 and rng.random() < 0.3 or nc == T.NC_MAX:
+                del alive[k]
+                continue
+            nc += 1
+            if setting == "mainstream" and rng.random() < 0.04:
+                setting = "special"
+            if nc == 12:  # post-16: most move on
+                setting = {"mainstream": "fe_college", "special": "post16_special"}[setting] \
+                    if rng.random() < 0.8 else setting
+            alive[k] = (nc, setting)
+        for _ in range(rng.poisson(120)):
+            alive[f"k{key}"] = (int(rng.integers(0, 9)), "special" if rng.random() < 0.3 else "mainstream")
+            key += 1
+        rows += [(k, year, "ASD", s, nc) for k, (nc, s) in alive.items()]
+    truth = pd.DataFrame(rows, columns=T.PANEL_COLUMNS)
+    truth = truth[truth["year"] >= 2015]
+    seen = truth[truth["year"] <= 2022]
+    recorded = seen.sort_values("year").groupby("child_key")["setting"].last()
+    return truth, seen.assign(setting=seen["child_key"].map(recorded))
+
+
+def test_settings_inferred_from_the_census_when_the_extract_has_one_row_per_plan() -> None:
+    """From the 2022 extract, three years on: carrying each child's recorded setting (`observed`: no move is
+    ever seen) keeps the 16-year-olds in school settings; moves inferred from the 2022 census
+    (`cross_section`) follow them into further education, as the truth does."""
+    truth, extract = true_and_extract_panels()
+    actual = truth[truth["year"] == 2025].groupby("setting").size()
+    err = {}
+    for mode in ("observed", "cross_section"):
+        sim = T.simulate(T.estimate(extract, setting_moves=mode), years=3, sims=200, seed=3)
+        s = sim.summary(("setting",))
+        got = s[s["year"] == 2025].set_index("setting")["mean"].reindex(actual.index).fillna(0)
+        err[mode] = (got / got.sum() - actual / actual.sum()).abs()
+        assert sim.conserved()
+    assert err["cross_section"].max() < 0.03, err
+    assert err["observed"].max() > 2 * err["cross_section"].max(), err
+    with pytest.raises(ValueError, match="setting_moves"):
+        T.estimate(extract, setting_moves="guess")
