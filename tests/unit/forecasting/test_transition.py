@@ -122,7 +122,7 @@ def true_and_extract_panels(seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, alive, key = [], {}, 0
     for year in range(2005, 2026):
         for k, (nc, setting) in list(alive.items()):  # a year on: leave, move, age
-            if nc >= 14 and rng.random() < 0.3 or nc == T.NC_MAX:
+            if (nc >= 14 and rng.random() < 0.3) or nc == T.NC_MAX:
                 del alive[k]
                 continue
             nc += 1
