@@ -131,9 +131,11 @@ def test_special_school_placements_on_the_years_published(protocol: dict[str, ob
     assert any("2019-2025" in n for n in s.notes)
     assert s.table["n"].min() >= 440  # suppressed authority-years left out
     # chosen on origin 2020 alone: the share moved on with England's (measured then: 4.7% and 5.4% MAPE at one
-    # and two years, against 6.5% and 9.7% for the share held)
+    # and two years, against 6.5% and 9.7% for the share held). Said plainly: this method was added after the
+    # held-out years had scored the share held (7.56% at one year), so 2023-2025 are not unseen for it.
     assert s.selection.choice == "share_england_trend"
-    # measured once on 2023-2025: 6.33% at one year, below every baseline (best: England's growth, 6.52%)
+    # on 2023-2025: 6.33% at one year, below every baseline (best: England's growth, 6.52%); at two and three
+    # years England's growth stays ahead (8.23% and 8.87% against 8.45% and 9.35%)
     for b in B.BASELINES:
         assert score(s, "model", 1) < score(s, b, 1), b
 
