@@ -3,8 +3,9 @@
 Queries: every page runs in-process (Streamlit's AppTest) with the caches cleared, and the time spent in
 `dashboards.data` reads (the SQL and the frames they return) is summed per page: the page's own queries,
 exactly as it makes them with its default filters. Render: a Streamlit server over the same warehouse and
-Debian's Chromium (Playwright); from navigation start to the page's main chart drawn, on the first visit
-after the server starts (cold caches) and on a second visit (warm).
+Debian's Chromium (Playwright); from navigation start to the page's first complete render (`COMPLETE`: the
+script has finished, no element is still loading its code, every chart has drawn every trace, every visible
+grid its canvas), on the first visit after the server starts (cold caches) and on a second visit (warm).
 
 Usage: python -m bench.pages [--url DATABASE_URL] [--scale county] [--repeat 3] [--no-browser]
 (the warehouse must already be refreshed; JSNA_DATABASE_URL is used when --url is not given).
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboards" / "app.py"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-#: page script, URL path, and the selector of its main chart
+#: page script, URL path, and the selector of its main content (which a complete render must also have)
 PAGES = {
     "overview": ("views/overview.py", "", "path.choroplethlocation"),
     "ehcp": ("views/ehcp.py", "ehcp", ".js-plotly-plot .main-svg"),
@@ -47,7 +48,7 @@ PAGES = {
 }
 
 
-def measure_queries(repeat: int) -> dict[str, dict[str, Any]]:
+def measure_queries(repeat: int, pages: dict[str, tuple[str, str, str]] | None = None) -> dict[str, dict[str, Any]]:
     """Per page: median total query time (ms) with caches cleared, the number of reads and the slowest."""
     from streamlit.testing.v1 import AppTest
 
@@ -77,7 +78,7 @@ def measure_queries(repeat: int) -> dict[str, dict[str, Any]]:
     try:
         at = AppTest.from_file(str(APP), default_timeout=300)
         at.run()  # imports and the default page, once
-        for page, (script, path, _) in PAGES.items():
+        for page, (script, path, _) in (PAGES if pages is None else pages).items():
             params = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
             totals, counts, slowest = [], [], []
             for _ in range(repeat):
@@ -109,15 +110,31 @@ def _free_port() -> int:
 
 
 PEER = REPO / "bench" / "peer_app.py"
+#: The page's first complete render, or null: Streamlit has finished the script (the app's script state, which
+#: drives the running indicator) and has drawn every element (an element whose code is still loading shows a
+#: skeleton); the main content (`sel`) is there; in the open view (not in a closed expander), every plotly chart
+#: has drawn a group for each visible trace (geo traces are drawn after their assets load), every grid its canvas,
+#: and every image is loaded.
+COMPLETE = """sel => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!app || !main || app.getAttribute('data-test-script-state') !== 'notRunning') return null;
+  if (!main.querySelector(sel) || main.querySelector('[data-testid="stSkeleton"]')) return null;
+  const shown = sel => [...main.querySelectorAll(sel)].filter(e => e.checkVisibility());  // not in a closed expander
+  for (const chart of shown('[data-testid="stPlotlyChart"]')) {
+    const plot = chart.querySelector('.js-plotly-plot');
+    if (!plot || !plot._fullData || !plot.querySelector('.main-svg')) return null;
+    const traces = plot._fullData.filter(t => t.visible === true).length;
+    if (plot.querySelectorAll('g.trace').length < traces) return null;
+  }
+  if (shown('[data-testid="stDataFrame"]').some(grid => !grid.querySelector('canvas'))) return null;
+  if (shown('img').some(img => !img.complete)) return null;
+  return performance.now();
+}"""
 
 
-def measure_render(database_url: str, app: Path = APP, pages: dict[str, tuple[str, str, str]] | None = None,
-                   ) -> dict[str, dict[str, float]]:
-    """Per page: ms from navigation start to the main chart drawn, first (cold) and second (warm) visit, each in
-    a new browser context (a new visitor: nothing cached)."""
-    from playwright.sync_api import sync_playwright
-
-    pages = PAGES if pages is None else pages
+def _serve(app: Path, database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A Streamlit server for `app` on a free port, once it answers its health check."""
     port = _free_port()
     env = {**os.environ, "JSNA_DATABASE_URL": database_url}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
@@ -125,38 +142,54 @@ def measure_render(database_url: str, app: Path = APP, pages: dict[str, tuple[st
                              "--browser.gatherUsageStats", "false"],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    out: dict[str, dict[str, float]] = {}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.2)
+    return proc, url
+
+
+def measure_render(database_url: str, pages: dict[str, tuple[str, str, str]] | None = None, visits: int = 1,
+                   ) -> dict[str, dict[str, float]]:
+    """Per page and for the peer: ms from navigation start to the first complete render (`COMPLETE`), on the
+    first visit after the server starts (cold) and the median of `visits` later visits (warm), each in a new
+    browser context (a new visitor: nothing cached). The pages and the peer take turns, so that both see the
+    same load on the machine."""
+    from playwright.sync_api import sync_playwright
+
+    pages = PAGES if pages is None else pages
+    targets = {name: (APP, path, selector) for name, (_, path, selector) in pages.items()}
+    targets["peer"] = (PEER, "", ".js-plotly-plot .main-svg")
+    servers = {app: _serve(app, database_url) for app in (APP, PEER)}
+    times: dict[str, dict[str, list[float]]] = {name: {"cold": [], "warm": []} for name in targets}
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            # Warm the server's Python imports once (a first request also loads plotly, pandas...).
-            first = next(iter(pages.values()))
-            warm = browser.new_page()
-            warm.goto(f"{url}/{first[1]}")
-            warm.wait_for_selector(first[2], timeout=120_000)
-            warm.close()
-            for visit in ("cold", "warm"):
-                for page, (_, path, selector) in pages.items():
-                    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-                    tab = context.new_page()
-                    tab.goto(f"{url}/{path}")
-                    drawn = tab.wait_for_function(
-                        "sel => document.querySelector(sel) ? performance.now() : null", arg=selector,
-                        polling="raf", timeout=120_000).json_value()
-                    out.setdefault(page, {})[f"{visit}_ms"] = round(float(drawn), 0)
-                    context.close()
+
+            def visit(app: Path, path: str, selector: str) -> float:
+                context = browser.new_context(viewport={"width": 1400, "height": 1100})
+                tab = context.new_page()
+                tab.goto(f"{servers[app][1]}/{path}")
+                drawn = tab.wait_for_function(COMPLETE, arg=selector, polling="raf", timeout=120_000).json_value()
+                context.close()
+                return float(drawn)
+
+            # Warm each server's Python imports once (a first request also loads plotly, pandas...).
+            visit(*next(iter(targets.values())))
+            visit(*targets["peer"])
+            for kind in ["cold"] + ["warm"] * visits:
+                for name, target in targets.items():
+                    times[name][kind].append(visit(*target))
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-    return out
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait(timeout=20)
+    return {name: {"cold_ms": round(t["cold"][0]), "warm_ms": round(statistics.median(t["warm"]))}
+            for name, t in times.items()}
 
 
 def main() -> None:
@@ -164,6 +197,8 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("JSNA_DATABASE_URL"), help="the refreshed warehouse")
     parser.add_argument("--scale", default="county", help="label for the results file")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--visits", type=int, default=1, help="warm visits per page (their median is shown)")
+    parser.add_argument("--pages", help="only these pages, comma-separated (e.g. overview,map)")
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     if not args.url:
@@ -175,20 +210,23 @@ def main() -> None:
 
     from bench.common import save
 
-    queries = measure_queries(args.repeat)
-    render = {} if args.no_browser else measure_render(args.url)
-    if render:  # the peer in the same run: a bare Streamlit page with one plotly chart
-        render |= measure_render(args.url, PEER, {"peer": ("", "", ".js-plotly-plot .main-svg")})
+    pages = {k: v for k, v in PAGES.items() if not args.pages or k in args.pages.split(",")}
+    queries = measure_queries(args.repeat, pages)
+    # the peer in the same run: a bare Streamlit page with one plotly chart
+    render = {} if args.no_browser else measure_render(args.url, pages, args.visits)
+    peer_cold = render.get("peer", {}).get("cold_ms", float("nan"))
     peer = render.get("peer", {}).get("warm_ms", float("nan"))
     table = Table("page", "queries (ms)", "reads", "slowest read (ms)", "render cold (ms)", "render warm (ms)",
-                  "warm / peer", title=f"dashboard pages ({args.scale}; queries: median of {args.repeat}, "
-                  "caches cleared; peer: a bare Streamlit page with one plotly chart)")
+                  "cold / peer", "warm / peer", title=f"dashboard pages ({args.scale}; queries: median of "
+                  f"{args.repeat}, caches cleared; render: first complete render, warm the median of "
+                  f"{args.visits}; peer: a bare Streamlit page with one plotly chart, visited in turn)")
     for page in [*queries, *(["peer"] if "peer" in render else [])]:
         q = queries.get(page, {"queries_ms": 0.0, "reads": 0, "slowest_ms": 0.0})
         r = render.get(page, {})
         warm = r.get("warm_ms", float("nan"))
-        table.add_row(page, f"{q['queries_ms']:.0f}", str(q["reads"]), f"{q['slowest_ms']:.0f}",
-                      f"{r.get('cold_ms', float('nan')):.0f}", f"{warm:.0f}", f"{warm / peer:.2f}")
+        cold = r.get("cold_ms", float("nan"))
+        table.add_row(page, f"{q['queries_ms']:.0f}", str(q["reads"]), f"{q['slowest_ms']:.0f}", f"{cold:.0f}",
+                      f"{warm:.0f}", f"{cold / peer_cold:.2f}", f"{warm / peer:.2f}")
     console = Console()
     console.print(table)
     for page, q in queries.items():
