@@ -60,9 +60,12 @@ def past_forecasts(panel: Panel, settings: Settings, origin: int, horizons: Sequ
 
 def forecast(panel: Panel, settings: Settings = DEFAULT_SETTINGS, horizons: Sequence[int] = (1, 2, 3, 4, 5),
              origin: int | None = None, breakdowns: Mapping[str, pd.DataFrame] | None = None,
-             calibration_origins: int = 3, method: str = "pooled model") -> pd.DataFrame:
+             calibration_origins: int = 3, method: str = "pooled model",
+             share_methods: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Forecast every unit of `panel` from `origin` (default its last year). `breakdowns` maps a topic ('age
-    band', 'placement', 'primary need') to a tidy series (unit, breakdown, year, value) split by share."""
+    band', 'placement', 'primary need') to a tidy series (unit, breakdown, year, value) split by share, carried
+    on by `share_methods` (topic -> `shares` method; default `SHARE_METHODS`, other topics held)."""
+    share_methods = SHARE_METHODS if share_methods is None else share_methods
     origin = panel.last_year if origin is None else origin
     model = PooledGrowthModel(settings, horizons).fit(panel, origin)
     past = past_forecasts(panel, settings, origin, horizons, calibration_origins)
@@ -74,7 +77,7 @@ def forecast(panel: Panel, settings: Settings = DEFAULT_SETTINGS, horizons: Sequ
                                                 "England growth (too little history)")))
     out = [total[COLUMNS]]
     for topic, s in (breakdowns or {}).items():
-        out.append(split(total, s, topic, past, SHARE_METHODS.get(topic, SH.HELD)))
+        out.append(split(total, s, topic, past, share_methods.get(topic, SH.HELD)))
     return pd.concat(out, ignore_index=True)
 
 

@@ -54,6 +54,7 @@ class PlanInputs:
     sen2_mi: pd.DataFrame | None = None  # sen2_mi:sen2_mi (2022 release: requests and new plans before 2019)
     newplans_stats: pd.DataFrame | None = None  # ees_ehcp:newplans (2025 release)
     population: pd.DataFrame | None = None  # area_code, year (mid-year), population aged 0-17
+    area_code: str | None = None  # the home authority (jsna.toml [project] area_code)
 
 
 def _withhold(frame: pd.DataFrame, columns: list[str], by: str, min_count: int) -> pd.DataFrame:
@@ -160,22 +161,62 @@ def district_forecasts(inp: PlanInputs, panel: pd.DataFrame) -> pd.DataFrame:
     if panel.empty or panel["lad_code"].nunique() < 3:
         return pd.DataFrame()
     p = panel_from_child_years(panel, "lad_code", names=inp.names)
+    # an extract's placements and needs are each plan's current ones, its history a later year's: no trend in
+    # their shares can be read from it, so the latest (the census's, which is right) is held
     f = forecast(p, settings=LOCAL_SETTINGS, method="pooled model over the area's districts",
-                 breakdowns=_district_splits(panel))
+                 breakdowns=_district_splits(panel), share_methods={})
     return f.assign(area_level="lad", area_code=f["unit"], area_name=f["unit"].map(inp.names), measure="ehc_plans")
 
 
-def forecasts(inp: PlanInputs, panel: pd.DataFrame, min_count: int) -> pd.DataFrame:
-    parts = [f for f in (authority_forecasts(inp), district_forecasts(inp, panel)) if len(f)]
+def area_from_districts(inp: PlanInputs, districts: pd.DataFrame) -> pd.DataFrame:
+    """The home area, for an area whose DfE caseload is not loaded, as the sum of its districts' forecasts:
+    points (and so every breakdown) add up; each bound is the sum of the districts' bounds, since their errors
+    move together (the pooled model carries the area's growth into every district): if anything too wide."""
+    if districts.empty or not inp.area_code:
+        return pd.DataFrame()
+    keys = ["measure", "breakdown_topic", "breakdown", "origin", "year", "horizon"]
+    f = districts.groupby(keys, as_index=False)[VALUE_COLUMNS].sum()
+    return f.assign(area_level="utla", area_code=inp.area_code, area_name=inp.names.get(inp.area_code, inp.area_code),
+                    method="sum of the area's district forecasts (pooled model); interval: their bounds summed")
+
+
+def forecasts(inp: PlanInputs, districts: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """Authorities (DfE statistics), districts (case-level records) and, where DfE's caseload for it is not
+    loaded, the home area as its districts' sum; rounded, small values withheld, and a withheld value that the
+    rest of its sum would give away (a category of an area, a district of the area) withheld with another."""
+    authorities = authority_forecasts(inp)
+    whole = pd.DataFrame() if len(authorities) and inp.area_code in set(authorities["area_code"]) \
+        else area_from_districts(inp, districts)
+    parts = [f for f in (authorities, whole, districts) if len(f)]
     if not parts:
         return pd.DataFrame()
     f = pd.concat(parts, ignore_index=True)
     f = f[f["horizon"] > 0].copy()
     # (points the calibration left outside their interval are re-centred in `forecast.recentre`)
     f = _withhold(f, VALUE_COLUMNS, "point", min_count)
+    sums: list[tuple[Callable[[pd.DataFrame], pd.Series], list[str]]] = [
+        (lambda t: t["breakdown_topic"] != "Total", ["measure", "area_level", "area_code", "breakdown_topic", "year"])]
+    if len(whole):
+        sums.append((lambda t: t["area_level"] == "lad", ["measure", "breakdown_topic", "breakdown", "year"]))
+    f = _protect_all(f, VALUE_COLUMNS, sums, "point")
     cols = ["measure", "area_level", "area_code", "area_name", "breakdown_topic", "breakdown", "origin", "year",
             "horizon", *VALUE_COLUMNS, "method", "symbol"]
     return f[cols].drop_duplicates(["measure", "area_level", "area_code", "breakdown_topic", "breakdown", "year"])
+
+
+def _protect_all(frame: pd.DataFrame, columns: list[str],
+                 sums: list[tuple[Callable[[pd.DataFrame], pd.Series], list[str]]], by: str) -> pd.DataFrame:
+    """`_protect` for each kind of sum (which rows are its members, and its groups), again until no group has
+    a lone withheld cell: a cell withheld for one sum may leave another's alone."""
+    out = frame.copy()
+    for _ in range(10):
+        before = int(out["symbol"].eq("c").sum())
+        for members, group in sums:
+            m = members(out)
+            out.loc[m] = _protect(out.loc[m], columns, group, by)
+        if int(out["symbol"].eq("c").sum()) == before:
+            break
+    return out
 
 
 def capacity(inp: PlanInputs) -> pd.DataFrame:
@@ -184,13 +225,15 @@ def capacity(inp: PlanInputs) -> pd.DataFrame:
 
 
 def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int, min_count: int,
-                scenarios: tuple[SUF.Scenario, ...] = ()) -> pd.DataFrame:
-    """Demand (simulated, by district, need and provision, the base year and five years on) against places."""
+                scenarios: tuple[SUF.Scenario, ...] = (), totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Demand (simulated, by district, need and provision, the base year and five years on) against places;
+    each district's expected caseload brought to its published forecast (`totals`, district x year) when
+    given."""
     if panel.empty:
         return pd.DataFrame()
     # a case-management extract records each plan's current placement only: moves inferred from the census
     sim = T.simulate_groups(panel, "lad_code", years=5, sims=sims, by=("need", "setting"),
-                            setting_moves="cross_section")
+                            setting_moves="cross_section", totals=totals)
     sim = sim.rename(columns={"lad_code": "area"})
     demand = SUF.demand_from_simulation(sim)
     bands = SUF.demand_from_simulation(sim, column="lower80").rename(columns={"demand": "demand_lower80"})
@@ -265,10 +308,14 @@ def build(inp: PlanInputs, sims: int = 300, min_count: int = 5, min_summary: int
         panel = panel.assign(lsoa_code=panel["child_key"].map(homes))
     dist, summary, sites = access(inp, panel, min_summary, min_count)
     places = capacity(inp).groupby(["urn", "area", "need", "provision"], as_index=False, dropna=False)["places"].sum()
+    children = panel.drop(columns="lsoa_code", errors="ignore")
+    districts = district_forecasts(inp, children)
+    totals = districts[districts["breakdown_topic"] == "Total"].pivot(index="unit", columns="year", values="point") \
+        if len(districts) else None
     return {
         "school_places": places.rename(columns={"area": "lad_code"}),
-        "forecasts": forecasts(inp, panel.drop(columns="lsoa_code", errors="ignore"), min_count),
-        "sufficiency": sufficiency(inp, panel.drop(columns="lsoa_code", errors="ignore"), sims, min_count),
+        "forecasts": forecasts(inp, districts, min_count),
+        "sufficiency": sufficiency(inp, children, sims, min_count, totals=totals),
         "access": dist.rename(columns={"area_code": "lsoa_code"}),
         "access_summary": summary,
         "candidate_sites": sites,

@@ -275,17 +275,45 @@ def _move(counts: np.ndarray, pvals: np.ndarray, own_axis: int, rng: np.random.G
     return out
 
 
+def survivors(rates: Rates, counts: np.ndarray) -> np.ndarray:
+    """The expected (N, S, A) caseload a year on from `counts` before anyone joins: leavers out, the rest moved
+    between settings and needs and a year older (the mean of one `simulate` step without joiners)."""
+    stay = counts * (1.0 - rates.leave)
+    moved = np.einsum("nsa,nsat->nat", stay, rates.setting_move)   # (N, A, S')
+    after = np.einsum("nat,nm->mta", moved, rates.need_move)        # (N', S', A)
+    aged = np.zeros_like(after)
+    aged[..., 1:] = after[..., :-1]
+    return aged
+
+
+def joiner_scales(rates: Rates, totals: Sequence[float]) -> np.ndarray:
+    """For each simulated year, the factor on the joiners expected (as estimated, grown by `joiner_growth`)
+    that brings the expected caseload to `totals[t]`: how the transition model is reconciled with a forecast of
+    the total made elsewhere (the pooled model's), keeping its own leavers, moves and mix. Never below zero."""
+    n, out = rates.start.astype(float), []
+    for t, target in enumerate(totals):
+        kept = survivors(rates, n)
+        joining = rates.joiners * rates.joiner_growth**t
+        scale = max(0.0, (float(target) - kept.sum()) / joining.sum()) if joining.sum() > 0 else 1.0
+        n = kept + scale * joining
+        out.append(scale)
+    return np.array(out)
+
+
 def simulate(rates: Rates, years: int = 5, sims: int = 1000, seed: int = 2017,
-             year_to_year: bool = True) -> Simulation:
+             year_to_year: bool = True, joiner_scale: Sequence[float] | np.ndarray | None = None) -> Simulation:
     """`sims` paths `years` years on from the base year's caseload. With `year_to_year`, each path also draws
     how the years differ, as they have in the history: joiners follow a random walk in logs around their trend
     (sd `joiner_sigma` a year) and the leaving rates are scaled each year by a log-normal factor (sd
-    `leave_sigma`); without it only the binomial, multinomial and Poisson draws vary."""
+    `leave_sigma`); without it only the binomial, multinomial and Poisson draws vary. `joiner_scale` multiplies
+    the joiners expected in each year (`joiner_scales`)."""
     rng = np.random.default_rng(seed)
     js = rates.joiner_sigma if year_to_year else 0.0
     ls = rates.leave_sigma if year_to_year else 0.0
     steps = np.arange(1, years + 1)
     join_level = np.exp(np.cumsum(rng.normal(0.0, js, size=(sims, years)), axis=1) - 0.5 * js**2 * steps)
+    if joiner_scale is not None:
+        join_level = join_level * np.asarray(joiner_scale, dtype=float)[None, :years]
     leave_scale = np.exp(rng.normal(0.0, ls, size=(sims, years)) - 0.5 * ls**2)
     N, S, A = rates.start.shape
     counts = np.zeros((sims, years + 1, N, S, A), dtype=np.int64)
@@ -332,12 +360,18 @@ def backtest(panel: pd.DataFrame, base_year: int, years: int = 3, sims: int = 50
 
 
 def simulate_groups(panel: pd.DataFrame, group: str, years: int = 5, sims: int = 1000, seed: int = 2017,
-                    by: Sequence[str] = ("need", "setting"), **kw: object) -> pd.DataFrame:
+                    by: Sequence[str] = ("need", "setting"), totals: pd.DataFrame | None = None,
+                    **kw: object) -> pd.DataFrame:
     """`estimate` and `simulate` separately in each group (e.g. district: children are not moved between
-    groups), summarised by `by`; the group's value in a column named `group`."""
+    groups), summarised by `by`; the group's value in a column named `group`. `totals` (group x year, the
+    years after the base) reconciles each group's expected caseload with a forecast of it (`joiner_scales`)."""
     out = []
     for i, (g, sub) in enumerate(panel.groupby(group, sort=True)):
         rates = estimate(sub.drop(columns=group), **kw)  # type: ignore[arg-type]
-        sim = simulate(rates, years=years, sims=sims, seed=seed + i)
+        scale = None
+        if totals is not None and g in totals.index:
+            wanted = totals.loc[g].reindex(range(rates.base_year + 1, rates.base_year + years + 1))
+            scale = joiner_scales(rates, wanted.to_numpy()) if wanted.notna().all() else None
+        sim = simulate(rates, years=years, sims=sims, seed=seed + i, joiner_scale=scale)
         out.append(sim.summary(by).assign(**{group: g}))
     return pd.concat(out, ignore_index=True)

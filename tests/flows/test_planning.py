@@ -13,9 +13,46 @@ pytestmark = [pytest.mark.db, pytest.mark.flow]
 
 def test_district_forecasts_have_nested_intervals(refreshed: dict, engine: sa.Engine) -> None:
     f = pd.read_sql("SELECT * FROM published.forecasts WHERE symbol IS NULL", engine)
-    assert f["area_code"].nunique() == 11 and sorted(f["horizon"].unique()) == [1, 2, 3, 4, 5]
+    assert f.loc[f["area_level"] == "lad", "area_code"].nunique() == 11
+    assert sorted(f["horizon"].unique()) == [1, 2, 3, 4, 5]
     assert ((f["lower95"] <= f["lower80"]) & (f["lower80"] <= f["point"]) & (f["point"] <= f["upper80"])
             & (f["upper80"] <= f["upper95"])).all()
+
+
+def test_the_county_is_its_districts_sum_and_demand_follows_their_forecasts(refreshed: dict,
+                                                                           engine: sa.Engine) -> None:
+    """Demoshire has no DfE caseload loaded: the county's forecast is the sum of its districts' (points and
+    bounds, to rounding), every breakdown adding up alike; no withheld value can be recovered from the sums
+    published beside it; and the simulated demand behind the sufficiency table is brought to the same totals."""
+    f = pd.read_sql("SELECT * FROM published.forecasts WHERE measure = 'ehc_plans'", engine)
+    county = f[f["area_level"] == "utla"]
+    assert county["area_code"].nunique() == 1 and county["method"].str.startswith("sum of the area's").all()
+    keys = ["breakdown_topic", "breakdown", "year"]
+    lads = f[f["area_level"] == "lad"]
+    summed = lads.groupby(keys)[["point", "upper80"]].sum(min_count=1).add_suffix("_districts")
+    both = county.set_index(keys)[["point", "upper80", "symbol"]].join(summed)
+    whole = both[both["symbol"].isna() & (lads.groupby(keys)["symbol"].count().reindex(both.index) == 0)]
+    assert len(whole) > 20
+    n = lads.groupby(keys).size().reindex(whole.index)
+    assert ((whole["point"] - whole["point_districts"]).abs() <= n / 2 + 0.5).all()  # each rounded on its own
+    assert ((whole["upper80"] - whole["upper80_districts"]).abs() <= n / 2 + 0.5).all()
+    # no lone withheld cell: among an area's categories, or among the districts of one category
+    for members, group in ((f[f["breakdown_topic"] != "Total"], ["area_code", "breakdown_topic", "year"]),
+                           (lads, keys)):
+        lone = members.groupby(group)["symbol"].apply(lambda x: (x == "c").sum() == 1)
+        assert not lone.any(), lone[lone]
+    # the simulated demand was brought to the districts' forecasts: the county's demand for special school
+    # places stays close to its forecast placements in special schools (independent ones included), though
+    # the simulation moves children between settings as the census's age mix says while the placement
+    # forecast holds the census's shares, and withheld cells (under 5) are left out of the demand summed here
+    # (measured: 0.96 in 2026 to 0.92 by 2030; before the reconciliation, 1.22 to 1.57)
+    s = pd.read_sql("SELECT year, sum(demand) AS demand FROM published.sufficiency WHERE provision = 'special' "
+                    "AND symbol IS NULL GROUP BY year ORDER BY year", engine).set_index("year")["demand"]
+    special = county[(county["breakdown_topic"] == "placement")
+                     & county["breakdown"].isin(["special", "independent_special"])].groupby("year")["point"].sum()
+    ratio = s.reindex(special.index) / special
+    print(ratio.round(3).to_dict())
+    assert ratio.between(0.88, 1.05).all()
 
 
 def test_sufficiency_arithmetic_and_first_short_year(refreshed: dict, engine: sa.Engine) -> None:

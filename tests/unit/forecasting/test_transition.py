@@ -160,3 +160,23 @@ def test_settings_inferred_from_the_census_when_the_extract_has_one_row_per_plan
     assert err["observed"].max() > 2 * err["cross_section"].max(), err
     with pytest.raises(ValueError, match="setting_moves"):
         T.estimate(extract, setting_moves="guess")
+
+
+def test_survivors_is_the_mean_of_a_step_and_totals_can_be_matched() -> None:
+    """With no year-to-year variation, the simulated mean of one step without joiners is `survivors`; and
+    joiners scaled by `joiner_scales` bring the simulated mean caseload to the totals asked for, children still
+    conserved (the reconciliation with the pooled model's district forecasts)."""
+    _, extract = true_and_extract_panels()
+    r = T.estimate(extract, setting_moves="cross_section")
+    quiet = T.Rates(**{**r.__dict__, "joiners": np.zeros_like(r.joiners)})
+    one = T.simulate(quiet, years=1, sims=4000, seed=5, year_to_year=False)
+    expected = T.survivors(r, r.start)
+    assert one.counts[:, 1].sum(axis=(1, 2, 3)).mean() == pytest.approx(expected.sum(), rel=0.002)
+    by_setting = one.counts[:, 1].sum(axis=(1, 3)).mean(axis=0)
+    assert np.allclose(by_setting, expected.sum(axis=(0, 2)), rtol=0.02, atol=1.0)
+    wanted = [1600.0, 1700.0, 1650.0]
+    scale = T.joiner_scales(r, wanted)
+    sim = T.simulate(r, years=3, sims=2000, seed=6, year_to_year=False, joiner_scale=scale)
+    assert sim.conserved()
+    assert sim.counts.sum(axis=(2, 3, 4))[:, 1:].mean(axis=0) == pytest.approx(wanted, rel=0.005)
+    assert (T.joiner_scales(r, [0.0]) == 0).all()  # never negative joiners
