@@ -31,20 +31,22 @@ APP = REPO / "dashboards" / "app.py"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 #: page script, URL path, and the selector of its main content (which a complete render must also have)
+CHART = "[data-testid='stVegaLiteChart'] .role-mark"  # a chart drawn
+MAP = "[data-testid='stVegaLiteChart'] .mark-shape path"  # a map's areas drawn
+NOTE = "[data-testid='stAlertContentInfo']"  # a 'no data yet' note where a chart would be
 PAGES = {
-    "overview": ("views/overview.py", "", "path.choroplethlocation"),
-    "ehcp": ("views/ehcp.py", "ehcp", ".js-plotly-plot .main-svg"),
-    "health": ("views/health.py", "health", ".js-plotly-plot .main-svg, [data-testid='stAlertContentInfo']"),
-    "social_care": ("views/social_care.py", "social-care",
-                    "path.choroplethlocation, [data-testid='stAlertContentInfo']"),
-    "planner": ("views/planner.py", "planner", ".js-plotly-plot .main-svg"),
+    "overview": ("views/overview.py", "", MAP),
+    "ehcp": ("views/ehcp.py", "ehcp", CHART),
+    "health": ("views/health.py", "health", f"{CHART}, {NOTE}"),
+    "social_care": ("views/social_care.py", "social-care", f"{MAP}, {NOTE}"),
+    "planner": ("views/planner.py", "planner", CHART),
     # the planner's other tabs, each opened by its link (only the open tab runs and is drawn)
-    "planner places": ("views/planner.py", "planner?planner_tab=Places+against+demand", ".js-plotly-plot .main-svg"),
-    "planner scenarios": ("views/planner.py", "planner?planner_tab=Scenarios", ".js-plotly-plot .main-svg"),
-    "planner access": ("views/planner.py", "planner?planner_tab=Access", "path.choroplethlocation"),
-    "map": ("views/map.py", "map", "path.choroplethlocation"),
-    "profile": ("views/profile.py", "profile", ".js-plotly-plot .main-svg"),
-    "methods": ("views/methods.py", "methods", ".js-plotly-plot .main-svg"),
+    "planner places": ("views/planner.py", "planner?planner_tab=Places+against+demand", CHART),
+    "planner scenarios": ("views/planner.py", "planner?planner_tab=Scenarios", CHART),
+    "planner access": ("views/planner.py", "planner?planner_tab=Access", MAP),
+    "map": ("views/map.py", "map", MAP),
+    "profile": ("views/profile.py", "profile", CHART),
+    "methods": ("views/methods.py", "methods", CHART),
 }
 
 
@@ -112,9 +114,9 @@ def _free_port() -> int:
 PEER = REPO / "bench" / "peer_app.py"
 #: The page's first complete render, or null: Streamlit has finished the script (the app's script state, which
 #: drives the running indicator) and has drawn every element (an element whose code is still loading shows a
-#: skeleton); the main content (`sel`) is there; in the open view (not in a closed expander), every plotly chart
-#: has drawn a group for each visible trace (geo traces are drawn after their assets load), every grid its canvas,
-#: and every image is loaded.
+#: skeleton); the main content (`sel`) is there; in the open view (not in a closed expander), every Vega chart
+#: has drawn its marks (Vega draws a chart's whole scene at once), every plotly chart a group for each visible
+#: trace (geo traces are drawn after their assets load), every grid its canvas, and every image is loaded.
 COMPLETE = """sel => {
   const app = document.querySelector('[data-testid="stApp"]');
   const main = document.querySelector('[data-testid="stMain"]');
@@ -127,6 +129,8 @@ COMPLETE = """sel => {
     const traces = plot._fullData.filter(t => t.visible === true).length;
     if (plot.querySelectorAll('g.trace').length < traces) return null;
   }
+  const vega = chart => chart.querySelector('svg.marks .role-mark, canvas.marks');  // Vega draws large data on canvas
+  if (shown('[data-testid="stVegaLiteChart"]').some(chart => !vega(chart))) return null;
   if (shown('[data-testid="stDataFrame"]').some(grid => !grid.querySelector('canvas'))) return null;
   if (shown('img').some(img => !img.complete)) return null;
   return performance.now();

@@ -9,10 +9,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import charts, tables
+from dashboards import tables
 from dashboards.formatting import (
     TREND_ARROWS,
     comparator_words,
@@ -108,10 +107,16 @@ def definition_link(indicator_id: str, label: str = "Definition and sources") ->
 
 
 # -- charts ----------------------------------------------------------------------------------------
-def chart(fig: go.Figure, name: str, summary: str, rows: pd.DataFrame | None = None, key: str | None = None) -> None:
-    """A chart with its text alternative (read by screen readers and shown as a caption), plotly's own PNG
-    button, and the rows it shows as CSV, suppressed values as published."""
-    st.plotly_chart(fig, config=charts.config(name), alt=summary[:250], key=key, theme=None)
+def chart(fig: Any, name: str, summary: str, rows: pd.DataFrame | None = None, key: str | None = None) -> None:
+    """A chart (a Vega-Lite spec from `charts`, or a tile map's plotly figure from `tilemap`) with its text
+    alternative (read by screen readers and shown as a caption), a PNG download in its toolbar, and the rows
+    it shows as CSV, suppressed values as published."""
+    if isinstance(fig, dict):
+        st.vega_lite_chart(fig, alt=summary[:250], key=key, theme=None, width="stretch")
+    else:
+        from dashboards import tilemap
+
+        st.plotly_chart(fig, config=tilemap.config(name), alt=summary[:250], key=key, theme=None)
     st.caption(summary)
     if rows is not None:
         download(rows, name)

@@ -4,7 +4,6 @@ placements, primary needs, transfers, and SEN in schools, for the authority or o
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import charts, data, ui
@@ -104,13 +103,10 @@ def requests() -> None:
                 agreed.assign(step="Agreed to assess", n=agreed["numerator"]),
                 to_plan.assign(step="Assessed, plan issued", n=to_plan["numerator"]),
             ])
-            fig = go.Figure([go.Bar(x=[period_label(p) for p in g["period"]], y=g["n"], name=s,
-                                    marker_color=charts.QUALITATIVE[i],
-                                    hovertemplate="%{x}: %{y:,.0f}<extra>" + s + "</extra>")
-                             for i, (s, g) in enumerate((s, counts[counts["step"] == s].sort_values("period"))
-                                                        for s in ["Requests received", "Agreed to assess",
-                                                                  "Assessed, plan issued"])])
-            charts.layout(fig, 360, periods=True, barmode="group", yaxis_title="requests")
+            steps = ["Requests received", "Agreed to assess", "Assessed, plan issued"]
+            periods = sorted(counts["period"].unique())
+            fig = charts.grouped(counts.assign(when=counts["period"].map(period_label)), "when", "n", "step", steps,
+                                 "requests", charts.QUALITATIVE[:3], categories=[period_label(p) for p in periods])
             latest = req.sort_values("period").iloc[-1]
             ui.chart(fig, f"ehcp_requests_{code}",
                      f"Requests for an EHC needs assessment in {name} by calendar year: "
@@ -152,10 +148,7 @@ def requests() -> None:
         if backlog.empty:
             ui.no_data("the monthly backlog")
         else:
-            fig = go.Figure(go.Scatter(x=[period_label(p) for p in backlog["period"]], y=backlog["value"],
-                                       mode="lines", fill="tozeroy", line={"color": charts.TARGET},
-                                       hovertemplate="%{x}: %{y:,.0f} assessments<extra></extra>"))
-            charts.layout(fig, 360, periods=True, yaxis_title="assessments")
+            fig = charts.area(backlog, "assessments")
             peak = backlog.loc[backlog["value"].idxmax()] if backlog["value"].notna().any() else backlog.iloc[-1]
             ui.chart(fig, f"ehcp_backlog_{code}",
                      f"Assessments open past 20 weeks at each month end in {name}: "
@@ -202,12 +195,12 @@ def placements() -> None:
         last_p, base_p = periods[-1], periods[max(0, len(periods) - 6)]
         wide = needs[needs["period"].isin([base_p, last_p])].pivot_table(index="key", columns="period", values="value")
         wide = wide.sort_values(last_p)
-        fig = go.Figure([
-            go.Bar(y=wide.index, x=wide[p], orientation="h", name=period_label(p),
-                   marker_color=charts.QUALITATIVE[4] if p == base_p else charts.HOME,
-                   hovertemplate="%{y}: %{x:,.0f} plans<extra>" + period_label(p) + "</extra>")
-            for p in dict.fromkeys([base_p, last_p])])
-        charts.layout(fig, max(320, 30 * len(wide) + 60), names="y", barmode="group", xaxis_title="plans")
+        shown = list(dict.fromkeys([base_p, last_p]))
+        bars = wide[shown].rename_axis("need").reset_index().melt(id_vars="need", var_name="period", value_name="n")
+        fig = charts.grouped(bars.assign(when=bars["period"].map(period_label)), "need", "n", "when",
+                             [period_label(p) for p in shown],
+                             "plans", [charts.QUALITATIVE[4] if p == base_p else charts.HOME for p in shown],
+                             horizontal=True, categories=list(wide.index[::-1]), height=max(260, 30 * len(wide)))
         growth = (wide[last_p] / wide[base_p]).dropna().sort_values() if base_p != last_p else pd.Series(dtype=float)
         ui.chart(fig, f"ehcp_primary_need_{code}",
                  f"Plans in {name} by primary need, {period_label(base_p)} and {period_label(last_p)}. Most common: "

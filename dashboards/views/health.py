@@ -5,7 +5,6 @@ compliance with requests for EHC health advice."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import charts, data, ui, variation
@@ -61,23 +60,18 @@ def waits_section() -> None:
 
         left, right = st.columns(2)
         with left:
-            fig = go.Figure()
-            latest_rows = []
-            for i, p in enumerate(pathways):
+            latest_rows, dumbbells = [], []
+            for p in pathways:
                 mm = median[median["pathway"] == p].dropna(subset=["value"]).sort_values("period")
                 pp = p90[p90["pathway"] == p].dropna(subset=["value"]).sort_values("period")
                 if mm.empty and pp.empty:
                     continue
-                m_v = mm.iloc[-1]["value"] if len(mm) else None
-                p_v = pp.iloc[-1]["value"] if len(pp) else None
                 latest_rows += [mm.tail(1), pp.tail(1)]
-                label = PATHWAY_NAMES.get(p, p)
-                fig.add_trace(go.Scatter(x=[0, m_v, p_v], y=[label] * 3, mode="lines+markers", name=label,
-                                         marker={"size": [0, 14, 14], "symbol": ["circle", "circle", "line-ns-open"],
-                                                 "color": charts.QUALITATIVE[i]},
-                                         line={"color": charts.QUALITATIVE[i], "width": 6},
-                                         hovertemplate="%{y}: %{x:,.1f} weeks<extra></extra>", showlegend=False))
-            charts.layout(fig, 260, names="y", xaxis_title="weeks waited")
+                dumbbells.append({"label": PATHWAY_NAMES.get(p, p),
+                                  "median": mm.iloc[-1]["value"] if len(mm) else None,
+                                  "p90": pp.iloc[-1]["value"] if len(pp) else None})
+            fig = charts.waits(pd.DataFrame(dumbbells, columns=["label", "median", "p90"])
+                               .astype({"median": float, "p90": float}))
             summary = "; ".join(
                 f"{PATHWAY_NAMES.get(p, p)} median {fmt_number(g.sort_values('period')['value'].iloc[-1], 'weeks')}"
                 for p, g in median.dropna(subset=["value"]).groupby("pathway"))
@@ -91,14 +85,9 @@ def waits_section() -> None:
                 ui.no_data("the shares waiting past 13, 18 and 52 weeks")
             else:
                 latest = over[over["period"] == over["period"].max()]
-                fig = go.Figure([
-                    go.Bar(x=[PATHWAY_NAMES.get(p, p) for p in g["pathway"]], y=g["value"], name=t,
-                           marker_color=charts.SEQUENTIAL[2 + j],
-                           hovertemplate="%{x}: %{y:.1f}% " + t + "<extra></extra>",
-                           error_y={"type": "data", "symmetric": False, "array": g["upper_ci95"] - g["value"],
-                                    "arrayminus": g["value"] - g["lower_ci95"], "thickness": 1})
-                    for j, (t, g) in enumerate((t, latest[latest["threshold"] == t]) for t in THRESHOLDS.values())])
-                charts.layout(fig, 320, barmode="group", yaxis_title="% of the waiting list")
+                fig = charts.grouped(latest.assign(list=latest["pathway"].map(lambda p: PATHWAY_NAMES.get(p, p))),
+                                     "list", "value", "threshold", list(THRESHOLDS.values()), "% of the waiting list",
+                                     charts.SEQUENTIAL[2:5], errors=True, height=320)
                 ui.chart(fig, f"waits_thresholds_{code}",
                          f"Share of each waiting list in {name} that had waited over 13, 18 and 52 weeks, "
                          f"{period_label(str(latest['period'].max()))}, with 95% confidence intervals. " + "; ".join(

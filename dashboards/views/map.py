@@ -68,11 +68,23 @@ sites = data.service_sites(tuple(data.areas("lad", code)["area_code"]) if within
 where = f"in {name}" if within else "in England" if level != "region" else ""
 title = f"{meta['short_title']} ({breakdown_label(breakdown)}), {LEVEL_NAMES.get(level, level)} {where}, " \
         f"{period_label(period)}"
-fig, classes = charts.choropleth(shown, data.area_geojson(level, within), title, unit, scheme, k, points,
-                                 get_settings().basemap_url)
+layers = []
+if points is not None:
+    layers += [charts.Points(points[~points["is_special"]], "Schools", "#000000", "circle", 5,
+                             {"title": "{name}", "Type": "{type}", "Capacity": "{capacity}"}),
+               charts.Points(points[points["is_special"]], "Special schools", "#CC79A7", "diamond", 9,
+                             {"title": "{name}", "Type": "{type}", "Capacity": "{capacity}"})]
 if sites is not None:
-    charts.add_points(fig, sites, "Care hubs and clinics", "#E69F00", "square", 10,
-                      "<b>{name}</b><br>{service}<br>{provider}")
+    layers.append(charts.Points(sites, "Care hubs and clinics", "#E69F00", "square", 10,
+                                {"title": "{name}", "Service": "{service}", "Provider": "{provider}"}))
+geojson = data.area_geojson(level, within)
+basemap = get_settings().basemap_url
+if basemap:  # tiles below the areas: plotly's tile map
+    from dashboards import tilemap
+
+    fig, classes = tilemap.choropleth(shown, geojson, title, unit, basemap, scheme, k, layers)
+else:
+    fig, classes = charts.choropleth(shown, geojson, title, unit, scheme, k, layers)
 ranked = shown.dropna(subset=["value"]).sort_values("value")
 ui.chart(fig, f"{indicator}_{level}_{period}_map",
          f"Map of {meta['short_title'].lower()} for {len(shown)} areas, {charts.SCHEMES[scheme].lower()} into "

@@ -4,7 +4,6 @@ the lineage from every indicator back to the files it was computed from (file na
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import charts, data, ui
@@ -76,14 +75,13 @@ else:
         quarantined_pct=(100 * sources["rows_quarantined"] / sources["rows_in"].where(sources["rows_in"] > 0)).round(2),
     )
     order = table.sort_values("rows_in")
-    fig = go.Figure([
-        go.Bar(y=order["source_name"], x=order["rows_loaded"], orientation="h", name="Loaded",
-               marker_color=charts.QUALITATIVE[0], hovertemplate="%{y}: %{x:,} rows loaded<extra></extra>"),
-        go.Bar(y=order["source_name"], x=order["rows_quarantined"], orientation="h", name="Quarantined",
-               marker_color=charts.QUALITATIVE[5], hovertemplate="%{y}: %{x:,} rows quarantined<extra></extra>"),
-    ])
-    charts.layout(fig, max(300, 24 * len(order) + 80), names="y", barmode="stack", xaxis_type="log",
-                  xaxis_title="rows (log scale)")
+    rows = pd.concat([  # on a log scale: loaded rows from 1, quarantined ones after them
+        order.assign(part="Loaded", start=1, end=order["rows_loaded"], count=order["rows_loaded"]),
+        order.assign(part="Quarantined", start=order["rows_loaded"].clip(lower=1),
+                     end=order["rows_loaded"].clip(lower=1) + order["rows_quarantined"],
+                     count=order["rows_quarantined"])])
+    fig = charts.segments(rows, "source_name", {"Loaded": charts.QUALITATIVE[0], "Quarantined": charts.QUALITATIVE[5]},
+                          "rows (log scale)", log=True)
     worst = table.sort_values("quarantined_pct", ascending=False).iloc[0]
     ui.chart(fig, "sources_quality",
              f"Rows loaded and quarantined for each of {len(table)} sources. {int(table['rows_in'].sum()):,} rows "

@@ -228,7 +228,7 @@ def access_section() -> None:
                                   container=st.columns([2, 3])[0]))
     lsoas = tuple(data.areas("lsoa", code)["area_code"])
     dist = data.access(pick_need, lsoas).assign(value=lambda f: f["road_km"].round(1))
-    dist["note"] = "<br>nearest: " + dist["school"].fillna("").astype(str)
+    dist["note"] = "nearest: " + dist["school"].fillna("").astype(str)
     places = data.school_places(tuple(lads))
     offering = places[(places["need"] == pick_need) & (places["provision"] == "special") & (places["places"] > 0)]
     offering = offering.assign(is_special=True, capacity=offering["places"].round().astype(int))
@@ -237,13 +237,13 @@ def access_section() -> None:
     county = summary[(summary["area_code"] == ALL) & (summary["need"] == pick_need)]
     left, right = st.columns([3, 2])
     with left:
-        fig, classes = charts.choropleth(dist, data.area_geojson("lsoa", code),
-                                         f"Road distance to the nearest {pick_need} special school place", "km")
-        charts.add_points(fig, offering, f"Special schools with {pick_need} places", "#CC79A7", "diamond", 11,
-                          "<b>{name}</b><br>{places} " + pick_need + " places")
-        charts.add_points(fig, sites.head(5), "Candidate sites (top 5)", "#000000", "star", 14,
-                          "<b>Candidate {rank}: {site_name}</b><br>brings {children_brought_within} children "
-                          "within 10 km")
+        fig, classes = charts.choropleth(
+            dist, data.area_geojson("lsoa", code), f"Road distance to the nearest {pick_need} special school place",
+            "km", points=[charts.Points(offering, f"Special schools with {pick_need} places", "#CC79A7", "diamond", 11,
+                                        {"title": "{name}", "Places": "{capacity} " + pick_need}),
+                          charts.Points(sites.head(5), "Candidate sites (top 5)", "#000000", charts.STAR, 14,
+                                        {"title": "Candidate {rank}: {site_name}",
+                                         "Brings within 10 km": "{children_brought_within} children"})])
         far = county["pct_beyond_10km"].iloc[0] if len(county) else None
         ui.chart(fig, f"access_{pick_need}",
                  f"Estimated road distance (straight line x 1.3) from each of {len(dist)} small areas to the nearest "

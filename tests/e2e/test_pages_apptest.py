@@ -188,7 +188,7 @@ def test_sufficiency_planner_sections_first_short_table_and_a_new_school(app: An
     last = int(s["year"].max())
     at = open_page(app, "planner")
     assert [t.label for t in at.tabs] == ["Forecast", "Places against demand", "Scenarios", "Access"]
-    assert len(at.get("plotly_chart")) == 1  # only the open tab is drawn
+    assert len(at.get("vega_lite_chart")) == 1  # only the open tab is drawn
     pick = qp(at, "fc_area")
     at.selectbox(key="fc_topic").set_value("age band").run()
     at.selectbox(key="fc_breakdown").set_value("16-19").run()

@@ -15,6 +15,10 @@ import sqlalchemy as sa
 pytestmark = [pytest.mark.db, pytest.mark.browser]
 
 TIMEOUT = 60_000
+# Vega's SVG: a chart's drawn marks, a map's areas and its points (legends draw their own, other-role symbols)
+CHART = "[data-testid='stVegaLiteChart'] svg.marks"
+AREAS = "[data-testid='stVegaLiteChart'] .mark-shape.role-mark path"
+POINTS = "[data-testid='stVegaLiteChart'] .mark-symbol.role-mark path"
 
 
 def read(engine: sa.Engine, sql: str, **params: object) -> pd.DataFrame:
@@ -58,7 +62,7 @@ def test_overview_headlines_map_and_narrative(page, dashboard_url: str, engine: 
     """Given the dashboard, when opened, then the headline figures equal the warehouse's, the districts
     are drawn on the map, the narrative is there, and no request leaves the machine."""
     page.goto(dashboard_url)
-    page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+    page.wait_for_selector(AREAS, timeout=TIMEOUT)
     page.wait_for_selector("[data-testid='stMetricValue']", timeout=TIMEOUT)
     settle(page)
     values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
@@ -66,7 +70,8 @@ def test_overview_headlines_map_and_narrative(page, dashboard_url: str, engine: 
     assert values[:3] == [f"{timely['value']:.1f}%", f"{rate['value']:,.1f} per 1,000",
                           f"{backlog['value']:,.0f} assessments"]
     assert len(values) == 6
-    assert page.locator("path.choroplethlocation").count() == areas_in_county(engine, "lad")
+    assert page.locator(AREAS).count() == areas_in_county(engine, "lad")
+    assert page.locator(AREAS).first.get_attribute("aria-label")  # each area described to screen readers
     assert page.get_by_text(re.compile(r"issued [\d.]+% of new EHC plans within 20 weeks")).count() == 1
     assert page.locator("[data-testid='comparison-badge']").first.inner_text().startswith("Worse than the 95% target")
     no_exceptions(page)
@@ -78,16 +83,14 @@ def test_ehcp_page_draws_its_charts(page, dashboard_url: str) -> None:
     page.goto(f"{dashboard_url}/ehcp")
     page.get_by_role("heading", name="Plans by age band").wait_for(timeout=TIMEOUT)
     settle(page)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
-                           timeout=TIMEOUT)
-    assert page.locator(".js-plotly-plot").count() == 2
+    page.wait_for_function(f"() => document.querySelectorAll(\"{CHART}\").length >= 2", timeout=TIMEOUT)
+    assert page.locator(CHART).count() == 2
     assert page.get_by_text("by age band (0-4, 5-10, 11-15, 16-19, 20-25)", exact=False).count() >= 1
     page.get_by_role("tab", name="Placements and needs").click()
     page.get_by_role("heading", name="Primary needs").wait_for(timeout=TIMEOUT)
     page.wait_for_function("() => location.search.includes('ehcp_tab=Placements')", timeout=TIMEOUT)
     settle(page)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
-                           timeout=TIMEOUT)
+    page.wait_for_function(f"() => document.querySelectorAll(\"{CHART}\").length >= 3", timeout=TIMEOUT)
     assert page.get_by_role("heading", name="Plans by age band").count() == 0
     no_exceptions(page)
     assert page.outside_requests == []
@@ -117,8 +120,8 @@ def test_social_care_page(page, dashboard_url: str, engine: sa.Engine) -> None:
     page.get_by_role("heading", name="By place").wait_for(timeout=TIMEOUT)
     settle(page)
     if any(published(engine, i) for i in ("cin_disability_rate", "dct_caseload_rate", "short_breaks_pct")):
-        page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
-        assert page.locator("path.choroplethlocation").count() == areas_in_county(engine, "lad")
+        page.wait_for_selector(AREAS, timeout=TIMEOUT)
+        assert page.locator(AREAS).count() == areas_in_county(engine, "lad")
     else:
         assert page.get_by_text("No data yet", exact=False).count() >= 1
     no_exceptions(page)
@@ -129,19 +132,18 @@ def test_map_explorer_level_change_updates_map_and_url(page, dashboard_url: str,
     """Given the map of districts, when the level is changed to MSOAs, then the URL carries the new level
     and one polygon per MSOA is drawn; special schools and care hubs are point layers."""
     page.goto(f"{dashboard_url}/map?indicator=ehcp_rate_0_25")
-    page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+    page.wait_for_selector(AREAS, timeout=TIMEOUT)
     settle(page)
-    assert page.locator("path.choroplethlocation").count() == areas_in_county(engine, "lad")
+    assert page.locator(AREAS).count() == areas_in_county(engine, "lad")
     special = int(read(engine, "SELECT count(*) AS n FROM published.schools WHERE is_special")["n"].iloc[0])
     sites = read(engine, "SELECT service, count(*) AS n FROM published.service_sites GROUP BY 1")
     assert sites.set_index("service")["n"].get("Urgent care hub", 0) >= 1
-    assert page.locator(".scattergeo path.point").count() == special + int(sites["n"].sum())
+    assert page.locator(POINTS).count() == special + int(sites["n"].sum())
     assert page.get_by_text(f"{int(sites['n'].sum())} care hubs, clinics and team bases", exact=False).count() == 1
     choose(page, "Level", "Neighbourhoods (MSOA)")
     page.wait_for_function("() => location.search.includes('level=msoa')", timeout=TIMEOUT)
     msoas = areas_in_county(engine, "msoa")
-    page.wait_for_function(f"() => document.querySelectorAll('path.choroplethlocation').length === {msoas}",
-                           timeout=TIMEOUT)
+    page.wait_for_function(f"() => document.querySelectorAll(\"{AREAS}\").length === {msoas}", timeout=TIMEOUT)
     assert page.get_by_text(f"for {msoas} areas", exact=False).count() == 1
     no_exceptions(page)
     assert page.outside_requests == []
@@ -152,7 +154,7 @@ def test_map_download_returns_the_suppressed_rows(page, dashboard_url: str, engi
     period = read(engine, "SELECT max(period) AS p FROM published.indicator_values WHERE indicator_id = 'ehcp_plans' "
                   "AND area_level = 'lsoa' AND breakdown = 'age_band=0-4'")["p"].iloc[0]
     page.goto(f"{dashboard_url}/map?indicator=ehcp_plans&level=lsoa&period={period}&breakdown=age_band%3D0-4")
-    page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+    page.wait_for_selector(AREAS, timeout=TIMEOUT)
     settle(page)
     button = page.get_by_role("button", name=re.compile("Download the data"))
     with page.expect_download() as info:
@@ -166,7 +168,7 @@ def test_map_download_returns_the_suppressed_rows(page, dashboard_url: str, engi
     assert (got["symbol"] == "c").sum() == (expected["symbol"] == "c").sum() > 0
     assert got["numerator"].isna().tolist() == expected["numerator"].isna().tolist()
     assert got["numerator"].fillna(-1).tolist() == expected["numerator"].fillna(-1).tolist()
-    drawn = page.locator("path.choroplethlocation").count()
+    drawn = page.locator(AREAS).count()
     assert drawn == len(expected)
     assert page.outside_requests == []
 
@@ -175,8 +177,8 @@ def test_area_profile_spine_chart(page, dashboard_url: str) -> None:
     page.goto(f"{dashboard_url}/profile")
     page.get_by_text("Spine chart of", exact=False).wait_for(timeout=TIMEOUT)
     settle(page)
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=TIMEOUT)
-    assert page.locator(".js-plotly-plot .scatterlayer .point").count() >= 10
+    page.wait_for_selector(POINTS, timeout=TIMEOUT)
+    assert page.locator(POINTS).count() >= 10
     no_exceptions(page)
     assert page.outside_requests == []
 
@@ -196,19 +198,19 @@ def test_data_and_methods_lineage(page, dashboard_url: str, engine: sa.Engine) -
                     ).set_index("source_name")
     assert got.loc[expected.index, "sha256"].tolist() == expected["sha256"].tolist()
     assert got.loc[expected.index, "rows_quarantined"].tolist() == expected["rows_quarantined"].tolist()
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT)
+    page.wait_for_selector(CHART, timeout=TIMEOUT)
     no_exceptions(page)
     assert page.outside_requests == []
 
 
 def test_overview_indicator_change_updates_the_chart_and_the_url(page, dashboard_url: str) -> None:
     page.goto(f"{dashboard_url}/?indicator=ehcp_rate_0_25")
-    page.wait_for_selector("path.choroplethlocation", timeout=TIMEOUT)
+    page.wait_for_selector(AREAS, timeout=TIMEOUT)
     settle(page)
     choose(page, "Indicator", "Percentage of new EHC plans issued within 20 weeks, including exceptions")
     page.wait_for_function("() => location.search.includes('indicator=ehcp_20_weeks')", timeout=TIMEOUT)
     page.wait_for_selector("text=New EHC plans within 20 weeks by district", timeout=TIMEOUT)
-    assert page.locator("path.choroplethlocation").count() > 0
+    assert page.locator(AREAS).count() > 0
     assert page.outside_requests == []
 
 
@@ -232,9 +234,9 @@ def test_sufficiency_planner_fan_chart_access_map_and_a_scenario(page, dashboard
     """The planner draws the forecast fan, the demand against places, the scenario chart and one access polygon
     per small area; choosing a district for a new school puts it in the URL and recomputes the shortfall."""
     page.goto(f"{dashboard_url}/planner")
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT)  # the fan chart, on the first tab
+    page.wait_for_selector(CHART, timeout=TIMEOUT)  # the fan chart, on the first tab
     settle(page)
-    assert page.locator(".js-plotly-plot").count() == 1
+    assert page.locator(CHART).count() == 1
     assert page.get_by_text(re.compile(r"forecast [\d,]+ in \d{4} \(80% interval")).count() == 1
     page.get_by_role("tab", name="Places against demand").click()
     page.wait_for_function("() => location.search.includes('planner_tab=Places')", timeout=TIMEOUT)
@@ -242,15 +244,13 @@ def test_sufficiency_planner_fan_chart_access_map_and_a_scenario(page, dashboard
     settle(page)
     page.get_by_role("tab", name="Access").click()
     lsoas = areas_in_county(engine, "lsoa")
-    page.wait_for_function(f"() => document.querySelectorAll('path.choroplethlocation').length === {lsoas}",
-                           timeout=TIMEOUT)
+    page.wait_for_function(f"() => document.querySelectorAll(\"{AREAS}\").length === {lsoas}", timeout=TIMEOUT)
     settle(page)
     special = read(engine, "SELECT count(DISTINCT urn) AS n FROM published.school_places WHERE need = 'ASD' "
                    "AND provision = 'special' AND places > 0")["n"].iloc[0]
     points = int(special) + min(5, int(read(
         engine, "SELECT count(*) AS n FROM published.candidate_sites WHERE need = 'ASD'")["n"].iloc[0]))
-    page.wait_for_function(f"() => document.querySelectorAll('.scattergeo path.point').length === {points}",
-                           timeout=TIMEOUT)
+    page.wait_for_function(f"() => document.querySelectorAll(\"{POINTS}\").length === {points}", timeout=TIMEOUT)
     s = read(engine, "SELECT * FROM published.sufficiency")
     last = int(s["year"].max())
     asd = s[(s["need"] == "ASD") & (s["provision"] == "special") & (s["year"] == last)]
