@@ -84,8 +84,7 @@ def measure_queries(repeat: int, pages: dict[str, tuple[str, str, str]] | None =
             params = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
             totals, counts, slowest = [], [], []
             for _ in range(repeat):
-                original_query.clear()
-                original_geojson.clear()
+                data.clear_cache()
                 at.query_params.clear()
                 calls.clear()
                 at.switch_page(script)

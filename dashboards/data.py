@@ -41,6 +41,7 @@ def query(sql: str, **params: Any) -> pd.DataFrame:
 def clear_cache() -> None:
     query.clear()
     area_geojson.clear()
+    period_index.clear()
 
 
 # -- catalogue -------------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ def indicators() -> pd.DataFrame:
 
 def present() -> set[str]:
     """Indicators with at least one published value."""
-    return set(published_periods()["indicator_id"])
+    return set(period_index())
 
 
 def published_periods() -> pd.DataFrame:
@@ -72,10 +73,17 @@ def published_periods() -> pd.DataFrame:
     )
 
 
+@st.cache_resource(ttl=300, show_spinner=False)
+def period_index() -> dict[str, tuple[str, ...]]:
+    """Every indicator's published periods, in order: one object shared by every run (pages ask for periods a
+    score of times a run, and a cached frame is copied on every read)."""
+    frame = published_periods()
+    return {str(i): tuple(g) for i, g in frame.groupby("indicator_id", sort=False)["period"]}
+
+
 def periods(indicator_id: str) -> list[str]:
     """Every period an indicator is published for, in order."""
-    frame = published_periods()
-    return list(frame.loc[frame["indicator_id"] == indicator_id, "period"])
+    return list(period_index().get(indicator_id, ()))
 
 
 def _periods_of(indicator_ids: tuple[str, ...]) -> list[str]:
