@@ -4,10 +4,13 @@ Queries: every page runs in-process (Streamlit's AppTest) with the caches cleare
 `dashboards.data` reads (the SQL and the frames they return) is summed per page: the page's own queries,
 exactly as it makes them with its default filters. Render: a Streamlit server over the same warehouse and
 Debian's Chromium (Playwright); from navigation start to the page's first complete render (`COMPLETE`: the
-script has finished, no element is still loading its code, every chart has drawn every trace, every visible
-grid its canvas), on the first visit after the server starts (cold caches) and on a second visit (warm).
+script has finished, no element is still loading its code, every chart is drawn, every visible grid has its
+canvas), on the first visit after the server starts (cold caches) and on later visits (warm, the median of
+--visits), each page in turn with the peers: a bare Streamlit page with one plotly chart (the reference) and one
+with one Vega chart (the floor for the dashboards, which draw with Vega).
 
-Usage: python -m bench.pages [--url DATABASE_URL] [--scale county] [--repeat 3] [--no-browser]
+Usage: python -m bench.pages [--url DATABASE_URL] [--scale county] [--repeat 3] [--visits 1] [--pages a,b]
+[--no-browser]
 (the warehouse must already be refreshed; JSNA_DATABASE_URL is used when --url is not given).
 """
 
@@ -157,15 +160,16 @@ def _serve(app: Path, database_url: str) -> tuple[subprocess.Popen[bytes], str]:
 
 def measure_render(database_url: str, pages: dict[str, tuple[str, str, str]] | None = None, visits: int = 1,
                    ) -> dict[str, dict[str, float]]:
-    """Per page and for the peer: ms from navigation start to the first complete render (`COMPLETE`), on the
-    first visit after the server starts (cold) and the median of `visits` later visits (warm), each in a new
-    browser context (a new visitor: nothing cached). The pages and the peer take turns, so that both see the
-    same load on the machine."""
+    """Per page and for the peers (`peer_app`: plotly, and Vega at ?chart=vega): ms from navigation start to the
+    first complete render (`COMPLETE`), on the first visit after the server starts (cold) and the median of
+    `visits` later visits (warm), each in a new browser context (a new visitor: nothing cached). The pages and
+    the peers take turns, so that all see the same load on the machine."""
     from playwright.sync_api import sync_playwright
 
     pages = PAGES if pages is None else pages
     targets = {name: (APP, path, selector) for name, (_, path, selector) in pages.items()}
     targets["peer"] = (PEER, "", ".js-plotly-plot .main-svg")
+    targets["peer (vega)"] = (PEER, "?chart=vega", CHART)
     servers = {app: _serve(app, database_url) for app in (APP, PEER)}
     times: dict[str, dict[str, list[float]]] = {name: {"cold": [], "warm": []} for name in targets}
     try:
@@ -215,15 +219,16 @@ def main() -> None:
 
     pages = {k: v for k, v in PAGES.items() if not args.pages or k in args.pages.split(",")}
     queries = measure_queries(args.repeat, pages)
-    # the peer in the same run: a bare Streamlit page with one plotly chart
+    # the peer in the same run: a bare Streamlit page with one plotly chart (and, as the floor, one Vega chart)
     render = {} if args.no_browser else measure_render(args.url, pages, args.visits)
     peer_cold = render.get("peer", {}).get("cold_ms", float("nan"))
     peer = render.get("peer", {}).get("warm_ms", float("nan"))
     table = Table("page", "queries (ms)", "reads", "slowest read (ms)", "render cold (ms)", "render warm (ms)",
                   "cold / peer", "warm / peer", title=f"dashboard pages ({args.scale}; queries: median of "
                   f"{args.repeat}, caches cleared; render: first complete render, warm the median of "
-                  f"{args.visits}; peer: a bare Streamlit page with one plotly chart, visited in turn)")
-    for page in [*queries, *(["peer"] if "peer" in render else [])]:
+                  f"{args.visits}; peer: a bare Streamlit page with one plotly chart, visited in turn; "
+                  "peer (vega): the same with one Vega chart)")
+    for page in [*queries, *(["peer", "peer (vega)"] if "peer" in render else [])]:
         q = queries.get(page, {"queries_ms": 0.0, "reads": 0, "slowest_ms": 0.0})
         r = render.get(page, {})
         warm = r.get("warm_ms", float("nan"))
