@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dashboards.formatting import COMPARISON_COLOURS, comparator_words, fmt_number, period_label
+from dashboards.tables import cell_text
 
 Spec = dict[str, Any]
 
@@ -79,7 +80,8 @@ def layer(frame: pd.DataFrame | list[dict[str, Any]], mark: str | Spec, **encodi
     """One layer: its own rows (inline, so every layer carries only what it draws: the columns its encoding
     names), a mark and its encoding."""
     if isinstance(frame, pd.DataFrame):
-        frame = records(frame[[c for c in frame.columns if c in _fields(encoding)]])
+        used = _fields(encoding)
+        frame = records(frame[[c for c in frame.columns if c in used]])
     return {"data": {"values": frame}, "mark": mark if isinstance(mark, dict) else {"type": mark},
             "encoding": encoding}
 
@@ -194,8 +196,8 @@ class Points:
     hover: dict[str, str] = field(default_factory=dict)
 
     def tips(self) -> list[dict[str, str]]:
-        """Each point's hover rows, its columns filled in (missing ones empty)."""
-        return [{k: t.format(**{c: "" if _json(x) is None else x for c, x in r.items()}) for k, t in self.hover.items()}
+        """Each point's hover rows, its columns filled in as the tables show them (missing ones empty)."""
+        return [{k: t.format(**{c: cell_text(x, None, "") for c, x in r.items()}) for k, t in self.hover.items()}
                 for r in self.frame.to_dict("records")]
 
 
