@@ -39,7 +39,7 @@ CONFIG: Spec = {
     "view": {"stroke": None},
     "axis": {"gridColor": "#e8e8e8", "domainColor": "#9a9a9a", "tickColor": "#9a9a9a", "labelColor": "#262730",
              "titleColor": "#262730", "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal"},
-    "legend": {"orient": "bottom", "columns": 4, "labelFontSize": 12, "titleFontSize": 12, "titleColor": "#262730",
+    "legend": {"orient": "bottom", "columns": 3, "labelFontSize": 12, "titleFontSize": 12, "titleColor": "#262730",
                "labelColor": "#262730", "labelLimit": 260},
     "title": {"font": "Source Sans Pro, sans-serif", "fontSize": 15, "anchor": "start", "fontWeight": 600,
               "color": "#262730"},
@@ -473,7 +473,7 @@ def scenario(before: pd.DataFrame, after: pd.DataFrame) -> Spec:
                         y=value_axis("children / places"),
                         color=nominal("measure", ["Demand", "Places"], [HOME, TARGET]),
                         strokeDash={**nominal("version", versions, [[2, 3], [1, 0]]),
-                                    "legend": {"title": None, "symbolType": "stroke"}},
+                                    "legend": {"title": None, "symbolType": "stroke", "symbolStrokeColor": "#333333"}},
                         detail={"field": "version"},
                         tooltip=tooltip(("measure", "Measure"), ("version", "Version"), ("year", "Year"),
                                         ("value", "children / places", ",.0f")))], 360)
