@@ -50,10 +50,7 @@ CONFIG: Spec = {
 # -- building blocks -------------------------------------------------------------------------------
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON values: missing values null (Vega leaves them out), numbers and text as themselves."""
-    out: list[dict[str, Any]] = []
-    for row in frame.to_dict("records"):
-        out.append({k: _json(v) for k, v in row.items()})
-    return out
+    return [{k: _json(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _json(value: Any) -> Any:
