@@ -83,11 +83,17 @@ def forecast_section() -> None:
                  f"{fmt_number(shown['lower80'].iloc[-1])} to {fmt_number(shown['upper80'].iloc[-1])}, 95% "
                  f"{fmt_number(shown['lower95'].iloc[-1])} to {fmt_number(shown['upper95'].iloc[-1])})") \
             if len(shown) else ""
-        own = fc["method"].str.contains("own errors").all()
-        share_note = "" if topic == "Total" else (
-            "; a breakdown is the total's forecast times the category's latest share, with an interval from "
-            + ("the breakdown's own past errors" if own else "the total's only (too few past outcomes of the "
-               "breakdown to calibrate its own)"))
+        method = str(fc["method"].iloc[0]) if len(fc) else ""
+        if method.startswith("sum of the area's"):
+            st.caption(f"{name} as a whole is the sum of its districts' forecasts (DfE's caseload statistics for it "
+                       "are not loaded): every breakdown adds up, and its interval, their bounds summed, is if "
+                       "anything too wide.")
+        moved = "share_england_trend" in method
+        share_note = "" if topic == "Total" or method.startswith("sum of") else (
+            "; a breakdown is the total's forecast times the category's latest share"
+            + (", moved on with England's trend in that share" if moved else "") + ", with an interval from "
+            + ("the breakdown's own past errors" if "own errors" in method else "the total's only (too few past "
+               "outcomes of the breakdown to calibrate its own)"))
         ui.chart(charts.fan(history, fc, unit, names[pick]), f"{measure}_forecast_{pick}",
                  f"{label} in {names[pick]}{observed}{ahead}. Black: observed; dashed blue: forecast; shaded: 80% "
                  f"(dark) and 95% (light) prediction intervals{share_note}.",
