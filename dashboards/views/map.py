@@ -12,6 +12,7 @@ from jsna.config import get_settings
 
 MAPPED = ["lsoa", "msoa", "lad", "utla", "region"]  # levels with boundaries; trusts have none
 LOCAL = {"lsoa", "msoa", "lad"}  # drawn inside the home authority
+SMALL = {"lsoa", "msoa"}  # may be drawn for one district
 
 catalogue = data.indicators()
 home = ui.home_page("Map explorer")
@@ -39,18 +40,26 @@ splits = data.breakdowns(indicator, level, period) or ["all"]
 breakdown = str(ui.url_choice("Breakdown", splits, "breakdown", default="all", format_func=breakdown_label,
                               container=row1[2]))
 
-row2 = st.columns([2, 1, 1, 1, 1])
+row2 = st.columns([2, 2, 1, 1, 1, 1])
 scheme = str(ui.url_choice("Classes", list(charts.SCHEMES), "scheme", default="quantiles",
                            format_func=charts.SCHEMES.__getitem__, container=row2[0]))
-k = int(str(ui.url_choice("Number of classes", [3, 4, 5, 6, 7], "k", default=5, container=row2[1])))
-with row2[2]:
-    show_schools = ui.url_flag("Schools", "schools", default=False)
+k = int(str(ui.url_choice("Number of classes", [3, 4, 5, 6, 7], "k", default=5, container=row2[2])))
 with row2[3]:
-    show_special = ui.url_flag("Special schools", "special", default=True)
+    show_schools = ui.url_flag("Schools", "schools", default=False)
 with row2[4]:
+    show_special = ui.url_flag("Special schools", "special", default=True)
+with row2[5]:
     show_sites = ui.url_flag("Care hubs and clinics", "sites", default=True)
+# small areas: the whole authority, or one district drawn large (the map's zoom, from the keyboard too)
+districts = data.areas("lad", code)
+district_names = dict(zip(districts["area_code"], districts["area_name"], strict=True))
+focus = code
+if level in SMALL and district_names:
+    focus = str(ui.url_choice("Focus", [code, *district_names], "focus", default=code, container=row2[1],
+                              format_func=lambda c: name if c == code else f"{district_names[c]} (district)"))
+focus_name = district_names.get(focus, name)
 
-within = code if level in LOCAL else None
+within = focus if level in LOCAL else None
 codes = tuple(data.areas(level, within)["area_code"]) if within else None
 shown = data.values(indicator, level, breakdown, period, area_codes=codes)
 if shown.empty:
@@ -60,12 +69,13 @@ if shown.empty:
 
 points = None
 if show_schools or show_special:
-    lads = tuple(data.areas("lad", code)["area_code"]) if within else None
+    lads = ((focus,) if focus != code else tuple(district_names)) if within else None
     points = data.schools(lads)
     points = points[(points["is_special"] & show_special) | (~points["is_special"] & show_schools)]
-sites = data.service_sites(tuple(data.areas("lad", code)["area_code"]) if within else None) if show_sites else None
+sites = data.service_sites(((focus,) if focus != code else tuple(district_names)) if within else None) \
+    if show_sites else None
 
-where = f"in {name}" if within else "in England" if level != "region" else ""
+where = f"in {focus_name}" if within else "in England" if level != "region" else ""
 title = f"{meta['short_title']} ({breakdown_label(breakdown)}), {LEVEL_NAMES.get(level, level)} {where}, " \
         f"{period_label(period)}"
 layers = []

@@ -126,6 +126,12 @@ def test_social_care_indicator_filter(app: Any, engine: sa.Engine) -> None:
         assert any("No data yet" in i.value for i in at.info)
 
 
+def map_areas(at: Any) -> int:
+    """How many areas the map's text alternative says it draws."""
+    text = next(c.value for c in at.caption if c.value.startswith("Map of"))
+    return int(text.split(" for ", 1)[1].split(" areas", 1)[0])
+
+
 def test_map_explorer_level_and_classes(app: Any, engine: sa.Engine) -> None:
     at = open_page(app, "map")
     assert at.selectbox(key="level").value == "lad"
@@ -137,6 +143,18 @@ def test_map_explorer_level_and_classes(app: Any, engine: sa.Engine) -> None:
     assert not at.exception
     assert qp(at, "scheme") == "natural_breaks"
     assert any("natural breaks (jenks) into 5 classes" in c.value for c in at.caption)
+    # one district drawn large: only its small areas, its name in the title, the focus in the URL
+    with engine.connect() as conn:
+        lad, lad_name, inside = conn.execute(sa.text(
+            "SELECT a.area_code, a.area_name, (SELECT count(*) FROM published.areas l WHERE l.area_level = 'lsoa' "
+            "AND l.parent_code = a.area_code) FROM published.areas a WHERE a.area_level = 'lad' "
+            "ORDER BY a.area_code LIMIT 1")).one()
+    county = map_areas(at)
+    at.selectbox(key="focus").set_value(lad).run()
+    assert not at.exception and qp(at, "focus") == lad
+    assert 0.9 * inside <= map_areas(at) <= inside < county
+    assert any(lad_name in c.value for c in at.caption)
+    at.selectbox(key="focus").set_value(at.selectbox(key="focus").options[0]).run()
     with engine.connect() as conn:
         hubs = conn.execute(sa.text("SELECT count(*) FROM published.service_sites WHERE service = 'Urgent care hub'"))\
             .scalar_one()
