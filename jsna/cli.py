@@ -20,6 +20,9 @@ from jsna.errors import ExportError, JsnaError
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Prefect's ephemeral server migrates a new PREFECT_HOME's database before it answers: ~30 s on two cores,
+# past Prefect's default wait of 20 s
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
                   help="Joint Strategic Needs Assessment for children and young people 0-25 with SEND.")

@@ -155,8 +155,9 @@ def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(refreshed: di
     before, raw_before = published_snapshot(engine), raw_counts(engine)
     env = {**os.environ, "JSNA_DATABASE_URL": warehouse_url, "PREFECT_HOME": str(tmp_path / "prefect"),
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    log = tmp_path / "refresh.log"
     proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "refresh", "--config", str(changed / "jsna.toml")],
-                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT,
                             start_new_session=True)  # its own process group: the kill takes Prefect's server too
     try:
         deadline = time.monotonic() + 180
@@ -175,7 +176,8 @@ def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(refreshed: di
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert killed_at == "core build", "the refresh finished or failed before it could be killed"
+    assert killed_at == "core build", ("the refresh finished or failed before it could be killed: "
+                                       + log.read_text()[-3000:])
     assert published_snapshot(engine) == before
     assert raw_counts(engine) == raw_before
 
