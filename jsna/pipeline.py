@@ -281,7 +281,6 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
         lsoas=fetch("planning_lsoas"), names=names, last_year=cfg.project.last_year,
         requests_stats=requests if len(requests) else None, sen2_mi=mi if len(mi) else None,
         newplans_stats=newplans if len(newplans) else None, population=population if len(population) else None,
-        area_code=cfg.project.area_code,
     )
     tables = planner.build(inputs, sims=sims, min_count=cfg.disclosure.min_count)
     sites = tables["candidate_sites"]

@@ -40,7 +40,7 @@ class PlanInputs:
     """caseload_stats / sen2_caseload: published statistics in the adapters' long form (or None).
     cases: core EHC cases (child_key, request_date, issue_date, ceased_date, age_at_31aug, primary_need,
     placement, lad_code). schools: urn, lad_code, x, y, resourced_capacity, sen_unit_capacity, sen1.
-    places: urn, need, places. lsoas: lsoa_code, lad_code, x, y. names: area_code -> area_name."""
+    places: urn, need, places. lsoas: lsoa_code, lad_code, utla_code, x, y. names: area_code -> area_name."""
 
     caseload_stats: pd.DataFrame | None
     sen2_caseload: pd.DataFrame | None
@@ -54,7 +54,6 @@ class PlanInputs:
     sen2_mi: pd.DataFrame | None = None  # sen2_mi:sen2_mi (2022 release: requests and new plans before 2019)
     newplans_stats: pd.DataFrame | None = None  # ees_ehcp:newplans (2025 release)
     population: pd.DataFrame | None = None  # area_code, year (mid-year), population aged 0-17
-    area_code: str | None = None  # the home authority (jsna.toml [project] area_code)
 
 
 def _withhold(frame: pd.DataFrame, columns: list[str], by: str, min_count: int) -> pd.DataFrame:
@@ -165,19 +164,25 @@ def district_forecasts(inp: PlanInputs, panel: pd.DataFrame) -> pd.DataFrame:
     # their shares can be read from it, so the latest (the census's, which is right) is held
     f = forecast(p, settings=LOCAL_SETTINGS, method="pooled model over the area's districts",
                  breakdowns=_district_splits(panel), share_methods={})
-    return f.assign(area_level="lad", area_code=f["unit"], area_name=f["unit"].map(inp.names), measure="ehc_plans")
+    parent = inp.lsoas.drop_duplicates("lad_code").set_index("lad_code")["utla_code"] \
+        if "utla_code" in inp.lsoas else pd.Series(dtype=str)
+    return f.assign(area_level="lad", area_code=f["unit"], area_name=f["unit"].map(inp.names), measure="ehc_plans",
+                    parent_code=f["unit"].map(parent))
 
 
-def area_from_districts(inp: PlanInputs, districts: pd.DataFrame) -> pd.DataFrame:
-    """The home area, for an area whose DfE caseload is not loaded, as the sum of its districts' forecasts:
-    points (and so every breakdown) add up; each bound is the sum of the districts' bounds, since their errors
-    move together (the pooled model carries the area's growth into every district): if anything too wide."""
-    if districts.empty or not inp.area_code:
+def area_from_districts(districts: pd.DataFrame, inp: PlanInputs, skip: set[str]) -> pd.DataFrame:
+    """Each upper-tier authority with districts forecast (its DfE caseload not loaded: not in `skip`) as the
+    sum of its districts' forecasts: points (and so every breakdown) add up; each bound is the sum of the
+    districts' bounds, since their errors move together (the pooled model carries the area's growth into
+    every district): if anything too wide."""
+    if districts.empty:
         return pd.DataFrame()
-    keys = ["measure", "breakdown_topic", "breakdown", "origin", "year", "horizon"]
-    f = districts.groupby(keys, as_index=False)[VALUE_COLUMNS].sum()
-    return f.assign(area_level="utla", area_code=inp.area_code, area_name=inp.names.get(inp.area_code, inp.area_code),
-                    method="sum of the area's district forecasts (pooled model); interval: their bounds summed")
+    f = districts[districts["parent_code"].notna() & ~districts["parent_code"].isin(skip)]
+    keys = ["measure", "parent_code", "breakdown_topic", "breakdown", "origin", "year", "horizon"]
+    f = f.groupby(keys, as_index=False)[VALUE_COLUMNS].sum()
+    return f.assign(area_level="utla", area_code=f["parent_code"], area_name=f["parent_code"].map(
+        lambda c: inp.names.get(c, c)), method="sum of the area's district forecasts (pooled model); interval: "
+        "their bounds summed")
 
 
 def forecasts(inp: PlanInputs, districts: pd.DataFrame, min_count: int) -> pd.DataFrame:
@@ -185,8 +190,7 @@ def forecasts(inp: PlanInputs, districts: pd.DataFrame, min_count: int) -> pd.Da
     loaded, the home area as its districts' sum; rounded, small values withheld, and a withheld value that the
     rest of its sum would give away (a category of an area, a district of the area) withheld with another."""
     authorities = authority_forecasts(inp)
-    whole = pd.DataFrame() if len(authorities) and inp.area_code in set(authorities["area_code"]) \
-        else area_from_districts(inp, districts)
+    whole = area_from_districts(districts, inp, set(authorities["area_code"]) if len(authorities) else set())
     parts = [f for f in (authorities, whole, districts) if len(f)]
     if not parts:
         return pd.DataFrame()
@@ -197,7 +201,8 @@ def forecasts(inp: PlanInputs, districts: pd.DataFrame, min_count: int) -> pd.Da
     sums: list[tuple[Callable[[pd.DataFrame], pd.Series], list[str]]] = [
         (lambda t: t["breakdown_topic"] != "Total", ["measure", "area_level", "area_code", "breakdown_topic", "year"])]
     if len(whole):
-        sums.append((lambda t: t["area_level"] == "lad", ["measure", "breakdown_topic", "breakdown", "year"]))
+        sums.append((lambda t: t["area_level"] == "lad",
+                     ["measure", "parent_code", "breakdown_topic", "breakdown", "year"]))
     f = _protect_all(f, VALUE_COLUMNS, sums, "point")
     cols = ["measure", "area_level", "area_code", "area_name", "breakdown_topic", "breakdown", "origin", "year",
             "horizon", *VALUE_COLUMNS, "method", "symbol"]
