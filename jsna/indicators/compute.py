@@ -30,14 +30,15 @@ def empty_values() -> pd.DataFrame:
 
 def academic_period(census_year: pd.Series) -> pd.Series:
     """January census of 2025 -> '202425' (DfE's academic year code)."""
-    return pd.Series([f"{y - 1}{y % 100:02d}" for y in census_year.astype(int)], index=census_year.index, dtype=object)
+    years = census_year.astype(int)
+    return years.map({y: f"{y - 1}{y % 100:02d}" for y in years.unique()}).astype(object)
 
 
-def age_band(age: pd.Series) -> pd.Series:
-    """'age_band=0-4' ... 'age_band=20-25' (None outside 0-25)."""
+def age_band(age: pd.Series, prefix: str = "age_band=") -> pd.Series:
+    """'age_band=0-4' ... 'age_band=20-25' (None outside 0-25); `prefix=""` gives the band alone ('0-4')."""
     out = pd.Series(None, index=age.index, dtype=object)
     for label, lo, hi in AGE_BANDS:
-        out[(age >= lo) & (age <= hi)] = f"age_band={label}"
+        out[(age >= lo) & (age <= hi)] = f"{prefix}{label}"
     return out
 
 

@@ -53,7 +53,7 @@ def _caseload(inputs: Inputs) -> pd.DataFrame:
     """Plans held at each January census by LSOA and breakdown (period = '202425' for January 2025)."""
     c = inputs.query("ehcp_caseload", **inputs.years)
     c = c[c["age"].between(0, 25)].copy()
-    c["band"] = age_band(c["age"]).str.split("=").str[1]
+    c["band"] = age_band(c["age"], prefix="")
     c["period"] = academic_period(c["year"])
     return c
 
@@ -61,7 +61,7 @@ def _caseload(inputs: Inputs) -> pd.DataFrame:
 def _population_lsoa(inputs: Inputs) -> pd.DataFrame:
     """Residents 0-25 by LSOA: the mid-year before each January census is that census's denominator."""
     p = inputs.query("population_lsoa").copy()
-    p["band"] = age_band(p["age"]).str.split("=").str[1]
+    p["band"] = age_band(p["age"], prefix="")
     p["period"] = academic_period(p["year"] + 1)
     return p
 

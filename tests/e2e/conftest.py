@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,16 +28,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(refreshed: dict, warehouse_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serve_dashboard(env: dict[str, str], log: Path) -> Iterator[str]:
+    """A Streamlit server for the dashboard with `env` added to ours, once it answers its health check."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {**os.environ, "JSNA_DATABASE_URL": warehouse_url}
     with log.open("w") as fh:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "app.py"), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT,
+            cwd=REPO, env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -54,6 +54,13 @@ def dashboard_url(refreshed: dict, warehouse_url: str, tmp_path_factory: pytest.
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(refreshed: dict, warehouse_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_dashboard({"JSNA_DATABASE_URL": warehouse_url},
+                         tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -153,12 +153,15 @@ def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(refreshed: di
     with (changed / "education" / "ehcp_cases.csv").open("a", encoding="utf-8") as fh:
         fh.write("\r\n")  # same rows, new content: every step runs again
     before, raw_before = published_snapshot(engine), raw_counts(engine)
+    from prefect.settings import PREFECT_API_URL
+
+    # the session's Prefect server (a new PREFECT_HOME's ephemeral server takes ~30 s to migrate its database)
     env = {**os.environ, "JSNA_DATABASE_URL": warehouse_url, "PREFECT_HOME": str(tmp_path / "prefect"),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+           "PREFECT_API_URL": str(PREFECT_API_URL.value()), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     log = tmp_path / "refresh.log"
     proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "refresh", "--config", str(changed / "jsna.toml")],
                             env=env, cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)  # its own process group: the kill takes Prefect's server too
+                            start_new_session=True)  # its own process group: the kill takes all of it
     try:
         deadline = time.monotonic() + 180
         killed_at = None
