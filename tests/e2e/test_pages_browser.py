@@ -7,6 +7,7 @@ the app; none may.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -92,6 +93,28 @@ def test_ehcp_page_draws_its_charts(page, dashboard_url: str) -> None:
     settle(page)
     page.wait_for_function(f"() => document.querySelectorAll(\"{CHART}\").length >= 3", timeout=TIMEOUT)
     assert page.get_by_role("heading", name="Plans by age band").count() == 0
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
+def test_a_chart_downloads_as_png(page, dashboard_url: str) -> None:
+    """A chart's toolbar button, named with the chart's text alternative, downloads the chart as a PNG image of
+    the chart as drawn (at least twice the screen's pixels, for print)."""
+    import io
+
+    from PIL import Image
+
+    page.goto(f"{dashboard_url}/ehcp")
+    page.wait_for_selector(CHART, timeout=TIMEOUT)
+    settle(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.hover()
+    button = page.get_by_role("button", name=re.compile(r"^Download as PNG: EHC plans in .* by age band")).first
+    with page.expect_download() as info:
+        button.click()
+    image = Image.open(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert image.format == "PNG"
+    assert image.width >= 2 * chart.bounding_box()["width"] * 0.9 and image.height > 300
     no_exceptions(page)
     assert page.outside_requests == []
 
