@@ -25,7 +25,6 @@ REFERENCE = SHARED / "reference"
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="jsna-prefect-"))
 os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")  # a new PREFECT_HOME: ~30 s
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 

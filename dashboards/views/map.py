@@ -67,13 +67,12 @@ if shown.empty:
             f"({breakdown_label(breakdown)}) in {period_label(period)}.")
     st.stop()
 
+lads = ((focus,) if focus != code else tuple(district_names)) if within else None  # the points' districts
 points = None
 if show_schools or show_special:
-    lads = ((focus,) if focus != code else tuple(district_names)) if within else None
     points = data.schools(lads)
     points = points[(points["is_special"] & show_special) | (~points["is_special"] & show_schools)]
-sites = data.service_sites(((focus,) if focus != code else tuple(district_names)) if within else None) \
-    if show_sites else None
+sites = data.service_sites(lads) if show_sites else None
 
 where = f"in {focus_name}" if within else "in England" if level != "region" else ""
 title = f"{meta['short_title']} ({breakdown_label(breakdown)}), {LEVEL_NAMES.get(level, level)} {where}, " \

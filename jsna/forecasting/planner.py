@@ -164,8 +164,7 @@ def district_forecasts(inp: PlanInputs, panel: pd.DataFrame) -> pd.DataFrame:
     # their shares can be read from it, so the latest (the census's, which is right) is held
     f = forecast(p, settings=LOCAL_SETTINGS, method="pooled model over the area's districts",
                  breakdowns=_district_splits(panel), share_methods={})
-    parent = inp.lsoas.drop_duplicates("lad_code").set_index("lad_code")["utla_code"] \
-        if "utla_code" in inp.lsoas else pd.Series(dtype=str)
+    parent = inp.lsoas.drop_duplicates("lad_code").set_index("lad_code")["utla_code"]
     return f.assign(area_level="lad", area_code=f["unit"], area_name=f["unit"].map(inp.names), measure="ehc_plans",
                     parent_code=f["unit"].map(parent))
 
