@@ -251,27 +251,38 @@ class Simulation:
         return pd.concat(rows, ignore_index=True)
 
 
+def _binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """`rng.binomial(n, p)` drawn only where there is somebody (most cells are empty; an empty cell draws
+    nothing from the generator either way, so the numbers drawn are the same)."""
+    out = np.zeros(n.shape, dtype=np.int64)
+    some = n > 0
+    out[some] = rng.binomial(n[some], np.broadcast_to(p, n.shape)[some])
+    return out
+
+
 def _move(counts: np.ndarray, pvals: np.ndarray, own_axis: int, rng: np.random.Generator) -> np.ndarray:
     """Multinomial split of every cell of `counts` over the K destinations of `pvals[cell]` (`pvals` has the
-    shape of `counts` plus K); a cell's own destination is its index along `own_axis`. Drawn as staying put
-    (binomial) and the movers spread over the other destinations (multinomial, only where there are movers):
-    the same distribution as one multinomial, far fewer draws when most children stay."""
+    shape of `counts` plus K), returned summed by destination: the shape of `counts`, its `own_axis` now the
+    destination. Drawn as staying put (binomial) and the movers spread over the other destinations
+    (multinomial, only where there are movers): the same distribution as one multinomial, far fewer draws when
+    most children stay, and no array with a destination axis beside the origin's."""
     k = pvals.shape[-1]
     pv = np.moveaxis(pvals, own_axis, 0)
     p_own = np.moveaxis(np.stack([pv[i, ..., i] for i in range(k)]), 0, own_axis)
-    stay = rng.binomial(counts, np.clip(p_own, 0.0, 1.0))
-    movers = counts - stay
-    out = np.zeros((*counts.shape, k), dtype=np.int64)
+    out = _binomial(rng, counts, np.clip(p_own, 0.0, 1.0))  # the stayers, already at their destination
+    movers = counts - out
     nz = np.nonzero(movers)
     if nz[0].size:
         p = pvals[nz].copy()
         p[np.arange(len(p)), nz[own_axis]] = 0.0
         total = p.sum(axis=-1, keepdims=True)
         p = np.divide(p, total, out=np.full_like(p, 1.0 / k), where=total > 0)
-        out[nz] = rng.multinomial(movers[nz], p)
-    om, sm = np.moveaxis(out, own_axis, 0), np.moveaxis(stay, own_axis, 0)
-    for i in range(k):
-        om[i, ..., i] += sm[i]
+        drawn = rng.multinomial(movers[nz], p)  # (cells with movers, K)
+        cell, dest = np.nonzero(drawn)
+        to = [i[cell] for i in nz]
+        to[own_axis] = dest
+        out += np.bincount(np.ravel_multi_index(tuple(to), out.shape), weights=drawn[cell, dest],
+                           minlength=out.size).astype(np.int64).reshape(out.shape)
     return out
 
 
@@ -326,15 +337,15 @@ def simulate(rates: Rates, years: int = 5, sims: int = 1000, seed: int = 2017,
         n = counts[:, t]
         p_leave = np.clip(rates.leave[None] * leave_scale[:, t, None, None, None], 0.0, 1.0)
         p_leave[..., -1] = 1.0
-        gone = rng.binomial(n, p_leave)
+        gone = _binomial(rng, n, p_leave)
         stay = n - gone
-        moved = _move(stay, smove, 2, rng)                  # (sims, N, S, A, S')
-        assert np.array_equal(moved.sum(axis=-1), stay), "setting moves lost children"
-        by_setting = moved.sum(axis=2)                      # (sims, N, A, S')
+        moved = _move(stay, smove, 2, rng)                  # (sims, N, S', A)
+        assert np.array_equal(moved.sum(axis=2), stay.sum(axis=2)), "setting moves lost children"
+        by_setting = moved.transpose(0, 1, 3, 2)            # (sims, N, A, S')
         need_p = np.broadcast_to(rates.need_move[None, :, None, None, :], (sims, N, A, S, N))
-        remapped = _move(by_setting, need_p, 1, rng)        # (sims, N, A, S', N')
-        assert np.array_equal(remapped.sum(axis=-1), by_setting), "need moves lost children"
-        after = remapped.sum(axis=1).transpose(0, 3, 2, 1)  # (sims, N', S', A)
+        remapped = _move(by_setting, need_p, 1, rng)        # (sims, N', A, S')
+        assert np.array_equal(remapped.sum(axis=1), by_setting.sum(axis=1)), "need moves lost children"
+        after = remapped.transpose(0, 1, 3, 2)              # (sims, N', S', A)
         aged = np.zeros_like(after)
         aged[..., 1:] = after[..., :-1]                      # everyone a year older
         assert after[..., -1].sum() == 0, "children past the oldest NC year"

@@ -253,7 +253,7 @@ def parse_number(s: pd.Series) -> pd.Series:
 def parse_date(s: pd.Series) -> pd.Series:
     """UK exports: dd/mm/yyyy first, then ISO 8601; a time after the date (as Excel writes) is ignored;
     anything else becomes NaT."""
-    s = s.astype(str).str.strip().str.split(" ", n=1).str[0].str.split("T", n=1).str[0]
+    s = s.astype(str).str.strip().str.replace(r"[ T].*", "", regex=True)
     out = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
     rest = out.isna() & (s != "")
     if rest.any():

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from tests.e2e.conftest import SCREENSHOTS, serve_dashboard
-from tests.e2e.test_pages_browser import TIMEOUT, areas_in_county, no_exceptions, settle
+from tests.e2e.test_pages_browser import TIMEOUT, areas_in_county, no_exceptions, read, settle
 
 pytestmark = [pytest.mark.db, pytest.mark.browser]
 TILE = re.compile(r"^/\d+/\d+/\d+\.png$")
@@ -64,7 +64,8 @@ def basemap_url(refreshed: dict, warehouse_url: str, tiles: tuple[str, list[str]
 def test_map_explorer_draws_its_areas_over_the_configured_tiles(browser, basemap_url: str, engine: sa.Engine,
                                                                tiles: tuple[str, list[str]]) -> None:
     """Given a basemap URL in settings, the map is a tile map: one legend entry per class, every district drawn,
-    tiles fetched from the configured server, and no other request leaves the app."""
+    special schools and care hubs as point layers with their names on hover, tiles fetched from the configured
+    server, and no other request leaves the app."""
     tile_root, asked = tiles
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     page = context.new_page()
@@ -83,6 +84,16 @@ def test_map_explorer_draws_its_areas_over_the_configured_tiles(browser, basemap
             ".filter(t => t.type === 'choroplethmap').map(t => t.locations.length)")
         assert sum(drawn) == areas_in_county(engine, "lad")
         assert len(drawn) >= 2  # one trace per class, so the legend lists the classes
+        layers = dict(page.evaluate(
+            "() => document.querySelector('[data-testid=\"stPlotlyChart\"] .js-plotly-plot')._fullData"
+            ".filter(t => t.type === 'scattermap').map(t => [t.name, [t.lon.length, t.text[0]]])"))
+        special = read(engine, "SELECT name FROM published.schools WHERE is_special ORDER BY urn")["name"]
+        sites = read(engine, "SELECT name FROM published.service_sites ORDER BY service, name")["name"]
+        assert layers["Special schools"][0] == len(special) > 0
+        assert layers["Special schools"][1].startswith(f"{special.iloc[0]}<br>")  # the name, then its details
+        assert layers["Care hubs and clinics"][0] == len(sites) > 0
+        assert layers["Care hubs and clinics"][1].startswith(f"{sites.iloc[0]}<br>")
+        assert "Schools" not in layers  # mainstream schools are off unless asked for
         for _ in range(300):  # the map asks for its tiles once its style has loaded
             if any(TILE.match(p) for p in asked):
                 break
