@@ -3,9 +3,11 @@
 -- several groupings are loaded, the later delivery wins.
 WITH codes AS (
     SELECT DISTINCT ON (old_la_code) old_la_code::int AS la_number, area_code
-    FROM {run}."core__statistics"
-    WHERE geographic_level = 'Local authority' AND old_la_code ~ '^[0-9]+$' AND area_code <> ''
-    ORDER BY old_la_code, time_period DESC
+    FROM (SELECT old_la_code, area_code, max(time_period) AS time_period  -- each pair once, before the sort
+          FROM {run}."core__statistics"
+          WHERE geographic_level = 'Local authority' AND old_la_code ~ '^[0-9]+$' AND area_code <> ''
+          GROUP BY old_la_code, area_code) AS pairs
+    ORDER BY old_la_code, time_period DESC, area_code
 ),
 latest AS (
     SELECT * FROM {run}."raw__neighbours"

@@ -155,3 +155,45 @@ def test_copy_writes_jsonb_and_text_with_nulls_and_unicode(engine: sa.Engine) ->
         copy_frame(conn, "tj", frame)
         back = conn.execute(sa.text("SELECT j ->> 'a', j ->> 'b', t FROM tj")).all()
     assert back == [("1", None, "x"), (None, None, "ü"), (None, "é", None)]
+
+
+def test_core_statistics_keeps_each_figure_once_the_later_delivery_winning(engine: sa.Engine) -> None:
+    """core.statistics (sql/core/statistics.sql) on a scratch schema: a figure delivered twice keeps the later
+    file's value (and, within a file, the later line's); figures differing in any one part of their identity
+    stay apart; a missing area code and an empty one are the same figure."""
+    from jsna.warehouse.sqlfiles import execute_file
+
+    cols = ["dataset", "time_period", "time_identifier", "geographic_level", "area_code", "area_name",
+            "old_la_code", "breakdown_topic", "breakdown", "measure", "value", "symbol", "file_id", "line"]
+    base = {"dataset": "d", "time_period": "2024", "time_identifier": "", "geographic_level": "Local authority",
+            "area_code": "E1", "area_name": "A", "old_la_code": None, "breakdown_topic": "Total",
+            "breakdown": "Total", "measure": "plans", "symbol": None}
+    rows = [
+        {**base, "value": 1.0, "file_id": 1, "line": 2},
+        {**base, "value": 2.0, "file_id": 2, "line": 9},   # the corrected re-delivery wins
+        {**base, "value": 3.0, "file_id": 2, "line": 5},
+        *({**base, part: other, "value": 10.0 + i, "file_id": 1, "line": 3 + i} for i, (part, other) in enumerate(
+            [("dataset", "e"), ("time_period", "2023"), ("time_identifier", "Q1"), ("geographic_level", "National"),
+             ("area_code", "E2"), ("breakdown_topic", "Age"), ("breakdown", "5"), ("measure", "rate")])),
+        {**base, "area_code": None, "value": 20.0, "file_id": 1, "line": 20},
+        {**base, "area_code": "", "value": 21.0, "file_id": 3, "line": 1},  # the same figure as the one above
+    ]
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS scratch_stats CASCADE; CREATE SCHEMA scratch_stats"))
+        conn.execute(sa.text("CREATE TABLE scratch_stats.raw__statistics (dataset text, time_period text, "
+                             "time_identifier text, geographic_level text, area_code text, area_name text, "
+                             "old_la_code text, breakdown_topic text, breakdown text, measure text, "
+                             "value double precision, symbol text, file_id bigint, line bigint)"))
+        conn.execute(sa.text("CREATE TABLE scratch_stats.core__statistics (LIKE scratch_stats.raw__statistics)"))
+        conn.execute(sa.text(f"INSERT INTO scratch_stats.raw__statistics ({', '.join(cols)}) "
+                             f"VALUES ({', '.join(':' + c for c in cols)})"), rows)
+        execute_file(conn, "core/statistics", "scratch_stats")
+        got = pd.read_sql(sa.text("SELECT * FROM scratch_stats.core__statistics"), conn)
+        conn.execute(sa.text("DROP SCHEMA scratch_stats CASCADE"))
+    assert len(got) == 1 + 8 + 1
+    main = got[(got["dataset"] == "d") & (got["time_period"] == "2024") & (got["area_code"] == "E1")
+               & (got["measure"] == "plans") & (got["breakdown"] == "Total") & (got["time_identifier"] == "")
+               & (got["geographic_level"] == "Local authority") & (got["breakdown_topic"] == "Total")]
+    assert main[["value", "file_id", "line"]].values.tolist() == [[2.0, 2, 9]]
+    assert sorted(got["value"]) == [2.0, *(10.0 + i for i in range(8)), 21.0]
+    assert got.loc[got["value"] == 21.0, "area_code"].tolist() == [""]
