@@ -110,6 +110,7 @@ ui.chart(fig, f"{indicator}_{level}_{period}_map",
             if sites is not None and len(sites) else ""),
          shown)
 ui.definition_link(indicator)
-with st.expander("The figures on the map"):
-    st.dataframe(shown[["area_code", "area_name", "numerator", "denominator", "value", "lower_ci95", "upper_ci95",
-                        "comparator", "comparison", "symbol"]], hide_index=True)
+figures = st.expander("The figures on the map", key="figures", bind="query-params")
+if figures.open:  # drawn when opened (the grid's script is large): the first render stays the map's
+    figures.dataframe(shown[["area_code", "area_name", "numerator", "denominator", "value", "lower_ci95",
+                             "upper_ci95", "comparator", "comparison", "symbol"]], hide_index=True)

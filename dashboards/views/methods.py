@@ -11,6 +11,8 @@ from dashboards.formatting import LEVEL_NAMES, period_label
 
 catalogue = data.indicators()
 sources = data.sources()
+loaded = pd.to_datetime(sources["loaded_at"], utc=True) if len(sources) else pd.Series(dtype="datetime64[ns, UTC]")
+shown_sources = sources.assign(loaded_at=loaded.dt.strftime("%Y-%m-%d %H:%M UTC"))  # as the tables show it
 st.title("Data and methods")
 st.caption("What each figure means, where it comes from, and how fresh and clean the data behind it is.")
 if catalogue.empty:
@@ -48,18 +50,18 @@ with right:
         summary["area_level"] = summary["area_level"].map(lambda lv: LEVEL_NAMES.get(lv, lv))
         summary["first"], summary["last"] = summary["first"].map(period_label), summary["last"].map(period_label)
         st.markdown("**Published for**")
-        st.dataframe(summary.rename(columns={"area_level": "Level", "periods": "Periods", "first": "From",
-                                             "last": "To"}), hide_index=True)
+        ui.table(summary.rename(columns={"area_level": "Level", "periods": "Periods", "first": "From",
+                                         "last": "To"}), "Levels and periods published")
 
 # -- lineage ---------------------------------------------------------------------------------------
 st.markdown("**Lineage: the files this indicator was computed from**")
 wanted = [s.strip() for s in str(meta["sources"]).split(",") if s.strip()]
-lineage = sources[sources["source_name"].isin(wanted) | sources["kind"].isin(wanted)]
+lineage = shown_sources[sources["source_name"].isin(wanted) | sources["kind"].isin(wanted)]
 if lineage.empty:
     st.caption("None of this indicator's sources has been loaded (" + ", ".join(wanted) + ").")
 else:
-    st.dataframe(lineage[["source_name", "kind", "file_name", "sha256", "loaded_at"]], hide_index=True,
-                 key="lineage")
+    ui.table(lineage[["source_name", "kind", "file_name", "sha256", "loaded_at"]],
+             f"The files behind {meta['short_title'].lower()}")
     missing_sources = [w for w in wanted if w not in set(lineage["source_name"]) | set(lineage["kind"])]
     st.caption("Each file is identified by its SHA-256 checksum, so a figure can be traced to the exact file "
                "loaded." + (f" Not loaded: {', '.join(missing_sources)}." if missing_sources else ""))
@@ -71,7 +73,7 @@ if sources.empty:
 else:
     now = pd.Timestamp.now(tz="UTC")
     table = sources.assign(
-        age_days=(now - pd.to_datetime(sources["loaded_at"], utc=True)).dt.days,
+        age_days=(now - loaded).dt.days,
         quarantined_pct=(100 * sources["rows_quarantined"] / sources["rows_in"].where(sources["rows_in"] > 0)).round(2),
     )
     order = table.sort_values("rows_in")
@@ -89,14 +91,18 @@ else:
              + (f"; most quarantined: {worst['source_name']} ({worst['quarantined_pct']:.2f}%)."
                 if worst["rows_quarantined"] else "; none quarantined.")
              + f" Oldest load: {int(table['age_days'].max())} days ago.")
-    st.dataframe(table[["source_name", "kind", "file_name", "sha256", "loaded_at", "age_days", "rows_in",
-                        "rows_loaded", "rows_quarantined", "quarantined_pct"]], hide_index=True, key="sources")
+    columns = ["source_name", "kind", "file_name", "sha256", "loaded_at", "age_days", "rows_in", "rows_loaded",
+               "rows_quarantined", "quarantined_pct"]
+    ui.table(table.assign(loaded_at=shown_sources["loaded_at"])[columns], "Every source loaded: when, and its rows",
+             decimals={"quarantined_pct": 2})
     ui.download(table, "sources", "Download the source log (CSV)")
 
 # -- catalogue -------------------------------------------------------------------------------------
-with st.expander("The whole indicator catalogue"):
-    st.dataframe(catalogue.reset_index(drop=True), hide_index=True)
-    ui.download(catalogue.reset_index(drop=True), "indicator_catalogue", "Download the catalogue (CSV)")
+whole = st.expander("The whole indicator catalogue", key="catalogue", bind="query-params")
+if whole.open:  # drawn when opened: the grid's script is large
+    with whole:
+        st.dataframe(catalogue.reset_index(drop=True), hide_index=True)
+        ui.download(catalogue.reset_index(drop=True), "indicator_catalogue", "Download the catalogue (CSV)")
 st.caption("Methods: proportions use Wilson score intervals; rates and counts exact Poisson limits below 10 and "
            "Byars above; comparisons test whether the 95% interval excludes the comparator; funnel plots use "
            "Spiegelhalter's limits as Fingertips draws them. Counts from 1 to 4 are suppressed (c), and further "

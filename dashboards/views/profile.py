@@ -57,8 +57,8 @@ table = rows.assign(
                       for v, u in zip(rows["neighbours"], rows["unit"], strict=True)],
        "Lowest": [fmt_number(v, u) for v, u in zip(rows["lo"], rows["unit"], strict=True)],
        "Highest": [fmt_number(v, u) for v, u in zip(rows["hi"], rows["unit"], strict=True)]})
-st.dataframe(table[["Indicator", "Period", name, "Comparison", "Benchmark", "England", "Neighbours", "Lowest",
-                    "Highest"]], hide_index=True, key="profile_table")
+ui.table(table[["Indicator", "Period", name, "Comparison", "Benchmark", "England", "Neighbours", "Lowest",
+               "Highest"]], f"Every indicator for {name}, its latest period")
 ui.download(area_rows[area_rows.apply(lambda r: latest.get(r["indicator_id"]) == r["period"], axis=1)],
             f"profile_{code}", "Download this area's figures (CSV)")
 chosen = ui.url_choice("Definition of", list(rows["indicator_id"]), "indicator",

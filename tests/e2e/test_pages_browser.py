@@ -193,6 +193,14 @@ def test_map_download_returns_the_suppressed_rows(page, dashboard_url: str, engi
     assert got["numerator"].fillna(-1).tolist() == expected["numerator"].fillna(-1).tolist()
     drawn = page.locator(AREAS).count()
     assert drawn == len(expected)
+    # the figures as a grid: drawn once opened (not on the first render), the opened state kept in the URL
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
+    page.get_by_text("The figures on the map").click()
+    page.wait_for_selector("[data-testid='stDataFrame'] canvas", timeout=TIMEOUT)
+    page.wait_for_function("() => new URLSearchParams(location.search).has('figures')", timeout=TIMEOUT)
+    page.goto(page.url)  # the link opens the map with its figures shown
+    page.wait_for_selector("[data-testid='stDataFrame'] canvas", timeout=TIMEOUT)
+    no_exceptions(page)
     assert page.outside_requests == []
 
 
