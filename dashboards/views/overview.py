@@ -31,7 +31,8 @@ if catalogue.empty or home["area_code"] is None:
 
 code, name = str(home["area_code"]), str(home["area_name"])
 published = [i for i in HEADLINES if i in catalogue.index]
-series = data.area_series(tuple(published), code, "utla")
+series = data.area_series(tuple(published + (["ehcp_plans"] if "ehcp_plans" in catalogue.index else [])), code,
+                          "utla")  # the headlines' series and the count of plans, in one read
 compared = data.comparisons(tuple(published), code, "utla")
 england = compared[compared["comparator_type"] == "england"].rename(columns={"comparator_value": "value"})
 waits = data.breakdown_values("wait_median_weeks", code, "pathway", "utla") if "wait_median_weeks" in catalogue.index \
@@ -58,7 +59,7 @@ education = st.columns(3)
 with education[0]:
     ui.headline(placeholder("ehcp_20_weeks", "New EHC plans within 20 weeks"), of("ehcp_20_weeks"))
 with education[1]:
-    plans = data.area_series(("ehcp_plans",), code, "utla") if "ehcp_plans" in catalogue.index else series.iloc[0:0]
+    plans = of("ehcp_plans")
     note = None
     shown = plans.dropna(subset=["value"]).sort_values("period")
     if len(shown) > 1 and shown.iloc[-2]["value"]:
