@@ -134,37 +134,61 @@ def table(frame: pd.DataFrame, caption: str, **options: Any) -> None:
 
 
 # -- headline tiles --------------------------------------------------------------------------------
-def headline(meta: pd.Series, series: pd.DataFrame, label: str | None = None, note: str | None = None) -> None:
-    """A headline figure: the latest value, its change since the previous period, a sparkline, the
-    polarity-aware comparison as a coloured badge, the trend arrow, and a link to its definition."""
+#: a tile's frame and type as Streamlit draws its bordered containers and metrics
+TILE_STYLE = "border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:0.9rem 1rem;height:100%"
+#: a change's colour by whether it is good news: blue-green, vermillion (Okabe-Ito, dark enough for text)
+DELTA_COLOURS = {"good": "#007A5A", "bad": "#B34700", "neutral": "#555555"}
+
+
+def headline_html(meta: pd.Series, series: pd.DataFrame, label: str | None = None, note: str | None = None) -> str:
+    """A headline tile as one HTML block: the title and period, the latest value, its change since the
+    previous period (coloured by polarity: good news blue-green, bad vermillion, always with its arrow and
+    sign), a sparkline, the polarity-aware comparison as a coloured badge, the trend arrow, the definition
+    (a disclosure a keyboard opens) and a link to the indicator's entry."""
     title = label or str(meta["short_title"])
+    definition = f"<details style='font-size:0.8rem;color:#555;margin-top:0.3rem'><summary>Definition</summary>" \
+                 f"{escape(str(meta['definition']))} ({escape(str(meta['unit']))})</details>"
+    if series.empty:
+        return (f"<div class='jsna-headline' role='group' aria-label='{escape(title, quote=True)}' "
+                f"style='{TILE_STYLE}'><div data-testid='headline-label' style='font-size:0.875rem'>"
+                f"{escape(title)}</div><div data-testid='headline-value' style='font-size:1.75rem'>no data yet</div>"
+                f"<div style='font-size:0.875rem;color:#555'>Not published yet.</div>{definition}</div>")
     series = series.sort_values("period")
-    with st.container(border=True):
-        if series.empty:
-            st.metric(title, "no data yet", help=str(meta["definition"]))
-            st.caption("Not published yet.")
-            return
-        latest = series.iloc[-1]
-        previous = series.iloc[-2] if len(series) > 1 else None
-        delta = None
-        if previous is not None and pd.notna(latest["value"]) and pd.notna(previous["value"]):
-            delta = f"{latest['value'] - previous['value']:+,.1f} since {period_label(previous['period'])}"
-        colour = {"high_is_good": "normal", "low_is_good": "inverse"}.get(str(meta["polarity"]), "off")
-        st.metric(f"{title} ({period_label(latest['period'])})", fmt_number(latest["value"], str(meta["unit"])),
-                  delta=delta, delta_color=colour, help=f"{meta['definition']} ({meta['unit']})")  # type: ignore[arg-type]
-        against = comparator_words(latest["comparator"])
-        direction = "" if missing(latest["trend"]) else str(latest["trend"])
-        arrow = TREND_ARROWS.get(direction, "")
-        trend = f" <span title='trend'>{arrow} {direction}</span>" if arrow else ""
-        judged = latest.get("versus", latest["comparison"])
-        shown = series.dropna(subset=["value"]).tail(12)
-        spark = sparkline(shown["value"].tolist(), f"{title}: {len(shown)} periods from "
-                          f"{period_label(shown['period'].iloc[0])} to {period_label(shown['period'].iloc[-1])}, "
-                          + ", ".join(fmt_number(v, str(meta['unit'])) for v in shown["value"])) if len(shown) else ""
-        note_html = f"<div style='font-size:0.875rem;color:#555'>{escape(note)}</div>" if note else ""
-        st.html(f"<div style='display:flex;align-items:center;gap:0.6rem;flex-wrap:wrap'>{spark}"
-                f"<span>{comparison_badge(judged, against)}{trend}</span></div>{note_html}"
-                f"<div>{definition_html(str(meta['indicator_id']))}</div>")
+    latest = series.iloc[-1]
+    previous = series.iloc[-2] if len(series) > 1 else None
+    unit = str(meta["unit"])
+    delta_html = ""
+    if previous is not None and pd.notna(latest["value"]) and pd.notna(previous["value"]):
+        change = float(latest["value"] - previous["value"])
+        good = {"high_is_good": change > 0, "low_is_good": change < 0}.get(str(meta["polarity"]))
+        tone = "neutral" if good is None or change == 0 else "good" if good else "bad"
+        arrow = "▲" if change > 0 else "▼" if change < 0 else "▶"
+        delta_html = (f"<div data-testid='headline-delta' style='font-size:0.875rem;color:{DELTA_COLOURS[tone]}'>"
+                      f"<span aria-hidden='true'>{arrow}</span> {change:+,.1f} since "
+                      f"{escape(period_label(previous['period']))}</div>")
+    against = comparator_words(latest["comparator"])
+    direction = "" if missing(latest["trend"]) else str(latest["trend"])
+    arrow = TREND_ARROWS.get(direction, "")
+    trend = f" <span title='trend'>{arrow} {direction}</span>" if arrow else ""
+    judged = latest.get("versus", latest["comparison"])
+    shown = series.dropna(subset=["value"]).tail(12)
+    spark = sparkline(shown["value"].tolist(), f"{title}: {len(shown)} periods from "
+                      f"{period_label(shown['period'].iloc[0])} to {period_label(shown['period'].iloc[-1])}, "
+                      + ", ".join(fmt_number(v, unit) for v in shown["value"])) if len(shown) else ""
+    note_html = f"<div style='font-size:0.875rem;color:#555'>{escape(note)}</div>" if note else ""
+    heading = f"{title} ({period_label(latest['period'])})"
+    return (f"<div class='jsna-headline' role='group' aria-label='{escape(heading, quote=True)}' style='{TILE_STYLE}'>"
+            f"<div data-testid='headline-label' style='font-size:0.875rem'>{escape(heading)}</div>"
+            f"<div data-testid='headline-value' style='font-size:2.25rem;line-height:1.25'>"
+            f"{escape(fmt_number(latest['value'], unit))}</div>{delta_html}"
+            f"<div style='display:flex;align-items:center;gap:0.6rem;flex-wrap:wrap;margin-top:0.3rem'>{spark}"
+            f"<span>{comparison_badge(judged, against)}{trend}</span></div>{note_html}{definition}"
+            f"<div>{definition_html(str(meta['indicator_id']))}</div></div>")
+
+
+def headline(meta: pd.Series, series: pd.DataFrame, label: str | None = None, note: str | None = None) -> None:
+    """A headline tile (`headline_html`): one element, so that a row of tiles costs a first render little."""
+    st.html(headline_html(meta, series, label, note))
 
 
 def area_picker(home: pd.Series, key: str = "area", container: Any = None) -> tuple[str, str, str]:

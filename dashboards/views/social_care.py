@@ -28,9 +28,8 @@ for col, ind in zip(cols, INDICATORS, strict=True):
         if ind in available:
             ui.headline(catalogue.loc[ind], county[county["indicator_id"] == ind])
         else:
-            with st.container(border=True):
-                st.metric(NAMES[ind], "no data yet")
-                st.caption("Not published yet.")
+            ui.headline(pd.Series({"indicator_id": ind, "short_title": NAMES[ind], "unit": "",
+                                   "definition": "Not yet in the catalogue."}), county.iloc[0:0])
 
 st.subheader("By place")
 pick = st.columns([3, 2])

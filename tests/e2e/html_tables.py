@@ -1,8 +1,11 @@
 """Read the HTML tables a page drew (`dashboards.tables.html_table`) back into frames, with the standard
-library's parser: AppTest sees an st.html element as its HTML text."""
+library's parser, and its headline tiles (`dashboards.ui.headline_html`): AppTest sees an st.html element as
+its HTML text."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -55,3 +58,14 @@ def read_tables(html: str) -> list[pd.DataFrame]:
 def page_tables(at: Any) -> list[pd.DataFrame]:
     """The HTML tables on an AppTest page, in page order."""
     return [f for h in at.get("html") for f in read_tables(h.proto.body)]
+
+
+def headlines(at: Any) -> list[tuple[str, str]]:
+    """The headline tiles on an AppTest page, in page order: (label, value) as shown."""
+    out = []
+    for h in at.get("html"):
+        body = h.proto.body
+        for label, value in re.findall(r"data-testid='headline-label'[^>]*>(.*?)</div>"
+                                       r"<div data-testid='headline-value'[^>]*>(.*?)</div>", body):
+            out.append((unescape(label), unescape(value)))
+    return out

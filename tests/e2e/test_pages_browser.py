@@ -64,9 +64,9 @@ def test_overview_headlines_map_and_narrative(page, dashboard_url: str, engine: 
     are drawn on the map, the narrative is there, and no request leaves the machine."""
     page.goto(dashboard_url)
     page.wait_for_selector(AREAS, timeout=TIMEOUT)
-    page.wait_for_selector("[data-testid='stMetricValue']", timeout=TIMEOUT)
+    page.wait_for_selector("[data-testid='headline-value']", timeout=TIMEOUT)
     settle(page)
-    values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    values = page.locator("[data-testid='headline-value']").all_inner_texts()
     timely, rate, backlog = (latest_county(engine, i) for i in ("ehcp_20_weeks", "ehcp_rate_0_25", "ehcp_backlog"))
     assert values[:3] == [f"{timely['value']:.1f}%", f"{rate['value']:,.1f} per 1,000",
                           f"{backlog['value']:,.0f} assessments"]
