@@ -86,6 +86,20 @@ def test_children_are_conserved_at_every_step() -> None:
     assert np.array_equal(ages[0, 5:], start_ages[:-5])
 
 
+def test_a_move_splits_every_cell_as_one_multinomial_would() -> None:
+    """`_move` returns children summed by destination: every origin cell's children are all somewhere (totals
+    along the other axes kept exactly), and over many draws each destination gets count x probability."""
+    rng = np.random.default_rng(3)
+    counts = np.array([[40, 0, 7], [3, 25, 0]])                     # (2 rows, 3 origin states)
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.0, 0.0, 1.0]])  # origin state -> destination state
+    pvals = np.broadcast_to(p[None], (2, 3, 3))
+    draws = np.stack([T._move(counts, pvals, 1, rng) for _ in range(4000)])
+    assert (draws.sum(axis=2) == counts.sum(axis=1)).all()          # nobody lost or made, in every draw
+    expected = np.einsum("ro,od->rd", counts, p)
+    assert np.allclose(draws.mean(axis=0), expected, atol=0.15)
+    assert (draws[:, 1, 2] >= 0).all() and draws[:, 0, 1].std() > 0  # movers drawn, not averaged
+
+
 @pytest.fixture(scope="module")
 def demo_panel(demo_dir: Path) -> pd.DataFrame:
     cases = ehcp_cases.read(demo_dir / "education" / "ehcp_cases.csv", {}, demo_context(demo_dir)).frame
