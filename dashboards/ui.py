@@ -140,6 +140,22 @@ TILE_STYLE = "border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:0
 DELTA_COLOURS = {"good": "#007A5A", "bad": "#B34700", "neutral": "#555555"}
 
 
+def indicator_meta(catalogue: pd.DataFrame, indicator_id: str, title: str) -> pd.Series:
+    """An indicator's catalogue entry, or a stand-in titled `title` while it is not in the catalogue (its tile
+    then says 'no data yet')."""
+    if indicator_id in catalogue.index:
+        return catalogue.loc[indicator_id]
+    return pd.Series({"indicator_id": indicator_id, "short_title": title, "definition": "Not yet in the catalogue.",
+                      "unit": "", "polarity": "no_judgement", "target": None})
+
+
+def _tile(heading: str, value: str, value_size: str, body: str) -> str:
+    """A headline tile's frame: its heading (also its accessible name), its value, then `body` (HTML)."""
+    return (f"<div class='jsna-headline' role='group' aria-label='{escape(heading, quote=True)}' style='{TILE_STYLE}'>"
+            f"<div data-testid='headline-label' style='font-size:0.875rem'>{escape(heading)}</div>"
+            f"<div data-testid='headline-value' style='font-size:{value_size}'>{escape(value)}</div>{body}</div>")
+
+
 def headline_html(meta: pd.Series, series: pd.DataFrame, label: str | None = None, note: str | None = None) -> str:
     """A headline tile as one HTML block: the title and period, the latest value, its change since the
     previous period (coloured by polarity: good news blue-green, bad vermillion, always with its arrow and
@@ -149,10 +165,8 @@ def headline_html(meta: pd.Series, series: pd.DataFrame, label: str | None = Non
     definition = f"<details style='font-size:0.8rem;color:#555;margin-top:0.3rem'><summary>Definition</summary>" \
                  f"{escape(str(meta['definition']))} ({escape(str(meta['unit']))})</details>"
     if series.empty:
-        return (f"<div class='jsna-headline' role='group' aria-label='{escape(title, quote=True)}' "
-                f"style='{TILE_STYLE}'><div data-testid='headline-label' style='font-size:0.875rem'>"
-                f"{escape(title)}</div><div data-testid='headline-value' style='font-size:1.75rem'>no data yet</div>"
-                f"<div style='font-size:0.875rem;color:#555'>Not published yet.</div>{definition}</div>")
+        return _tile(title, "no data yet", "1.75rem",
+                     f"<div style='font-size:0.875rem;color:#555'>Not published yet.</div>{definition}")
     series = series.sort_values("period")
     latest = series.iloc[-1]
     previous = series.iloc[-2] if len(series) > 1 else None
@@ -176,14 +190,11 @@ def headline_html(meta: pd.Series, series: pd.DataFrame, label: str | None = Non
                       f"{period_label(shown['period'].iloc[0])} to {period_label(shown['period'].iloc[-1])}, "
                       + ", ".join(fmt_number(v, unit) for v in shown["value"])) if len(shown) else ""
     note_html = f"<div style='font-size:0.875rem;color:#555'>{escape(note)}</div>" if note else ""
-    heading = f"{title} ({period_label(latest['period'])})"
-    return (f"<div class='jsna-headline' role='group' aria-label='{escape(heading, quote=True)}' style='{TILE_STYLE}'>"
-            f"<div data-testid='headline-label' style='font-size:0.875rem'>{escape(heading)}</div>"
-            f"<div data-testid='headline-value' style='font-size:2.25rem;line-height:1.25'>"
-            f"{escape(fmt_number(latest['value'], unit))}</div>{delta_html}"
-            f"<div style='display:flex;align-items:center;gap:0.6rem;flex-wrap:wrap;margin-top:0.3rem'>{spark}"
-            f"<span>{comparison_badge(judged, against)}{trend}</span></div>{note_html}{definition}"
-            f"<div>{definition_html(str(meta['indicator_id']))}</div></div>")
+    return _tile(f"{title} ({period_label(latest['period'])})", fmt_number(latest["value"], unit),
+                 "2.25rem;line-height:1.25",
+                 f"{delta_html}<div style='display:flex;align-items:center;gap:0.6rem;flex-wrap:wrap;"
+                 f"margin-top:0.3rem'>{spark}<span>{comparison_badge(judged, against)}{trend}</span></div>"
+                 f"{note_html}{definition}<div>{definition_html(str(meta['indicator_id']))}</div>")
 
 
 def headline(meta: pd.Series, series: pd.DataFrame, label: str | None = None, note: str | None = None) -> None:

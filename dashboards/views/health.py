@@ -49,9 +49,7 @@ def waits_section() -> None:
         for col, p in zip(tiles, pathways, strict=True):
             with col:
                 m = median[median["pathway"] == p]
-                meta = catalogue.loc["wait_median_weeks"] if "wait_median_weeks" in catalogue.index else pd.Series(
-                    {"indicator_id": "wait_median_weeks", "short_title": "Median wait", "definition": "",
-                     "unit": "weeks", "polarity": "low_is_good"})
+                meta = ui.indicator_meta(catalogue, "wait_median_weeks", "Median wait")
                 over = waits["waiting_over_18_weeks"]
                 over = over[over["pathway"] == p].dropna(subset=["value"]).sort_values("period")
                 ui.headline(meta, m, label=f"{PATHWAY_NAMES.get(p, p)}: median wait",

@@ -3,6 +3,8 @@ glance, and one indicator in depth (map and trend)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -42,22 +44,18 @@ over_18 = data.breakdown_values("waiting_over_18_weeks", code, "pathway", "utla"
 trusts = data.values("advice_6_weeks", "trust") if "advice_6_weeks" in catalogue.index else series.iloc[0:0]
 
 
+entry = partial(ui.indicator_meta, catalogue)  # an indicator's catalogue entry, or a titled stand-in
+
+
 def of(indicator_id: str) -> pd.DataFrame:
     return series[series["indicator_id"] == indicator_id]
-
-
-def placeholder(indicator_id: str, title: str) -> pd.Series:
-    if indicator_id in catalogue.index:
-        return catalogue.loc[indicator_id]
-    return pd.Series({"indicator_id": indicator_id, "short_title": title, "definition": "Not yet in the catalogue.",
-                      "unit": "", "polarity": "no_judgement", "target": None})
 
 
 # -- headline figures ------------------------------------------------------------------------------
 st.subheader("Headlines")
 education = st.columns(3)
 with education[0]:
-    ui.headline(placeholder("ehcp_20_weeks", "New EHC plans within 20 weeks"), of("ehcp_20_weeks"))
+    ui.headline(entry("ehcp_20_weeks", "New EHC plans within 20 weeks"), of("ehcp_20_weeks"))
 with education[1]:
     plans = of("ehcp_plans")
     note = None
@@ -65,9 +63,9 @@ with education[1]:
     if len(shown) > 1 and shown.iloc[-2]["value"]:
         last, before = shown.iloc[-1], shown.iloc[-2]
         note = f"{fmt_number(last['value'], 'plans')}, {100 * (last['value'] / before['value'] - 1):+.0f}% in a year"
-    ui.headline(placeholder("ehcp_rate_0_25", "EHC plans per 1,000"), of("ehcp_rate_0_25"), note=note)
+    ui.headline(entry("ehcp_rate_0_25", "EHC plans per 1,000"), of("ehcp_rate_0_25"), note=note)
 with education[2]:
-    ui.headline(placeholder("ehcp_backlog", "Assessments open past 20 weeks"), of("ehcp_backlog"))
+    ui.headline(entry("ehcp_backlog", "Assessments open past 20 weeks"), of("ehcp_backlog"))
 
 health = st.columns(3)
 with health[0]:
@@ -81,14 +79,14 @@ with health[0]:
             others = [f"{r.area_name} {fmt_number(r.value, '%')}" for r in quarter.itertuples()
                       if r.area_code != lowest["area_code"]]
             note = f"{lowest['area_name']}." + (f" Other trusts: {'; '.join(others)}." if others else "")
-    ui.headline(placeholder("advice_6_weeks", "Health advice within 6 weeks"), advice, label=label, note=note)
+    ui.headline(entry("advice_6_weeks", "Health advice within 6 weeks"), advice, label=label, note=note)
 longest = None
 if len(waits):
     latest = waits[waits["period"] == waits["period"].max()].dropna(subset=["value"])
     if len(latest):
         longest = str(latest.sort_values("value").iloc[-1]["breakdown"])
 with health[1]:
-    ui.headline(placeholder("wait_median_weeks", "Median wait"),
+    ui.headline(entry("wait_median_weeks", "Median wait"),
                 waits[waits["breakdown"] == longest] if longest else waits.iloc[0:0],
                 label=f"Median wait, {breakdown_label(longest)}" if longest else None,
                 note="Other pathways: " + "; ".join(
@@ -96,7 +94,7 @@ with health[1]:
                     for b, g in waits.groupby("breakdown") if b != longest) if waits["breakdown"].nunique() > 1
                 else None)
 with health[2]:
-    ui.headline(placeholder("waiting_over_18_weeks", "Waiting over 18 weeks"),
+    ui.headline(entry("waiting_over_18_weeks", "Waiting over 18 weeks"),
                 over_18[over_18["breakdown"] == longest] if longest else over_18.iloc[0:0],
                 label=f"Waiting over 18 weeks, {breakdown_label(longest)}" if longest else None)
 

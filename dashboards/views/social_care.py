@@ -25,11 +25,7 @@ county = data.area_series(tuple(available), code, "utla") if available else pd.D
 cols = st.columns(len(INDICATORS))
 for col, ind in zip(cols, INDICATORS, strict=True):
     with col:
-        if ind in available:
-            ui.headline(catalogue.loc[ind], county[county["indicator_id"] == ind])
-        else:
-            ui.headline(pd.Series({"indicator_id": ind, "short_title": NAMES[ind], "unit": "",
-                                   "definition": "Not yet in the catalogue."}), county.iloc[0:0])
+        ui.headline(ui.indicator_meta(catalogue, ind, NAMES[ind]), county[county["indicator_id"] == ind])
 
 st.subheader("By place")
 pick = st.columns([3, 2])
