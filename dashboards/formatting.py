@@ -73,6 +73,8 @@ def breakdown_label(breakdown: str) -> str:
         return value.replace("_", " ").capitalize()
     if name == "imd_decile":
         return f"IMD decile {value}"
+    if name == "local_imd_decile":
+        return {"1": "Decile 1 (most deprived)", "10": "Decile 10 (least deprived)"}.get(value, f"Decile {value}")
     return value
 
 

@@ -227,10 +227,12 @@ def compute_indicators(run: Run, cfg: JsnaConfig) -> tuple[pd.DataFrame, pd.Data
 def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFrame]) -> int:
     """Disclosure control, then the published tables. Returns the number of indicator values."""
     values, comps = computed
-    methods = {i.id: i.method for i in load_catalogue().values()}
+    catalogue = load_catalogue().values()
+    methods = {i.id: i.method for i in catalogue}
+    derived = {i.id: i.derived_from for i in catalogue if i.derived_from}
     counts_children = values["indicator_id"].map(methods).eq("proportion_wilson")
     nesting = query_frame(run.engine, "queries/area_nesting", run.schema)
-    safe = suppress(values, cfg.disclosure, counts_children, nesting)
+    safe = suppress(values, cfg.disclosure, counts_children, nesting, derived)
     hidden = safe.loc[safe["symbol"] == cfg.disclosure.symbol, ["indicator_id", "period", "area_level", "area_code",
                                                                 "breakdown"]]
     comps = comps.merge(hidden, how="left", indicator=True)  # a suppressed value is compared with nothing

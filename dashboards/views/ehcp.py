@@ -35,7 +35,7 @@ def breakdown(indicator_id: str, dimension: str) -> pd.DataFrame:
     return rows.assign(key=rows["breakdown"].str.partition("=")[2])
 
 
-series = data.area_series(tuple(i for i in ("ehcp_plans", "ehcp_rate_0_25", "ehcp_requests_rate",
+series = data.area_series(tuple(i for i in ("ehcp_plans", "ehcp_rate_0_25", "ehcp_rate_sii", "ehcp_requests_rate",
                                              "ehcp_requests_assessed", "ehcp_assessments_to_plan", "ehcp_20_weeks",
                                              "ehcp_20_weeks_ex", "ehcp_backlog", "ehcp_specialist_placement",
                                              "ehcp_transfers_completed", "sen_support_pupils_pct", "ehcp_pupils_pct")
@@ -73,6 +73,32 @@ def caseload() -> None:
                  + (f". Fastest growth since {period_label(first_p)}: {fastest.index[-1]} (x{fastest.iloc[-1]:.1f})."
                     if len(fastest) else "."),
                  ages)
+
+    # -- inequality by deprivation ---------------------------------------------------------------------
+    st.subheader("Plans by local deprivation decile")
+    local = breakdown("ehcp_rate_0_25", "local_imd_decile")
+    if local.empty:
+        ui.no_data("EHC plans by local deprivation decile (from case-level extracts)")
+    else:
+        period = local["period"].max()
+        shown = local[local["period"] == period].assign(decile=lambda f: f["key"].astype(int)).sort_values("decile")
+        shown = shown.assign(label=shown["breakdown"].map(breakdown_label))
+        unit = str(catalogue.loc["ehcp_rate_0_25", "unit"])
+        rate = shown.set_index("decile")["value"]
+        sii = of("ehcp_rate_sii")
+        latest = sii[sii["period"] == period]
+        ui.chart(charts.bars(shown, "label", "value", unit), f"ehcp_local_deciles_{code}",
+                 f"EHC plans per 1,000 residents aged 0-25 in {name} by local deprivation decile (its own small "
+                 f"areas ranked by IMD and cut into tenths), {period_label(period)}: "
+                 f"{fmt_number(rate.get(1), unit)} in the most deprived tenth, {fmt_number(rate.get(10), unit)} in "
+                 "the least deprived."
+                 + (f" Slope index of inequality {fmt_number(latest['value'].iloc[0], unit)} (95% CI "
+                    f"{fmt_number(latest['lower_ci95'].iloc[0], unit)} to "
+                    f"{fmt_number(latest['upper_ci95'].iloc[0], unit)})."
+                    if len(latest) and pd.notna(latest["value"].iloc[0]) else ""),
+                 shown.drop(columns=["decile", "label", "key"]))
+        if len(sii):
+            ui.headline(catalogue.loc["ehcp_rate_sii"], sii)
 
     # -- SEN in schools --------------------------------------------------------------------------------
     st.subheader("Pupils with SEN in schools")

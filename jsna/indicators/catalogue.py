@@ -32,6 +32,9 @@ class Indicator(BaseModel):
     period_type: str
     caveats: str | None = None
     breakdowns: list[str] = Field(default_factory=list)
+    # 'indicator:breakdown': a value computed from that indicator's rows of one breakdown at the same period
+    # and area (an SII from decile rates); disclosure control withholds it wherever one of those is suppressed
+    derived_from: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -12,10 +12,16 @@ Policy (jsna.toml [disclosure]):
    its parts) holds exactly one suppressed row, that row could be recovered by subtraction, so
    one more is suppressed: the part with the smallest count above zero, else any part, else the
    total. This repeats until no group holds exactly one suppressed row.
-3. Optional rounding of published counts to a base (e.g. 5), values rescaled to the rounded counts.
+   Local breakdowns (`LOCAL_KINDS`: deciles ranked within each area) are parts of their own area's
+   'all' but do not add up across areas.
+3. Derived values (an indicator's `derived_from`, e.g. an SII fitted to decile rates): withheld wherever
+   one of the rows they are computed from is suppressed, so the hidden row cannot be worked back.
+4. Optional rounding of published counts to a base (e.g. 5), values rescaled to the rounded counts.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -24,6 +30,7 @@ from jsna.config import Disclosure
 
 DERIVED = ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998"]
 KEY = ["indicator_id", "period", "area_level", "area_code", "breakdown"]
+LOCAL_KINDS = ("local_imd_decile",)  # breakdowns defined within each area: no sum across areas
 
 
 def _small(x: pd.Series, min_count: int) -> pd.Series:
@@ -46,10 +53,11 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
     """
     v = values.reset_index(names="row")
     parts = []
+    local = v["breakdown"].str.startswith(tuple(f"{k}=" for k in LOCAL_KINDS))
     # areas: a parent row and its children rows, same indicator, period and breakdown
     nest = hierarchy.drop_duplicates(["child_level", "child_code", "parent_level"])
-    child = v.merge(nest, left_on=["area_level", "area_code"], right_on=["child_level", "child_code"])
-    parent = v.merge(nest[["parent_level", "parent_code"]].drop_duplicates(),
+    child = v[~local].merge(nest, left_on=["area_level", "area_code"], right_on=["child_level", "child_code"])
+    parent = v[~local].merge(nest[["parent_level", "parent_code"]].drop_duplicates(),
                      left_on=["area_level", "area_code"], right_on=["parent_level", "parent_code"])
     gkey = ["indicator_id", "period", "breakdown", "parent_level", "parent_code", "child_level"]
     kids = child[["row", *gkey]].assign(is_total=False)
@@ -101,13 +109,28 @@ def exposed_groups(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame
     return n[n == 1].index
 
 
+def derived_hidden(values: pd.DataFrame, hidden: pd.Series, derived: Mapping[str, str]) -> pd.Series:
+    """Rows of derived indicators ({id: 'source_id:breakdown'}) computed from a hidden row: same period
+    and area, the source indicator's rows of that breakdown."""
+    out = pd.Series(False, index=values.index)
+    for indicator_id, source in derived.items():
+        src, _, kind = source.partition(":")
+        rows = (values["indicator_id"] == src) & values["breakdown"].str.startswith(f"{kind}=") & hidden
+        gone = values.loc[rows, ["period", "area_level", "area_code"]].drop_duplicates()
+        mine = values[values["indicator_id"] == indicator_id]
+        hit = mine.reset_index().merge(gone, on=["period", "area_level", "area_code"])["index"]
+        out.loc[hit] = True
+    return out
+
+
 def suppress(values: pd.DataFrame, policy: Disclosure, count_denominator: pd.Series | bool,
-             hierarchy: pd.DataFrame | None = None) -> pd.DataFrame:
+             hierarchy: pd.DataFrame | None = None, derived: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Apply the policy to indicator values (one row per indicator, period, area and breakdown).
 
     `count_denominator` says, per row or for all, whether the denominator counts children (a
     proportion) rather than residents (a rate's population estimate). `hierarchy` gives the area
-    nesting for secondary suppression (none: breakdown groups only).
+    nesting for secondary suppression (none: breakdown groups only). `derived` maps derived indicators to
+    the rows they are computed from ('source_id:breakdown').
     """
     out = values.reset_index(drop=True).copy()
     counts_children = (
@@ -118,7 +141,11 @@ def suppress(values: pd.DataFrame, policy: Disclosure, count_denominator: pd.Ser
     nest = hierarchy if hierarchy is not None else pd.DataFrame(
         columns=["child_level", "child_code", "parent_level", "parent_code"])
     if hide.any():
-        hide = secondary(out, hide, sum_groups(out, nest))
+        # derived values (an SII) add up to nothing: they take no part in the sum groups
+        additive = ~out["indicator_id"].isin(list(derived or {}))
+        hide = secondary(out, hide, sum_groups(out[additive], nest))
+        if derived:
+            hide |= derived_hidden(out, hide, derived)
     out.loc[hide, ["numerator", *DERIVED]] = np.nan
     out.loc[hide & counts_children, "denominator"] = np.nan
     out.loc[hide, "symbol"] = policy.symbol

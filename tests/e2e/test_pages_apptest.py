@@ -77,7 +77,7 @@ def first_district(engine: sa.Engine) -> str:
 
 
 def test_ehcp_sections_and_measure_filter(app: Any, engine: sa.Engine) -> None:
-    tabs = {"Caseload": ["Plans by age band", "Pupils with SEN in schools"],
+    tabs = {"Caseload": ["Plans by age band", "Plans by local deprivation decile", "Pupils with SEN in schools"],
             "Requests and timeliness": ["Requests and decisions", "20-week timeliness and the backlog"],
             "Placements and needs": ["Placements", "Primary needs"],
             "Transfers": ["Transfers from statements and learning difficulty assessments"]}
@@ -85,6 +85,15 @@ def test_ehcp_sections_and_measure_filter(app: Any, engine: sa.Engine) -> None:
     assert [t.label for t in at.tabs] == list(tabs)
     assert [h.value for h in at.subheader] == tabs["Caseload"]
     assert any("by age band (0-4, 5-10, 11-15, 16-19, 20-25)" in c.value for c in at.caption)
+    # the county's slope index of inequality, as published, in the chart's text and its tile
+    with engine.connect() as conn:
+        sii = conn.execute(sa.text(
+            "SELECT value, lower_ci95, upper_ci95 FROM published.indicator_values WHERE indicator_id = "
+            "'ehcp_rate_sii' AND area_level = 'utla' ORDER BY period DESC LIMIT 1")).one()
+    text = f"Slope index of inequality {sii.value:,.1f} per 1,000 (95% CI {sii.lower_ci95:,.1f} per 1,000 to "
+    assert any(text in c.value and "by local deprivation decile" in c.value for c in at.caption), text
+    tile = dict(headlines(at))
+    assert tile[next(k for k in tile if "Inequality in EHC plans" in k)] == f"{sii.value:,.1f} per 1,000"
     at.radio(key="measure").set_value("rate").run()
     assert not at.exception
     assert qp(at, "measure") == "rate"

@@ -80,13 +80,15 @@ def test_overview_headlines_map_and_narrative(page, dashboard_url: str, engine: 
 
 
 def test_ehcp_page_draws_its_charts(page, dashboard_url: str) -> None:
-    """The first tab draws its two charts; opening another tab draws its own and puts it in the URL."""
+    """The first tab draws its three charts (age bands, local deprivation deciles, pupils); opening another tab
+    draws its own and puts it in the URL."""
     page.goto(f"{dashboard_url}/ehcp")
     page.get_by_role("heading", name="Plans by age band").wait_for(timeout=TIMEOUT)
     settle(page)
-    page.wait_for_function(f"() => document.querySelectorAll(\"{CHART}\").length >= 2", timeout=TIMEOUT)
-    assert page.locator(CHART).count() == 2
+    page.wait_for_function(f"() => document.querySelectorAll(\"{CHART}\").length >= 3", timeout=TIMEOUT)
+    assert page.locator(CHART).count() == 3
     assert page.get_by_text("by age band (0-4, 5-10, 11-15, 16-19, 20-25)", exact=False).count() >= 1
+    assert page.get_by_text("by local deprivation decile (its own small areas", exact=False).count() >= 1
     page.get_by_role("tab", name="Placements and needs").click()
     page.get_by_role("heading", name="Primary needs").wait_for(timeout=TIMEOUT)
     page.wait_for_function("() => location.search.includes('ehcp_tab=Placements')", timeout=TIMEOUT)

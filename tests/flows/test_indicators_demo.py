@@ -81,15 +81,17 @@ def test_district_spread_of_asc_waits_is_wide(refreshed: dict, engine: sa.Engine
 
 
 def test_trust_advice_compliance_matches_the_returns(refreshed: dict, engine: sa.Engine, demo_dir: Path) -> None:
-    """Given the advice returns file, when XR1's requests of July to September 2024 are recounted (returned
-    within 42 days; late once 42 days passed by the file's latest request), then they equal the published
-    six-week figure for the trust, which carries the trust's name."""
+    """Given the advice returns file, when XR1's requests of July to September 2024 are recounted (known once
+    42 days passed by the file's latest request; within if returned by then), then they equal the published
+    six-week figure for the trust, which carries the trust's name. In the file's last quarter, only requests
+    whose six weeks have passed count, returned or not: counting the quick returns of requests still inside
+    their six weeks would flatter it."""
     a = read_csv(demo_dir / "health" / "ehc_advice_returns.csv", ("Request Date", "Advice Returned Date"))
     as_at = a["Request Date"].max()
     due = a["Request Date"] + pd.Timedelta(days=42)
     returned = a["Advice Returned Date"].notna()
-    known = returned | (as_at > due)
-    within = returned & (a["Advice Returned Date"] <= due)
+    known = as_at > due
+    within = known & returned & (a["Advice Returned Date"] <= due)
     quarter = (a["Request Date"] >= "2024-07-01") & (a["Request Date"] <= "2024-09-30")
     mine = (a["Trust Code"] == "XR1") & quarter
     got = published(engine, "advice_6_weeks", "trust", "XR1", "2024-Q3")
@@ -97,6 +99,12 @@ def test_trust_advice_compliance_matches_the_returns(refreshed: dict, engine: sa
     assert got["area_name"] == a.loc[a["Trust Code"] == "XR1", "Trust Name"].iloc[0]
     total = published(engine, "advice_6_weeks", "utla", county(demo_dir), "2024-Q3")
     assert (total["numerator"], total["denominator"]) == (int((within & quarter).sum()), int((known & quarter).sum()))
+    last = f"{as_at.year}-Q{as_at.quarter}"
+    in_last = a["Request Date"].dt.to_period("Q") == as_at.to_period("Q")
+    got = published(engine, "advice_6_weeks", "utla", county(demo_dir), last)
+    assert (got["numerator"], got["denominator"]) == (int((within & in_last).sum()), int((known & in_last).sum()))
+    quick = (in_last & ~known & returned & (a["Advice Returned Date"] <= due)).sum()
+    assert quick > 0  # the quick returns the old rule counted, and their late peers it could not see
 
 
 def test_dct_caseload_on_31_march_2025(refreshed: dict, engine: sa.Engine, demo_dir: Path) -> None:
@@ -124,3 +132,27 @@ def test_ehc_plan_share_of_pupils_in_202425(refreshed: dict, engine: sa.Engine, 
     got = published(engine, "ehcp_pupils_pct", "utla", county(demo_dir), "202425")
     assert (got["numerator"], got["denominator"]) == (plans, pupils)
     assert got["value"] == pytest.approx(100 * plans / pupils)
+
+
+def test_county_sii_is_the_line_through_its_published_local_decile_rates(refreshed: dict, engine: sa.Engine,
+                                                                          demo_dir: Path) -> None:
+    """Given the county's published plans per 1,000 by local deprivation decile (January 2025), when a line is
+    fitted by weighted least squares (numpy) on each decile's population midpoint, then minus its slope is the
+    published slope index of inequality, inside its limits; the deciles hold every plan of the county."""
+    code = county(demo_dir)
+    rows = pd.read_sql(sa.text(
+        "SELECT breakdown, numerator, denominator, value FROM published.indicator_values WHERE indicator_id = "
+        "'ehcp_rate_0_25' AND area_level = 'utla' AND area_code = :c AND period = '202425' AND breakdown LIKE "
+        "'local_imd_decile=%'"), engine, params={"c": code})
+    rows["decile"] = rows["breakdown"].str.partition("=")[2].astype(int)
+    rows = rows.sort_values("decile")
+    assert rows["decile"].tolist() == list(range(1, 11)) and rows["value"].notna().all()
+    assert rows["numerator"].sum() == published(engine, "ehcp_rate_0_25", "utla", code, "202425")["numerator"]
+    share = (rows["denominator"] / rows["denominator"].sum()).to_numpy()
+    mid = np.cumsum(share) - share / 2
+    slope, _ = np.polyfit(mid, rows["value"].to_numpy(), 1, w=np.sqrt(share))
+    got = published(engine, "ehcp_rate_sii", "utla", code, "202425")
+    assert got["value"] == pytest.approx(-slope, rel=1e-6)  # populations are published to 3 decimals
+    assert got["lower_ci998"] < got["lower_ci95"] < got["value"] < got["upper_ci95"] < got["upper_ci998"]
+    # the demo county has more plans per 1,000 where deprivation is higher, and clearly so
+    assert got["lower_ci95"] > 0

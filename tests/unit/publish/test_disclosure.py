@@ -93,3 +93,33 @@ def test_no_group_is_left_with_a_single_suppressed_row_on_random_hierarchies() -
 def test_rounding_to_five_rescales_values() -> None:
     out = suppress(rows(numerator=[18], denominator=[20], value=[90.0]), Disclosure(min_count=1, round_to=5), False)
     assert out.loc[0, "numerator"] == 20 and out.loc[0, "value"] == 100
+
+
+def test_an_sii_goes_with_any_decile_it_was_fitted_to() -> None:
+    """Given rates by local deprivation decile in two districts and the county, one district with a decile of
+    3 plans, then that decile is hidden (and a sibling with it: they add up to the district's 'all'), the
+    district's SII (fitted to those rates) is withheld, and the other district's SII and the county's local
+    deciles stay: local deciles are ranked within each area, so they do not add up across areas."""
+    deciles = [f"local_imd_decile={k}" for k in range(1, 11)]
+    parts = []
+    for code, level, small in (("D1", "lad", 3), ("D2", "lad", 40), ("C", "utla", 90)):
+        counts = [small, *range(50, 95, 5)]
+        parts.append(rows(indicator_id=["ehcp_rate_0_25"] * 11, area_level=[level] * 11, area_code=[code] * 11,
+                          breakdown=["all", *deciles], numerator=[sum(counts), *counts], denominator=[10_000] * 11,
+                          value=[1.0] * 11))
+        parts.append(rows(indicator_id=["ehcp_rate_sii"], area_level=[level], area_code=[code],
+                          numerator=[np.nan], denominator=[np.nan], value=[4.2]))
+    values = pd.concat(parts, ignore_index=True)
+    nest = pd.DataFrame({"child_level": "lad", "child_code": ["D1", "D2"], "parent_level": "utla",
+                         "parent_code": "C"})
+    out = suppress(values, Disclosure(), False, nest, {"ehcp_rate_sii": "ehcp_rate_0_25:local_imd_decile"})
+    hidden = out[out["symbol"] == "c"]
+    assert set(zip(hidden["indicator_id"], hidden["area_code"], hidden["breakdown"], strict=True)) == {
+        ("ehcp_rate_0_25", "D1", "local_imd_decile=1"), ("ehcp_rate_0_25", "D1", "local_imd_decile=2"),
+        ("ehcp_rate_sii", "D1", "all")}
+    assert np.isnan(out.loc[hidden.index, "value"]).all()
+    kept = out[(out["indicator_id"] == "ehcp_rate_sii") & (out["area_code"] != "D1")]
+    assert kept["value"].tolist() == [4.2, 4.2]
+    # without the derivation declared, the SII would have stayed beside its hidden decile
+    alone = suppress(values, Disclosure(), False, nest)
+    assert alone[alone["indicator_id"] == "ehcp_rate_sii"]["symbol"].isna().all()
