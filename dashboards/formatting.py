@@ -62,6 +62,11 @@ def period_label(period: str) -> str:
     return period
 
 
+def in_sentence(title: str) -> str:
+    """A title as it reads inside a sentence: lower case, but acronyms kept ('EHC plans (SII)' stays so)."""
+    return " ".join(w if sum(c.isupper() for c in w) >= 2 else w.lower() for w in title.split(" "))
+
+
 def breakdown_label(breakdown: str) -> str:
     """'age_band=0-4' -> '0-4'; 'pathway=asc' -> 'Autism (ASC)'; 'all' -> 'All'."""
     if breakdown == "all":

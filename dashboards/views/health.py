@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, data, ui, variation
-from dashboards.formatting import PATHWAY_NAMES, breakdown_label, fmt_number, period_label
+from dashboards.formatting import PATHWAY_NAMES, breakdown_label, fmt_number, in_sentence, period_label
 
 THRESHOLDS = {"waiting_over_13_weeks": "over 13 weeks", "waiting_over_18_weeks": "over 18 weeks",
               "waiting_over_52_weeks": "over 52 weeks"}
@@ -146,7 +146,7 @@ def variation_section() -> None:
                 outliers = f.points[~f.points["significance"].str.startswith("Not")]
                 ui.chart(charts.funnel(f.points, f.lines, f.baseline, str(meta["unit"]), f.x_title),
                          f"funnel_{measure}_{pathway}_{period}",
-                         f"Funnel plot of {meta['short_title'].lower()} "
+                         f"Funnel plot of {in_sentence(meta['short_title'])} "
                          f"({breakdown_label(shown['breakdown'].iloc[0])}) "
                          f"in {len(f.points)} districts, {period_label(period)}: districts outside the dashed lines "
                          "differ from the average more than chance would explain at 95%, outside the solid lines at "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import charts, data, ui
-from dashboards.formatting import LEVEL_NAMES, breakdown_label, fmt_number, period_label
+from dashboards.formatting import LEVEL_NAMES, breakdown_label, fmt_number, in_sentence, period_label
 from jsna.config import get_settings
 
 MAPPED = ["lsoa", "msoa", "lad", "utla", "region"]  # levels with boundaries; trusts have none
@@ -63,7 +63,7 @@ within = focus if level in LOCAL else None
 codes = tuple(data.areas(level, within)["area_code"]) if within else None
 shown = data.values(indicator, level, breakdown, period, area_codes=codes)
 if shown.empty:
-    st.info(f"No {LEVEL_NAMES.get(level, level).lower()} figures for {meta['short_title'].lower()} "
+    st.info(f"No {LEVEL_NAMES.get(level, level).lower()} figures for {in_sentence(meta['short_title'])} "
             f"({breakdown_label(breakdown)}) in {period_label(period)}.")
     st.stop()
 
@@ -96,7 +96,7 @@ else:
     fig, classes = charts.choropleth(shown, geojson, title, unit, scheme, k, layers)
 ranked = shown.dropna(subset=["value"]).sort_values("value")
 ui.chart(fig, f"{indicator}_{level}_{period}_map",
-         f"Map of {meta['short_title'].lower()} for {len(shown)} areas, {charts.SCHEMES[scheme].lower()} into "
+         f"Map of {in_sentence(meta['short_title'])} for {len(shown)} areas, {charts.SCHEMES[scheme].lower()} into "
          f"{len(classes.bins)} classes (ColorBrewer YlGnBu, light to dark): "
          + "; ".join(f"{lab}: {n} areas" for lab, n in zip(classes.labels, classes.counts, strict=True))
          + f"; {shown['value'].isna().sum()} suppressed (grey). "

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, data, ui
-from dashboards.formatting import LEVEL_NAMES, period_label
+from dashboards.formatting import LEVEL_NAMES, in_sentence, period_label
 
 catalogue = data.indicators()
 sources = data.sources()
@@ -61,7 +61,7 @@ if lineage.empty:
     st.caption("None of this indicator's sources has been loaded (" + ", ".join(wanted) + ").")
 else:
     ui.table(lineage[["source_name", "kind", "file_name", "sha256", "loaded_at"]],
-             f"The files behind {meta['short_title'].lower()}")
+             f"The files behind {in_sentence(meta['short_title'])}")
     missing_sources = [w for w in wanted if w not in set(lineage["source_name"]) | set(lineage["kind"])]
     st.caption("Each file is identified by its SHA-256 checksum, so a figure can be traced to the exact file "
                "loaded." + (f" Not loaded: {', '.join(missing_sources)}." if missing_sources else ""))

@@ -14,6 +14,7 @@ from dashboards.formatting import (
     COMPARISON_TEXT_COLOURS,
     breakdown_label,
     fmt_number,
+    in_sentence,
     period_label,
 )
 
@@ -171,7 +172,7 @@ with left:
                                      str(meta["unit"]))
     top = shown.dropna(subset=["value"]).sort_values("value")
     ui.chart(fig, f"{indicator}_{period}_map",
-             f"Map of {meta['short_title'].lower()} in {len(shown)} districts, {period_label(str(period))}, in "
+             f"Map of {in_sentence(meta['short_title'])} in {len(shown)} districts, {period_label(str(period))}, in "
              f"{len(classes.bins)} quantile classes. "
              + (f"Highest: {top.iloc[-1]['area_name']} ({fmt_number(top.iloc[-1]['value'], str(meta['unit']))}); "
                 f"lowest: {top.iloc[0]['area_name']} ({fmt_number(top.iloc[0]['value'], str(meta['unit']))}). "
