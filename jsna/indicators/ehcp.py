@@ -10,17 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jsna.indicators import methods
+from jsna.indicators import inequality
 from jsna.indicators.catalogue import get_indicator
-from jsna.indicators.compute import (
-    COUNT_COLUMNS,
-    LIMITS,
-    academic_period,
-    age_band,
-    prefer_published,
-    to_levels,
-    with_breakdowns,
-)
+from jsna.indicators.compute import academic_period, age_band, prefer_published, to_levels, with_breakdowns
 from jsna.indicators.inputs import Inputs
 from jsna.schemas.vocab import SPECIALIST_PLACEMENTS
 
@@ -124,9 +116,9 @@ def caseload_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
             den, on=["period", "area_level", "area_code", "breakdown"])
         by_total = num[num["breakdown"].str.startswith(("primary_need=", "placement="))].merge(
             total, on=["period", "area_level", "area_code"])
-        local = _local_decile_rates(c, pop, lookup)
+        local = inequality.local_decile_counts(c, pop, lookup)
         rates += [by_own, by_total, _imd_rates(c, pop, lookup), local]
-        out["ehcp_rate_sii"] = inequality(local, rate_ind.multiplier)
+        out["ehcp_rate_sii"] = inequality.sii(local, rate_ind.multiplier)
     rate_cases = pd.concat([r for r in rates if len(r)], ignore_index=True) if rates else pd.DataFrame()
     if len(rate_cases):
         rate_cases["population"] = rate_cases["population"].round(3)
@@ -155,71 +147,6 @@ def _imd_rates(c: pd.DataFrame, pop: pd.DataFrame, lookup: pd.DataFrame) -> pd.D
     both = both[both["period"].isin(c["period"].unique())]  # no census in the extract, no rate
     both["breakdown"] = "imd_decile=" + both["imd_decile"].astype(int).astype(str)
     return both.drop(columns="imd_decile")
-
-
-def local_deciles(pop: pd.DataFrame, lookup: pd.DataFrame, levels: tuple[str, ...] = ("lad", "utla")) -> pd.DataFrame:
-    """Each LSOA's local deprivation decile within each area above it (area_level, area_code, lsoa_code,
-    local_decile): the area's LSOAs ranked by IMD rank (1 = most deprived) and cut into ten groups of as
-    near equal numbers as can be, decile 1 the most deprived. LSOAs without a rank are left out."""
-    ranks = pop.dropna(subset=["imd_rank"]).drop_duplicates("lsoa_code")[["lsoa_code", "imd_rank"]]
-    areas = ranks.merge(lookup, on="lsoa_code")
-    parts = []
-    for level in levels:
-        col = f"{level}_code"
-        if col not in areas:
-            continue
-        a = areas.dropna(subset=[col]).sort_values([col, "imd_rank", "lsoa_code"])
-        position = a.groupby(col).cumcount()
-        size = a.groupby(col)["lsoa_code"].transform("size")
-        parts.append(pd.DataFrame({"area_level": level, "area_code": a[col], "lsoa_code": a["lsoa_code"],
-                                   "local_decile": (position * 10 // size + 1).astype(int)}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["area_level", "area_code", "lsoa_code", "local_decile"])
-
-
-def _local_decile_rates(c: pd.DataFrame, pop: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
-    """Plans per 1,000 0-25 by local deprivation decile (`local_deciles`) for each district and the county:
-    breakdown 'local_imd_decile=1' (most deprived) ... '=10'. Areas with fewer than ten ranked LSOAs have
-    no local deciles."""
-    deciles = local_deciles(pop, lookup)
-    deciles = deciles[deciles.groupby(["area_level", "area_code"])["lsoa_code"].transform("size") >= 10]
-    if deciles.empty:
-        return pd.DataFrame()
-    keys = ["period", "area_level", "area_code", "local_decile"]
-    num = c.merge(deciles, on="lsoa_code").groupby(keys, as_index=False)["plans"].sum()
-    den = pop.merge(deciles, on="lsoa_code").groupby(keys, as_index=False)["population"].sum()
-    both = den.merge(num, on=keys, how="left").fillna({"plans": 0})
-    both = both[both["period"].isin(c["period"].unique())]
-    both["breakdown"] = "local_imd_decile=" + both["local_decile"].astype(str)
-    return both.drop(columns="local_decile")
-
-
-def inequality(local: pd.DataFrame, multiplier: float, repetitions: int = 100_000) -> pd.DataFrame:
-    """The slope index of inequality in the rate across an area's local deprivation deciles, as Fingertips
-    gives it for local areas: the rate regressed on each decile's population midpoint (methods.sii, PHE's
-    phe_sii), signed so that a positive SII means a higher rate at the most deprived end; the gap, in the
-    rate's unit, between the fitted most and least deprived ends. Limits are simulated (a fixed seed, so a
-    refresh publishes the same figures). Only areas with residents and plans in all ten deciles get one."""
-    if local.empty:
-        return pd.DataFrame(columns=[*COUNT_COLUMNS, *LIMITS])
-    d = local[local["population"] > 0].copy()
-    rates = methods.crude_rate(d["plans"].to_numpy(), d["population"].to_numpy(), multiplier)
-    d["rate"], d["lo"], d["hi"] = rates["value"].to_numpy(), rates["lower95_0cl"].to_numpy(), \
-        rates["upper95_0cl"].to_numpy()
-    d["decile"] = d["breakdown"].str.partition("=")[2].astype(int)
-    keys = ["period", "area_level", "area_code"]
-    # every decile with residents and at least one plan (the limits are taken on the log scale)
-    d = d[(d.groupby(keys)["decile"].transform("nunique") == 10) & (d.groupby(keys)["plans"].transform("min") > 0)]
-    if d.empty:
-        return pd.DataFrame(columns=[*COUNT_COLUMNS, *LIMITS])
-    s = methods.sii(d, "decile", "population", "rate", by=keys, lower_cl="lo", upper_cl="hi", value_type=1,
-                    multiplier=-1, confidence=(0.95, 0.998), repetitions=repetitions, seed=0)
-    s = s.dropna(subset=["sii"]).reset_index()
-    return pd.DataFrame({
-        "period": s["period"], "area_level": s["area_level"], "area_code": s["area_code"], "breakdown": "all",
-        "numerator": float("nan"), "denominator": float("nan"), "value": s["sii"],
-        "lower_ci95": s["sii_lower95_0cl"], "upper_ci95": s["sii_upper95_0cl"],
-        "lower_ci998": s["sii_lower99_8cl"], "upper_ci998": s["sii_upper99_8cl"]})
 
 
 def _specialist(inputs: Inputs, c: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
