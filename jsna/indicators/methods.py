@@ -593,12 +593,14 @@ def _sii_simulation(
     for chunk in np.unique(chunk_of_group):
         members = np.flatnonzero(chunk_of_group == chunk)
         lo, hi = ends[members[0]] - sizes[members[0]], ends[members[-1]]
-        draws = rng.normal(
-            work["_c"].to_numpy()[lo:hi], work["_se"].to_numpy()[lo:hi], (repetitions, hi - lo)
-        )
+        # single precision: a third of the time of double, far finer than the Monte Carlo error
+        draws = rng.standard_normal((repetitions, hi - lo), dtype=np.float32)
+        draws *= work["_se"].to_numpy()[lo:hi].astype(np.float32)
+        draws += work["_c"].to_numpy()[lo:hi].astype(np.float32)
         y = draws if transform else back(draws)
         starts = ends[members] - sizes[members] - lo
-        icpt, slope = (np.add.reduceat(y * w[lo:hi], starts, axis=1) for w in weights)
+        icpt, slope = (np.add.reduceat(y * w[lo:hi].astype(np.float32), starts, axis=1).astype(np.float64)
+                       for w in weights)
         for level in _levels(confidence):
             chunk_fit = (fitted[0][members], fitted[1][members])
             bounds = _sii_bounds(icpt, slope, chunk_fit, value_type, multiplier, transform, level)

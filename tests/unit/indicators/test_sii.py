@@ -56,7 +56,7 @@ def _block(first: int) -> pd.DataFrame:
 
 
 @cache
-def _sii(first: int, repetitions: int = 20_000) -> pd.DataFrame:
+def _sii(first: int, repetitions: int = 100_000) -> pd.DataFrame:
     return m.sii(
         _block(first), "Quantile", "Population", "Value", by=KEYS, lower_cl="LowerCL", upper_cl="UpperCL",
         repetitions=repetitions, seed=first, **BLOCKS[first],
@@ -86,7 +86,7 @@ def test_sii_rii_and_intercept_reproduce_reference(first: int, area: str) -> Non
 @pytest.mark.parametrize(("first", "area"), CASES)
 def test_sii_simulated_limits_are_within_phe_tolerance(first: int, area: str) -> None:
     """Given the same block,
-    When the limits are simulated (20,000 draws, seeded),
+    When the limits are simulated (100,000 draws, PHE's default, seeded),
     Then each published SII/RII limit is matched within 5%, PHEindicatormethods' own tolerance."""
     expected = _expected(first)
     expected = expected[expected.index.get_level_values("Area") == area]
