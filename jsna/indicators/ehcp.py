@@ -116,8 +116,9 @@ def caseload_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
             den, on=["period", "area_level", "area_code", "breakdown"])
         by_total = num[num["breakdown"].str.startswith(("primary_need=", "placement="))].merge(
             total, on=["period", "area_level", "area_code"])
-        local = inequality.local_decile_counts(c, pop, lookup)
-        rates += [by_own, by_total, _imd_rates(c, pop, lookup), local]
+        national = inequality.decile_counts(c, pop, inequality.national_deciles(pop, lookup), "imd_decile")
+        local = inequality.decile_counts(c, pop, inequality.local_deciles(pop, lookup), "local_imd_decile")
+        rates += [by_own, by_total, national, local]
         out["ehcp_rate_sii"] = inequality.sii(local, rate_ind.multiplier)
     rate_cases = pd.concat([r for r in rates if len(r)], ignore_index=True) if rates else pd.DataFrame()
     if len(rate_cases):
@@ -132,21 +133,6 @@ def caseload_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     out["ehcp_specialist_placement"] = _specialist(inputs, c, lookup)
     out["ehcp_neet_16_25"] = _neet(c, lookup, rate_ind.levels)
     return out
-
-
-def _imd_rates(c: pd.DataFrame, pop: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
-    """Plans per 1,000 0-25 by the IMD decile of the home LSOA, for the district and county."""
-    deciles = pop.drop_duplicates("lsoa_code")[["lsoa_code", "imd_decile"]].dropna()
-    if deciles.empty:
-        return pd.DataFrame()
-    plans = c.merge(deciles, on="lsoa_code")
-    num = to_levels(plans, lookup, ["lad", "utla"], ["period", "imd_decile"], ["plans"])
-    den = to_levels(pop.dropna(subset=["imd_decile"]), lookup, ["lad", "utla"], ["period", "imd_decile"],
-                    ["population"])
-    both = den.merge(num, on=["period", "area_level", "area_code", "imd_decile"], how="left").fillna({"plans": 0})
-    both = both[both["period"].isin(c["period"].unique())]  # no census in the extract, no rate
-    both["breakdown"] = "imd_decile=" + both["imd_decile"].astype(int).astype(str)
-    return both.drop(columns="imd_decile")
 
 
 def _specialist(inputs: Inputs, c: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:

@@ -9,47 +9,59 @@ import pandas as pd
 from jsna.indicators import methods
 from jsna.indicators.compute import COUNT_COLUMNS, LIMITS
 
+LEVELS = ("lad", "utla")  # deciles are cut for districts and the county
 
-def local_deciles(pop: pd.DataFrame, lookup: pd.DataFrame, levels: tuple[str, ...] = ("lad", "utla")) -> pd.DataFrame:
-    """Each LSOA's local deprivation decile within each area above it (area_level, area_code, lsoa_code,
-    local_decile): the area's LSOAs ranked by IMD rank (1 = most deprived) and cut into ten groups of as
-    near equal numbers as can be, decile 1 the most deprived. LSOAs without a rank are left out."""
-    ranks = pop.dropna(subset=["imd_rank"]).drop_duplicates("lsoa_code")[["lsoa_code", "imd_rank"]]
-    areas = ranks.merge(lookup, on="lsoa_code")
+
+def _area_rows(frame: pd.DataFrame, lookup: pd.DataFrame, levels: tuple[str, ...]) -> pd.DataFrame:
+    """`frame` (by lsoa_code) once for each area above each LSOA: area_level and area_code added."""
+    merged = frame.merge(lookup, on="lsoa_code")
     parts = []
     for level in levels:
-        col = f"{level}_code"
-        if col not in areas:
-            continue
-        a = areas.dropna(subset=[col]).sort_values([col, "imd_rank", "lsoa_code"])
-        position = a.groupby(col).cumcount()
-        size = a.groupby(col)["lsoa_code"].transform("size")
-        parts.append(pd.DataFrame({"area_level": level, "area_code": a[col], "lsoa_code": a["lsoa_code"],
-                                   "local_decile": (position * 10 // size + 1).astype(int)}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["area_level", "area_code", "lsoa_code", "local_decile"])
+        if f"{level}_code" in merged:
+            rows = merged.dropna(subset=[f"{level}_code"])
+            parts.append(rows.assign(area_level=level, area_code=rows[f"{level}_code"]))
+    if not parts:
+        return pd.DataFrame(columns=[*frame.columns, "area_level", "area_code"])
+    return pd.concat(parts, ignore_index=True)[[*frame.columns, "area_level", "area_code"]]
 
 
-def local_decile_counts(c: pd.DataFrame, pop: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
-    """`plans` (counts by LSOA and period) and `population` by local deprivation decile (`local_deciles`) for
-    each district and county: breakdown 'local_imd_decile=1' (most deprived) ... '=10', periods of `c` only.
-    Areas with fewer than ten ranked LSOAs have no local deciles."""
-    deciles = local_deciles(pop, lookup)
-    deciles = deciles[deciles.groupby(["area_level", "area_code"])["lsoa_code"].transform("size") >= 10]
+def national_deciles(pop: pd.DataFrame, lookup: pd.DataFrame, levels: tuple[str, ...] = LEVELS) -> pd.DataFrame:
+    """Each LSOA's IMD decile in England (area_level, area_code, lsoa_code, decile), for each area above it."""
+    ranked = pop.dropna(subset=["imd_decile"]).drop_duplicates("lsoa_code")[["lsoa_code", "imd_decile"]]
+    return _area_rows(ranked.rename(columns={"imd_decile": "decile"}), lookup, levels)
+
+
+def local_deciles(pop: pd.DataFrame, lookup: pd.DataFrame, levels: tuple[str, ...] = LEVELS) -> pd.DataFrame:
+    """Each LSOA's local deprivation decile within each area above it (area_level, area_code, lsoa_code,
+    decile): the area's LSOAs ranked by IMD rank (1 = most deprived) and cut into ten groups of as near
+    equal numbers as can be, decile 1 the most deprived. LSOAs without a rank are left out, and so are areas
+    with fewer than ten ranked LSOAs."""
+    ranked = pop.dropna(subset=["imd_rank"]).drop_duplicates("lsoa_code")[["lsoa_code", "imd_rank"]]
+    a = _area_rows(ranked, lookup, levels).sort_values(["area_level", "area_code", "imd_rank", "lsoa_code"])
+    area = a.groupby(["area_level", "area_code"])
+    a["decile"] = (area.cumcount() * 10 // area["lsoa_code"].transform("size") + 1).astype(int)
+    a = a[area["lsoa_code"].transform("size") >= 10]
+    return a[["area_level", "area_code", "lsoa_code", "decile"]].reset_index(drop=True)
+
+
+def decile_counts(c: pd.DataFrame, pop: pd.DataFrame, deciles: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """`plans` (by LSOA and period) and `population` by decile for each area, from `deciles` (each LSOA's
+    decile in each area: `national_deciles` or `local_deciles`): breakdown '<kind>=1' (most deprived) ...
+    '=10'; areas' deciles without a plan count zero; periods of `c` only (no census in the extract, no rate)."""
     if deciles.empty:
         return pd.DataFrame()
-    keys = ["period", "area_level", "area_code", "local_decile"]
+    keys = ["period", "area_level", "area_code", "decile"]
     num = c.merge(deciles, on="lsoa_code").groupby(keys, as_index=False)["plans"].sum()
     den = pop.merge(deciles, on="lsoa_code").groupby(keys, as_index=False)["population"].sum()
     both = den.merge(num, on=keys, how="left").fillna({"plans": 0})
     both = both[both["period"].isin(c["period"].unique())]
-    both["breakdown"] = "local_imd_decile=" + both["local_decile"].astype(str)
-    return both.drop(columns="local_decile")
+    both["breakdown"] = f"{kind}=" + both["decile"].astype(int).astype(str)
+    return both.drop(columns="decile").reset_index(drop=True)
 
 
 def sii(local: pd.DataFrame, multiplier: float, repetitions: int = 100_000) -> pd.DataFrame:
     """The slope index of inequality in the rate (`plans` per `population` x `multiplier`) across each area's
-    local deprivation deciles (`local_decile_counts`), as Fingertips gives it for local areas: the rate
+    local deprivation deciles (`decile_counts` of `local_deciles`), as Fingertips gives it for local areas: the rate
     regressed on each decile's population midpoint (methods.sii, PHE's phe_sii), signed so that a positive
     SII means a higher rate at the most deprived end; the gap, in the rate's unit, between the fitted most
     and least deprived ends. Limits are simulated (a fixed seed, so a refresh publishes the same figures).

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jsna.indicators.inequality import local_decile_counts, local_deciles, sii
+from jsna.indicators.inequality import decile_counts, local_deciles, national_deciles, sii
 
 
 def county(n: int = 25, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -27,12 +27,12 @@ def test_local_deciles_cut_the_areas_own_lsoas_by_rank() -> None:
     d = local_deciles(pop, lookup)
     for level in ("lad", "utla"):
         one = d[d["area_level"] == level].merge(pop, on="lsoa_code")
-        sizes = one.groupby("local_decile").size()
+        sizes = one.groupby("decile").size()
         assert sizes.index.tolist() == list(range(1, 11)) and set(sizes) == {2, 3} and sizes.sum() == 25
-        assert one.groupby("local_decile")["imd_rank"].max().is_monotonic_increasing
-        assert sorted(one.loc[one["local_decile"] == 1, "imd_rank"]) == [1000, 2000, 3000]
-        assert (one.groupby("local_decile")["imd_rank"].min().iloc[1:].to_numpy()
-                > one.groupby("local_decile")["imd_rank"].max().iloc[:-1].to_numpy()).all()
+        assert one.groupby("decile")["imd_rank"].max().is_monotonic_increasing
+        assert sorted(one.loc[one["decile"] == 1, "imd_rank"]) == [1000, 2000, 3000]
+        assert (one.groupby("decile")["imd_rank"].min().iloc[1:].to_numpy()
+                > one.groupby("decile")["imd_rank"].max().iloc[:-1].to_numpy()).all()
 
 
 def rates_on_a_line() -> pd.DataFrame:
@@ -66,14 +66,22 @@ def test_flat_rates_give_no_gap_and_a_missing_decile_gives_no_sii() -> None:
     assert sii(none_in_one, 1000, repetitions=5_000).empty  # a decile without a plan: no log limits
 
 
-def test_rates_by_local_decile_sum_to_the_area() -> None:
-    """Given plans in some LSOAs, then each area's plans and residents by local decile add up to its own."""
+def test_counts_by_decile_sum_to_the_area() -> None:
+    """Given plans in some LSOAs, then each area's plans and residents by local decile, and by England's
+    decile, add up to its own."""
     pop, lookup = county()
     c = pd.DataFrame({"lsoa_code": ["L00", "L00", "L07", "L19"], "period": "202425", "plans": [2, 3, 4, 1]})
-    r = local_decile_counts(c, pop, lookup)
+    r = decile_counts(c, pop, local_deciles(pop, lookup), "local_imd_decile")
     for level in ("lad", "utla"):
         one = r[r["area_level"] == level]
         assert len(one) == 10 and one["plans"].sum() == 10 and one["population"].sum() == 25_000
-    decile_of = local_deciles(pop, lookup).query("area_level == 'utla'").set_index("lsoa_code")["local_decile"]
+    # England's deciles the same way: the LSOAs' own deciles (here 1-3 only), every plan and resident counted
+    national = decile_counts(c, pop.assign(imd_decile=pop["imd_rank"] // 10_000 + 1),
+                             national_deciles(pop.assign(imd_decile=pop["imd_rank"] // 10_000 + 1), lookup),
+                             "imd_decile")
+    county_rows = national[national["area_level"] == "utla"].set_index("breakdown")
+    assert county_rows.index.tolist() == ["imd_decile=1", "imd_decile=2", "imd_decile=3"]
+    assert county_rows["plans"].sum() == 10 and county_rows["population"].tolist() == [9_000, 10_000, 6_000]
+    decile_of = local_deciles(pop, lookup).query("area_level == 'utla'").set_index("lsoa_code")["decile"]
     got = r[r["area_level"] == "utla"].set_index("breakdown")["plans"]
     assert got[f"local_imd_decile={decile_of['L00']}"] >= 5
