@@ -108,11 +108,17 @@ def db_status() -> None:
 
 
 @db_app.command("url")
-def db_url(reader: Annotated[bool, typer.Option("--reader", help="The dashboards' read-only URL.")] = False) -> None:
-    """Print the warehouse URL."""
-    from jsna.warehouse.engine import database_url, reader_url
+def db_url(
+    reader: Annotated[bool, typer.Option("--reader", help="The dashboards' read-only role.")] = False,
+    analyst: Annotated[bool, typer.Option("--analyst", help="The analysts' role.")] = False,
+    loader: Annotated[bool, typer.Option("--loader", help="The role refreshes run as.")] = False,
+) -> None:
+    """Print the warehouse URL (the owner's, or a role's: never with another role's password)."""
+    from jsna.warehouse.engine import analyst_url, database_url, loader_url, reader_url
 
-    print(reader_url() if reader else database_url())
+    if reader + analyst + loader > 1:
+        raise JsnaError("Give one of --reader, --analyst or --loader.")
+    print(reader_url() if reader else analyst_url() if analyst else loader_url() if loader else database_url())
 
 
 # -- demo ---------------------------------------------------------------------------------------------

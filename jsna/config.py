@@ -41,6 +41,10 @@ class Settings(BaseSettings):
         default=None, description="URL refreshes use (the loading role); derived when unset."
     )
     loader_role: str = "jsna_loader"
+    analyst_database_url: str | None = Field(
+        default=None, description="URL analysts use (unsuppressed figures in core); derived when unset."
+    )
+    analyst_role: str = "jsna_analyst"
     data_dir: Path = REPO_ROOT / "data"
     pg_port: int = 55432
     database_name: str = "jsna"

@@ -72,8 +72,9 @@ def throwaway_database(server_url: str) -> Iterator[str]:
     import psycopg
     import sqlalchemy as sa
 
+    from jsna.config import Settings
     from jsna.warehouse import migrate
-    from jsna.warehouse.engine import get_engine, libpq_conninfo
+    from jsna.warehouse.engine import analyst_url, get_engine, libpq_conninfo, loader_url, reader_url
 
     name = f"jsna_test_{uuid.uuid4().hex[:10]}"
     admin = sa.engine.make_url(server_url).set(database="postgres")
@@ -85,7 +86,8 @@ def throwaway_database(server_url: str) -> Iterator[str]:
         migrate.upgrade(get_engine(url))
         yield url
     finally:
-        for u in (url, url.replace("postgres@", "jsna_loader@"), url.replace("postgres@", "jsna_reader@")):
+        roles = Settings(database_url=url)
+        for u in (url, loader_url(roles), analyst_url(roles), reader_url(roles)):
             get_engine(u).dispose()
         with psycopg.connect(admin_info, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

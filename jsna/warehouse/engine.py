@@ -13,7 +13,7 @@ from jsna.warehouse.cluster import LocalCluster
 
 
 def database_url(settings: Settings | None = None) -> str:
-    """The owner's URL: JSNA_DATABASE_URL when set, otherwise the local cluster's."""
+    """The owner's URL: JSNA_DATABASE_URL when set, otherwise the local cluster's superuser (with its password)."""
     settings = settings or get_settings()
     if settings.database_url:
         return _with_driver(settings.database_url)
@@ -21,21 +21,45 @@ def database_url(settings: Settings | None = None) -> str:
 
 
 def loader_url(settings: Settings | None = None) -> str:
-    """The role refreshes run as (jsna_loader): JSNA_LOADER_DATABASE_URL, or the owner's URL with that user."""
+    """The role refreshes run as (jsna_loader): JSNA_LOADER_DATABASE_URL, or the owner's database as that role."""
     settings = settings or get_settings()
-    if settings.loader_database_url:
-        return _with_driver(settings.loader_database_url)
-    url = make_url(database_url(settings)).set(username=settings.loader_role, password=None)
-    return url.render_as_string(hide_password=False)
+    return _role_url(settings, settings.loader_role, settings.loader_database_url)
+
+
+def analyst_url(settings: Settings | None = None) -> str:
+    """The analysts' role (jsna_analyst): JSNA_ANALYST_DATABASE_URL, or the owner's database as that role."""
+    settings = settings or get_settings()
+    return _role_url(settings, settings.analyst_role, settings.analyst_database_url)
 
 
 def reader_url(settings: Settings | None = None) -> str:
-    """The read-only role's URL, used by the dashboards: same server, the reader role as user."""
+    """The read-only role's URL, used by the dashboards: JSNA_READER_DATABASE_URL, or the owner's database
+    as that role."""
     settings = settings or get_settings()
-    if settings.reader_database_url:
-        return _with_driver(settings.reader_database_url)
-    url = make_url(database_url(settings)).set(username=settings.reader_role, password=None)
+    return _role_url(settings, settings.reader_role, settings.reader_database_url)
+
+
+def _role_url(settings: Settings, role: str, own_url: str | None) -> str:
+    """The role's own URL when set; otherwise the owner's server and database as `role`, with the role's
+    generated password when that server is the local cluster and with none elsewhere (libpq then looks
+    in ~/.pgpass or PGPASSWORD). Never the owner's password."""
+    if own_url:
+        return _with_driver(own_url)
+    owner = make_url(database_url(settings))
+    cluster = LocalCluster.from_settings(settings)
+    password = cluster.passwords().get(role) if _served_by(cluster, owner) else None
+    query = {k: v for k, v in owner.query.items() if k not in ("user", "password", "passfile")}
+    url = URL.create(owner.drivername, username=role, password=password, host=owner.host, port=owner.port,
+                     database=owner.database, query=query)
     return url.render_as_string(hide_password=False)
+
+
+def _served_by(cluster: LocalCluster, url: URL) -> bool:
+    """Whether `url` points at the local cluster: its socket, or 127.0.0.1 on its port."""
+    host, port = url.host or url.query.get("host"), url.port or url.query.get("port") or 5432
+    if not isinstance(host, str) or not isinstance(port, int | str) or not str(port).isdigit():
+        return False
+    return host in (str(cluster.socket_dir), "127.0.0.1", "localhost") and int(port) == cluster.port
 
 
 def _with_driver(url: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from threading import Lock
@@ -41,7 +41,7 @@ class Run:
     """A refresh in progress; small and picklable so that tasks on other workers can use it."""
 
     run_id: int
-    url: str
+    url: str = field(repr=False)  # carries the loading role's password
 
     @property
     def schema(self) -> str:

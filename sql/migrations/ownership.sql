@@ -1,8 +1,9 @@
 -- ownership: applied after every migration. Everything in the warehouse's schemas belongs to
 -- jsna_loader, the role refreshes run as (it drops and renames tables when it swaps a run in);
 -- whatever it publishes is readable by jsna_reader; jsna_analyst reads published and the core model
--- (unsuppressed figures, pseudonymised records), never raw landings or meta. Does nothing where
--- the roles do not exist.
+-- (unsuppressed figures, pseudonymised records), never raw landings or meta. Only these roles (and
+-- the database's owner) may connect to the database; jsna_reader may not make temporary tables in it.
+-- Does nothing where the roles do not exist.
 DO $$
 DECLARE
     obj record;
@@ -28,13 +29,16 @@ BEGIN
     LOOP
         EXECUTE format('ALTER SEQUENCE %s OWNER TO jsna_loader', obj.rel);
     END LOOP;
-    EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO jsna_loader', current_database());
+    EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO jsna_loader', current_database());
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'jsna_reader') THEN
+        EXECUTE format('GRANT CONNECT ON DATABASE %I TO jsna_reader', current_database());
         GRANT USAGE ON SCHEMA published TO jsna_reader;
         GRANT SELECT ON ALL TABLES IN SCHEMA published TO jsna_reader;
         ALTER DEFAULT PRIVILEGES FOR ROLE jsna_loader IN SCHEMA published GRANT SELECT ON TABLES TO jsna_reader;
     END IF;
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'jsna_analyst') THEN
+        EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO jsna_analyst', current_database());
         GRANT USAGE ON SCHEMA published, core TO jsna_analyst;
         GRANT SELECT ON ALL TABLES IN SCHEMA published, core TO jsna_analyst;
         ALTER DEFAULT PRIVILEGES FOR ROLE jsna_loader IN SCHEMA published, core GRANT SELECT ON TABLES TO jsna_analyst;

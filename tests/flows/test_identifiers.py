@@ -10,7 +10,8 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from jsna.warehouse.engine import libpq_conninfo
+from jsna.config import Settings
+from jsna.warehouse.engine import analyst_url, libpq_conninfo, reader_url
 
 pytestmark = [pytest.mark.db, pytest.mark.flow]
 
@@ -71,7 +72,7 @@ def test_each_role_reads_what_it_should(refreshed: dict, warehouse_url: str) -> 
     """The dashboards' reader sees published only; the analyst also the core model (unsuppressed
     figures), never raw landings or meta; unsuppressed small counts exist only in core."""
     def connect(role: str) -> psycopg.Connection:
-        url = sa.engine.make_url(warehouse_url).set(username=role).render_as_string(hide_password=False)
+        url = {"jsna_analyst": analyst_url, "jsna_reader": reader_url}[role](Settings(database_url=warehouse_url))
         return psycopg.connect(libpq_conninfo(url), autocommit=True)
 
     with connect("jsna_analyst") as conn:
