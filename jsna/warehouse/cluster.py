@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from jsna.config import SQL_DIR, Settings
 from jsna.errors import DatabaseError
@@ -112,7 +113,8 @@ class LocalCluster:
         """The URL of `user` on the socket, with its generated password (none before `jsna db up`)."""
         password = self.passwords().get(user)
         return (
-            f"postgresql+psycopg://{user}{':' + password if password else ''}@/{database or self.database}"
+            f"postgresql+psycopg://{user}{':' + quote(password, safe='') if password else ''}"
+            f"@/{database or self.database}"
             f"?host={self.socket_dir}&port={self.port}"
         )
 
@@ -127,7 +129,10 @@ class LocalCluster:
             raise DatabaseError(
                 f"Cannot read {self.passwords_file}: run jsna as the user who ran `jsna db up`."
             ) from exc
-        return {role: str(password) for role, password in tomllib.loads(text).items()}
+        try:
+            return {role: str(password) for role, password in tomllib.loads(text).items()}
+        except tomllib.TOMLDecodeError as exc:
+            raise DatabaseError(f"{self.passwords_file} is not valid TOML: {exc}.") from exc
 
     def _ensure_passwords(self) -> dict[str, str]:
         """The passwords file (mode 0600), with a new random password for any role it lacks."""
