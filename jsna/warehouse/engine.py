@@ -55,11 +55,9 @@ def _role_url(settings: Settings, role: str, own_url: str | None) -> str:
 
 
 def _served_by(cluster: LocalCluster, url: URL) -> bool:
-    """Whether `url` points at the local cluster: its socket, or 127.0.0.1 on its port."""
+    """Whether `url` points at the local cluster: its socket, or 127.0.0.1 (localhost) on its port."""
     host, port = url.host or url.query.get("host"), url.port or url.query.get("port") or 5432
-    if not isinstance(host, str) or not isinstance(port, int | str) or not str(port).isdigit():
-        return False
-    return host in (str(cluster.socket_dir), "127.0.0.1", "localhost") and int(port) == cluster.port
+    return host in (str(cluster.socket_dir), "127.0.0.1", "localhost") and str(port) == str(cluster.port)
 
 
 def _with_driver(url: str) -> str:
