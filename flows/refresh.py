@@ -65,13 +65,9 @@ def commit(run: Run) -> None:
 
 
 def _quality_table(run: Run) -> list[dict[str, Any]]:
-    import pandas as pd
+    from jsna.warehouse.sqlfiles import query_frame
 
-    frame = pd.read_sql(
-        f"SELECT source_name, kind, path, rows_in, rows_loaded, rows_quarantined FROM meta.files "
-        f"WHERE file_id IN (SELECT file_id FROM meta.run_files WHERE run_id = {run.run_id}) ORDER BY source_name",
-        run.engine,
-    )
+    frame = query_frame(run.engine, "queries/run_files", params={"run_id": run.run_id})
     return frame.to_dict("records")
 
 

@@ -81,6 +81,7 @@ def db_status() -> None:
     from jsna.warehouse import migrate
     from jsna.warehouse.cluster import LocalCluster
     from jsna.warehouse.engine import check_connection, database_url, get_engine
+    from jsna.warehouse.sqlfiles import statement
 
     settings = get_settings()
     table = Table(show_header=False)
@@ -92,12 +93,12 @@ def db_status() -> None:
     try:
         check_connection(engine)
         with engine.connect() as conn:
-            table.add_row("server", conn.execute(sa.text("SHOW server_version")).scalar_one())
-            table.add_row("postgis", conn.execute(sa.text("SELECT postgis_lib_version()")).scalar_one())
+            versions = conn.execute(statement("cli/server_versions")).one()
+            table.add_row("server", versions.server_version)
+            table.add_row("postgis", versions.postgis_version)
         table.add_row("revision", f"{migrate.current_revision(engine)} (head {migrate.head_revision()})")
         with engine.connect() as conn:
-            last = conn.execute(sa.text(
-                "SELECT run_id, status, finished_at FROM meta.runs ORDER BY run_id DESC LIMIT 1")).first()
+            last = conn.execute(statement("cli/last_run")).first()
         table.add_row("last refresh", f"run {last[0]} {last[1]} {last[2]:%Y-%m-%d %H:%M}" if last and last[2]
                       else "none")
     except JsnaError:

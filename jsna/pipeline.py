@@ -24,7 +24,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import sqlalchemy as sa
 
 from jsna.config import JsnaConfig, Settings, SourceEntry, load_config
 from jsna.errors import SourceError
@@ -43,7 +42,7 @@ from jsna.warehouse import migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
 from jsna.warehouse.runs import LandedFile, Run
-from jsna.warehouse.sqlfiles import execute_file, query_frame
+from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement
 
 RAW_TABLES = ["boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
               "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours",
@@ -114,22 +113,10 @@ def read_context(run: Run, cfg: JsnaConfig, settings: Settings, entries: list[So
     """What placed records need: the run's LSOAs and postcode directory, and the pseudonymisation key."""
     runs.create_raw_views(run, RAW_TABLES)
     engine = run.engine
-    lsoas = gpd.read_postgis(
-        f"""SELECT area_code, geom FROM {run.staged('raw', 'boundaries')}
-            WHERE area_level = 'lsoa' AND vintage = (SELECT max(vintage) FROM {run.staged('raw', 'boundaries')}
-                                                      WHERE area_level = 'lsoa')
-            ORDER BY area_code""",
-        engine, geom_col="geom",
-    )
-    vintage_row = pd.read_sql(
-        f"SELECT max(vintage) AS v FROM {run.staged('raw', 'boundaries')} WHERE area_level = 'lsoa'", engine
-    )
+    lsoas = query_geoframe(engine, "pipeline/lsoa_boundaries", run.schema)
+    vintage_row = query_frame(engine, "pipeline/lsoa_vintage", run.schema)
     vintage = int(vintage_row["v"].iloc[0]) if vintage_row["v"].notna().all() else None
-    postcodes = pd.read_sql(
-        f"""SELECT DISTINCT ON (postcode) postcode, lsoa_code FROM {run.staged('raw', 'postcodes')}
-            WHERE lsoa_code IS NOT NULL ORDER BY postcode, file_id DESC""",
-        engine,
-    )
+    postcodes = query_frame(engine, "pipeline/postcode_lsoas", run.schema)
     placement = Placement(
         lsoas=lsoas if len(lsoas) else None, vintage=vintage,
         postcodes=pd.Series(postcodes["lsoa_code"].to_numpy(), index=postcodes["postcode"].to_numpy())
@@ -152,16 +139,13 @@ def build_core(run: Run) -> None:
             web_geometry(run)
             lsoa_bestfit(run)
     with run.engine.begin() as conn:
-        for table in CORE_BUILD:
-            conn.exec_driver_sql(f"ANALYZE {run.staged('core', table)}")
+        execute_file(conn, "pipeline/analyze_core", run.schema)
 
 
 def web_geometry(run: Run) -> None:
     """Each level's areas simplified together for the web, shared boundaries simplified once so that
     neighbours keep meeting exactly (no slivers, no gaps), reprojected to WGS84."""
-    table = run.staged("core", "areas")
-    areas = gpd.read_postgis(f"SELECT area_level, area_code, vintage, geom FROM {table} WHERE geom IS NOT NULL",
-                             run.engine, geom_col="geom")
+    areas = query_geoframe(run.engine, "pipeline/area_geometries", run.schema)
     parts = []
     for (level, vintage), group in areas.groupby(["area_level", "vintage"]):
         try:
@@ -178,28 +162,20 @@ def web_geometry(run: Run) -> None:
         return
     web = pd.concat(parts, ignore_index=True).rename_geometry("geom_web")
     with run.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TEMP TABLE web (area_level text, area_code text, vintage smallint, "
-                             "geom_web geometry(MultiPolygon, 4326)) ON COMMIT DROP")
+        execute_file(conn, "pipeline/web_geometry_table", run.schema)
         copy_frame(conn, "web", web)
-        conn.exec_driver_sql(f"UPDATE {table} a SET geom_web = w.geom_web FROM web w WHERE a.area_level = "
-                             f"w.area_level AND a.area_code = w.area_code AND a.vintage = w.vintage "
-                             f"AND ST_IsValid(w.geom_web)")
+        execute_file(conn, "pipeline/web_geometry_update", run.schema)
 
 
 def lsoa_bestfit(run: Run) -> None:
     """For each LSOA 2021, its best-fitting LSOA 2011: from ONS's lookup where one was loaded, else
     derived from the 2011 and 2021 boundaries (the LSOA 2011 its area lies most within)."""
     runs.stage_table(run, "core", "lsoa_bestfit")
-    ons = pd.read_sql(
-        f"""SELECT DISTINCT ON (parent_code) parent_code AS lsoa21_code, child_code AS lsoa11_code
-            FROM {run.staged('raw', 'lookup')} WHERE child_level = 'lsoa' AND parent_level = 'lsoa'
-            AND vintage = 2011 AND parent_vintage = 2021 ORDER BY parent_code, child_code""", run.engine)
+    ons = query_frame(run.engine, "pipeline/lsoa_bestfit_lookup", run.schema)
     if len(ons):
         fit = ons.assign(share=np.nan, method="ons lookup")
     else:
-        areas = gpd.read_postgis(
-            f"SELECT area_code, vintage, geom FROM {run.staged('core', 'areas')} WHERE area_level = 'lsoa' "
-            "AND vintage IN (2011, 2021) AND geom IS NOT NULL", run.engine, geom_col="geom")
+        areas = query_geoframe(run.engine, "pipeline/lsoa_boundaries_2011_2021", run.schema)
         new, old = areas[areas["vintage"] == 2021], areas[areas["vintage"] == 2011]
         if new.empty or old.empty:
             return
@@ -295,9 +271,8 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
         runs.stage_table(run, "published", table)
         frame = tables[table]
         with engine.begin() as conn:
-            cols = conn.execute(sa.text(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t"),
-                {"s": s, "t": f"published__{table}"}).scalars().all()
+            cols = conn.execute(statement("pipeline/staged_columns"),
+                                {"s": s, "t": f"published__{table}"}).scalars().all()
             if len(frame):
                 copy_frame(conn, f"published__{table}", frame[[c for c in cols if c in frame.columns]], schema=s)
         written[table] = len(frame)

@@ -14,12 +14,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 from matplotlib.patches import Patch
 
 from jsna.errors import ExportError
 from jsna.geography.codes import LEVEL_LABELS
 from jsna.warehouse.engine import get_engine, reader_url
+from jsna.warehouse.sqlfiles import query_frame, query_geoframe, statement
 
 # Colour-blind-safe sequential palette (ColorBrewer YlGnBu, 5 classes) and a grey for no value.
 PALETTE = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
@@ -32,30 +32,18 @@ def map_data(
     """The areas of a level joined to an indicator's values for a period (latest by default)."""
     engine = get_engine(url or reader_url())
     with engine.connect() as conn:
-        meta = conn.execute(
-            sa.text("SELECT title, unit FROM published.indicators WHERE indicator_id = :i"), {"i": indicator}
-        ).mappings().first()
+        meta = conn.execute(statement("publish/map_indicator"), {"i": indicator}).mappings().first()
         if meta is None:
             raise ExportError(f"No published indicator {indicator}; `jsna indicators list` shows the catalogue.")
-        periods = conn.execute(
-            sa.text("SELECT DISTINCT period FROM published.indicator_values WHERE indicator_id = :i "
-                    "AND area_level = :l ORDER BY period"), {"i": indicator, "l": level}
-        ).scalars().all()
+        periods = conn.execute(statement("publish/map_periods"), {"i": indicator, "l": level}).scalars().all()
         if not periods:
             raise ExportError(f"{indicator} is not published at level {level}.")
         period = period or periods[-1]
         if period not in periods:
             raise ExportError(f"{indicator} has no period {period} at level {level}; it has {', '.join(periods)}.")
-        sources = conn.execute(sa.text("SELECT max(loaded_at) FROM published.sources")).scalar()
-    areas = gpd.read_postgis(
-        sa.text("SELECT area_code, area_name, geom FROM published.areas WHERE area_level = :l"),
-        engine, geom_col="geom", params={"l": level},
-    )
-    values = pd.read_sql(
-        sa.text("SELECT area_code, value, symbol FROM published.indicator_values WHERE indicator_id = :i "
-                "AND area_level = :l AND period = :p AND breakdown = 'all'"),
-        engine, params={"i": indicator, "l": level, "p": period},
-    )
+        sources = conn.execute(statement("publish/map_loaded")).scalar()
+    areas = query_geoframe(engine, "publish/map_areas", params={"l": level})
+    values = query_frame(engine, "publish/map_values", params={"i": indicator, "l": level, "p": period})
     if areas.empty:
         raise ExportError(f"No {level} boundaries are published; load a boundary file for that level.")
     gdf = areas.merge(values, on="area_code", how="left")

@@ -1,18 +1,26 @@
 """Named SQL files (sql/<folder>/<name>.sql), each opening with a comment saying what it is for.
 
-`{run}` in a file stands for the run schema the statement works in.
+Values are bound as parameters (`:name`, through SQLAlchemy's text()). The one identifier that varies,
+the run schema a statement works in, is written `{run}` in a file and substituted only when it is a
+plain lower-case name (a run's schema is `run_<id>`), so nothing else can reach the statement's text.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from jsna.config import SQL_DIR
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+_SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 @lru_cache(maxsize=128)
@@ -25,8 +33,18 @@ def _text(name: str) -> str:
 
 
 def sql_text(name: str, run_schema: str | None = None) -> str:
+    """The file's statements, `{run}` replaced by the run schema (a plain lower-case name, else refused)."""
     text = _text(name)
-    return text.replace("{run}", run_schema) if run_schema else text
+    if run_schema is None:
+        return text
+    if not _SCHEMA.fullmatch(run_schema):
+        raise ValueError(f"{run_schema!r} is not a plain lower-case schema name; {name}.sql was not run in it")
+    return text.replace("{run}", run_schema)
+
+
+def statement(name: str, run_schema: str | None = None) -> sa.TextClause:
+    """A named statement, to execute with bound parameters: conn.execute(statement(name), {...})."""
+    return sa.text(sql_text(name, run_schema))
 
 
 def execute_file(conn: Connection, name: str, run_schema: str) -> None:
@@ -39,4 +57,12 @@ def execute_file(conn: Connection, name: str, run_schema: str) -> None:
 def query_frame(engine: Engine | Connection, name: str, run_schema: str | None = None,
                 params: dict[str, Any] | None = None) -> pd.DataFrame:
     """A named query's result as a frame."""
-    return pd.read_sql(sa.text(sql_text(name, run_schema)), engine, params=params or {})
+    return pd.read_sql(statement(name, run_schema), engine, params=params or {})
+
+
+def query_geoframe(engine: Engine | Connection, name: str, run_schema: str | None = None,
+                   params: dict[str, Any] | None = None, geom_col: str = "geom") -> gpd.GeoDataFrame:
+    """A named query's result as a GeoDataFrame (its geometry in `geom_col`)."""
+    import geopandas as gpd  # here: the dashboards read through this module and never need it
+
+    return gpd.read_postgis(statement(name, run_schema), engine, geom_col=geom_col, params=params or {})
