@@ -27,6 +27,7 @@ from jsna.sources.records import (
     screen_unkeyed,
     sex_codes,
 )
+from jsna.sources.screening import extract_date, screen_future
 
 RAW_TABLE = "social_care_cases"
 REQUIRED = {
@@ -52,6 +53,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     assert context is not None  # key_children stops the file otherwise
     screen = Screen(frame, record_columns=RECORD)
     dates = parse_dates(frame, DATES, screen)
+    screen_future(screen, dates, extract_date(path, options), DATES)
     for col, parsed in dates.items():
         frame[col + "_parsed"] = parsed
     screen_people(screen, frame)

@@ -27,6 +27,7 @@ from jsna.sources.records import (
     sex_codes,
     text,
 )
+from jsna.sources.screening import extract_date, screen_future
 
 RAW_TABLE = "waiting_list"
 REQUIRED = {
@@ -61,6 +62,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     screen = Screen(frame, record_columns=RECORD)
     screen.rule(rid == "", "referral_id", "no referral id")
     dates = parse_dates(frame, DATES, screen)
+    screen_future(screen, dates, extract_date(path, options), DATES)
     for col, parsed in dates.items():
         frame[col + "_parsed"] = parsed
     screen_people(screen, frame)
