@@ -43,6 +43,7 @@ class CheckResult:
     rows_quarantined: int | None = None
     error: str | None = None
     reasons: list[Reason] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -77,6 +78,7 @@ def check_sources(config_path: Path, settings: Settings) -> list[CheckResult]:
         result.rows_in, result.rows_loaded = parsed.rows_in, parsed.rows_loaded
         result.rows_quarantined = len(parsed.quarantine)
         result.reasons = top_reasons(parsed.quarantine)
+        result.notes = notes(parsed.extras)
         _learn(placement, entry.kind, parsed.frame)
     return [r for name in [s.name for s in cfg.sources] for r in results if r.name == name]
 
@@ -90,6 +92,17 @@ def top_reasons(quarantine: pd.DataFrame, top: int = TOP_REASONS) -> list[Reason
     counts = groups.size().sort_values(ascending=False, kind="stable").head(top)
     return [Reason(str(rule), str(column), int(n), sorted(groups.get_group(key).astype(int))[:FIRST_LINES])
             for key, n in counts.items() for rule, column in [key]]
+
+
+def notes(extras: dict[str, object]) -> list[str]:
+    """What an adapter flagged without quarantining: NHS numbers not used to link."""
+    lines = extras.get("nhs_not_usable")
+    if not isinstance(lines, list) or not lines:
+        return []
+    more = ", ..." if len(lines) > FIRST_LINES else ""
+    return [f"{len(lines):,} NHS number{'s' if len(lines) > 1 else ''} failing the modulus 11 check or of one "
+            f"repeated digit, not used to link (the UPN or local id keys the child): "
+            f"line{'s' if len(lines) > 1 else ''} {', '.join(f'{n:,}' for n in lines[:FIRST_LINES])}{more}"]
 
 
 def _learn(placement: Placement, kind: str, frame: pd.DataFrame) -> None:

@@ -24,7 +24,7 @@ from jsna.sources.people import (
     screen_people,
 )
 from jsna.sources.records import local_keys
-from jsna.sources.screening import extract_date, screen_future
+from jsna.sources.screening import extract_date, flag_nhs_numbers, screen_future
 
 RAW_TABLE = "ehcp_cases"
 REQUIRED = {
@@ -127,4 +127,4 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     out = out.loc[good.index]
     out["age_at_request"] = out["age_at_request"].astype("int64")
     out["age_at_31aug"] = out["age_at_31aug"].astype("int64")
-    return Parsed(out, quarantine, len(frame), RAW_TABLE)
+    return flag_nhs_numbers(Parsed(out, quarantine, len(frame), RAW_TABLE), frame)

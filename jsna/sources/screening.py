@@ -32,7 +32,8 @@ from typing import Any
 import pandas as pd
 
 from jsna.errors import SourceError
-from jsna.sources.base import Screen, norm
+from jsna.sources.base import Parsed, Screen, norm
+from jsna.sources.identity import usable_nhs_number
 
 ENGLAND_LAS = 150  # England has had 150-153 upper-tier (education) authorities since 2009
 SHOWN = 5  # authorities named in a message
@@ -138,3 +139,14 @@ def screen_future(screen: Screen, dates: Mapping[str, pd.Series], latest: pd.Tim
     """Dates after the extract date go to quarantine, column by column."""
     for column in columns:
         screen.rule(dates[column] > latest, column, f"date after the extract date ({latest:%d/%m/%Y})")
+
+
+def flag_nhs_numbers(parsed: Parsed, frame: pd.DataFrame) -> Parsed:
+    """Note in `parsed.extras['nhs_not_usable']` the lines whose NHS number is given but fails the modulus
+    11 check or is one digit repeated: the child was keyed by its UPN or local id instead (or, with
+    neither, quarantined)."""
+    if "nhs_number" in frame:
+        given = frame["nhs_number"].fillna("").astype(str).str.strip() != ""
+        bad = given & ~usable_nhs_number(frame["nhs_number"])
+        parsed.extras["nhs_not_usable"] = frame.loc[bad, "__line__"].astype(int).tolist()
+    return parsed

@@ -27,7 +27,7 @@ from jsna.sources.records import (
     sex_codes,
     text,
 )
-from jsna.sources.screening import extract_date, screen_future
+from jsna.sources.screening import extract_date, flag_nhs_numbers, screen_future
 
 RAW_TABLE = "waiting_list"
 REQUIRED = {
@@ -89,7 +89,8 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
         "age_at_referral": age, "sex": sex_codes(frame["sex"]), "lsoa_code": frame["lsoa_code"],
         "vintage": context.placement.vintage,
     })
-    return finish(screen, out, WAITING_LIST, CHECKED, RAW_TABLE,
-                  unique=(["referral_key"], "referral_key", "duplicate referral (same referral id)"),
-                  integers=["age_at_referral"])
+    parsed = finish(screen, out, WAITING_LIST, CHECKED, RAW_TABLE,
+                    unique=(["referral_key"], "referral_key", "duplicate referral (same referral id)"),
+                    integers=["age_at_referral"])
+    return flag_nhs_numbers(parsed, frame)
 

@@ -188,10 +188,12 @@ def test_forty_children_sharing_a_bad_nhs_number_stay_forty_children(fifty_reque
                                                                      number: str) -> None:
     """Given 40 requests of 40 children all given the NHS number 1234567890 (fails modulus 11) or 1111111111
     (a placeholder), when read, then the number is not used to link: they keep 40 different child keys
-    (from their UPNs), the same keys as with no NHS number at all (today: one child)."""
+    (from their UPNs), the same keys as with no NHS number at all, and their lines are flagged (today: one
+    child)."""
     rows = fifty_requests.head(40).assign(**{"NHS Number": number})
     parsed = ehcp_cases.read(write(rows, tmp_path / "ehcp_cases.csv"), {}, context)
     assert parsed.rows_loaded == 40 and parsed.frame["child_key"].nunique() == 40
+    assert parsed.extras["nhs_not_usable"] == list(range(2, 42))  # flagged, line by line
     by_upn = Pseudonymiser(None, demo=True).child_key(upn=rows["UPN"], local_id=rows["Child ID"])
     assert parsed.frame["child_key"].tolist() == by_upn.tolist()
 

@@ -16,7 +16,7 @@ import pytest
 
 from jsna.config import Settings, load_config
 from jsna.errors import ConfigError
-from jsna.sources.check import check_sources
+from jsna.sources.check import check_sources, notes
 
 REPO = Path(__file__).resolve().parents[2]
 REALDATA = (REPO / ".." / "shared" / "realdata").resolve()
@@ -88,3 +88,12 @@ def test_the_check_prints_each_sources_error_and_quarantine_reasons(tmp_path: Pa
            "ees_ehcp is read from one file: give the file's path.\n" in notes
     assert "clean (" not in notes
     assert "2 of 4 sources cannot be loaded" in proc.stderr
+
+
+def test_nhs_numbers_not_used_to_link_are_noted() -> None:
+    """Given an adapter's flag of 40 NHS numbers not usable (lines 2 to 41), then the check's note says how
+    many, why, what keyed the children instead, and the first lines."""
+    assert notes({"nhs_not_usable": list(range(2, 42))}) == [
+        "40 NHS numbers failing the modulus 11 check or of one repeated digit, not used to link (the UPN or "
+        "local id keys the child): lines 2, 3, 4, ..."]
+    assert notes({}) == []
