@@ -7,15 +7,16 @@ after the extract.
 
 The rules for a period of published statistics (time_period with its time_identifier):
 - where the file has national rows at all, every period has one;
-- a file naming at least `ENGLAND_LAS` authorities in some period covers England: a period is
-  incomplete when authorities named in the periods either side of it (the one next to it, for the
-  first and last) are missing from it and its authorities' headline count (`headline` measures, on
-  the first breakdown with every authority's figure published) falls short of England's by more than
-  the publisher's rounding. Authorities come and go with reorganisations (Dorset 2019,
-  Northamptonshire 2021, Cumbria 2023) and DfE's own releases leave one out for a year (Leicester's
-  new plans in 2023), so a missing authority alone stops nothing while the sum holds; and a sum that
-  fails with every authority there (DfE's residential settings 2022/23, new plans 2022) is the
-  publisher's figure, not a cut file;
+- a file naming at least `ENGLAND_LAS` authorities in some period covers England: a period lacking
+  authorities named in the periods either side of it (the one next to it, for the first and last) is
+  incomplete when it holds fewer than `ENGLAND_LAS` authorities, or when its authorities' headline
+  count (`headline` measures, on the period's total: the breakdown with England's largest figure
+  among those with every authority's figure published) falls short of England's by more than the
+  publisher's rounding. Authorities come and go with reorganisations (Dorset 2019, Northamptonshire
+  2021, Cumbria 2023) and DfE's own releases leave one out for a year (Leicester's new plans in 2023),
+  so a missing authority alone stops nothing while the sum holds; and a sum that fails with every
+  authority there (DfE's residential settings 2022/23, new plans 2022) is the publisher's figure,
+  not a cut file;
 - a file naming fewer authorities (a region's or the demo county's extract) has no England total to
   add up to: a period lacking authorities named in the periods next to it is incomplete unless other
   authorities appear in it (a reorganisation).
@@ -80,6 +81,10 @@ def check_periods(path: Path, rows: pd.DataFrame, headline: Mapping[str, pd.Seri
                 raise SourceError(path, f"period {_period(p)} lacks {_few(missing)}, named in the periods next "
                                         "to it; is the file complete?")
             continue
+        if len(las[p]) < ENGLAND_LAS:
+            raise SourceError(path, f"period {_period(p)} is incomplete: it lacks {_few(missing)}, named in the "
+                                    f"periods next to it, and holds {len(las[p])} authorities where England has "
+                                    f"at least {ENGLAND_LAS}.")
         for measure, values in headline.items():
             short = _shortfall(rows, values, p, national, la)
             if short is not None and short[0] - short[1] > max(0.5, rounding / 2 * len(las[p])):
@@ -91,16 +96,18 @@ def check_periods(path: Path, rows: pd.DataFrame, headline: Mapping[str, pd.Seri
 
 def _shortfall(rows: pd.DataFrame, values: pd.Series, period: str, national: pd.Series,
                la: pd.Series) -> tuple[float, float] | None:
-    """(England's figure, the authorities' sum) on the first breakdown of the period where England and
-    every authority have a published number; None when there is none."""
+    """(England's figure, the authorities' sum) on the period's total: of the breakdowns where England
+    and every authority have a published number, the one with England's largest. None when there is none."""
     at = rows["period"] == period
+    best = None
     for group in dict.fromkeys(rows.loc[at & national, "group"]):
         in_group = at & (rows["group"] == group)
         england = values[in_group & national]
         local = values[in_group & la]
-        if len(england) == 1 and england.notna().all() and len(local) and local.notna().all():
-            return float(england.iloc[0]), float(local.sum())
-    return None
+        whole = len(england) == 1 and england.notna().all() and len(local) and local.notna().all()
+        if whole and (best is None or float(england.iloc[0]) > best[0]):
+            best = (float(england.iloc[0]), float(local.sum()))
+    return best
 
 
 def _period(p: str) -> str:

@@ -76,7 +76,22 @@ def test_the_real_caseload_cut_in_half_is_stopped_naming_the_incomplete_period(t
         ees.read_ees_ehcp(path, {})
     message = str(err.value)
     assert message.startswith(f"{path}: period 202324 (Academic year) is incomplete: it lacks ")
-    assert re.search(r"authorities' ehcplans add up to [\d,]+ where its England row says [\d,]+\.$", message)
+    assert re.search(r"named in the periods next to it, and holds \d+ authorities where England has at least 150\.$",
+                     message)
+
+
+def test_the_real_caseload_missing_one_authority_in_its_last_period_is_stopped(caseload: pd.DataFrame,
+                                                                              tmp_path: Path) -> None:
+    """Given the real caseload.csv without Hampshire's rows in 2024/25 (152 authorities left, so the count
+    alone looks whole), when read, then a SourceError names the period and Hampshire, whose 17,784 plans
+    are what the authorities fall short of England's 638,745 by."""
+    cut = caseload[~((caseload["new_la_code"] == "E10000014") & (caseload["time_period"] == "202425"))]
+    path = write(cut, tmp_path / "caseload.csv")
+    with pytest.raises(SourceError) as err:
+        ees.read_ees_ehcp(path, {})
+    assert str(err.value) == (f"{path}: period 202425 (Academic year) is incomplete: it lacks 1 authority "
+                              "(E10000014), named in the periods next to it, and its 152 authorities' ehcplans add "
+                              f"up to {638745 - 17784:,} where its England row says 638,745.")
 
 
 def test_the_whole_real_caseload_still_loads(caseload: pd.DataFrame) -> None:
