@@ -13,6 +13,7 @@ from typing import Annotated
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jsna.config import REPO_ROOT, get_settings
@@ -205,6 +206,15 @@ def sources_check(config: Annotated[Path | None, typer.Option(help="The jsna.tom
                       f"{r.rows_loaded:,}" if r.rows_loaded is not None else "",
                       f"{r.rows_quarantined:,}" if r.rows_quarantined is not None else "", r.status)
     console.print(table)
+    for r in results:
+        if r.error or r.reasons or r.notes:
+            console.print(f"\n[bold]{escape(r.name)}[/bold] ({r.kind})", highlight=False)
+        if r.error:
+            console.print(f"  error: {escape(r.error)}", highlight=False, soft_wrap=True)
+        for reason in r.reasons:
+            console.print(f"  quarantine: {escape(str(reason))}", highlight=False, soft_wrap=True)
+        for note in r.notes:
+            console.print(f"  note: {escape(note)}", highlight=False, soft_wrap=True)
     failed = [r for r in results if r.error]
     if failed:
         raise JsnaError(f"{len(failed)} of {len(results)} sources cannot be loaded: {failed[0].error}")

@@ -24,6 +24,18 @@ SourceKind = Literal[
     "service_sites",
 ]
 
+# The options each kind takes in jsna.toml besides name, kind and path (any other is refused):
+# `vintage` (the year of the geography), `level` and the column names of boundaries, `areas` (the
+# organisation codes an NHS file is cut to), `extract_date` of case-level extracts (YYYY-MM-DD; dates
+# after it are quarantined; without it, the day the file was last written).
+OPTIONS: dict[str, frozenset[str]] = {
+    "boundaries": frozenset({"level", "vintage", "code_column", "name_column"}),
+    "lookup": frozenset({"vintage"}), "population_census": frozenset({"vintage"}), "imd": frozenset({"vintage"}),
+    "postcodes": frozenset({"vintage"}), "autism_stats": frozenset({"areas"}), "mhsds": frozenset({"areas"}),
+    **{kind: frozenset({"extract_date"}) for kind in ("ehcp_cases", "waiting_list", "advice_returns",
+                                                       "social_care_cases")},
+}
+
 
 class Settings(BaseSettings):
     """Machine settings; every field can be set as JSNA_<NAME> in the environment."""
@@ -132,6 +144,12 @@ def load_config(path: Path | str) -> JsnaConfig:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{path}: {where}: {first['msg']}.") from exc
+    for s in cfg.sources:
+        unknown = sorted(set(s.options) - OPTIONS.get(s.kind, frozenset()))
+        if unknown:
+            takes = ", ".join(sorted(OPTIONS.get(s.kind, ()))) or "none"
+            raise ConfigError(f"{path}: source '{s.name}' ({s.kind}) does not take option"
+                              f"{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; the options it takes: {takes}.")
     names = [s.name for s in cfg.sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -37,7 +37,7 @@ from jsna.indicators.registry import compute_all
 from jsna.publish.disclosure import suppress
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
-from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
+from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, check_path, reader_version
 from jsna.warehouse import migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
@@ -78,6 +78,7 @@ def start(config_path: Path, settings: Settings) -> tuple[Run, JsnaConfig]:
     for entry in cfg.sources:
         if not cfg.resolve(entry).exists():
             raise SourceError(cfg.resolve(entry), f"declared as source '{entry.name}' but does not exist.")
+        check_path(entry.kind, cfg.resolve(entry))  # a folder where the kind reads one file
     migrate.upgrade(get_engine(database_url(settings)))
     sha = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
     return runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha), cfg

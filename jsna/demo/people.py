@@ -124,11 +124,20 @@ def nhs_numbers(utla: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     out = np.zeros(len(utla), dtype=np.int64)
     if len(utla) <= len(valid):
         out[:] = valid[rng.permutation(len(valid))[: len(utla)]]
-        return out
+        return _no_placeholder(out, valid)
     for u in np.unique(utla):
         m = np.flatnonzero(utla == u)
-        out[m] = valid[rng.permutation(len(valid))[: len(m)]]
+        out[m] = _no_placeholder(valid[rng.permutation(len(valid))[: len(m)]], valid)
     return out
+
+
+def _no_placeholder(drawn: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """9999999999 passes the modulus 11 check but reads as a placeholder, which loading never links by:
+    it is swapped for the first valid number not drawn."""
+    at = np.flatnonzero(drawn == 9_999_999_999)
+    if len(at):
+        drawn[at] = np.setdiff1d(valid, drawn)[: len(at)]
+    return drawn
 
 
 def gp_practices(geo: Geography, pop: Population, pc: Postcodes, rng: np.random.Generator) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from jsna.sources.base import Parsed, Screen
 from jsna.sources.context import ReadContext
 from jsna.sources.people import parse_dates
 from jsna.sources.records import finish, key_children, read_records, text
+from jsna.sources.screening import extract_date, screen_future
 
 RAW_TABLE = "advice_returns"
 DUE_DAYS = 42  # SEND Regulations 2014, reg. 8(2): advice within six weeks of the request
@@ -49,6 +50,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     no_id = frame["child_id"].str.strip() == ""
     screen.rule(no_id, "child_id", "no child identifier (LA case reference)", pd.Series("", index=frame.index))
     dates = parse_dates(frame, DATES, screen)
+    screen_future(screen, dates, extract_date(path, options), ["request_date", "returned_date"])  # due may be ahead
     request = dates["request_date"]
     screen.rule(request.isna(), "request_date", "request date missing")
     due = dates["due_date"].fillna(request + pd.Timedelta(days=DUE_DAYS))

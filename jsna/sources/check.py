@@ -3,7 +3,7 @@ and report per source the rows that would load and those that would be quarantin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,7 +13,25 @@ from jsna.config import Settings, load_config
 from jsna.errors import JsnaError
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
-from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS
+from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, check_path
+
+TOP_REASONS = 5  # quarantine reasons shown per source
+FIRST_LINES = 3  # line numbers shown per reason
+
+
+@dataclass
+class Reason:
+    """One quarantine reason of a source: the rule, the column, how many rows and the first lines."""
+
+    rule: str
+    column: str
+    count: int
+    lines: list[int]
+
+    def __str__(self) -> str:
+        more = ", ..." if self.count > len(self.lines) else ""
+        where = "line" + ("s " if self.count > 1 else " ") + ", ".join(f"{n:,}" for n in self.lines) + more
+        return f"{self.rule} ({self.column or 'row'}): {self.count:,} row{'s' if self.count > 1 else ''}, {where}"
 
 
 @dataclass
@@ -24,6 +42,8 @@ class CheckResult:
     rows_loaded: int | None = None
     rows_quarantined: int | None = None
     error: str | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -46,8 +66,7 @@ def check_sources(config_path: Path, settings: Settings) -> list[CheckResult]:
             continue
         path = cfg.resolve(entry)
         try:
-            if not path.exists():
-                raise JsnaError(f"{path} does not exist.")
+            check_path(entry.kind, path)
             context = None
             if entry.kind in PLACED:
                 key = Pseudonymiser(settings.pseudonym_key, cfg.project.demo) if entry.kind in CHILD_LEVEL else None
@@ -58,8 +77,32 @@ def check_sources(config_path: Path, settings: Settings) -> list[CheckResult]:
             continue
         result.rows_in, result.rows_loaded = parsed.rows_in, parsed.rows_loaded
         result.rows_quarantined = len(parsed.quarantine)
+        result.reasons = top_reasons(parsed.quarantine)
+        result.notes = notes(parsed.extras)
         _learn(placement, entry.kind, parsed.frame)
     return [r for name in [s.name for s in cfg.sources] for r in results if r.name == name]
+
+
+def top_reasons(quarantine: pd.DataFrame, top: int = TOP_REASONS) -> list[Reason]:
+    """The most frequent quarantine reasons (rule and column), with their first line numbers."""
+    if quarantine.empty:
+        return []
+    q = quarantine.assign(column_name=quarantine["column_name"].fillna(""))
+    groups = q.groupby(["rule", "column_name"], sort=False)["line"]
+    counts = groups.size().sort_values(ascending=False, kind="stable").head(top)
+    return [Reason(str(rule), str(column), int(n), sorted(groups.get_group(key).astype(int))[:FIRST_LINES])
+            for key, n in counts.items() for rule, column in [key]]
+
+
+def notes(extras: dict[str, object]) -> list[str]:
+    """What an adapter flagged without quarantining: NHS numbers not used to link."""
+    lines = extras.get("nhs_not_usable")
+    if not isinstance(lines, list) or not lines:
+        return []
+    more = ", ..." if len(lines) > FIRST_LINES else ""
+    return [f"{len(lines):,} NHS number{'s' if len(lines) > 1 else ''} failing the modulus 11 check or of one "
+            f"repeated digit, not used to link (the UPN or local id keys the child): "
+            f"line{'s' if len(lines) > 1 else ''} {', '.join(f'{n:,}' for n in lines[:FIRST_LINES])}{more}"]
 
 
 def _learn(placement: Placement, kind: str, frame: pd.DataFrame) -> None:

@@ -22,6 +22,7 @@ import pandera.pandas as pa
 from jsna.errors import SourceError
 from jsna.schemas.statistics import LONG_COLUMNS, PERIOD, STATISTICS, SYMBOLS
 from jsna.sources.base import Parsed, Screen, match_columns, norm, parse_number, read_delimited
+from jsna.sources.screening import check_periods, require_measures, screen_negative
 
 RAW_TABLE = "statistics"
 
@@ -97,9 +98,12 @@ def check_long(screen: Screen, long: pd.DataFrame, schema: pa.DataFrameSchema = 
     return long.loc[~long["__row__"].isin(screen.frame.index[screen.failed])]
 
 
-def finish(screen: Screen, ids: pd.DataFrame, cells: Mapping[str, Cells], key: str = "measure") -> Parsed:
+def finish(screen: Screen, ids: pd.DataFrame, cells: Mapping[str, Cells], key: str = "measure",
+           signed: tuple[str, ...] = ()) -> Parsed:
     """Melt the rows that passed the row rules (`ids`: one row per input row, `__row__` its index in
-    `screen.frame`), apply the contract, and return the long frame with the quarantine."""
+    `screen.frame`), apply the contract, and return the long frame with the quarantine. A negative
+    number quarantines its row unless its column is one of the `signed` (published differences)."""
+    screen_negative(screen, {c: cell.value for c, cell in cells.items()}, signed)
     ok = ~screen.failed
     long = melt(ids.loc[ok], {c: Cells(*(s.loc[ok] for s in cell)) for c, cell in cells.items()}, key)
     long = check_long(screen, long)
@@ -202,10 +206,14 @@ RECORD = ["time_period", "time_identifier", "geographic_level", "new_la_code", "
 
 def read_tidy(path: Path, required: Mapping[str, list[str]], dataset: str | Namer) -> Parsed:
     """Any EES-style tidy CSV whose `required` columns are there; `dataset` names it (or is called on
-    the frame of text to name it)."""
+    the frame of text to name it). The dataset's HEADLINE measures must be there too, and its periods
+    complete (jsna.sources.screening.check_periods)."""
     frame = read_delimited(path, list(required.values()))
     frame = match_columns(frame, path, required, {k: v for k, v in OPTIONAL.items() if k not in required})
     frame = _drop_repeated_headers(frame).reset_index(drop=True)
+    named = dataset if isinstance(dataset, str) else dataset(frame)
+    headline = HEADLINE.get(named, ())
+    require_measures(path, frame.columns, headline, named.replace(":", " "))
     ids = {*COMMON, *OPTIONAL}
     cells = {c: read_cells(frame[c]) for c in frame.columns if c not in ids and not c.startswith("__")}
     filters = [c for c, cell in cells.items() if _is_filter(c, cell)]
@@ -231,15 +239,21 @@ def read_tidy(path: Path, required: Mapping[str, list[str]], dataset: str | Name
         screen.rule(cells[c].bad, c, "not a number or a known symbol")
 
     topic, value = _breakdown(frame, filters)
+    ok = ~screen.failed
+    by_norm = {norm(c): c for c in measures}
+    check_periods(path, pd.DataFrame({
+        "period": period + "|" + frame["time_identifier"].str.strip(), "level": level, "area": area_code,
+        "group": topic + "|" + value,
+    }).loc[ok], {h: cells[by_norm[norm(h)]].value.loc[ok] for h in headline if norm(h) in by_norm})
     old = frame["old_la_code"].str.strip()
     ids_frame = pd.DataFrame({
         "__row__": frame.index.to_numpy(), "line": frame["__line__"],
-        "dataset": dataset if isinstance(dataset, str) else dataset(frame), "time_period": period,
+        "dataset": named, "time_period": period,
         "time_identifier": frame["time_identifier"].str.strip(), "geographic_level": level,
         "area_code": area_code, "area_name": area_name, "old_la_code": old.where(old != ""),
         "breakdown_topic": topic, "breakdown": value,
     })
-    return finish(screen, ids_frame, {c: cells[c] for c in measures})
+    return finish(screen, ids_frame, {c: cells[c] for c in measures}, signed=SIGNED.get(named, ()))
 
 
 # -- kinds ----------------------------------------------------------------------------------------
@@ -249,6 +263,18 @@ EHCP_FILES = {  # a column only that file has -> the release's file name
     "review_expected": "annual_reviews", "personal_budget": "personal_budgets", "res_tot": "residential_settings",
     "open_wbp": "work_based_placements",
 }
+
+
+# Per dataset: the count every file of it has (checked on the real releases, EHC plans 2019-2025 and
+# SEN2 to 2022), in which its authorities add up to England (jsna.sources.screening.check_periods).
+HEADLINE = {
+    **{f"ees_ehcp:{stem}": (column,) for column, stem in EHCP_FILES.items()},
+    "ees_ehcp:sen_needs_all_plans": ("ehc_plans",), "ees_ehcp:sen_need_newplans": ("ehc_plans",),
+    "sen2_mi": ("NewallEHC",), "sen2_mi:age_caseload": ("total_ehc",), "sen2_mi:estab_caseload": ("total_ehc",),
+    "sen2_mi:age_new_plans": ("total_new_ehc",), "sen2_mi:estab_new_plans": ("total_new_ehc",),
+}
+# Measures published as differences, which DfE publishes below zero (more reviews decided than expected).
+SIGNED = {"ees_ehcp:annual_reviews": ("review_decision_outstanding", "no_outcome")}
 
 
 def file_stem(path: Path) -> str:

@@ -24,6 +24,7 @@ from jsna.sources.people import (
     screen_people,
 )
 from jsna.sources.records import local_keys
+from jsna.sources.screening import extract_date, flag_nhs_numbers, screen_future
 
 RAW_TABLE = "ehcp_cases"
 REQUIRED = {
@@ -69,6 +70,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     frame["lsoa_code"] = place_homes(frame, context)
     screen = Screen(frame, record_columns=RECORD)
     dates = parse_dates(frame, DATES, screen)
+    screen_future(screen, dates, extract_date(path, options), DATES)
     for col, parsed in dates.items():
         frame[col + "_parsed"] = parsed
     frame["dob_parsed"] = pd.to_datetime(frame["dob"], format="%d/%m/%Y", errors="coerce").fillna(
@@ -125,4 +127,4 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     out = out.loc[good.index]
     out["age_at_request"] = out["age_at_request"].astype("int64")
     out["age_at_31aug"] = out["age_at_31aug"].astype("int64")
-    return Parsed(out, quarantine, len(frame), RAW_TABLE)
+    return flag_nhs_numbers(Parsed(out, quarantine, len(frame), RAW_TABLE), frame)

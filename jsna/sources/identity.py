@@ -70,8 +70,10 @@ def _upn(s: pd.Series) -> pd.Series:
 
 
 def _nhs(s: pd.Series) -> pd.Series:
+    """The NHS number's 10 digits where it is usable; blank otherwise, so the child is keyed by its UPN or
+    local id instead (40 children sharing a placeholder number stay 40 children)."""
     digits = s.fillna("").astype(str).str.replace(r"\D", "", regex=True)
-    return digits.where(digits.str.len() == 10, "")
+    return digits.where(usable_nhs_number(s), "")
 
 
 def valid_nhs_number(s: pd.Series) -> pd.Series:
@@ -84,3 +86,10 @@ def valid_nhs_number(s: pd.Series) -> pd.Series:
     check = 11 - total % 11
     check = np.where(check == 11, 0, check)
     return pd.Series(ok_len.to_numpy() & (check != 10) & (check == arr[:, 9]), index=s.index)
+
+
+def usable_nhs_number(s: pd.Series) -> pd.Series:
+    """True where a value is a 10-digit NHS number passing the modulus 11 check and not one digit
+    repeated (1111111111 passes the check but is a placeholder)."""
+    digits = s.fillna("").astype(str).str.replace(r"\D", "", regex=True)
+    return valid_nhs_number(s) & ~digits.str.fullmatch(r"(\d)\1{9}").to_numpy(dtype=bool)

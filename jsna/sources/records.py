@@ -50,7 +50,8 @@ def local_keys(local_ids: pd.Series, context: ReadContext, path: object = "(loca
 
 def screen_unkeyed(screen: Screen, frame: pd.DataFrame) -> None:
     """Rows with an identifier that normalises to nothing (an NHS number without 10 digits, say)."""
-    screen.rule(frame["child_key"].isna(), "child_id", "identifier not usable (NHS number must have 10 digits)",
+    screen.rule(frame["child_key"].isna(), "child_id",
+                "identifier not usable (NHS number must have 10 digits and pass the modulus 11 check)",
                 pd.Series(REDACTED, index=frame.index))
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jsna.errors import SourceError
 from jsna.sources import (
     advice_returns,
     boundaries,
@@ -53,6 +54,9 @@ READERS: dict[str, Reader] = {
     "service_sites": service_sites.read,
 }
 
+# Kinds whose path may be a folder (every file in it read as one source); none reads folders yet.
+READS_FOLDERS: frozenset[str] = frozenset()
+
 # Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).
 PLACED = {"schools", "service_sites", "ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
 # Kinds holding child-level identifiers (they need the pseudonymisation key).
@@ -75,3 +79,12 @@ def reader_version() -> str:
 
 def supported(kind: str) -> bool:
     return kind in READERS
+
+
+def check_path(kind: str, path: Path) -> None:
+    """Refuse, in one sentence, a path that does not exist or is a folder where the kind reads a file."""
+    if not path.exists():
+        raise SourceError(path, "does not exist.")
+    if path.is_dir() and kind not in READS_FOLDERS:
+        raise SourceError(path, f"is a folder, and a source of kind {kind} is read from one file: "
+                                "give the file's path.")

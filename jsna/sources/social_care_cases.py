@@ -27,6 +27,7 @@ from jsna.sources.records import (
     screen_unkeyed,
     sex_codes,
 )
+from jsna.sources.screening import extract_date, flag_nhs_numbers, screen_future
 
 RAW_TABLE = "social_care_cases"
 REQUIRED = {
@@ -52,6 +53,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     assert context is not None  # key_children stops the file otherwise
     screen = Screen(frame, record_columns=RECORD)
     dates = parse_dates(frame, DATES, screen)
+    screen_future(screen, dates, extract_date(path, options), DATES)
     for col, parsed in dates.items():
         frame[col + "_parsed"] = parsed
     screen_people(screen, frame)
@@ -74,6 +76,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
         "primary_disability": disability, "short_breaks": breaks.fillna(False).astype(bool),
         "lsoa_code": frame["lsoa_code"], "vintage": context.placement.vintage,
     })
-    return finish(screen, out, SOCIAL_CARE_CASES, CHECKED, RAW_TABLE,
-                  unique=(["child_key", "start_date"], "start_date", "duplicate episode (same child and start date)"),
-                  integers=["age_at_start"])
+    parsed = finish(screen, out, SOCIAL_CARE_CASES, CHECKED, RAW_TABLE,
+                    unique=(["child_key", "start_date"], "start_date", "duplicate episode (same child and start date)"),
+                    integers=["age_at_start"])
+    return flag_nhs_numbers(parsed, frame)

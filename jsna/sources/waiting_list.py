@@ -27,6 +27,7 @@ from jsna.sources.records import (
     sex_codes,
     text,
 )
+from jsna.sources.screening import extract_date, flag_nhs_numbers, screen_future
 
 RAW_TABLE = "waiting_list"
 REQUIRED = {
@@ -61,6 +62,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     screen = Screen(frame, record_columns=RECORD)
     screen.rule(rid == "", "referral_id", "no referral id")
     dates = parse_dates(frame, DATES, screen)
+    screen_future(screen, dates, extract_date(path, options), DATES)
     for col, parsed in dates.items():
         frame[col + "_parsed"] = parsed
     screen_people(screen, frame)
@@ -87,7 +89,8 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
         "age_at_referral": age, "sex": sex_codes(frame["sex"]), "lsoa_code": frame["lsoa_code"],
         "vintage": context.placement.vintage,
     })
-    return finish(screen, out, WAITING_LIST, CHECKED, RAW_TABLE,
-                  unique=(["referral_key"], "referral_key", "duplicate referral (same referral id)"),
-                  integers=["age_at_referral"])
+    parsed = finish(screen, out, WAITING_LIST, CHECKED, RAW_TABLE,
+                    unique=(["referral_key"], "referral_key", "duplicate referral (same referral id)"),
+                    integers=["age_at_referral"])
+    return flag_nhs_numbers(parsed, frame)
 

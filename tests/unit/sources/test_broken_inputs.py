@@ -377,7 +377,7 @@ RULES: list[tuple[str, str, Edit, str, str]] = [
     ("waiting_list", "no identifier", lambda r: {"NHS Number": ""}, "child_id",
      "no child identifier (child id, UPN or NHS number)"),
     ("waiting_list", "NHS number too short", lambda r: {"NHS Number": r["NHS Number"][:9]}, "child_id",
-     "identifier not usable (NHS number must have 10 digits)"),
+     "identifier not usable (NHS number must have 10 digits and pass the modulus 11 check)"),
     ("social_care_cases", "no identifier", lambda r: {"Person ID": "", "NHS Number": ""}, "child_id",
      "no child identifier (child id, UPN or NHS number)"),
     ("advice_returns", "no identifier", lambda r: {"LA Case Reference": " "}, "child_id",
