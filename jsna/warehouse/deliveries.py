@@ -55,23 +55,24 @@ def shrinkage(run: Run, file: LandedFile, min_share: float) -> str | None:
     last = query_frame(run.engine, "deliveries/last_committed", params={"source": file.source_name})
     if last.empty or int(last["file_id"].iloc[0]) == file.file_id:
         return None
-    before, path = int(last["rows_loaded"].iloc[0]), last["path"].iloc[0]
+    before, then = int(last["rows_loaded"].iloc[0]), f"the last committed delivery ({last['path'].iloc[0]})"
     rows = int(query_frame(run.engine, "deliveries/rows_loaded", run.schema, {"file_id": file.file_id}).iloc[0, 0])
     if rows == 0 and before > 0:
-        return f"{file.path} has no rows where the last committed delivery ({path}) had {before:,}"
+        return f"{file.path} has no rows where {then} had {before:,}"
     short = []
     if rows < min_share * before:
-        short.append(f"{file.path} has {rows:,} rows, fewer than {min_share:.0%} of the {before:,} in the last "
-                     f"committed delivery ({path})")
+        short.append(f"has {rows:,} rows, fewer than {min_share:.0%} of the {before:,} in {then}")
+        then = "that delivery"
     old = coverage(run, file.raw_table, int(last["file_id"].iloc[0]), landed_now=False)
     new = coverage(run, file.raw_table, file.file_id, landed_now=file.new)
     for dimension in ("period", "area"):
         had = set(old.loc[old["dimension"] == dimension, "value"])
         lost = sorted(had - set(new.loc[new["dimension"] == dimension, "value"]))
         if lost:
-            short.append(f"{'' if short else f'{file.path} '}has no rows for {len(lost):,} of the {len(had):,} "
-                         f"{dimension}s the last committed delivery ({path}) had ({_examples(lost)})")
-    return " and ".join(short) or None
+            short.append(f"has no rows for {len(lost):,} of the {len(had):,} {dimension}s {then} had "
+                         f"({_examples(lost)})")
+            then = "that delivery"
+    return f"{file.path} " + " and ".join(short) if short else None
 
 
 def coverage(run: Run, raw_table: str, file_id: int, landed_now: bool) -> pd.DataFrame:
