@@ -12,6 +12,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.futures import PrefectFuture, wait
 from prefect.states import State
 from prefect_dask import DaskTaskRunner
 
@@ -45,6 +46,11 @@ def read_context(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> ReadC
 
 
 @task
+def check_deliveries(run: Run, cfg: JsnaConfig, landed: list[LandedFile], accept_shrink: list[str]) -> None:
+    pipeline.check_deliveries(run, cfg, landed, accept_shrink)
+
+
+@task
 def build_core(run: Run) -> None:
     pipeline.build_core(run)
 
@@ -71,6 +77,13 @@ def _quality_table(run: Run) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
+def _results(futures: list[PrefectFuture[LandedFile]]) -> list[LandedFile]:
+    """Every task's result once all have finished: a failure is raised only when no task is still
+    writing to the run (the run is then abandoned and its schema dropped)."""
+    wait(futures)
+    return [f.result() for f in futures]
+
+
 def dask_runner(workers: int) -> DaskTaskRunner:
     """A local Dask cluster of single-threaded worker processes (files then land side by side)."""
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
@@ -78,29 +91,34 @@ def dask_runner(workers: int) -> DaskTaskRunner:
 
 
 @flow(name="jsna-refresh", log_prints=True)
-def refresh(config: str | None = None, workers: int = 1) -> dict[str, Any]:
+def refresh(config: str | None = None, workers: int = 1, accept_shrink: list[str] | None = None) -> dict[str, Any]:
     """Load every source declared in the jsna.toml into the warehouse and republish it; with
-    `workers` > 1 the tasks are spread over a local Dask cluster of that many processes."""
+    `workers` > 1 the tasks are spread over a local Dask cluster of that many processes. A source whose
+    delivery is smaller than the one published stops the refresh unless it is named in `accept_shrink`."""
     run_once = refresh_run if workers <= 1 else refresh_run.with_options(
         task_runner=dask_runner(workers))  # type: ignore[arg-type]  # prefect-dask's futures are PrefectFutures
-    return run_once(config)
+    return run_once(config, accept_shrink)
 
 
 @flow(name="jsna-refresh-run", log_prints=True)
-def refresh_run(config: str | None = None) -> dict[str, Any]:
+def refresh_run(config: str | None = None, accept_shrink: list[str] | None = None) -> dict[str, Any]:
     """One refresh, on whichever task runner the caller chose."""
     settings = get_settings()
     config_path = Path(config or settings.config or "jsna.toml")
+    accepted = list(accept_shrink or [])
     logger = get_run_logger()
-    run, cfg = pipeline.start(config_path, settings)
+    run, cfg = pipeline.start(config_path, settings, accepted)
     logger.info("run %s started from %s", run.run_id, config_path)
+    if accepted:
+        logger.warning("a smaller delivery is accepted for: %s", ", ".join(accepted))
     try:
         plan = pipeline.plan_sources(cfg)
         for entry in plan.unsupported:
             logger.warning("source %s: kind %s is not loaded by this version yet", entry.name, entry.kind)
-        landed = [f.result() for f in [land.submit(run, cfg, e) for e in plan.reference]]
+        landed = _results([land.submit(run, cfg, e) for e in plan.reference])
         context = read_context(run, cfg, plan.placed)
-        landed += [f.result() for f in [land.submit(run, cfg, e, context) for e in plan.placed]]
+        landed += _results([land.submit(run, cfg, e, context) for e in plan.placed])
+        check_deliveries(run, cfg, landed, accepted)
         build_core(run)
         values = compute_and_publish(run, cfg)
         planned = plan_places(run, cfg)

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import time
+import traceback
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from jsna.config import REPO_ROOT, get_settings
-from jsna.errors import ExportError, JsnaError
+from jsna.errors import ExportError, JsnaError, RefreshError
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -147,17 +149,47 @@ def demo_generate(
 def refresh(
     config: Annotated[Path | None, typer.Option(help="The jsna.toml to load.")] = None,
     workers: Annotated[int, typer.Option(help="Spread the tasks over this many Dask worker processes.")] = 1,
+    accept_shrink: Annotated[list[str] | None, typer.Option(
+        "--accept-shrink", metavar="SOURCE",
+        help="Publish this source's delivery although it is smaller than the last (repeatable).")] = None,
 ) -> None:
-    """Load every declared source into the warehouse and republish (runs the Prefect flow)."""
+    """Load every declared source into the warehouse and republish (runs the Prefect flow). Prefect's
+    output goes to a log file under data/logs (to the terminal with JSNA_DEBUG=1)."""
+    from jsna.preflight import check_refresh
+
     settings = get_settings()
     path = config or settings.config or Path("jsna.toml")
     if not Path(path).is_file():
         raise JsnaError(f"No configuration at {path}; pass --config or run `jsna demo generate` first.")
+    check_refresh(Path(path), settings, accept_shrink or [])  # a bad jsna.toml fails before Prefect starts
+    log = settings.data_dir / "logs" / f"refresh-{datetime.now(UTC):%Y%m%d-%H%M%S}.log"
+    if os.environ.get("JSNA_DEBUG") != "1":
+        _stderr_to(log)
     from flows.refresh import refresh as refresh_flow
 
-    summary = refresh_flow(config=str(path), workers=workers)
+    try:
+        with console.status("Refreshing..."):
+            summary = refresh_flow(config=str(path), workers=workers, accept_shrink=accept_shrink or [])
+    except Exception as exc:
+        traceback.print_exc()  # into the log, beside Prefect's own
+        cause = _user_cause(exc)
+        what = str(cause) if cause else f"Unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+        raise RefreshError(f"{what} (details in {log})") from exc
     console.print(f"Refresh committed: run {summary['run_id']}, {summary['files']} files "
-                  f"({summary['new_files']} new), {summary['indicator_values']} indicator values published.")
+                  f"({summary['new_files']} new), {summary['indicator_values']} indicator values published "
+                  f"(log {log}).")
+
+
+def _stderr_to(log: Path) -> None:
+    """From now on, what this process and those it starts write to stderr (Prefect's and Dask's logs and
+    tracebacks, warnings, the temporary Prefect server stopping at exit) goes to `log`; the one-sentence
+    errors (`err`) still reach the terminal."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    terminal = os.fdopen(os.dup(2), "w", encoding="utf-8", buffering=1)
+    with log.open("ab") as fh:
+        os.dup2(fh.fileno(), 2)
+    err.file = terminal
 
 
 # -- dashboard ----------------------------------------------------------------------------------------
@@ -279,7 +311,7 @@ def forecast_backtest(
 def forecast_run(config: Annotated[Path | None, typer.Option(help="The jsna.toml to load.")] = None) -> None:
     """Publish forecasts, place sufficiency and access. They are part of every refresh (one atomic swap
     with the indicators), so this runs the refresh; files already loaded are not read again."""
-    refresh(config=config, workers=1)
+    refresh(config=config, workers=1, accept_shrink=None)
 
 
 # -- entry point --------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -79,6 +81,15 @@ class Disclosure(BaseModel):
     round_to: int | None = Field(default=None, description="Round published counts to this base (e.g. 5).")
 
 
+class RefreshPolicy(BaseModel):
+    """What a refresh refuses to publish without being told (`jsna refresh --accept-shrink SOURCE`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_share: float = Field(default=0.5, ge=0, le=1, description=(
+        "A source's new delivery with fewer rows than this share of the last committed one stops the refresh."))
+
+
 class Project(BaseModel):
     """The local area the JSNA is about."""
 
@@ -119,6 +130,7 @@ class JsnaConfig(BaseModel):
 
     project: Project
     disclosure: Disclosure = Disclosure()
+    refresh: RefreshPolicy = RefreshPolicy()
     sources: list[SourceEntry]
     base_dir: Path = Path(".")
 
@@ -154,7 +166,36 @@ def load_config(path: Path | str) -> JsnaConfig:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{path}: source names must be unique; repeated: {', '.join(dupes)}.")
+    if cfg.project.demo:
+        require_demo_areas(_named_area_codes(cfg), f"{path} names")
     return cfg
+
+
+# -- the demo's public key is for the demo's synthetic areas only --------------------------------------
+DEMO_AREA_PREFIX = "X"  # the synthetic demo's codes use X where ONS codes use E, W, S or N
+_GSS_CODE = re.compile(r"[A-Z][0-9]{8}")
+
+
+def require_demo_areas(codes: Iterable[str], where: str) -> None:
+    """`demo = true` hashes identifiers with a public key: refuse it for any area that is not the demo's."""
+    real = sorted({c for c in codes if not c.startswith(DEMO_AREA_PREFIX)})
+    if real:
+        raise ConfigError(
+            f"{where} the real area {real[0]}{f' and {len(real) - 1:,} others' if len(real) > 1 else ''}, "
+            "but demo = true (a public pseudonymisation key) is only for the synthetic demo's areas "
+            f"(codes beginning {DEMO_AREA_PREFIX}); remove demo = true and set JSNA_PSEUDONYM_KEY."
+        )
+
+
+def _named_area_codes(cfg: JsnaConfig) -> list[str]:
+    """The project's area code and every GSS-like code a source's options name."""
+    codes = [cfg.project.area_code]
+    for entry in cfg.sources:
+        for value in entry.options.values():
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str) and _GSS_CODE.fullmatch(v.strip()):
+                    codes.append(v.strip())
+    return codes
 
 
 def get_settings() -> Settings:

@@ -5,6 +5,7 @@
               and land its rows (bad rows to quarantine with the reason). Files already landed with
               the same content are not read again. Reference files (boundaries, lookups, population,
               deprivation, postcodes) land first; records that must be placed in small areas after.
+              A delivery smaller than the one published now stops the run (check_deliveries).
 3. build      rebuild the core model from the landed rows (sql/core/*.sql)
 4. indicators compute every indicator from core counts (jsna.indicators)
 5. publish    apply disclosure control and build the published tables (sql/published/*.sql)
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from jsna.config import JsnaConfig, Settings, SourceEntry, load_config
-from jsna.errors import SourceError
+from jsna.config import JsnaConfig, Settings, SourceEntry, require_demo_areas
 from jsna.forecasting import planner
 from jsna.forecasting.planner import PlanInputs
 from jsna.geography.bestfit import best_fit
@@ -34,11 +35,12 @@ from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.inputs import Inputs
 from jsna.indicators.registry import compute_all
+from jsna.preflight import check_refresh
 from jsna.publish.disclosure import suppress
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
-from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, check_path, reader_version
-from jsna.warehouse import migrate, runs
+from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
+from jsna.warehouse import deliveries, migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
 from jsna.warehouse.runs import LandedFile, Run
@@ -72,13 +74,9 @@ def plan_sources(cfg: JsnaConfig) -> SourcePlan:
 
 
 # -- 1. start ----------------------------------------------------------------------------------------
-def start(config_path: Path, settings: Settings) -> tuple[Run, JsnaConfig]:
+def start(config_path: Path, settings: Settings, accept_shrink: Sequence[str] = ()) -> tuple[Run, JsnaConfig]:
     """Check the configuration, migrate (as the owner), and open a run (as the loading role)."""
-    cfg = load_config(config_path)
-    for entry in cfg.sources:
-        if not cfg.resolve(entry).exists():
-            raise SourceError(cfg.resolve(entry), f"declared as source '{entry.name}' but does not exist.")
-        check_path(entry.kind, cfg.resolve(entry))  # a folder where the kind reads one file
+    cfg = check_refresh(config_path, settings, accept_shrink)
     migrate.upgrade(get_engine(database_url(settings)))
     sha = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
     return runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha), cfg
@@ -125,8 +123,17 @@ def read_context(run: Run, cfg: JsnaConfig, settings: Settings, entries: list[So
         known=set(lsoas["area_code"]),
     )
     needs_key = any(e.kind in CHILD_LEVEL for e in entries)
+    if needs_key and cfg.project.demo:
+        require_demo_areas(placement.known, "The LSOA boundaries of this refresh hold")
     pseudonymiser = Pseudonymiser(settings.pseudonym_key, demo=cfg.project.demo) if needs_key else None
     return ReadContext(placement, pseudonymiser)
+
+
+def check_deliveries(run: Run, cfg: JsnaConfig, landed: Sequence[LandedFile],
+                     accept_shrink: Sequence[str] = ()) -> None:
+    """Stop before anything is built when a source's delivery is smaller than the one published now
+    (jsna.warehouse.deliveries), unless that source's shrink was accepted."""
+    deliveries.check_shrink(run, landed, cfg.refresh.min_share, accept_shrink)
 
 
 # -- 3. build ----------------------------------------------------------------------------------------

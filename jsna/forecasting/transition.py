@@ -140,8 +140,9 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
     si = {v: i for i, v in enumerate(settings)}
 
     def idx(f: pd.DataFrame, sfx: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (f["need" + sfx].map(ni).to_numpy(), f["setting" + sfx].map(si).to_numpy(),
-                (f["nc_year" + sfx] - NC_MIN).to_numpy())
+        """Cell indices as integers (an empty frame maps to an empty float array, which cannot index)."""
+        return (f["need" + sfx].map(ni).to_numpy(dtype=np.intp), f["setting" + sfx].map(si).to_numpy(dtype=np.intp),
+                (f["nc_year" + sfx] - NC_MIN).to_numpy(dtype=np.intp))
 
     joiner_sigma, leave_sigma = _year_to_year(p, base)
     n = np.zeros((N, S, A))
@@ -160,10 +161,10 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
         new = b.loc[~b.index.isin(a.index)]
         np.add.at(n, idx(a), 1)
         np.add.at(left, idx(gone), 1)
-        _, s0, a0 = idx(both)
-        _, s1, _ = idx(both, "_b")
+        n0, s0, a0 = idx(both)
+        n1, s1, _ = idx(both, "_b")
         np.add.at(smove, (s0, a0, s1), 1)
-        np.add.at(nmove, (both["need"].map(ni).to_numpy(), both["need_b"].map(ni).to_numpy()), 1)
+        np.add.at(nmove, (n0, n1), 1)
         np.add.at(join, idx(new), 1)
         join_totals.append(len(new))
     if not join_totals:

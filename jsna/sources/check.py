@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from jsna.config import Settings, load_config
+from jsna.config import Settings, load_config, require_demo_areas
 from jsna.errors import JsnaError
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
@@ -69,6 +69,8 @@ def check_sources(config_path: Path, settings: Settings) -> list[CheckResult]:
             check_path(entry.kind, path)
             context = None
             if entry.kind in PLACED:
+                if entry.kind in CHILD_LEVEL and cfg.project.demo:
+                    require_demo_areas(placement.known, "The LSOA boundaries declared hold")
                 key = Pseudonymiser(settings.pseudonym_key, cfg.project.demo) if entry.kind in CHILD_LEVEL else None
                 context = ReadContext(placement, key)
             parsed = READERS[entry.kind](path, entry.options, context)

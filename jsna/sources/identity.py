@@ -17,21 +17,28 @@ from jsna.errors import ConfigError
 
 DEMO_KEY = "jsna-demo-county-synthetic-data-only"
 KEY_CHARS = 32  # 128 bits of the digest, as hex
+MIN_KEY_BYTES = 32  # a key as long as the HMAC-SHA256 block of output: 256 bits
+MAKE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 class Pseudonymiser:
-    """Keyed hashing of identifiers; refuses to run without a key unless the data are the demo's."""
+    """Keyed hashing of identifiers; refuses to run without a strong key unless the data are the demo's
+    (`demo = true`, allowed only for the demo's synthetic areas: jsna.config.require_demo_areas)."""
 
     def __init__(self, key: str | None, demo: bool = False) -> None:
         if not key:
             if not demo:
                 raise ConfigError(
-                    "Set JSNA_PSEUDONYM_KEY (a long random secret) before loading child-level data; "
+                    "Set JSNA_PSEUDONYM_KEY (a long random secret, e.g. from "
+                    f"`{MAKE_KEY}`) before loading child-level data; "
                     "identifiers are replaced by a keyed hash and cannot be loaded without one."
                 )
             key = DEMO_KEY
-        if len(key) < 16 and not demo:
-            raise ConfigError("JSNA_PSEUDONYM_KEY must be at least 16 characters long.")
+        if len(key.encode("utf-8")) < MIN_KEY_BYTES and not demo:
+            raise ConfigError(
+                f"JSNA_PSEUDONYM_KEY is {len(key.encode('utf-8'))} bytes long but must be at least {MIN_KEY_BYTES}; "
+                f"make one with `{MAKE_KEY}` and keep it secret."
+            )
         self._key = key.encode("utf-8")
 
     def hash_values(self, values: pd.Series) -> pd.Series:

@@ -194,3 +194,18 @@ def test_survivors_is_the_mean_of_a_step_and_totals_can_be_matched() -> None:
     assert sim.conserved()
     assert sim.counts.sum(axis=(2, 3, 4))[:, 1:].mean(axis=0) == pytest.approx(wanted, rel=0.005)
     assert (T.joiner_scales(r, [0.0]) == 0).all()  # never negative joiners
+
+
+def test_a_year_with_no_leavers_or_no_joiners_is_estimated() -> None:
+    """Given a small district's panel where nobody leaves between 2023 and 2024 and nobody joins between 2024
+    and 2025 (a case-level extract of a thousand or two rows split by district), when rates are estimated,
+    then the empty years count as zeros (they used to raise IndexError) and the flows are those of the records."""
+    rows = [(f"c{i}", y, "ASD", "mainstream", i + y - 2023) for i in range(4) for y in (2023, 2024, 2025)]
+    rows += [("c9", 2024, "SEMH", "special", 5), ("c9", 2025, "SEMH", "special", 6)]  # joins in 2024
+    rows = [r for r in rows if not (r[0] == "c0" and r[1] == 2025)]  # c0 leaves in 2025
+    panel = pd.DataFrame(rows, columns=T.PANEL_COLUMNS)
+    r = T.estimate(panel, window=2, prior=0.0, joiner_growth=1.0)
+    assert r.start.sum() == 4 and r.joiners.sum() == pytest.approx(0.5)  # one joiner over two transitions
+    ni, si = r.needs.index("ASD"), r.settings.index("mainstream")
+    assert r.leave[ni, si, 1 - T.NC_MIN] == 0.5  # c0 at NC year 1 in 2024 left; c1 at NC year 1 in 2023 stayed
+    assert T.simulate(r, years=3, sims=20, seed=1).conserved()

@@ -11,7 +11,7 @@ from jsna.sources.identity import Pseudonymiser, valid_nhs_number
 
 def test_the_same_child_gets_the_same_key_from_any_dataset() -> None:
     """Given an EHC row with an NHS number and a health row with it spaced differently, then keys match."""
-    p = Pseudonymiser("a-long-secret-key-for-tests")
+    p = Pseudonymiser("a-long-secret-key-for-tests-0123456789")
     ehc = p.child_key(nhs_number=pd.Series(["9990000018"]), upn=pd.Series(["X123456789012"]),
                       local_id=pd.Series(["P1"]))
     health = p.child_key(nhs_number=pd.Series(["999 000 0018"]))
@@ -20,8 +20,8 @@ def test_the_same_child_gets_the_same_key_from_any_dataset() -> None:
 
 
 def test_falls_back_to_upn_then_local_id_and_keys_depend_on_the_secret() -> None:
-    a = Pseudonymiser("a-long-secret-key-for-tests")
-    b = Pseudonymiser("another-long-secret-key-00")
+    a = Pseudonymiser("a-long-secret-key-for-tests-0123456789")
+    b = Pseudonymiser("another-long-secret-key-for-tests-0123456")
     keys = a.child_key(nhs_number=pd.Series(["", ""]), upn=pd.Series(["X1", ""]), local_id=pd.Series(["P1", "P1"]))
     assert keys.iloc[0] != keys.iloc[1]  # the UPN outranks the local id
     assert keys.iloc[1] == a.child_key(local_id=pd.Series(["p1 "])).iloc[0]
