@@ -31,5 +31,6 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    """`frame` as CSV text (no index), its text cells neutralised."""
-    return neutralise(frame).to_csv(index=False)
+    """`frame` as CSV text (no index), its text cells neutralised, rows ended by CRLF as RFC 4180 has it (so
+    that a cell holding a carriage return is quoted, and stays one cell)."""
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n")
