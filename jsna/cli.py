@@ -284,7 +284,7 @@ def forecast_backtest(
     out.mkdir(parents=True, exist_ok=True)
     with console.status("Backtesting (about a minute)..."):
         table, _ = run_backtest(realdata, out / "forecast_backtest.png")
-    (out / "forecast_backtest.csv").write_text(csvsafe.to_csv(table))
+    (out / "forecast_backtest.csv").write_text(csvsafe.to_csv(table), encoding="utf-8")
     shown = Table("series", "method", "h", "MAPE", "MdAPE", "MASE", "bias", "cover80", "width80",
                   title="Held-out targets 2023-2025")
     for r in table.itertuples():
