@@ -71,9 +71,9 @@ def script() -> None:  # an app page (AppTest.from_function): the dashboards' do
                           "children_brought_within": [-1, 12], "symbol": [None, None]})
     values = pd.DataFrame({"indicator_id": ["ehcp_rate_sii"], "area_name": ["@Westmere"], "value": [-4.25],
                            "lower_ci95": [-9.5]})
-    ui.download(sites, "candidate_sites_ASD", columns=False)
+    st.session_state["media"] = Runtime.instance().media_file_mgr  # where the served files are
     ui.download(values, "sii")
-    st.session_state["media"] = Runtime.instance().media_file_mgr
+    ui.download(sites, "candidate_sites_ASD", columns=False)
 
 
 def served(at: Any, index: int) -> list[dict[str, str]]:
@@ -83,18 +83,19 @@ def served(at: Any, index: int) -> list[dict[str, str]]:
 
 
 def test_dashboard_downloads_are_neutralised(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Given a planner download of candidate sites one of which is named with a HYPERLINK formula, when the
-    dashboards serve it, then the cell starts with a quote, and negative numbers are as they were."""
+    """Given a download of published values for an area named '@Westmere', and the planner's download of
+    candidate sites one of which is named with a HYPERLINK formula, when the dashboards serve them, then those
+    cells start with a quote, and negative numbers are as they were."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.chdir(REPO)
     at = AppTest.from_function(script, default_timeout=60).run()
+    assert served(at, 0) == [{"indicator_id": "ehcp_rate_sii", "area_name": "'@Westmere", "value": "-4.25",
+                              "lower_ci95": "-9.5"}]
     assert not at.exception
-    sites, values = served(at, 0), served(at, 1)
+    sites = served(at, 1)
     assert [r["site_name"] for r in sites] == [f"'{SITE}", "Northdown 001A"]
     assert [r["children_brought_within"] for r in sites] == ["-1", "12"]
-    assert values == [{"indicator_id": "ehcp_rate_sii", "area_name": "'@Westmere", "value": "-4.25",
-                       "lower_ci95": "-9.5"}]
 
 
 def test_every_csv_goes_through_csvsafe() -> None:
