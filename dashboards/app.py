@@ -1,10 +1,12 @@
 """The dashboards for the 0-25 Joint Commissioning Board (Streamlit multipage app).
 
-Reads only the published views, as the read-only role. Run with `jsna dashboard`.
+Reads only the published views, as the read-only role. Run with `jsna dashboard`. A page that fails shows one
+plain sentence; the details go to the server's log, never to the browser.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -28,4 +30,11 @@ pages = {
         st.Page("views/methods.py", title="Data and methods", icon=":material/menu_book:", url_path="methods"),
     ],
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+try:
+    page.run()
+except Exception:  # st.stop and st.rerun are not Exceptions: they pass
+    logging.getLogger("dashboards").exception("The %s page failed (filters %s)", page.url_path or "overview",
+                                              ", ".join(st.query_params) or "none")
+    st.error("Sorry, this page could not be shown. The problem has been logged for the dashboard's "
+             "administrators; try again later, or open the page without filters.", icon=":material/error:")

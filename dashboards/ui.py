@@ -21,6 +21,7 @@ from dashboards.formatting import (
     period_label,
     sparkline,
 )
+from jsna.publish import csvsafe
 
 T = TypeVar("T")
 METHODS_URL = "methods"  # relative: the app may be served under a base path
@@ -122,10 +123,13 @@ def chart(fig: Any, name: str, summary: str, rows: pd.DataFrame | None = None, k
         download(rows, name)
 
 
-def download(rows: pd.DataFrame, name: str, label: str = "Download the data (CSV)") -> None:
-    cols = [c for c in CSV_COLUMNS if c in rows.columns] or list(rows.columns)
-    st.download_button(label, rows[cols].to_csv(index=False).encode(), file_name=f"{name}.csv", mime="text/csv",
-                       key=f"dl_{name}", type="tertiary", icon=":material/download:", on_click="ignore")
+def download(rows: pd.DataFrame, name: str, label: str = "Download the data (CSV)", columns: bool = True) -> None:
+    """A CSV download of `rows` (the published columns, or all of them when `columns` is False), its text cells
+    neutralised against spreadsheet formulas (`csvsafe`): every CSV the dashboards offer goes through here."""
+    cols = [c for c in CSV_COLUMNS if c in rows.columns] if columns else []
+    st.download_button(label, csvsafe.to_csv(rows[cols or list(rows.columns)]).encode(), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"dl_{name}", type="tertiary", icon=":material/download:",
+                       on_click="ignore")
 
 
 def table(frame: pd.DataFrame, caption: str, **options: Any) -> None:

@@ -3,20 +3,21 @@
 
 from __future__ import annotations
 
+import json
 import os
-import subprocess
 import sys
 import time
 import traceback
 from datetime import UTC, datetime
+from enum import StrEnum
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from jsna.config import REPO_ROOT, get_settings
 from jsna.errors import ExportError, JsnaError, RefreshError
@@ -44,6 +45,18 @@ app.add_typer(forecast_app, name="forecast")
 
 console = Console()
 err = Console(stderr=True)
+
+
+def _show_version(shown: bool) -> None:
+    if shown:
+        print(f"jsna {metadata.version('jsna')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                                   help="Print the version and exit.")] = False) -> None:
+    """Joint Strategic Needs Assessment for children and young people 0-25 with SEND."""
 
 
 # -- db -----------------------------------------------------------------------------------------------
@@ -198,12 +211,14 @@ def dashboard(
     port: Annotated[int, typer.Option(help="Port to serve on (127.0.0.1).")] = 8501,
     address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
-    """Serve the dashboards (Streamlit) from the published views."""
+    """Serve the dashboards (Streamlit) from the published views; stopping this command stops the server."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "app.py"),
            "--server.port", str(port), "--server.address", address, "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
     console.print(f"Dashboard on http://{address}:{port} (Ctrl+C to stop).")
-    raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT))
+    sys.stdout.flush()
+    os.chdir(REPO_ROOT)
+    os.execv(sys.executable, cmd)  # the server takes this process's place: Ctrl+C or SIGTERM stops it
 
 
 # -- export -------------------------------------------------------------------------------------------
@@ -253,16 +268,38 @@ def sources_check(config: Annotated[Path | None, typer.Option(help="The jsna.tom
 
 
 # -- indicators ---------------------------------------------------------------------------------------
-@indicators_app.command("list")
-def indicators_list() -> None:
-    """Every indicator in the catalogue."""
-    from jsna.indicators.catalogue import load_catalogue
+class ListFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
 
-    table = Table("id", "title", "unit", "polarity", "target")
-    for ind in load_catalogue().values():
-        table.add_row(ind.id, ind.title, ind.unit, ind.polarity.replace("_", " "),
-                      "" if ind.target is None else f"{ind.target:g}")
-    console.print(table)
+
+@indicators_app.command("list")
+def indicators_list(
+    format: Annotated[ListFormat, typer.Option("--format", help="A table for reading, or CSV or JSON.")]
+    = ListFormat.table,
+) -> None:
+    """Every indicator in the catalogue."""
+    import pandas as pd
+
+    from jsna.indicators.catalogue import load_catalogue
+    from jsna.publish import csvsafe
+
+    catalogue = list(load_catalogue().values())
+    rows = [{"id": i.id, "title": i.title, "unit": i.unit, "polarity": i.polarity, "target": i.target}
+            for i in catalogue]
+    if format is ListFormat.json:
+        print(json.dumps(rows, indent=2))
+    elif format is ListFormat.csv:
+        sys.stdout.write(csvsafe.to_csv(pd.DataFrame(rows)))
+    else:
+        # ids whole: the other columns wrap instead, a word too long for its column folded, never cut
+        table = Table(Column("id", no_wrap=True, min_width=max(len(i.id) for i in catalogue)),
+                      *(Column(h, overflow="fold") for h in ("title", "unit", "polarity", "target")))
+        for i in catalogue:
+            table.add_row(i.id, i.title, i.unit, i.polarity.replace("_", " "),
+                          "" if i.target is None else f"{i.target:g}")
+        console.print(table)
 
 
 @indicators_app.command("show")
@@ -289,13 +326,14 @@ def forecast_backtest(
     """Rolling-origin backtest on the national series: settings chosen on origins to 2020, reported once on
     2023-2025, beside the simple baselines (last value, trend, own and England growth)."""
     from jsna.forecasting.backtest import run_backtest
+    from jsna.publish import csvsafe
 
     if not (realdata / "education").is_dir():
         raise JsnaError(f"{realdata} does not hold the DfE releases (an education/ folder); pass --realdata.")
     out.mkdir(parents=True, exist_ok=True)
     with console.status("Backtesting (about a minute)..."):
         table, _ = run_backtest(realdata, out / "forecast_backtest.png")
-    table.to_csv(out / "forecast_backtest.csv", index=False)
+    (out / "forecast_backtest.csv").write_text(csvsafe.to_csv(table), encoding="utf-8")
     shown = Table("series", "method", "h", "MAPE", "MdAPE", "MASE", "bias", "cover80", "width80",
                   title="Held-out targets 2023-2025")
     for r in table.itertuples():
@@ -316,21 +354,15 @@ def forecast_run(config: Annotated[Path | None, typer.Option(help="The jsna.toml
 
 # -- entry point --------------------------------------------------------------------------------------
 def main() -> None:
+    """Run the command: typer reports usage mistakes itself (its usage line and the mistake, exit 2), and
+    stops on Ctrl+C with exit 130; a JsnaError is one sentence, anything else one line."""
     debug = os.environ.get("JSNA_DEBUG") == "1"
     try:
-        code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        app()
     except JsnaError as exc:
         if debug:
             raise
         err.print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err.print("Stopped.")
-        sys.exit(130)
-    except click.exceptions.ClickException as exc:
-        exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("Stopped.")

@@ -102,7 +102,8 @@ whole = st.expander("The whole indicator catalogue", key="catalogue", bind="quer
 if whole.open:  # drawn when opened: the grid's script is large
     with whole:
         st.dataframe(catalogue.reset_index(drop=True), hide_index=True)
-        ui.download(catalogue.reset_index(drop=True), "indicator_catalogue", "Download the catalogue (CSV)")
+        ui.download(catalogue.reset_index(drop=True), "indicator_catalogue", "Download the catalogue (CSV)",
+                    columns=False)
 st.caption("Methods: proportions use Wilson score intervals; rates and counts exact Poisson limits below 10 and "
            "Byars above; comparisons test whether the 95% interval excludes the comparator; funnel plots use "
            "Spiegelhalter's limits as Fingertips draws them. Counts from 1 to 4 are suppressed (c), and further "

@@ -189,5 +189,4 @@ table = shown[["area_name", "numerator", "denominator", "value", "lower_ci95", "
                "symbol"]].rename(columns={"area_name": "District", "value": meta["unit"]})
 ui.table(table, f"{meta['short_title']} by district, {period_label(str(period))}",
          decimals={str(meta["unit"]): 1, "lower_ci95": 1, "upper_ci95": 1})
-st.download_button("Download this table (CSV, suppressed)", shown.to_csv(index=False).encode(),
-                   file_name=f"{indicator}_{period}_districts.csv", mime="text/csv", on_click="ignore")
+ui.download(shown, f"{indicator}_{period}_districts", "Download this table (CSV, suppressed)", columns=False)

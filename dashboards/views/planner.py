@@ -272,7 +272,8 @@ def access_section() -> None:
                      "areas_brought_within": "Areas brought within", "symbol": "Note"}),
             f"Candidate sites for a new {pick_need} school, ranked by the children with plans beyond 10 km they would "
             "bring within it")
-        ui.download(sites.drop(columns=["lon", "lat"]), f"candidate_sites_{pick_need}", "Download the sites (CSV)")
+        ui.download(sites.drop(columns=["lon", "lat"]), f"candidate_sites_{pick_need}", "Download the sites (CSV)",
+                    columns=False)
 
 
 
