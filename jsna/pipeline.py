@@ -38,6 +38,7 @@ from jsna.indicators.registry import compute_all
 from jsna.publish.disclosure import suppress
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
+from jsna.sources.limits import check_size
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
 from jsna.warehouse import migrate, runs
 from jsna.warehouse.copy import copy_frame
@@ -79,6 +80,7 @@ def start(config_path: Path, settings: Settings) -> tuple[Run, JsnaConfig]:
     for entry in cfg.sources:
         if not cfg.resolve(entry).exists():
             raise SourceError(cfg.resolve(entry), f"declared as source '{entry.name}' but does not exist.")
+        check_size(cfg.resolve(entry), settings.max_file_bytes)  # refused before it is hashed or read
     migrate.upgrade(get_engine(database_url(settings)))
     sha = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
     return runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha), cfg

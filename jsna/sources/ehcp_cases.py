@@ -61,7 +61,7 @@ def _coded(s: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.Series]
 
 def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
     assert context is not None, "ehcp_cases needs a ReadContext"
-    frame = read_table(path, [*REQUIRED.values(), OPTIONAL["decision"], OPTIONAL["issue_date"]])
+    frame = read_table(path, [*REQUIRED.values(), OPTIONAL["decision"], OPTIONAL["issue_date"]], identifying=True)
     frame = match_columns(frame, path, REQUIRED, OPTIONAL)
     frame["child_key"] = child_keys(frame, context, path)
     # the key of the authority's own case reference alone: how trusts' advice returns name the child

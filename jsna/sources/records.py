@@ -24,7 +24,7 @@ def read_records(path: Path, required: Mapping[str, Sequence[str]], optional: Ma
     present, blank when the file lacks it). The header is found from the required columns and any
     optional ones named in `also_expect`; one SourceError names every missing required column."""
     expect = [[*a, c] for c, a in required.items()] + [[*optional[c], c] for c in also_expect]
-    frame = read_table(path, expect)
+    frame = read_table(path, expect, identifying=True)
     return match_columns(frame, path, required, optional)
 
 
