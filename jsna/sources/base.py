@@ -354,6 +354,26 @@ class Screen:
         }))
         self.failed |= bad
 
+    def identifiers_in(self, columns: Sequence[str]) -> None:
+        """Quarantine rows whose free text (in `columns`, which would land as given) holds an identifier:
+        an NHS number, UPN or postcode, or the row's own id, name, date of birth or postcode (as words)."""
+        if not self.clear_columns:
+            return
+
+        def spaced(s: pd.Series) -> pd.Series:  # " a b c ": words between single spaces
+            words = s.fillna("").astype(str).str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True)
+            return " " + words.str.strip() + " "
+
+        own = [spaced(self.frame[c]) for c in self.clear_columns]
+        for col in columns:
+            if col not in self.frame:
+                continue
+            text = spaced(self.frame[col])
+            held = self.frame[col].fillna("").astype(str).str.contains(IDENTIFIER_SHAPES)
+            for values in own:
+                held |= pd.Series([len(o) > 4 and o in t for o, t in zip(values, text, strict=True)], index=text.index)
+            self.rule(held, col, "identifier in free text", pd.Series(WITHHELD, index=text.index))
+
     def withhold(self, value: object, row: object) -> object:
         """`value`, or WITHHELD if it holds an identifier: an identifier's shape, any word of any
         identifying column of the file (ids, names, postcodes) or this row's date of birth."""

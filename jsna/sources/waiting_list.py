@@ -89,5 +89,5 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     })
     return finish(screen, out, WAITING_LIST, CHECKED, RAW_TABLE,
                   unique=(["referral_key"], "referral_key", "duplicate referral (same referral id)"),
-                  integers=["age_at_referral"])
+                  integers=["age_at_referral"], free_text=["provider", "gp_practice"])
 
