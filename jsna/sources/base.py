@@ -148,6 +148,82 @@ def _first_lines(text: str, n: int) -> str:
     return text[:end]
 
 
+@dataclass
+class _Layout:
+    """What one pass over a delimited file's bytes learns, in bounded memory: its encoding, whether it
+    quotes fields, its first lines, and per line its commas and its length (line ends excluded)."""
+
+    encoding: str
+    quoted: bool
+    filled: bool
+    head: bytes
+    commas: np.ndarray
+    lengths: np.ndarray
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _layout(path: Path, head_lines: int) -> _Layout | None:
+    """The file's layout from its bytes, chunk by chunk (LF, CRLF or CR ends a line); None for files
+    read whole instead (gzip, UTF-16), whose bytes do not map one to one onto commas and line ends."""
+    if path.suffix.lower() == ".gz":
+        return None
+    with path.open("rb") as f:
+        first = f.read(3)
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, quoted, filled, prev_cr, offset, commas_so_far, content_so_far = True, False, False, False, 0, 0, 0
+    head: list[bytes] = []
+    head_ends, last_end = 0, -1
+    commas, contents = [], []
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            a = np.frombuffer(chunk, np.uint8)
+            lf, cr = a == 10, a == 13
+            after_cr = np.zeros_like(lf)
+            after_cr[1:] = cr[:-1] & lf[1:]
+            after_cr[0] = prev_cr and bool(lf[0])
+            at = np.flatnonzero((lf & ~after_cr) | cr)
+            quoted = quoted or bool((a == 34).any())
+            filled = filled or not chunk.isspace()
+            comma_cum = np.cumsum(a == 44) + commas_so_far
+            content_cum = np.cumsum(~(lf | cr)) + content_so_far
+            last_end = offset + int(at[-1]) if len(at) else last_end
+            commas.append(comma_cum[at])
+            contents.append(content_cum[at])
+            if head_ends < head_lines:
+                head.append(chunk)
+                head_ends += len(at)
+            commas_so_far, content_so_far = int(comma_cum[-1]), int(content_cum[-1])
+            offset += len(a)
+            prev_cr = bool(cr[-1])
+    if offset > last_end + 1:  # a last line without its end
+        commas.append(np.asarray([commas_so_far]))
+        contents.append(np.asarray([content_so_far]))
+    commas_at = np.concatenate(commas) if commas else np.zeros(0, np.int64)
+    content_at = np.concatenate(contents) if contents else np.zeros(0, np.int64)
+    encoding = "utf-8-sig" if first == codecs.BOM_UTF8 and is_utf8 else "utf-8" if is_utf8 else (
+        "cp1252" if _decodes(path, "cp1252") else "latin-1")
+    return _Layout(encoding, quoted, filled, b"".join(head),
+                   np.diff(commas_at.astype(np.int64), prepend=0), np.diff(content_at.astype(np.int64), prepend=0))
+
+
 def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: int = 30,
                    identifying: bool = False) -> pd.DataFrame:
     """Read a CSV as text columns, finding the header row below any title rows.
@@ -156,8 +232,37 @@ def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: 
     at least half of them. Each returned row keeps `__line__`, its line number in the file. A row
     with too few or too many fields (a truncated file, an unquoted comma) is kept, marked in
     `__malformed__`, so that `Screen` quarantines it: nothing is dropped and nothing is padded silently.
-    An `identifying` file (children's records) is never quoted in an error.
-    """
+    An `identifying` file (children's records) is never quoted in an error. Large files are parsed
+    straight from disk (the file is never held whole beside its rows)."""
+    layout = _layout(path, max_title_rows)
+    if layout is None or (layout.quoted and len(layout.commas) <= EXACT_LINES):
+        return _read_text(path, expect, max_title_rows, identifying)
+    if not layout.filled:
+        raise SourceError(path, "the file is empty.")
+    head_text = layout.head.decode(layout.encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    head = list(csv.reader(io.StringIO(_first_lines(head_text, max_title_rows))))
+    header_at = _header_row(head, expect)
+    if header_at is None:
+        raise _no_header(path, expect, head, max_title_rows, identifying)
+    try:
+        frame = pd.read_csv(path, encoding=layout.encoding, skiprows=header_at, dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=False, on_bad_lines="error", engine="c")
+    except pd.errors.ParserError:
+        return _read_text(path, expect, max_title_rows, identifying)
+    frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
+    frame[MALFORMED] = ""
+    width = len(frame.columns) - 2
+    if not layout.quoted:  # without quotes, commas per line count fields exactly
+        commas = layout.commas[header_at + 1:header_at + 1 + len(frame)]
+        short = (commas != width - 1) & (layout.lengths[header_at + 1:header_at + 1 + len(frame)] > 0)
+        frame.loc[short, MALFORMED] = [f"row has {c + 1} fields where the header has {width}" for c in commas[short]]
+    blank = (frame.drop(columns=["__line__", MALFORMED]) == "").all(axis=1) & (frame[MALFORMED] == "")
+    return frame.loc[~blank].reset_index(drop=True)
+
+
+def _read_text(path: Path, expect: Sequence[Sequence[str]], max_title_rows: int, identifying: bool) -> pd.DataFrame:
+    """read_delimited on the file's whole text: gzip and UTF-16 files, and quoted files checked record
+    by record."""
     data = path.read_bytes()
     if path.suffix.lower() == ".gz":
         try:
