@@ -3,7 +3,7 @@ same run: pandas.read_csv reading the same file as text columns (what any loader
 
 The file is a postcode directory in the ONSPD layout (the largest file a JSNA loads: ~1.3 GB for the
 UK), with unique synthetic postcodes, grown to the size asked. Each reader runs in its own process; its
-peak resident memory is the kernel's (wait4's ru_maxrss).
+peak resident memory is GNU time's %M.
 
 Usage: python -m bench.large_file [--size 2GB] [--keep]
 """
@@ -72,15 +72,16 @@ def write_directory(path: Path, size: int) -> int:
 
 
 def peak(cmd: list[str], env: dict[str, str] | None = None) -> tuple[int, float, int]:
-    """(exit code, seconds, peak resident memory in bytes) of a command run in its own process."""
+    """(exit code, seconds, peak resident memory in bytes) of a command, measured by GNU time (a process
+    forked straight from this one would report this one's size as its floor)."""
     started = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=out, env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(proc.pid, 0)
-        if os.waitstatus_to_exitcode(status):
-            out.seek(0)
-            sys.stderr.write(out.read().decode(errors="replace")[-2000:])
-    return os.waitstatus_to_exitcode(status), time.perf_counter() - started, usage.ru_maxrss * 1024
+    with tempfile.NamedTemporaryFile("r") as rss:
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd], capture_output=True,
+                              env={**os.environ, **(env or {})})
+        kb = int(rss.read().split()[-1])
+    if proc.returncode:
+        sys.stderr.write(proc.stderr.decode(errors="replace")[-2000:])
+    return proc.returncode, time.perf_counter() - started, kb * 1024
 
 
 PEER = ("import sys, pandas as pd; f = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False, na_filter=False); "
