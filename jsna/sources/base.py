@@ -213,6 +213,11 @@ def _layout(path: Path, head_lines: int) -> _Layout | None:
             commas_so_far, content_so_far = int(comma_cum[-1]), int(content_cum[-1])
             offset += len(a)
             prev_cr = bool(cr[-1])
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)  # the file may end inside a character
+        except UnicodeDecodeError:
+            is_utf8 = False
     if offset > last_end + 1:  # a last line without its end
         commas.append(np.asarray([commas_so_far]))
         contents.append(np.asarray([content_so_far]))
