@@ -39,7 +39,7 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
     return pipeline.land(run, cfg, entry, context)
 
 
-@task
+@task(persist_result=False)  # it holds the pseudonymisation key: never written to result storage
 def read_context(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> ReadContext | None:
     fresh = pipeline.needs_reading(run, cfg, entries)
     return pipeline.read_context(run, cfg, get_settings(), fresh) if fresh else None

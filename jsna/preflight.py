@@ -17,10 +17,12 @@ def check_refresh(config_path: Path, settings: Settings, accept_shrink: Iterable
     for entry in cfg.sources:
         if not cfg.resolve(entry).exists():
             raise SourceError(cfg.resolve(entry), f"declared as source '{entry.name}' but does not exist.")
+    from jsna.sources.limits import check_size
     from jsna.sources.registry import check_path
 
     for entry in cfg.sources:
         check_path(entry.kind, cfg.resolve(entry))  # a folder where the kind reads one file
+        check_size(cfg.resolve(entry), settings.max_file_bytes)  # refused before it is hashed or read
     unknown = sorted(set(accept_shrink) - {s.name for s in cfg.sources})
     if unknown:
         raise ConfigError(f"--accept-shrink {unknown[0]}: {config_path} declares no source of that name.")

@@ -64,4 +64,5 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     })
     return finish(screen, out, ADVICE_RETURNS, CHECKED, RAW_TABLE,
                   unique=(["trust_code", "case_key", "request_date"], "request_date",
-                          "duplicate return (same trust, child and request date)"))
+                          "duplicate return (same trust, child and request date)"),
+                  free_text=["trust_name", "trust_code"])

@@ -73,6 +73,12 @@ MALFORMED = "__malformed__"
 IDENTIFIER_COLUMNS = frozenset({"child_id", "upn", "nhs_number", "forename", "surname", "dob", "postcode",
                                 "referral_id", "person_id", "date_of_birth"})
 WITHHELD = "[identifier withheld]"
+# Columns whose values identify a child, by their normalised names as delivered or canonical.
+IDENTIFYING_NAMES = IDENTIFIER_COLUMNS | {"forename", "surname", "first_name", "last_name", "given_name",
+                                          "family_name", "name", "full_name", "address"}
+# Identifier shapes inside any text: NHS numbers (spaced or not), UPNs, postcodes.
+IDENTIFIER_SHAPES = re.compile(r"\b\d{3} ?\d{3} ?\d{4}\b|\b[A-Z]\d{12}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
+                               re.IGNORECASE)
 EXACT_LINES = 500_000  # files with quoted fields are checked field by field up to this size
 
 
@@ -115,14 +121,153 @@ def _rows_exact(text: str, header_at: int) -> tuple[list[str], list[list[str]], 
     return header, rows, lines, notes
 
 
-def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: int = 30) -> pd.DataFrame:
+def _no_header(path: Path, expect: Sequence[Sequence[str]], head: list[list[str]], max_title_rows: int,
+               identifying: bool) -> SourceError:
+    """The file has no header row: name what was expected and what the first row holds, by its number
+    of fields only when the file holds children's records (without its header, that row is a child's)."""
+    first = [c for c in (head[0] if head else []) if c]
+    if identifying:
+        found = (f"line 1 has {len(first)} filled field{'s' if len(first) != 1 else ''} but is not the header; "
+                 f"its values are withheld, as they may be a child's record")
+    else:
+        found = f"found {', '.join(first)[:300] or 'nothing'}"
+    return SourceError(
+        path,
+        f"no header row with the expected columns in the first {max_title_rows} rows "
+        f"(expected {', '.join(a[0] for a in expect)}; {found}); is it the right kind of file, with its header row?",
+    )
+
+
+def _first_lines(text: str, n: int) -> str:
+    """The first `n` lines of `text`, without copying the rest."""
+    end = -1
+    for _ in range(n):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
+
+
+@dataclass
+class _Layout:
+    """What one pass over a delimited file's bytes learns, in bounded memory: its encoding, whether it
+    quotes fields, its first lines, and per line its commas and its length (line ends excluded)."""
+
+    encoding: str
+    quoted: bool
+    filled: bool
+    head: bytes
+    commas: np.ndarray
+    lengths: np.ndarray
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _layout(path: Path, head_lines: int) -> _Layout | None:
+    """The file's layout from its bytes, chunk by chunk (LF, CRLF or CR ends a line); None for files
+    read whole instead (gzip, UTF-16), whose bytes do not map one to one onto commas and line ends."""
+    if path.suffix.lower() == ".gz":
+        return None
+    with path.open("rb") as f:
+        first = f.read(3)
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, quoted, filled, prev_cr, offset, commas_so_far, content_so_far = True, False, False, False, 0, 0, 0
+    head: list[bytes] = []
+    head_ends, last_end = 0, -1
+    commas, contents = [], []
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            a = np.frombuffer(chunk, np.uint8)
+            lf, cr = a == 10, a == 13
+            after_cr = np.zeros_like(lf)
+            after_cr[1:] = cr[:-1] & lf[1:]
+            after_cr[0] = prev_cr and bool(lf[0])
+            at = np.flatnonzero((lf & ~after_cr) | cr)
+            quoted = quoted or bool((a == 34).any())
+            filled = filled or not chunk.isspace()
+            comma_cum = np.cumsum(a == 44) + commas_so_far
+            content_cum = np.cumsum(~(lf | cr)) + content_so_far
+            last_end = offset + int(at[-1]) if len(at) else last_end
+            commas.append(comma_cum[at])
+            contents.append(content_cum[at])
+            if head_ends < head_lines:
+                head.append(chunk)
+                head_ends += len(at)
+            commas_so_far, content_so_far = int(comma_cum[-1]), int(content_cum[-1])
+            offset += len(a)
+            prev_cr = bool(cr[-1])
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)  # the file may end inside a character
+        except UnicodeDecodeError:
+            is_utf8 = False
+    if offset > last_end + 1:  # a last line without its end
+        commas.append(np.asarray([commas_so_far]))
+        contents.append(np.asarray([content_so_far]))
+    commas_at = np.concatenate(commas) if commas else np.zeros(0, np.int64)
+    content_at = np.concatenate(contents) if contents else np.zeros(0, np.int64)
+    encoding = "utf-8-sig" if first == codecs.BOM_UTF8 and is_utf8 else "utf-8" if is_utf8 else (
+        "cp1252" if _decodes(path, "cp1252") else "latin-1")
+    return _Layout(encoding, quoted, filled, b"".join(head),
+                   np.diff(commas_at.astype(np.int64), prepend=0), np.diff(content_at.astype(np.int64), prepend=0))
+
+
+def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: int = 30,
+                   identifying: bool = False) -> pd.DataFrame:
     """Read a CSV as text columns, finding the header row below any title rows.
 
     `expect` lists, per required column, its accepted names; the header is the first row that holds
     at least half of them. Each returned row keeps `__line__`, its line number in the file. A row
     with too few or too many fields (a truncated file, an unquoted comma) is kept, marked in
     `__malformed__`, so that `Screen` quarantines it: nothing is dropped and nothing is padded silently.
-    """
+    An `identifying` file (children's records) is never quoted in an error. Large files are parsed
+    straight from disk (the file is never held whole beside its rows)."""
+    layout = _layout(path, max_title_rows)
+    if layout is None or (layout.quoted and len(layout.commas) <= EXACT_LINES):
+        return _read_text(path, expect, max_title_rows, identifying)
+    if not layout.filled:
+        raise SourceError(path, "the file is empty.")
+    head_text = layout.head.decode(layout.encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    head = list(csv.reader(io.StringIO(_first_lines(head_text, max_title_rows))))
+    header_at = _header_row(head, expect)
+    if header_at is None:
+        raise _no_header(path, expect, head, max_title_rows, identifying)
+    try:
+        frame = pd.read_csv(path, encoding=layout.encoding, skiprows=header_at, dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=False, on_bad_lines="error", engine="c")
+    except pd.errors.ParserError:
+        return _read_text(path, expect, max_title_rows, identifying)
+    frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
+    frame[MALFORMED] = ""
+    width = len(frame.columns) - 2
+    if not layout.quoted:  # without quotes, commas per line count fields exactly
+        commas = layout.commas[header_at + 1:header_at + 1 + len(frame)]
+        short = (commas != width - 1) & (layout.lengths[header_at + 1:header_at + 1 + len(frame)] > 0)
+        frame.loc[short, MALFORMED] = [f"row has {c + 1} fields where the header has {width}" for c in commas[short]]
+    blank = (frame.drop(columns=["__line__", MALFORMED]) == "").all(axis=1) & (frame[MALFORMED] == "")
+    return frame.loc[~blank].reset_index(drop=True)
+
+
+def _read_text(path: Path, expect: Sequence[Sequence[str]], max_title_rows: int, identifying: bool) -> pd.DataFrame:
+    """read_delimited on the file's whole text: gzip and UTF-16 files, and quoted files checked record
+    by record."""
     data = path.read_bytes()
     if path.suffix.lower() == ".gz":
         try:
@@ -132,15 +277,11 @@ def read_delimited(path: Path, expect: Sequence[Sequence[str]], max_title_rows: 
     if not data.strip():
         raise SourceError(path, "the file is empty.")
     text = _decode(path, data)
-    head = list(csv.reader(io.StringIO("\n".join(text.split("\n", max_title_rows)[:max_title_rows]))))
+    del data  # the bytes are not needed again: do not hold the file twice
+    head = list(csv.reader(io.StringIO(_first_lines(text, max_title_rows))))
     header_at = _header_row(head, expect)
     if header_at is None:
-        found = ", ".join(c for c in (head[0] if head else []) if c)[:300]
-        raise SourceError(
-            path,
-            f"no header row with the expected columns in the first {max_title_rows} rows "
-            f"(expected {', '.join(a[0] for a in expect)}; found {found or 'nothing'}); is it the right kind of file?",
-        )
+        raise _no_header(path, expect, head, max_title_rows, identifying)
     quoted = '"' in text
     frame = None
     if not quoted or text.count("\n") > EXACT_LINES:
@@ -208,11 +349,13 @@ def read_workbook(path: Path, expect: Sequence[Sequence[str]], sheet: str | None
                             f"({', '.join(a[0] for a in expect)}); is it the right kind of file?")
 
 
-def read_table(path: Path, expect: Sequence[Sequence[str]], sheet: str | None = None) -> pd.DataFrame:
-    """A delivered table, CSV or workbook, as text columns with `__line__`."""
+def read_table(path: Path, expect: Sequence[Sequence[str]], sheet: str | None = None,
+               identifying: bool = False) -> pd.DataFrame:
+    """A delivered table, CSV or workbook, as text columns with `__line__` (`identifying`: children's
+    records, never quoted in an error)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_workbook(path, expect, sheet)
-    return read_delimited(path, expect)
+    return read_delimited(path, expect, identifying=identifying)
 
 
 def match_columns(
@@ -268,6 +411,11 @@ def parse_flag(s: pd.Series) -> pd.Series:
 
 
 # -- quarantine ----------------------------------------------------------------------------------
+def _words(text: str) -> set[str]:
+    """Words that could identify: two letters or more, or six digits or more (not a day or a year)."""
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 6 or (len(w) >= 2 and not w.isdigit())}
+
+
 class Screen:
     """Collects row rules; each failing row goes to quarantine once, under the first rule it breaks."""
 
@@ -276,6 +424,10 @@ class Screen:
         self.failed = pd.Series(False, index=frame.index)
         self.rows: list[pd.DataFrame] = []
         self.record_columns = list(record_columns) if record_columns is not None else None
+        # children's records: what quarantine shows is screened for their identifiers
+        child = any(norm(c) in IDENTIFIER_COLUMNS - {"postcode"} for c in frame.columns)
+        self.clear_columns = [c for c in frame.columns if norm(c) in IDENTIFYING_NAMES] if child else []
+        self._clear_words: set[str] | None = None
         if MALFORMED in frame:
             notes = frame[MALFORMED].fillna("")
             # a malformed row's fields may be shifted into any column: keep none of them
@@ -296,14 +448,55 @@ class Screen:
             sub[cols].astype(object).where(sub[cols].notna(), None).to_dict("records")
             if cols and keep_record else [None] * len(sub)
         )
+        values_shown = None if shown is None else shown.astype(str).to_numpy()
+        if self.clear_columns:
+            if values_shown is not None:
+                values_shown = np.array([self.withhold(v, i) for v, i in zip(values_shown, sub.index, strict=True)],
+                                        dtype=object)
+            records = [None if r is None else {k: self.withhold(v, i) for k, v in r.items()}
+                       for r, i in zip(records, sub.index, strict=True)]
         self.rows.append(pd.DataFrame({
             "line": sub["__line__"].to_numpy(),
             "column_name": column,
             "rule": rule,
-            "value": None if shown is None else shown.astype(str).to_numpy(),
+            "value": values_shown,
             "record": records,
         }))
         self.failed |= bad
+
+    def identifiers_in(self, columns: Sequence[str]) -> None:
+        """Quarantine rows whose free text (in `columns`, which would land as given) holds an identifier:
+        an NHS number, UPN or postcode, or the row's own id, name, date of birth or postcode (as words)."""
+        if not self.clear_columns:
+            return
+
+        def spaced(s: pd.Series) -> pd.Series:  # " a b c ": words between single spaces
+            words = s.fillna("").astype(str).str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True)
+            return " " + words.str.strip() + " "
+
+        own = [spaced(self.frame[c]) for c in self.clear_columns]
+        for col in columns:
+            if col not in self.frame:
+                continue
+            text = spaced(self.frame[col])
+            held = self.frame[col].fillna("").astype(str).str.contains(IDENTIFIER_SHAPES)
+            for values in own:
+                held |= pd.Series([len(o) > 4 and o in t for o, t in zip(values, text, strict=True)], index=text.index)
+            self.rule(held, col, "identifier in free text", pd.Series(WITHHELD, index=text.index))
+
+    def withhold(self, value: object, row: object) -> object:
+        """`value`, or WITHHELD if it holds an identifier: an identifier's shape, any word of any
+        identifying column of the file (ids, names, postcodes) or this row's date of birth."""
+        if not isinstance(value, str) or not value.strip():
+            return value
+        if self._clear_words is None:
+            words = self.frame[[c for c in self.clear_columns if norm(c) not in ("dob", "date_of_birth")]]
+            self._clear_words = set().union(*map(_words, words.astype(str).to_numpy().ravel()))
+        own = {str(self.frame.at[row, c]).strip() for c in self.clear_columns}
+        if IDENTIFIER_SHAPES.search(value) or not self._clear_words.isdisjoint(_words(value)) or any(
+                o and o in value for o in own):
+            return WITHHELD
+        return value
 
     def validate(self, schema: pa.DataFrameSchema) -> None:
         """Apply a pandera contract lazily; rows failing any check are quarantined with the check's name."""

@@ -62,7 +62,8 @@ def _coded(s: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.Series]
 
 def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
     assert context is not None, "ehcp_cases needs a ReadContext"
-    frame = read_table(path, [*REQUIRED.values(), OPTIONAL["decision"], OPTIONAL["issue_date"]])
+    frame = read_table(path, [*REQUIRED.values(), OPTIONAL["decision"], OPTIONAL["issue_date"]],
+                       identifying=True)
     frame = match_columns(frame, path, REQUIRED, OPTIONAL)
     frame["child_key"] = child_keys(frame, context, path)
     # the key of the authority's own case reference alone: how trusts' advice returns name the child
@@ -122,6 +123,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     screen.frame = screen.frame.assign(**{c: out[c] for c in ("age_at_request", "age_at_31aug", "primary_need",
                                                               "placement", "decision", "assessment_outcome",
                                                               "transfer", "sex")})
+    screen.identifiers_in(["ceased_reason"])
     screen.validate(EHCP_CASES)
     good, quarantine = screen.split()
     out = out.loc[good.index]

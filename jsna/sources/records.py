@@ -24,7 +24,7 @@ def read_records(path: Path, required: Mapping[str, Sequence[str]], optional: Ma
     present, blank when the file lacks it). The header is found from the required columns and any
     optional ones named in `also_expect`; one SourceError names every missing required column."""
     expect = [[*a, c] for c, a in required.items()] + [[*optional[c], c] for c in also_expect]
-    frame = read_table(path, expect)
+    frame = read_table(path, expect, identifying=True)
     return match_columns(frame, path, required, optional)
 
 
@@ -90,11 +90,14 @@ def screen_after(screen: Screen, frame: pd.DataFrame, later: str, earlier: str, 
 
 
 def finish(screen: Screen, out: pd.DataFrame, schema: pa.DataFrameSchema, checked: Sequence[str], raw_table: str,
-           unique: tuple[Sequence[str], str, str] | None = None, integers: Sequence[str] = ()) -> Parsed:
-    """Validate the output values named in `checked` against the contract (failures to quarantine);
+           unique: tuple[Sequence[str], str, str] | None = None, integers: Sequence[str] = (),
+           free_text: Sequence[str] = ()) -> Parsed:
+    """Quarantine rows whose `free_text` columns hold an identifier (they would land in clear);
+    validate the output values named in `checked` against the contract (failures to quarantine);
     then, if `unique` = (columns, column shown, rule), quarantine all but the first of the surviving rows
     sharing those columns' values (so a duplicate never displaces a good row); keep the rows that
     passed every rule, with `integers` as plain int64."""
+    screen.identifiers_in(free_text)
     screen.frame = screen.frame.assign(**{c: out[c] for c in checked})
     screen.validate(schema)
     if unique is not None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jsna.config import get_settings
 from jsna.errors import SourceError
 from jsna.sources import (
     advice_returns,
@@ -27,10 +29,23 @@ from jsna.sources import (
     waiting_list,
 )
 from jsna.sources.base import Parsed
+from jsna.sources.limits import check_file
 
 Reader = Callable[[Path, dict[str, Any], Any], Parsed]
 
-READERS: dict[str, Reader] = {
+
+def _bounded(read: Reader) -> Reader:
+    """The adapter behind the size and line limits (JSNA_MAX_FILE_BYTES, JSNA_MAX_LINE_BYTES): a file
+    over either is refused before the adapter reads it."""
+    def bounded(path: Path, options: dict[str, Any], context: Any = None) -> Parsed:
+        settings = get_settings()
+        check_file(path, settings.max_file_bytes, settings.max_line_bytes)
+        return read(path, options, context)
+
+    return functools.wraps(read)(bounded)
+
+
+ADAPTERS: dict[str, Reader] = {
     "boundaries": boundaries.read,
     "lookup": lookup.read,
     "population_mye": population.read_mye,
@@ -53,6 +68,8 @@ READERS: dict[str, Reader] = {
     "school_places": school_places.read,
     "service_sites": service_sites.read,
 }
+# What the pipeline and `jsna sources check` call: every adapter behind the limits.
+READERS: dict[str, Reader] = {kind: _bounded(read) for kind, read in ADAPTERS.items()}
 
 # Kinds whose path may be a folder (every file in it read as one source); none reads folders yet.
 READS_FOLDERS: frozenset[str] = frozenset()

@@ -91,6 +91,6 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     })
     parsed = finish(screen, out, WAITING_LIST, CHECKED, RAW_TABLE,
                     unique=(["referral_key"], "referral_key", "duplicate referral (same referral id)"),
-                    integers=["age_at_referral"])
+                    integers=["age_at_referral"], free_text=["provider", "gp_practice"])
     return flag_nhs_numbers(parsed, frame)
 

@@ -447,3 +447,59 @@ def test_a_duplicate_never_displaces_a_good_row(tmp_path: Path, samples: dict, c
     accounted(parsed, N + 1, rows)
     assert parsed.quarantine[["line", "rule"]].values.tolist() == [[3, "first contact before the referral"]]
     assert parsed.rows_loaded == N
+
+
+# -- identifiers where they do not belong ----------------------------------------------------------
+@pytest.mark.parametrize("kind", ALL)
+def test_a_file_without_its_header_stops_without_quoting_it(tmp_path: Path, kind: str, samples: dict,
+                                                            context: ReadContext) -> None:
+    """Given a file that lost its header row (its first line is a child's record), when read, then one
+    SourceError names the file, the rule and line 1 by its number of fields, and quotes no value of the file."""
+    header, rows = samples[kind]
+    data = csv_bytes(header, rows).split(b"\n", 1)[1]
+    path = put(tmp_path, data)
+    with pytest.raises(SourceError) as caught:
+        read(kind, path, context)
+    message = str(caught.value)
+    filled = sum(1 for c in header if rows[0][c])
+    assert message.startswith(f"{path}: no header row with the expected columns in the first 30 rows (expected ")
+    assert f"line 1 has {filled} filled fields but is not the header; its values are withheld" in message
+    cells = {r[c] for r in rows for c in header if len(r[c]) > 2}
+    assert not {v for v in cells if v in message}
+
+
+# Identifiers typed into the wrong columns (a hand-edited or misaligned export), row by row:
+# column -> the identifying column whose value it receives ("Forename+Surname" for the full name).
+MISPLACED = {
+    "ehcp_cases": [{"Decision": "Forename+Surname"}, {"Request Date": "Postcode"}, {"Placement Type": "NHS Number"},
+                   {"Ceased Reason": "Forename+Surname"}, {"Primary Need": "Child ID"}],
+    "waiting_list": [{"Pathway": "Forename+Surname"}, {"Diagnosis Outcome": "Postcode"},
+                     {"Provider": "NHS Number"}, {"GP Practice": "Surname"}, {"First Contact Date": "Date of Birth"}],
+    "advice_returns": [{"Trust Name": "LA Case Reference"}, {"Request Date": "LA Case Reference"},
+                       {"Trust Code": "LA Case Reference"}],
+    "social_care_cases": [{"Primary Disability": "Forename+Surname"}, {"Short Breaks": "Postcode"},
+                          {"Start Date": "NHS Number"}, {"End Date": "Date of Birth"}],
+}
+
+
+def misplace(rows: list[Row], kind: str) -> list[Row]:
+    out = [dict(r) for r in rows]
+    for r, edit in zip(out, MISPLACED[kind], strict=False):
+        for column, source in edit.items():
+            r[column] = " ".join(r[s] for s in source.split("+"))
+    return out
+
+
+@pytest.mark.parametrize("kind", ALL)
+def test_identifiers_in_the_wrong_columns_are_never_shown_or_landed(tmp_path: Path, kind: str, samples: dict,
+                                                                    context: ReadContext) -> None:
+    """Given rows whose coded, date and free-text columns hold a child's name, postcode, NHS number or
+    id, when read, then each such row is quarantined, its value and record withheld, and no identifier
+    reaches the rows to load."""
+    header, rows = samples[kind]
+    rows = misplace(rows, kind)
+    parsed = read(kind, put(tmp_path, csv_bytes(header, rows)), context)
+    accounted(parsed, N, rows)
+    assert sorted(parsed.quarantine["line"]) == list(range(2, 2 + len(MISPLACED[kind])))
+    loaded = [str(cell) for cell in parsed.frame.to_numpy().ravel()]
+    assert not {v for v in clear_values(rows) if any(v in cell for cell in loaded)}
