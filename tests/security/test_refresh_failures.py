@@ -73,12 +73,15 @@ def test_a_failed_refresh_prints_one_sentence_and_logs_the_details(refreshed: di
     Prefect's lines; the log holds Prefect's record of the failure with its traceback; published is unchanged."""
     from prefect.settings import PREFECT_API_URL
 
+    from jsna.warehouse.engine import loader_url
+
     broken = tmp_path / "demo"
     shutil.copytree(demo_dir, broken)
     (broken / "education" / "ehcp_cases.csv").write_text("urn,name\n1,x\n", encoding="utf-8")
     engine = sa.create_engine(warehouse_url)
     before, raw_before = published_snapshot(engine), raw_counts(engine)
     env = {**os.environ, "JSNA_DATABASE_URL": warehouse_url, "JSNA_DATA_DIR": str(tmp_path / "data"),
+           "JSNA_LOADER_DATABASE_URL": loader_url(),  # its password is in the warehouse's data dir, not this one
            "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": str(PREFECT_API_URL.value()),
            "PREFECT_LOGGING_LEVEL": "INFO"}
     env.pop("JSNA_DEBUG", None)
