@@ -1,22 +1,29 @@
 """Disclosure control at the publishing boundary: nothing leaves with a small count in clear, and no
-suppressed count can be worked out by subtraction.
+suppressed count can be worked out by arithmetic. Every published table passes through `protect` under its
+declaration in `TABLES` (its counts, what is worked from them, its additive structure; or that it counts
+no children).
 
-Policy (jsna.toml [disclosure]):
+Policy (jsna.toml [disclosure]: min_count, symbol, round_to):
 1. Primary suppression: a count from 1 to min_count-1 is replaced by the symbol (DfE's `c`). For a
    proportion the denominator and the complement (denominator - numerator) count children too, so
    they are checked the same way. A suppressed row loses its numerator, value, limits, comparison
    and trend (values derived from a suppressed count go with it).
 2. Secondary suppression: rows add up. An area's count is the sum of its sub-areas' (LSOAs to
-   MSOA, MSOAs to district, districts to county...), and the 'all' breakdown is the sum of each
-   breakdown's categories (the five age bands, the needs...). Wherever a sum group (a total and
-   its parts) holds exactly one suppressed row, that row could be recovered by subtraction, so
-   one more is suppressed: the part with the smallest count above zero, else any part, else the
-   total. This repeats until no group holds exactly one suppressed row.
+   MSOA, MSOAs to district, districts to county...), an indicator's trusts add up to its county
+   (`PARTITIONS`), and the 'all' breakdown is the sum of each breakdown's categories (the five age
+   bands, the needs...). In every sum group (a total and its parts) the protection rule holds: never
+   exactly one hidden row, and while the total is shown the hidden parts add up to min_count at least
+   (each could then be anything from 0 to that sum). A group that breaks it hides one more: the part
+   with the smallest count above zero, else any part, else the total; to a fixed point.
+   Sums crossing each other can still pin a cell each sum alone leaves free, so the result is audited
+   by linear programming (`jsna.publish.audit`, as statistical offices audit tables) and any hidden
+   count still narrower than min_count widens its groups again (`secure`).
    Local breakdowns (`LOCAL_KINDS`: deciles ranked within each area) are parts of their own area's
    'all' but do not add up across areas.
 3. Derived values (an indicator's `derived_from`, e.g. an SII fitted to decile rates): withheld wherever
    one of the rows they are computed from is suppressed, so the hidden row cannot be worked back.
-4. Optional rounding of published counts to a base (e.g. 5), values rescaled to the rounded counts.
+4. Optional rounding of published counts to a base (e.g. 5), after suppression, values rescaled to the
+   rounded counts.
 """
 
 from __future__ import annotations
@@ -98,14 +105,15 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
 
 
 def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_count: int = 1,
-              counts_children: pd.Series | None = None, max_rounds: int = 500) -> pd.Series:
+              counts_children: pd.Series | None = None, max_rounds: int = 500,
+              force: np.ndarray | None = None) -> pd.Series:
     """Extend `hidden` to a fixed point of the protection rule, in every sum group:
     - never exactly one hidden row (it would be its total minus the rest);
     - while the total is shown, the hidden parts' counts add up to at least `min_count` (numerators, and
       for proportions denominators and complements too): each hidden part then lies anywhere from 0 to
       that sum, at least `min_count` wide. Two hidden parts of 1 and 2 would otherwise be pinned to [0, 3].
     A group that breaks the rule takes one more part: the smallest count above zero, else a zero, else
-    the total (a hidden total leaves its parts unbounded above)."""
+    the total (a hidden total leaves its parts unbounded above). Groups in `force` take one more first."""
     out = hidden.to_numpy(dtype=bool).copy()
     if len(groups) == 0:
         return pd.Series(out, index=hidden.index)
@@ -120,6 +128,7 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
     child_group = np.bincount(gid, weights=cc[rows], minlength=n_groups) > 0
     order_count = num[rows]
     rank = np.where(is_total, 2, np.where(order_count > 0, 0, 1))
+    forced = np.isin(names, force) if force is not None else np.zeros(n_groups, bool)
     for _ in range(max_rounds):
         h = out[rows]
         n_hidden = np.bincount(gid, weights=h, minlength=n_groups)
@@ -127,7 +136,8 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
         short = np.bincount(gid, weights=np.where(h, counts[0], 0.0), minlength=n_groups) < min_count
         for c in counts[1:]:
             short |= child_group & (np.bincount(gid, weights=np.where(h, c, 0.0), minlength=n_groups) < min_count)
-        bad = (n_hidden == 1) | ((n_hidden > 0) & ~total_hidden & short)
+        bad = (n_hidden == 1) | ((n_hidden > 0) & ~total_hidden & short) | forced
+        forced = np.zeros(n_groups, bool)
         cand = np.flatnonzero(bad[gid] & ~h)
         if len(cand) == 0:
             return pd.Series(out, index=hidden.index)
@@ -135,6 +145,29 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
         pick = first[np.r_[True, gid[first][1:] != gid[first][:-1]]]
         out[rows[pick]] = True
     raise RuntimeError("secondary suppression did not settle")
+
+
+def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_count: int,
+           counts_children: pd.Series | None = None, slack: float = 0.0, max_rounds: int = 20) -> pd.Series:
+    """`secondary`, then the audit (`jsna.publish.audit`: linear programming over the published values and
+    the sums): wherever a hidden count is still narrower than `min_count` (sums crossing each other can pin
+    what each sum alone leaves free), every group it is in takes one more part, and both run again."""
+    from jsna.publish.audit import audit  # scipy's solver: loaded only where something is hidden
+
+    cc = pd.Series(False, index=values.index) if counts_children is None else counts_children
+    hidden = secondary(values, hidden, groups, min_count, cc)
+    focus = None  # the first audit solves everything; later ones only where something was hidden since
+    for _ in range(max_rounds):
+        narrow = audit(values, hidden, groups, cc, min_count, slack=slack, truth=values, focus=focus).narrow
+        if narrow.empty:
+            return hidden
+        bad = groups.loc[groups["row"].isin(narrow["row"]), "group"].unique()
+        more = secondary(values, hidden, groups, min_count, cc, force=bad)
+        if more.sum() == hidden.sum():
+            break
+        focus = np.flatnonzero(more.to_numpy() & ~hidden.to_numpy())
+        hidden = more
+    raise RuntimeError("disclosure control did not settle: hidden counts the sums still pin")
 
 
 def exposed_groups(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame) -> pd.Index:
@@ -178,7 +211,7 @@ def suppress(values: pd.DataFrame, policy: Disclosure, count_denominator: pd.Ser
     if hide.any():
         # derived values (an SII) add up to nothing: they take no part in the sum groups
         additive = ~out["indicator_id"].isin(list(derived or {}))
-        hide = secondary(out, hide, sum_groups(out[additive], nest), policy.min_count, counts_children)
+        hide = secure(out, hide, sum_groups(out[additive], nest), policy.min_count, counts_children)
         if derived:
             hide |= derived_hidden(out, hide, derived)
     out.loc[hide, ["numerator", *DERIVED]] = np.nan
@@ -210,6 +243,7 @@ class Table:
     sums: the table's additive structure, as sum groups (row, group, is_total) over its rows: a group
     with no total row adds up to a total published elsewhere.
     min_children: for a distribution over children (its count not published): withheld below this many.
+    slack: how far each part of a sum may be from exact (figures rounded on their own), for the audit.
     no_children: for a table that counts no children, what it holds instead (published in clear).
     """
 
@@ -218,6 +252,7 @@ class Table:
     sums: Groups | None = None
     min_children: int | None = None
     no_children: str = ""
+    slack: float = 0.0
 
 
 def category_groups(by: list[str], topic: str, total: str) -> Groups:
@@ -238,11 +273,12 @@ def nest_groups(by: list[str], part: Callable[[pd.DataFrame], pd.Series], parent
     """Rows `part` selects add up, alike in `by`, to the row whose `code` is their `parent`."""
     def groups(frame: pd.DataFrame) -> pd.DataFrame:
         f = frame.reset_index(drop=True).reset_index(names="row")
-        kids = f[part(f) & f[parent].notna()]
-        tot = f[~part(f)].merge(kids[[*by, parent]].drop_duplicates(), left_on=[*by, code], right_on=[*by, parent])
-        g = pd.concat([kids[["row", *by, parent]].assign(is_total=False),
-                       tot[["row", *by, parent]].assign(is_total=True)], ignore_index=True)
-        g["group"] = f"{parent}:" + g.groupby([*by, parent], sort=False, dropna=False).ngroup().astype(str)
+        kids = f[part(f) & f[parent].notna()].rename(columns={parent: "parent"})
+        tot = f[~part(f)].drop(columns=parent).merge(kids[[*by, "parent"]].drop_duplicates(),
+                                                     left_on=[*by, code], right_on=[*by, "parent"])
+        g = pd.concat([kids[["row", *by, "parent"]].assign(is_total=False),
+                       tot[["row", *by, "parent"]].assign(is_total=True)], ignore_index=True)
+        g["group"] = f"{parent}:" + g.groupby([*by, "parent"], sort=False, dropna=False).ngroup().astype(str)
         return g[["row", "group", "is_total"]]
     return groups
 
@@ -271,7 +307,8 @@ TABLES: dict[str, Table] = {
         sums=all_groups(
             category_groups(["measure", "area_level", "area_code", "year"], "breakdown_topic", "Total"),
             nest_groups(["measure", "breakdown_topic", "breakdown", "year"], lambda f: f["area_level"] == "lad",
-                        "parent_code", "area_code"))),
+                        "parent_code", "area_code")),
+        slack=0.5),
     # a district's children in special (or resourced) places, summed over needs, are its forecast by placement
     "sufficiency": Table(
         counts=("demand",), withheld=("demand_lower80", "demand_upper80", "surplus", "short"),
@@ -318,12 +355,12 @@ def protect(table: str, frame: pd.DataFrame, policy: Disclosure, *, hierarchy: p
             hide |= _small(out[col], policy.min_count)
         if spec.sums is not None and hide.any():
             counts = out[list(spec.counts[:1])].set_axis(["numerator"], axis=1).assign(denominator=np.nan)
-            hide = secondary(counts, hide, spec.sums(out), policy.min_count)
+            hide = secure(counts, hide, spec.sums(out), policy.min_count, slack=spec.slack)
     cols = [*spec.counts, *spec.withheld]
     for col in cols:
         kept = out[col].astype("boolean") if pd.api.types.is_bool_dtype(out[col]) else out[col]
         out[col] = kept.mask(hide)
-    out["symbol"] = pd.Series(policy.symbol, index=out.index).where(hide, None)
+    out["symbol"] = pd.Series(policy.symbol, index=out.index, dtype=object).where(hide, None)
     if policy.round_to:
         base = policy.round_to
         numeric = [c for c in cols if pd.api.types.is_float_dtype(out[c]) or pd.api.types.is_integer_dtype(out[c])]
