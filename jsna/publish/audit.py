@@ -156,6 +156,8 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
             x_lo = _solve(h, c)
             seen(x_lo)
             low[q], high[q], exact[q] = c @ x_lo, c @ x_hi, True
+    unsolved = np.isinf(low)  # outside `focus`
+    low[unsolved], high[unsolved] = np.nan, np.nan
     out = quantities.assign(low=low, high=high, width=high - low, exact=exact, component=comp[plus])
     return Audit(out, min_count)
 

@@ -105,15 +105,14 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
 
 
 def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_count: int = 1,
-              counts_children: pd.Series | None = None, max_rounds: int = 500,
-              force: np.ndarray | None = None) -> pd.Series:
+              counts_children: pd.Series | None = None, max_rounds: int = 500) -> pd.Series:
     """Extend `hidden` to a fixed point of the protection rule, in every sum group:
     - never exactly one hidden row (it would be its total minus the rest);
     - while the total is shown, the hidden parts' counts add up to at least `min_count` (numerators, and
       for proportions denominators and complements too): each hidden part then lies anywhere from 0 to
       that sum, at least `min_count` wide. Two hidden parts of 1 and 2 would otherwise be pinned to [0, 3].
     A group that breaks the rule takes one more part: the smallest count above zero, else a zero, else
-    the total (a hidden total leaves its parts unbounded above). Groups in `force` take one more first."""
+    the total (a hidden total leaves its parts unbounded above)."""
     out = hidden.to_numpy(dtype=bool).copy()
     if len(groups) == 0:
         return pd.Series(out, index=hidden.index)
@@ -128,7 +127,6 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
     child_group = np.bincount(gid, weights=cc[rows], minlength=n_groups) > 0
     order_count = num[rows]
     rank = np.where(is_total, 2, np.where(order_count > 0, 0, 1))
-    forced = np.isin(names, force) if force is not None else np.zeros(n_groups, bool)
     for _ in range(max_rounds):
         h = out[rows]
         n_hidden = np.bincount(gid, weights=h, minlength=n_groups)
@@ -136,8 +134,7 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
         short = np.bincount(gid, weights=np.where(h, counts[0], 0.0), minlength=n_groups) < min_count
         for c in counts[1:]:
             short |= child_group & (np.bincount(gid, weights=np.where(h, c, 0.0), minlength=n_groups) < min_count)
-        bad = (n_hidden == 1) | ((n_hidden > 0) & ~total_hidden & short) | forced
-        forced = np.zeros(n_groups, bool)
+        bad = (n_hidden == 1) | ((n_hidden > 0) & ~total_hidden & short)
         cand = np.flatnonzero(bad[gid] & ~h)
         if len(cand) == 0:
             return pd.Series(out, index=hidden.index)
@@ -151,7 +148,8 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
            counts_children: pd.Series | None = None, slack: float = 0.0, max_rounds: int = 20) -> pd.Series:
     """`secondary`, then the audit (`jsna.publish.audit`: linear programming over the published values and
     the sums): wherever a hidden count is still narrower than `min_count` (sums crossing each other can pin
-    what each sum alone leaves free), every group it is in takes one more part, and both run again."""
+    what each sum alone leaves free), every member of every group it is in is hidden (where they all were,
+    those of the groups they are in), and both run again."""
     from jsna.publish.audit import audit  # scipy's solver: loaded only where something is hidden
 
     cc = pd.Series(False, index=values.index) if counts_children is None else counts_children
@@ -161,10 +159,17 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
         narrow = audit(values, hidden, groups, cc, min_count, slack=slack, truth=values, focus=focus).narrow
         if narrow.empty:
             return hidden
-        bad = groups.loc[groups["row"].isin(narrow["row"]), "group"].unique()
-        more = secondary(values, hidden, groups, min_count, cc, force=bad)
+        more = hidden.copy()
+        rows = narrow["row"]
+        for _ring in range(10):  # every member of every group a narrow cell is in; then of the cells hidden with it
+            bad = groups["group"].isin(groups.loc[groups["row"].isin(rows), "group"])
+            more.iloc[groups.loc[bad, "row"].unique()] = True
+            if more.sum() > hidden.sum():
+                break
+            rows = groups.loc[bad, "row"]
         if more.sum() == hidden.sum():
             break
+        more = secondary(values, more, groups, min_count, cc)
         focus = np.flatnonzero(more.to_numpy() & ~hidden.to_numpy())
         hidden = more
     raise RuntimeError("disclosure control did not settle: hidden counts the sums still pin")
