@@ -36,7 +36,7 @@ from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.inputs import Inputs
 from jsna.indicators.registry import compute_all
 from jsna.preflight import check_refresh
-from jsna.publish.disclosure import suppress
+from jsna.publish.disclosure import KEY, declared, protect
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
@@ -216,22 +216,23 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
     derived = {i.id: i.derived_from for i in catalogue if i.derived_from}
     counts_children = values["indicator_id"].map(methods).eq("proportion_wilson")
     nesting = query_frame(run.engine, "queries/area_nesting", run.schema)
-    safe = suppress(values, cfg.disclosure, counts_children, nesting, derived)
-    hidden = safe.loc[safe["symbol"] == cfg.disclosure.symbol, ["indicator_id", "period", "area_level", "area_code",
-                                                                "breakdown"]]
-    comps = comps.merge(hidden, how="left", indicator=True)  # a suppressed value is compared with nothing
-    comps = comps[comps.pop("_merge") == "left_only"]
+    safe = protect("indicator_values", values, cfg.disclosure, hierarchy=nesting, counts_children=counts_children,
+                   derived=derived)
+    hidden = safe.loc[safe["symbol"] == cfg.disclosure.symbol, KEY]
+    comps = protect("comparisons", comps, cfg.disclosure, hidden=hidden)  # a suppressed value is compared with nothing
     for table in ["indicators", "indicator_values", "comparisons", "area_hierarchy", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
     runs.stage_table(run, "core", "indicator_values")
     with run.engine.begin() as conn:
         copy_frame(conn, "core__indicator_values", values, schema=run.schema)  # unsuppressed: analysts only
-        copy_frame(conn, "published__indicators", catalogue_frame(), schema=run.schema)
-        copy_frame(conn, "published__area_hierarchy", nesting, schema=run.schema)  # what counts add up along
+        copy_frame(conn, "published__indicators", protect("indicators", catalogue_frame(), cfg.disclosure),
+                   schema=run.schema)
+        copy_frame(conn, "published__area_hierarchy",  # what counts add up along
+                   protect("area_hierarchy", nesting, cfg.disclosure), schema=run.schema)
         copy_frame(conn, "published__indicator_values", safe, schema=run.schema)
         copy_frame(conn, "published__comparisons", comps, schema=run.schema)
         for table in PUBLISHED_BUILD:
-            execute_file(conn, f"published/{table}", run.schema)
+            execute_file(conn, f"published/{declared(table)}", run.schema)
     return len(safe)
 
 
@@ -268,7 +269,9 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
         requests_stats=requests if len(requests) else None, sen2_mi=mi if len(mi) else None,
         newplans_stats=newplans if len(newplans) else None, population=population if len(population) else None,
     )
-    tables = planner.build(inputs, sims=sims, min_count=cfg.disclosure.min_count)
+    tables = {name: protect(name, frame, cfg.disclosure) for name, frame in planner.build(inputs, sims=sims).items()}
+    if len(tables["sufficiency"]):
+        tables["sufficiency"] = planner.first_short_years(tables["sufficiency"])
     sites = tables["candidate_sites"]
     if len(sites):
         points = gpd.GeoSeries(gpd.points_from_xy(sites["x"], sites["y"]), crs=27700).to_crs(4326)

@@ -10,9 +10,9 @@
 3. Access: for every LSOA and need, the nearest special school with places for it (road distance by a
    circuity factor), its distribution over the children with plans, and candidate sites ranked.
 
-What leaves here is disclosure-controlled like every published figure: forecast and demand values are
-rounded to whole children and a value under `min_count` is withheld (symbol 'c'); distributions over
-fewer than `min_summary` children are withheld. The published tables carry no identifiers.
+Forecast and demand values are rounded to whole children. What leaves here is raw: the publishing boundary
+(`jsna.publish.disclosure.protect`, under each table's declaration) withholds small figures and whatever
+would give them back, as for every published table. The published tables carry no identifiers.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
 
 from jsna.forecasting import access as A
@@ -56,25 +55,10 @@ class PlanInputs:
     population: pd.DataFrame | None = None  # area_code, year (mid-year), population aged 0-17
 
 
-def _withhold(frame: pd.DataFrame, columns: list[str], by: str, min_count: int) -> pd.DataFrame:
-    """Round to whole children; withhold the row's values where `by` is under min_count."""
+def _whole(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Round to whole children."""
     out = frame.copy()
     out[columns] = out[columns].round()
-    small = out[by] < min_count
-    out.loc[small, columns] = np.nan
-    out["symbol"] = pd.Series("c", index=out.index).where(small, None)
-    return out
-
-
-def _protect(frame: pd.DataFrame, columns: list[str], group: list[str], by: str) -> pd.DataFrame:
-    """Secondary suppression: in each group whose sum is published elsewhere, a lone withheld cell could be
-    recovered by subtraction, so the group's smallest shown cell (by `by`) is withheld with it."""
-    out = frame.copy()
-    hidden = out["symbol"].eq("c")
-    lone = hidden.groupby([out[g] for g in group]).transform("sum").eq(1)
-    pick = out[lone & ~hidden].sort_values([*group, by], kind="stable").groupby(group).head(1).index
-    out.loc[pick, columns] = np.nan
-    out.loc[pick, "symbol"] = "c"
     return out
 
 
@@ -184,10 +168,9 @@ def area_from_districts(districts: pd.DataFrame, inp: PlanInputs, skip: set[str]
         "their bounds summed")
 
 
-def forecasts(inp: PlanInputs, districts: pd.DataFrame, min_count: int) -> pd.DataFrame:
-    """Authorities (DfE statistics), districts (case-level records) and, where DfE's caseload for it is not
-    loaded, the home area as its districts' sum; rounded, small values withheld, and a withheld value that the
-    rest of its sum would give away (a category of an area, a district of the area) withheld with another."""
+def forecasts(inp: PlanInputs, districts: pd.DataFrame) -> pd.DataFrame:
+    """Authorities (DfE statistics), districts (case-level records, with the area they lie in, `parent_code`)
+    and, where DfE's caseload for it is not loaded, the home area as its districts' sum; rounded."""
     authorities = authority_forecasts(inp)
     whole = area_from_districts(districts, inp, set(authorities["area_code"]) if len(authorities) else set())
     parts = [f for f in (authorities, whole, districts) if len(f)]
@@ -196,31 +179,12 @@ def forecasts(inp: PlanInputs, districts: pd.DataFrame, min_count: int) -> pd.Da
     f = pd.concat(parts, ignore_index=True)
     f = f[f["horizon"] > 0].copy()
     # (points the calibration left outside their interval are re-centred in `forecast.recentre`)
-    f = _withhold(f, VALUE_COLUMNS, "point", min_count)
-    sums: list[tuple[Callable[[pd.DataFrame], pd.Series], list[str]]] = [
-        (lambda t: t["breakdown_topic"] != "Total", ["measure", "area_level", "area_code", "breakdown_topic", "year"])]
-    if len(whole):
-        sums.append((lambda t: t["area_level"] == "lad",
-                     ["measure", "parent_code", "breakdown_topic", "breakdown", "year"]))
-    f = _protect_all(f, VALUE_COLUMNS, sums, "point")
+    f = _whole(f, VALUE_COLUMNS)
+    if "parent_code" not in f:
+        f["parent_code"] = None
     cols = ["measure", "area_level", "area_code", "area_name", "breakdown_topic", "breakdown", "origin", "year",
-            "horizon", *VALUE_COLUMNS, "method", "symbol"]
+            "horizon", *VALUE_COLUMNS, "method", "parent_code"]
     return f[cols].drop_duplicates(["measure", "area_level", "area_code", "breakdown_topic", "breakdown", "year"])
-
-
-def _protect_all(frame: pd.DataFrame, columns: list[str],
-                 sums: list[tuple[Callable[[pd.DataFrame], pd.Series], list[str]]], by: str) -> pd.DataFrame:
-    """`_protect` for each kind of sum (which rows are its members, and its groups), again until no group has
-    a lone withheld cell: a cell withheld for one sum may leave another's alone."""
-    out = frame.copy()
-    for _ in range(10):
-        before = int(out["symbol"].eq("c").sum())
-        for members, group in sums:
-            m = members(out)
-            out.loc[m] = _protect(out.loc[m], columns, group, by)
-        if int(out["symbol"].eq("c").sum()) == before:
-            break
-    return out
 
 
 def capacity(inp: PlanInputs) -> pd.DataFrame:
@@ -228,7 +192,7 @@ def capacity(inp: PlanInputs) -> pd.DataFrame:
     return SUF.capacity_from_schools(schools, inp.places)
 
 
-def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int, min_count: int,
+def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int,
                 scenarios: tuple[SUF.Scenario, ...] = (), totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Demand (simulated, by district, need and provision, the base year and five years on) against places;
     each district's expected caseload brought to its published forecast (`totals`, district x year) when
@@ -245,26 +209,27 @@ def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int, min_count: int,
     demand["demand"] = demand["demand"].round()  # whole children: what is published is what is compared
     result = SUF.sufficiency(demand, capacity(inp), scenarios)
     t = result.table.merge(bands, on=[*SUF.KEYS, "year"], how="left").merge(upper, on=[*SUF.KEYS, "year"], how="left")
-    withheld = ["demand", "demand_lower80", "demand_upper80"]
-    t = _withhold(t, withheld, "demand", min_count)
-    # a district's children in special (or resourced) places, summed over needs, are published by placement
-    t = _protect(t, withheld, ["area", "provision", "year"], "demand")
-    shown = t["symbol"].isna()
-    t["surplus"] = np.where(shown, t["places"] - t["demand"], np.nan)
-    # Whether a withheld cell is short would tell 0 from 1-4 children (or demand against a few places): it
-    # is withheld too, and the first short year is read from the cells shown.
-    t["short"] = t["short"].astype("boolean").where(shown, pd.NA)
-    first = t[t["short"].fillna(False)].groupby(SUF.KEYS)["year"].min().rename("first_short_year")
-    t = t.merge(first.reset_index(), on=SUF.KEYS, how="left")
-    t["first_short_year"] = t["first_short_year"].astype("Int64")
+    t = _whole(t, ["demand", "demand_lower80", "demand_upper80"])
+    t["surplus"] = t["places"] - t["demand"]
+    t["short"] = t["short"].astype("boolean")
     t = t.rename(columns={"area": "area_code"}).assign(area_name=lambda f: f["area_code"].map(inp.names))
     return t[["area_code", "area_name", "need", "provision", "year", "demand", "demand_lower80", "demand_upper80",
-              "places", "surplus", "short", "first_short_year", "symbol"]]
+              "places", "surplus", "short"]]
 
 
-def access(inp: PlanInputs, panel: pd.DataFrame, min_summary: int, min_count: int
-           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(distances per LSOA and need, their distribution by district and need, candidate sites)."""
+def first_short_years(table: pd.DataFrame) -> pd.DataFrame:
+    """The first year each district, need and provision runs short, read from the rows shown (after disclosure
+    control: whether a withheld row is short is withheld with it)."""
+    keys = ["area_code", "need", "provision"]
+    first = table[table["short"].fillna(False).astype(bool)].groupby(keys)["year"].min().rename("first_short_year")
+    out = table.drop(columns="first_short_year", errors="ignore").merge(first.reset_index(), on=keys, how="left")
+    out["first_short_year"] = out["first_short_year"].astype("Int64")
+    return out
+
+
+def access(inp: PlanInputs, panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(distances per LSOA and need, their distribution by district and need with the children it is over,
+    candidate sites)."""
     schools = inp.places.merge(inp.schools[["urn", "x", "y"]], on="urn")
     areas = inp.lsoas.rename(columns={"lsoa_code": "area_code"})
     dist = A.nearest(areas, schools)
@@ -291,26 +256,19 @@ def access(inp: PlanInputs, panel: pd.DataFrame, min_summary: int, min_count: in
                 ranked = A.rank_sites(areas.merge(sub[["area_code", "weight"]], on="area_code"), dist, cand, need)
                 sites.append(ranked.head(10).assign(need=need))
     summary = pd.DataFrame(summaries)
-    if len(summary):
-        small = summary["children"] < min_summary
-        summary.loc[small, ["median_km", "p90_km", "pct_beyond_10km"]] = np.nan
-        summary["symbol"] = pd.Series("c", index=summary.index).where(small, None)
-        summary = summary.drop(columns="children")
     ranked = pd.concat(sites, ignore_index=True) if sites else pd.DataFrame()
     if len(ranked):
-        ranked = _withhold(ranked, ["children_brought_within"], "children_brought_within", min_count)
-        zero = ranked["children_brought_within"].isna() & (ranked["symbol"] == "c")
-        ranked.loc[zero & (ranked["areas_brought_within"] == 0), "symbol"] = None  # nobody: nothing to hide
+        ranked = _whole(ranked, ["children_brought_within"])
     return dist, summary, ranked
 
 
-def build(inp: PlanInputs, sims: int = 300, min_count: int = 5, min_summary: int = 10) -> dict[str, pd.DataFrame]:
-    """Every published planning table, keyed by table name."""
+def build(inp: PlanInputs, sims: int = 300) -> dict[str, pd.DataFrame]:
+    """Every published planning table, keyed by table name, before disclosure control."""
     panel = district_panel(inp)
     if len(panel) and "lsoa_code" not in panel and inp.cases is not None and "lsoa_code" in inp.cases:
         homes = inp.cases.drop_duplicates("child_key", keep="last").set_index("child_key")["lsoa_code"]
         panel = panel.assign(lsoa_code=panel["child_key"].map(homes))
-    dist, summary, sites = access(inp, panel, min_summary, min_count)
+    dist, summary, sites = access(inp, panel)
     places = capacity(inp).groupby(["urn", "area", "need", "provision"], as_index=False, dropna=False)["places"].sum()
     children = panel.drop(columns="lsoa_code", errors="ignore")
     districts = district_forecasts(inp, children)
@@ -318,8 +276,8 @@ def build(inp: PlanInputs, sims: int = 300, min_count: int = 5, min_summary: int
         if len(districts) else None
     return {
         "school_places": places.rename(columns={"area": "lad_code"}),
-        "forecasts": forecasts(inp, districts, min_count),
-        "sufficiency": sufficiency(inp, children, sims, min_count, totals=totals),
+        "forecasts": forecasts(inp, districts),
+        "sufficiency": sufficiency(inp, children, sims, totals=totals),
         "access": dist.rename(columns={"area_code": "lsoa_code"}),
         "access_summary": summary,
         "candidate_sites": sites,

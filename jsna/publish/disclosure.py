@@ -1,27 +1,35 @@
 """Disclosure control at the publishing boundary: nothing leaves with a small count in clear, and no
-suppressed count can be worked out by subtraction.
+suppressed count can be worked out by arithmetic. Every published table passes through `protect` under its
+declaration in `TABLES` (its counts, what is worked from them, its additive structure; or that it counts
+no children).
 
-Policy (jsna.toml [disclosure]):
+Policy (jsna.toml [disclosure]: min_count, symbol, round_to):
 1. Primary suppression: a count from 1 to min_count-1 is replaced by the symbol (DfE's `c`). For a
    proportion the denominator and the complement (denominator - numerator) count children too, so
    they are checked the same way. A suppressed row loses its numerator, value, limits, comparison
    and trend (values derived from a suppressed count go with it).
 2. Secondary suppression: rows add up. An area's count is the sum of its sub-areas' (LSOAs to
-   MSOA, MSOAs to district, districts to county...), and the 'all' breakdown is the sum of each
-   breakdown's categories (the five age bands, the needs...). Wherever a sum group (a total and
-   its parts) holds exactly one suppressed row, that row could be recovered by subtraction, so
-   one more is suppressed: the part with the smallest count above zero, else any part, else the
-   total. This repeats until no group holds exactly one suppressed row.
+   MSOA, MSOAs to district, districts to county...), an indicator's trusts add up to its county
+   (`PARTITIONS`), and the 'all' breakdown is the sum of each breakdown's categories (the five age
+   bands, the needs...). In every sum group (a total and its parts) the protection rule holds: never
+   exactly one hidden row, and while the total is shown the hidden parts add up to min_count at least
+   (each could then be anything from 0 to that sum). A group that breaks it hides one more: the part
+   with the smallest count above zero, else any part, else the total; to a fixed point.
+   Sums crossing each other can still pin a cell each sum alone leaves free, so the result is audited
+   by linear programming (`jsna.publish.audit`, as statistical offices audit tables) and any hidden
+   count still narrower than min_count widens its groups again (`secure`).
    Local breakdowns (`LOCAL_KINDS`: deciles ranked within each area) are parts of their own area's
    'all' but do not add up across areas.
 3. Derived values (an indicator's `derived_from`, e.g. an SII fitted to decile rates): withheld wherever
    one of the rows they are computed from is suppressed, so the hidden row cannot be worked back.
-4. Optional rounding of published counts to a base (e.g. 5), values rescaled to the rounded counts.
+4. Optional rounding of published counts to a base (e.g. 5), after suppression, values rescaled to the
+   rounded counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,6 +39,9 @@ from jsna.config import Disclosure
 DERIVED = ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998"]
 KEY = ["indicator_id", "period", "area_level", "area_code", "breakdown"]
 LOCAL_KINDS = ("local_imd_decile",)  # breakdowns defined within each area: no sum across areas
+# Levels that divide the same children another way than the area nesting: an indicator's trusts (each
+# trust's returns, for every child of the area) add up to its upper-tier rows together.
+PARTITIONS = {"trust": "utla"}
 
 
 def _small(x: pd.Series, min_count: int) -> pd.Series:
@@ -66,7 +77,19 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
     ).assign(is_total=True)
     areas = pd.concat([kids, totals[["row", *gkey, "is_total"]]], ignore_index=True)
     areas["group"] = "a" + areas.groupby(gkey, sort=False, dropna=False).ngroup().astype(str)
+    areas = areas[~areas.groupby("group")["is_total"].transform("all")]  # a total without parts here: no sum
     parts.append(areas[["row", "group", "is_total"]])
+    # partitions: the trusts and the upper tier, same indicator, period and breakdown
+    pkey = ["indicator_id", "period", "breakdown"]
+    for level, whole in PARTITIONS.items():
+        pieces = v[v["area_level"] == level]
+        if pieces.empty:
+            continue
+        tops = v[v["area_level"] == whole].merge(pieces[pkey].drop_duplicates(), on=pkey)
+        p = pd.concat([pieces[["row", *pkey]].assign(is_total=False), tops[["row", *pkey]].assign(is_total=True)],
+                      ignore_index=True)
+        p["group"] = f"p{level}" + p.groupby(pkey, sort=False, dropna=False).ngroup().astype(str)
+        parts.append(p[["row", "group", "is_total"]])
     # breakdowns: 'all' and the categories of one breakdown type, same indicator, period and area
     kind = v["breakdown"].str.split("=", n=1).str[0].where(v["breakdown"].str.contains("="), None)
     cats = v.assign(kind=kind).dropna(subset=["kind"])
@@ -81,25 +104,75 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, max_rounds: int = 50) -> pd.Series:
-    """Extend `hidden` until no sum group holds exactly one hidden row."""
-    hidden = hidden.copy()
-    count = values["numerator"].fillna(0).to_numpy()
+def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_count: int = 1,
+              counts_children: pd.Series | None = None, max_rounds: int = 500) -> pd.Series:
+    """Extend `hidden` to a fixed point of the protection rule, in every sum group:
+    - never exactly one hidden row (it would be its total minus the rest);
+    - while the total is shown, the hidden parts' counts add up to at least `min_count` (numerators, and
+      for proportions denominators and complements too): each hidden part then lies anywhere from 0 to
+      that sum, at least `min_count` wide. Two hidden parts of 1 and 2 would otherwise be pinned to [0, 3].
+    A group that breaks the rule takes one more part: the smallest count above zero, else a zero, else
+    the total (a hidden total leaves its parts unbounded above)."""
+    out = hidden.to_numpy(dtype=bool).copy()
+    if len(groups) == 0:
+        return pd.Series(out, index=hidden.index)
+    rows = groups["row"].to_numpy()
+    gid, names = pd.factorize(groups["group"])
+    n_groups = len(names)
+    is_total = groups["is_total"].to_numpy(dtype=bool)
+    num = values["numerator"].fillna(0).to_numpy(dtype=float)
+    cc = np.zeros(len(values), bool) if counts_children is None else counts_children.to_numpy(dtype=bool)
+    den = np.where(cc, values["denominator"].fillna(0).to_numpy(dtype=float), 0.0)
+    counts = [num[rows], den[rows], np.where(cc, den - num, 0.0)[rows]]
+    child_group = np.bincount(gid, weights=cc[rows], minlength=n_groups) > 0
+    order_count = num[rows]
+    rank = np.where(is_total, 2, np.where(order_count > 0, 0, 1))
     for _ in range(max_rounds):
-        g = groups.assign(hidden=hidden.to_numpy()[groups["row"].to_numpy()])
-        exposed = g.groupby("group")["hidden"].sum()
-        exposed = exposed[exposed == 1].index
-        if len(exposed) == 0:
-            return hidden
-        cand = g[g["group"].isin(exposed) & ~g["hidden"]].copy()
-        cand["count"] = count[cand["row"].to_numpy()]
-        # prefer parts over the total, then the smallest count above zero, then any zero
-        cand["rank"] = np.where(cand["is_total"], 2, np.where(cand["count"] > 0, 0, 1))
-        pick = cand.sort_values(["group", "rank", "count", "row"]).groupby("group").head(1)["row"].unique()
-        if len(pick) == 0:  # a group whose only other member is missing: nothing left to hide
-            return hidden
-        hidden.iloc[pick] = True
+        h = out[rows]
+        n_hidden = np.bincount(gid, weights=h, minlength=n_groups)
+        total_hidden = np.bincount(gid, weights=h & is_total, minlength=n_groups) > 0
+        short = np.bincount(gid, weights=np.where(h, counts[0], 0.0), minlength=n_groups) < min_count
+        for c in counts[1:]:
+            short |= child_group & (np.bincount(gid, weights=np.where(h, c, 0.0), minlength=n_groups) < min_count)
+        bad = (n_hidden == 1) | ((n_hidden > 0) & ~total_hidden & short)
+        cand = np.flatnonzero(bad[gid] & ~h)
+        if len(cand) == 0:
+            return pd.Series(out, index=hidden.index)
+        first = cand[np.lexsort((rows[cand], order_count[cand], rank[cand], gid[cand]))]
+        pick = first[np.r_[True, gid[first][1:] != gid[first][:-1]]]
+        out[rows[pick]] = True
     raise RuntimeError("secondary suppression did not settle")
+
+
+def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_count: int,
+           counts_children: pd.Series | None = None, slack: float = 0.0, max_rounds: int = 20) -> pd.Series:
+    """`secondary`, then the audit (`jsna.publish.audit`: linear programming over the published values and
+    the sums): wherever a hidden count is still narrower than `min_count` (sums crossing each other can pin
+    what each sum alone leaves free), every member of every group it is in is hidden (where they all were,
+    those of the groups they are in), and both run again."""
+    from jsna.publish.audit import audit  # scipy's solver: loaded only where something is hidden
+
+    cc = pd.Series(False, index=values.index) if counts_children is None else counts_children
+    hidden = secondary(values, hidden, groups, min_count, cc)
+    focus = None  # the first audit solves everything; later ones only where something was hidden since
+    for _ in range(max_rounds):
+        narrow = audit(values, hidden, groups, cc, min_count, slack=slack, truth=values, focus=focus).narrow
+        if narrow.empty:
+            return hidden
+        more = hidden.copy()
+        rows = narrow["row"]
+        for _ring in range(10):  # every member of every group a narrow cell is in; then of the cells hidden with it
+            bad = groups["group"].isin(groups.loc[groups["row"].isin(rows), "group"])
+            more.iloc[groups.loc[bad, "row"].unique()] = True
+            if more.sum() > hidden.sum():
+                break
+            rows = groups.loc[bad, "row"]
+        if more.sum() == hidden.sum():
+            break
+        more = secondary(values, more, groups, min_count, cc)
+        focus = np.flatnonzero(more.to_numpy() & ~hidden.to_numpy())
+        hidden = more
+    raise RuntimeError("disclosure control did not settle: hidden counts the sums still pin")
 
 
 def exposed_groups(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame) -> pd.Index:
@@ -143,7 +216,7 @@ def suppress(values: pd.DataFrame, policy: Disclosure, count_denominator: pd.Ser
     if hide.any():
         # derived values (an SII) add up to nothing: they take no part in the sum groups
         additive = ~out["indicator_id"].isin(list(derived or {}))
-        hide = secondary(out, hide, sum_groups(out[additive], nest))
+        hide = secure(out, hide, sum_groups(out[additive], nest), policy.min_count, counts_children)
         if derived:
             hide |= derived_hidden(out, hide, derived)
     out.loc[hide, ["numerator", *DERIVED]] = np.nan
@@ -159,4 +232,142 @@ def suppress(values: pd.DataFrame, policy: Disclosure, count_denominator: pd.Ser
         for col in DERIVED:
             out[col] = out[col] * scale.fillna(1)
         out.loc[counts_children, "denominator"] = (out["denominator"] / base).round() * base
+    return out
+
+
+# -- the boundary: every published table -------------------------------------------------------------
+Groups = Callable[[pd.DataFrame], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Table:
+    """How a published table is disclosure-controlled.
+
+    counts: columns counting children (a small one hides its row; rounded to `round_to`).
+    withheld: columns worked from those counts (bounds, a surplus against places...): hidden with them.
+    sums: the table's additive structure, as sum groups (row, group, is_total) over its rows: a group
+    with no total row adds up to a total published elsewhere.
+    min_children: for a distribution over children (its count not published): withheld below this many.
+    slack: how far each part of a sum may be from exact (figures rounded on their own), for the audit.
+    no_children: for a table that counts no children, what it holds instead (published in clear).
+    """
+
+    counts: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
+    sums: Groups | None = None
+    min_children: int | None = None
+    no_children: str = ""
+    slack: float = 0.0
+
+
+def category_groups(by: list[str], topic: str, total: str) -> Groups:
+    """Each `topic`'s categories add up to the row whose topic is `total`, rows alike in `by`."""
+    def groups(frame: pd.DataFrame) -> pd.DataFrame:
+        f = frame.reset_index(drop=True).reset_index(names="row")
+        tot = f[f[topic] == total].drop(columns=topic)
+        cats = f[f[topic] != total]
+        kinds = cats[[*by, topic]].drop_duplicates()
+        g = pd.concat([cats[["row", *by, topic]].assign(is_total=False),
+                       tot[["row", *by]].merge(kinds, on=by).assign(is_total=True)], ignore_index=True)
+        g["group"] = f"{topic}:" + g.groupby([*by, topic], sort=False, dropna=False).ngroup().astype(str)
+        return g[["row", "group", "is_total"]]
+    return groups
+
+
+def nest_groups(by: list[str], part: Callable[[pd.DataFrame], pd.Series], parent: str, code: str) -> Groups:
+    """Rows `part` selects add up, alike in `by`, to the row whose `code` is their `parent`."""
+    def groups(frame: pd.DataFrame) -> pd.DataFrame:
+        f = frame.reset_index(drop=True).reset_index(names="row")
+        kids = f[part(f) & f[parent].notna()].rename(columns={parent: "parent"})
+        tot = f[~part(f)].drop(columns=parent).merge(kids[[*by, "parent"]].drop_duplicates(),
+                                                     left_on=[*by, code], right_on=[*by, "parent"])
+        g = pd.concat([kids[["row", *by, "parent"]].assign(is_total=False),
+                       tot[["row", *by, "parent"]].assign(is_total=True)], ignore_index=True)
+        g["group"] = f"{parent}:" + g.groupby([*by, "parent"], sort=False, dropna=False).ngroup().astype(str)
+        return g[["row", "group", "is_total"]]
+    return groups
+
+
+def all_groups(*makers: Groups) -> Groups:
+    def groups(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.concat([m(frame) for m in makers], ignore_index=True)
+    return groups
+
+
+FORECAST_VALUES = ("lower80", "upper80", "lower95", "upper95")
+TABLES: dict[str, Table] = {
+    # indicator values: primary, sum groups (areas, partitions, breakdowns) and derived values in `suppress`
+    "indicator_values": Table(counts=("numerator", "denominator"), withheld=tuple(DERIVED)),
+    "comparisons": Table(no_children="comparisons of indicator values: a suppressed value's rows are removed"),
+    "indicators": Table(no_children="the indicator catalogue: definitions"),
+    "area_hierarchy": Table(no_children="which area lies in which"),
+    "areas": Table(no_children="areas and their boundaries"),
+    "schools": Table(no_children="schools from Get Information About Schools (public)"),
+    "service_sites": Table(no_children="service sites (public information about services)"),
+    "sources": Table(no_children="the files behind the figures and their row accounting"),
+    "school_places": Table(no_children="schools' commissioned and resourced places (public)"),
+    "access": Table(no_children="distances from each LSOA to the nearest school with places for a need"),
+    "forecasts": Table(
+        counts=("point",), withheld=FORECAST_VALUES,
+        sums=all_groups(
+            category_groups(["measure", "area_level", "area_code", "year"], "breakdown_topic", "Total"),
+            nest_groups(["measure", "breakdown_topic", "breakdown", "year"], lambda f: f["area_level"] == "lad",
+                        "parent_code", "area_code")),
+        slack=0.5),
+    # a district's children in special (or resourced) places, summed over needs, are its forecast by placement
+    "sufficiency": Table(
+        counts=("demand",), withheld=("demand_lower80", "demand_upper80", "surplus", "short"),
+        sums=lambda f: f.reset_index(drop=True).reset_index(names="row").assign(
+            group=lambda g: g.groupby(["area_code", "provision", "year"]).ngroup().astype(str),
+            is_total=False)[["row", "group", "is_total"]]),
+    "access_summary": Table(withheld=("median_km", "p90_km", "pct_beyond_10km"), min_children=10),
+    "candidate_sites": Table(counts=("children_brought_within",)),
+}
+
+
+def declared(table: str) -> str:
+    """The table's name, once it is declared in `TABLES` (a published table must be)."""
+    if table not in TABLES:
+        raise KeyError(f"published table '{table}' has no disclosure declaration in jsna.publish.disclosure.TABLES")
+    return table
+
+
+def protect(table: str, frame: pd.DataFrame, policy: Disclosure, *, hierarchy: pd.DataFrame | None = None,
+            counts_children: pd.Series | bool = True, derived: Mapping[str, str] | None = None,
+            hidden: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every published table passes through here on its way out, under its declaration in `TABLES`:
+    small counts hidden (symbol), the protection rule over its sum groups, values worked from a hidden count
+    hidden with it, counts rounded to `round_to`. `indicator_values` take their area nesting (`hierarchy`),
+    which rows' denominators count children, and derived indicators (see `suppress`); `comparisons` drop the
+    rows of `hidden` indicator values (KEY columns)."""
+    spec = TABLES[declared(table)]
+    if table == "indicator_values":
+        return suppress(frame, policy, counts_children, hierarchy, derived)
+    if table == "comparisons":
+        if hidden is None or frame.empty:
+            return frame
+        out = frame.merge(hidden[KEY].drop_duplicates(), on=KEY, how="left", indicator=True)
+        return out[out.pop("_merge") == "left_only"].reset_index(drop=True)
+    if spec.no_children or frame.empty:
+        return frame
+    out = frame.reset_index(drop=True).copy()
+    if spec.min_children is not None:
+        hide = out["children"] < spec.min_children
+        out = out.drop(columns="children")
+    else:
+        hide = pd.Series(False, index=out.index)
+        for col in spec.counts:
+            hide |= _small(out[col], policy.min_count)
+        if spec.sums is not None and hide.any():
+            counts = out[list(spec.counts[:1])].set_axis(["numerator"], axis=1).assign(denominator=np.nan)
+            hide = secure(counts, hide, spec.sums(out), policy.min_count, slack=spec.slack)
+    cols = [*spec.counts, *spec.withheld]
+    for col in cols:
+        kept = out[col].astype("boolean") if pd.api.types.is_bool_dtype(out[col]) else out[col]
+        out[col] = kept.mask(hide)
+    out["symbol"] = pd.Series(policy.symbol, index=out.index, dtype=object).where(hide, None)
+    if policy.round_to:
+        base = policy.round_to
+        numeric = [c for c in cols if pd.api.types.is_float_dtype(out[c]) or pd.api.types.is_integer_dtype(out[c])]
+        out[numeric] = (out[numeric] / base).round() * base
     return out
