@@ -13,13 +13,21 @@ def disclosure_problems(engine: sa.Engine) -> dict[str, pd.DataFrame]:
     v = pd.read_sql("SELECT * FROM published.indicator_values", engine)
     methods = pd.read_sql("SELECT indicator_id, method FROM published.indicators", engine)
     v = v.merge(methods, on="indicator_id")
+    from jsna.indicators.catalogue import load_catalogue
+
+    derived = [i.id for i in load_catalogue().values() if i.derived_from]  # fitted to rows, adds up to nothing
+    v = v[~v["indicator_id"].isin(derived)]
     v["hidden"] = v["symbol"].eq("c")
     small = v[v["numerator"].between(1, 4)]
     props = v[v["method"] == "proportion_wilson"]
     complement = props[(props["denominator"] - props["numerator"]).between(1, 4) | props["denominator"].between(1, 4)]
     nest = pd.read_sql("SELECT * FROM published.area_hierarchy", engine)
-    kids = v.merge(nest, left_on=["area_level", "area_code"], right_on=["child_level", "child_code"])
-    parents = v.merge(nest[["parent_level", "parent_code", "child_level"]].drop_duplicates(),
+    from jsna.publish.disclosure import LOCAL_KINDS
+
+    # breakdowns ranked within each area (local deprivation deciles) do not add up across areas
+    across = v[~v["breakdown"].str.startswith(tuple(f"{k}=" for k in LOCAL_KINDS))]
+    kids = across.merge(nest, left_on=["area_level", "area_code"], right_on=["child_level", "child_code"])
+    parents = across.merge(nest[["parent_level", "parent_code", "child_level"]].drop_duplicates(),
                       left_on=["area_level", "area_code"], right_on=["parent_level", "parent_code"])
     key = ["indicator_id", "period", "breakdown", "parent_level", "parent_code", "child_level"]
     area_groups = pd.concat([kids[[*key, "hidden"]], parents[[*key, "hidden"]]]).groupby(key)["hidden"].agg(

@@ -42,6 +42,10 @@ LOCAL_KINDS = ("local_imd_decile",)  # breakdowns defined within each area: no s
 # Levels that divide the same children another way than the area nesting: an indicator's trusts (each
 # trust's returns, for every child of the area) add up to its upper-tier rows together.
 PARTITIONS = {"trust": "utla"}
+# Indicators that count the same children in the same cell (a rate's numerator is a count published on its
+# own): each pair of rows is a sum group of one part (the one equals the other), so they are shown or hidden
+# together and the audit knows the equality; else the one shown would give the other's hidden count back.
+SAME_CHILDREN = (("ehcp_plans", "ehcp_rate_0_25"),)
 
 
 def _small(x: pd.Series, min_count: int) -> pd.Series:
@@ -90,6 +94,16 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
                       ignore_index=True)
         p["group"] = f"p{level}" + p.groupby(pkey, sort=False, dropna=False).ngroup().astype(str)
         parts.append(p[["row", "group", "is_total"]])
+    # the same children counted by two indicators: the pair of rows of one period, area and breakdown
+    cell = ["period", "area_level", "area_code", "breakdown"]
+    for n, (whole, same) in enumerate(SAME_CHILDREN):
+        pair = v.loc[v["indicator_id"] == whole, ["row", *cell]].merge(
+            v.loc[v["indicator_id"] == same, ["row", *cell]], on=cell, suffixes=("", "_same"))
+        if len(pair):
+            group = f"s{n}_" + pd.Series(np.arange(len(pair))).astype(str)
+            parts.append(pd.concat([pd.DataFrame({"row": pair["row"].to_numpy(), "group": group, "is_total": True}),
+                                    pd.DataFrame({"row": pair["row_same"].to_numpy(), "group": group,
+                                                  "is_total": False})], ignore_index=True))
     # breakdowns: 'all' and the categories of one breakdown type, same indicator, period and area
     kind = v["breakdown"].str.split("=", n=1).str[0].where(v["breakdown"].str.contains("="), None)
     cats = v.assign(kind=kind).dropna(subset=["kind"])

@@ -203,3 +203,27 @@ def test_crossing_sums_that_pin_a_cell_the_rule_leaves_are_widened_by_the_audit(
     assert pinned["row"].tolist() == [2] and pinned["width"].tolist() == [0.0]
     secured = secure(values, hidden, groups, 5, no_children)
     assert secured.sum() > 9 and audit(values, secured, groups, no_children, 5).narrow.empty
+
+
+@DB
+@pytest.mark.flow
+def test_indicators_counting_the_same_children_are_hidden_together(refreshed: dict, engine: sa.Engine) -> None:
+    """Given the refreshed demo county, where the rate of EHC plans per 1,000 residents publishes the count
+    of plans as its numerator, then in every cell (period, area, breakdown) the count of plans and the rate
+    are both shown or both hidden: a rate shown beside a hidden count would give the count back."""
+    from jsna.publish.disclosure import SAME_CHILDREN
+
+    cell = ["period", "area_level", "area_code", "breakdown"]
+    checked = 0
+    for whole, same in SAME_CHILDREN:
+        a = pd.read_sql(sa.text("SELECT * FROM published.indicator_values WHERE indicator_id = :i"), engine,
+                        params={"i": whole})
+        b = pd.read_sql(sa.text("SELECT * FROM published.indicator_values WHERE indicator_id = :i"), engine,
+                        params={"i": same})
+        both = a.merge(b, on=cell, suffixes=("", "_same"))
+        checked += len(both)
+        apart = both[both["symbol"].isna() != both["symbol_same"].isna()]
+        assert apart.empty, apart[[*cell, "symbol", "symbol_same"]].head(10)
+        shown = both[both["symbol"].isna()]
+        assert (shown["numerator"] == shown["numerator_same"]).all()  # the same children indeed
+    assert checked > 10_000
