@@ -63,10 +63,10 @@ def dashboard_url(refreshed: dict, warehouse_url: str, tmp_path_factory: pytest.
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Chromium for one module: Playwright's sync API holds an event loop in the main thread while it runs,
-    which later tests (Prefect's flows, another browser) must not inherit."""
+    """Chromium for the session: every browser test uses this one (Playwright's sync API holds an event loop
+    in the main thread while it runs, so a second instance could not start)."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"

@@ -4,15 +4,13 @@ headless Chromium (Debian's; no browser is downloaded)."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM_ARGS, serve_dashboard
+from tests.e2e.conftest import serve_dashboard
 
 pytestmark = [pytest.mark.db, pytest.mark.browser]
 
@@ -26,17 +24,10 @@ MALFORMED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Debian's chromium is not installed (make test installs it: apt-get install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The session's Chromium (tests/e2e/conftest.py)."""
+    return browser
 
 
 def page_text(chromium: Any, url: str) -> str:
