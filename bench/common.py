@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import sqlalchemy as sa
+from psycopg import sql
 
 from jsna.warehouse import migrate
 from jsna.warehouse.engine import database_url, get_engine, libpq_conninfo
@@ -25,7 +26,7 @@ def scratch_database() -> Iterator[str]:
     admin = libpq_conninfo(server.set(database="postgres").render_as_string(hide_password=False))
     name = f"jsna_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = server.set(database=name).render_as_string(hide_password=False)
     try:
         migrate.upgrade(get_engine(url))
@@ -33,7 +34,7 @@ def scratch_database() -> Iterator[str]:
     finally:
         get_engine(url).dispose()
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @contextmanager

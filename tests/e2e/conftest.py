@@ -28,6 +28,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, seconds: float) -> None:  # type: ignore[type-arg]
+    """Until the Streamlit server at `url` answers its health check; fails with its log's end if it stops or
+    does not answer within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            pytest.fail(f"streamlit did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.2)
+
+
 @contextmanager
 def serve_dashboard(env: dict[str, str], log: Path) -> Iterator[str]:
     """A Streamlit server for the dashboard with `env` added to ours, once it answers its health check."""
@@ -40,16 +55,7 @@ def serve_dashboard(env: dict[str, str], log: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail(f"streamlit did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_healthy(url, proc, log, seconds=60)
         yield url
     finally:
         proc.terminate()

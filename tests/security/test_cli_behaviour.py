@@ -13,10 +13,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.conftest import wait_healthy
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -53,15 +54,7 @@ def test_a_stopped_dashboard_frees_its_port(sig: signal.Signals, tmp_path: Path)
         proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "dashboard", "--port", str(port)], cwd=REPO,
                                 stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline and proc.poll() is None, log.read_text()[-2000:]
-            time.sleep(0.2)
+        wait_healthy(f"http://127.0.0.1:{port}", proc, log, seconds=90)
         proc.send_signal(sig)
         proc.wait(timeout=15)
         deadline = time.monotonic() + 5
