@@ -148,6 +148,21 @@ def refreshed(warehouse_url: str, demo_dir: Path, prefect_harness: None) -> dict
 
 
 @pytest.fixture(scope="session")
+def dask_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
+    """A second warehouse with the demo county committed by a refresh whose tasks run on two Dask worker
+    processes: its url, the flow's summary and every published table's fingerprint at commit (tests that
+    need a committed warehouse of their own, such as the shrink guard's, refresh into it afterwards)."""
+    from flows.refresh import refresh
+    from jsna.warehouse.engine import get_engine
+    from tests.flows.test_refresh_flow import published_snapshot
+
+    with throwaway_database(server_url) as url:
+        with warehouse_env(url):
+            summary = refresh(config=str(demo_dir / "jsna.toml"), workers=2)
+        yield {"url": url, "summary": summary, "published": published_snapshot(get_engine(url))}
+
+
+@pytest.fixture(scope="session")
 def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.fail(f"{REALDATA} is missing: the real public files must sit beside the repository")
