@@ -121,6 +121,11 @@ def _rows_exact(text: str, header_at: int) -> tuple[list[str], list[list[str]], 
     return header, rows, lines, notes
 
 
+class LayoutError(SourceError):
+    """The file is not laid out as its kind's files are (no header row with the kind's columns, or a
+    required column missing): inside a release download, a file that is not one of the kind's."""
+
+
 def _no_header(path: Path, expect: Sequence[Sequence[str]], head: list[list[str]], max_title_rows: int,
                identifying: bool) -> SourceError:
     """The file has no header row: name what was expected and what the first row holds, by its number
@@ -131,7 +136,7 @@ def _no_header(path: Path, expect: Sequence[Sequence[str]], head: list[list[str]
                  f"its values are withheld, as they may be a child's record")
     else:
         found = f"found {', '.join(first)[:300] or 'nothing'}"
-    return SourceError(
+    return LayoutError(
         path,
         f"no header row with the expected columns in the first {max_title_rows} rows "
         f"(expected {', '.join(a[0] for a in expect)}; {found}); is it the right kind of file, with its header row?",
@@ -345,7 +350,7 @@ def read_workbook(path: Path, expect: Sequence[Sequence[str]], sheet: str | None
         frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
         blank = (frame.drop(columns="__line__") == "").all(axis=1)
         return frame.loc[~blank].reset_index(drop=True)
-    raise SourceError(path, f"no sheet has a header row with the expected columns "
+    raise LayoutError(path, f"no sheet has a header row with the expected columns "
                             f"({', '.join(a[0] for a in expect)}); is it the right kind of file?")
 
 
@@ -374,7 +379,7 @@ def match_columns(
         elif canon in required:
             missing.append(aliases[0] if aliases else canon)
     if missing:
-        raise SourceError(
+        raise LayoutError(
             path,
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(the file has: {', '.join(c for c in frame.columns if c != '__line__')[:400]}).",
