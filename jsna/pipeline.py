@@ -42,7 +42,7 @@ from jsna.sources import datasets
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
-from jsna.sources.releases import content_sha256
+from jsna.sources.releases import content_sha256, release_notes
 from jsna.warehouse import deliveries, migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
@@ -89,12 +89,17 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
     if earlier is not None:
         return earlier
     parsed = READERS[entry.kind](path, entry.options, context)
-    return runs.land_frame(
+    landed = runs.land_frame(
         run, source_name=entry.name, kind=entry.kind, path=path, sha256=sha, reader_version=reader_version(),
         raw_table=parsed.raw_table,
         frame=parsed.frame.rename(columns={"__line__": "line"}), quarantine=parsed.quarantine,
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
     )
+    noted = release_notes(parsed.extras)  # a release's files read and not read, in the run record
+    if noted:
+        with run.engine.begin() as conn:
+            conn.execute(statement("pipeline/file_notes", run.schema), {"notes": noted, "file_id": landed.file_id})
+    return landed
 
 
 def needs_reading(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> list[SourceEntry]:

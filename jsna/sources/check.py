@@ -14,7 +14,7 @@ from jsna.errors import JsnaError
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, check_path
-from jsna.sources.releases import NOT_READ
+from jsna.sources.releases import release_notes
 
 TOP_REASONS = 5  # quarantine reasons shown per source
 FIRST_LINES = 3  # line numbers shown per reason
@@ -101,17 +101,6 @@ def notes(extras: dict[str, object]) -> list[str]:
     """What an adapter flagged without quarantining: the files of a release not read (and why), NHS
     numbers not used to link."""
     return [*release_notes(extras), *_nhs_notes(extras)]
-
-
-def release_notes(extras: dict[str, object]) -> list[str]:
-    """A release's files read, and each file not read with why (metadata, guidance, another table)."""
-    read, not_read = extras.get("files_read"), extras.get(NOT_READ)
-    out = []
-    if isinstance(read, list) and read:
-        out.append(f"read {len(read)} data file{'s' if len(read) > 1 else ''} of the release: {', '.join(read)}")
-    if isinstance(not_read, list):
-        out += [f"not read: {name} ({why})" for name, why in not_read]
-    return out
 
 
 def _nhs_notes(extras: dict[str, object]) -> list[str]:

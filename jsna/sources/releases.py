@@ -26,6 +26,7 @@ from jsna.sources.limits import check_file, size_text
 
 DATA_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".xlsm")
 NOT_READ = "not_read"  # Parsed.extras key: [(file in the release, why it was not read)]
+FILES_READ = "files_read"  # Parsed.extras key: [file in the release read]
 
 
 def is_release(path: Path) -> bool:
@@ -96,7 +97,7 @@ def read_release(path: Path, read_one: Callable[[Path, dict[str, Any], Any], Par
             except LayoutError as exc:
                 if file_stem(f) in known:
                     raise SourceError(shown, _reason(exc)) from exc
-                not_read.append((name, _reason(exc)))
+                not_read.append((name, _reason(exc).split(" (")[0]))  # "missing columns a, b" or "no header row ..."
                 continue
             except SourceError as exc:
                 raise SourceError(shown, _reason(exc)) from exc
@@ -109,13 +110,24 @@ def read_release(path: Path, read_one: Callable[[Path, dict[str, Any], Any], Par
     if len(raw) != 1:
         raise AssertionError(f"{path}: one release lands in one raw table, not {sorted(raw)}")
     quarantines = [p.quarantine for p in parts if len(p.quarantine)]
-    extras: dict[str, object] = {NOT_READ: not_read, "files_read": read}
+    extras: dict[str, object] = {NOT_READ: not_read, FILES_READ: read}
     return Parsed(
         frame=pd.concat([p.frame for p in parts], ignore_index=True),
         quarantine=pd.concat(quarantines, ignore_index=True) if quarantines else empty_quarantine(),
         rows_in=sum(p.rows_in for p in parts), raw_table=raw.pop(),
         rows_loaded=sum(p.rows_loaded for p in parts), extras=extras,
     )
+
+
+def release_notes(extras: dict[str, object]) -> list[str]:
+    """A release's data files read, and each file not read with why (metadata, guidance, another table)."""
+    read, not_read = extras.get(FILES_READ), extras.get(NOT_READ)
+    out = []
+    if isinstance(read, list) and read:
+        out.append(f"read {len(read)} data file{'s' if len(read) > 1 else ''} of the release: {', '.join(read)}")
+    if isinstance(not_read, list):
+        out += [f"not read: {name} ({why})" for name, why in not_read]
+    return out
 
 
 def _reason(exc: SourceError) -> str:
