@@ -50,7 +50,40 @@ def fields(kind: Kind) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(required, optional) columns of a kind whose adapter declares them: canonical field -> the
     headers accepted for it."""
     module = kind.module
-    return dict(getattr(module, "REQUIRED", {})), dict(getattr(module, "OPTIONAL", {}))
+    if not hasattr(module, "REQUIRED"):  # read in its publisher's layout, columns found by name
+        return {}, {}
+    return dict(module.REQUIRED), dict(getattr(module, "OPTIONAL", {}))
+
+
+def describe(kind: Kind) -> list[dict[str, str]]:
+    """The fields a kind takes, one row each: field, required or optional, the headers accepted for it
+    (any of them, in any case; or the file's own, mapped in jsna.toml's `columns`), and its values
+    (codes and the values accepted for each, dates, identifiers)."""
+    from jsna.sources.base import IDENTIFIER_COLUMNS
+
+    required, optional = fields(kind)
+    vocabularies = getattr(kind.module, "VOCABULARIES", {})
+    dates = set(getattr(kind.module, "DATES", ()))
+    rows = []
+    for field, headers in [*required.items(), *optional.items()]:
+        if field in vocabularies:
+            codes: dict[str, list[str]] = {}
+            for label, code in vocabularies[field].items():
+                codes.setdefault(code, []).append(label)
+            values = "; ".join(f"{code}: {', '.join(labels)}" for code, labels in codes.items())
+        elif field in dates:
+            values = "date: dd/mm/yyyy or yyyy-mm-dd"
+        elif field in ("dob", "date_of_birth"):
+            values = "date of birth: ages at the file's dates kept, never the date"
+        elif field == "postcode":
+            values = "placed in its LSOA, never stored"
+        elif field in IDENTIFIER_COLUMNS:
+            values = "identifier: keyed hash, never stored"
+        else:
+            values = ""
+        rows.append({"field": field, "use": "required" if field in required else "optional",
+                     "headers": "; ".join(dict.fromkeys([*headers, field])), "values": values})
+    return rows
 
 
 def check_columns(kind: Kind, columns: Mapping[str, str], path: Path) -> None:
