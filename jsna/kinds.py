@@ -47,7 +47,8 @@ class Kind:
     options: frozenset[str] = frozenset()  # options it takes in jsna.toml besides name, kind and path
     placed: bool = False  # records placed in small areas: read after the run's LSOAs and postcodes
     child_level: bool = False  # holds children's identifiers: needs the pseudonymisation key
-    release: bool = False  # a published release: its "download all" zip or extracted folder is read
+    release: bool = False  # a published release: its "download all" zip or extracted folder is read file by file
+    reads_folders: bool = False  # its adapter reads a folder or zip of files itself (e.g. a set of module CSVs)
     builds: tuple[str, ...] = ()  # core tables (sql/core/<table>.sql) built from its raw table, in order
 
     @property
@@ -135,5 +136,6 @@ OPTIONS: Mapping[str, frozenset[str]] = {k.name: k.options for k in KINDS_DECLAR
 PLACED: frozenset[str] = frozenset(k.name for k in KINDS_DECLARED if k.placed)
 CHILD_LEVEL: frozenset[str] = frozenset(k.name for k in KINDS_DECLARED if k.child_level)
 RELEASES: frozenset[str] = frozenset(k.name for k in KINDS_DECLARED if k.release)
+READS_FOLDERS: frozenset[str] = frozenset(k.name for k in KINDS_DECLARED if k.release or k.reads_folders)
 RAW_TABLES: list[str] = _unique([k.raw_table for k in KINDS_DECLARED])
 CORE_BUILD: list[str] = _unique([t for k in KINDS_DECLARED for t in k.builds])

@@ -12,12 +12,12 @@ from typing import Any
 
 from jsna.config import get_settings
 from jsna.errors import SourceError
-from jsna.kinds import CHILD_LEVEL, COLUMNS, KINDS, PLACED, RELEASES, Kind
+from jsna.kinds import CHILD_LEVEL, COLUMNS, KINDS, PLACED, READS_FOLDERS, Kind
 from jsna.sources.base import Parsed
 from jsna.sources.limits import check_file
 from jsna.sources.releases import is_release, read_release
 
-__all__ = ["CHILD_LEVEL", "PLACED", "READERS", "check_path", "reader_version", "supported"]
+__all__ = ["CHILD_LEVEL", "PLACED", "READERS", "READS_FOLDERS", "check_path", "reader_version", "supported"]
 
 Reader = Callable[[Path, dict[str, Any], Any], Parsed]
 
@@ -120,6 +120,6 @@ def check_path(kind: str, path: Path) -> None:
     """Refuse, in one sentence, a path that does not exist or is a folder where the kind reads a file."""
     if not path.exists():
         raise SourceError(path, "does not exist.")
-    if path.is_dir() and kind not in RELEASES:
+    if path.is_dir() and kind not in READS_FOLDERS:
         raise SourceError(path, f"is a folder, and a source of kind {kind} is read from one file: "
                                 "give the file's path.")
