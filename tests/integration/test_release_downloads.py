@@ -157,3 +157,23 @@ def test_the_run_record_keeps_the_files_not_read(warehouse_url: str, engine: sa.
         assert row.rows_in == row.rows_loaded + row.rows_quarantined > 20_000
     finally:
         runs.fail_run(run, "test done")
+
+
+def test_a_release_folder_lands_again_only_when_its_files_change(tmp_path: Path) -> None:
+    """Given a release folder, then its content digest is stable, changes when a file changes, is added or is
+    renamed, and a single file's digest is the one runs.file_sha256 gives (earlier landings are still found)."""
+    from jsna.sources.releases import content_sha256
+    from jsna.warehouse.runs import file_sha256
+
+    folder = tmp_path / "release"
+    shutil.copytree(SEN2_2022, folder)
+    first = content_sha256(folder)
+    assert content_sha256(folder) == first
+    (folder / "data-guidance" / "data-guidance.txt").write_text("revised", encoding="utf-8")
+    changed = content_sha256(folder)
+    (folder / "data-guidance" / "data-guidance.txt").rename(folder / "data-guidance" / "guidance.txt")
+    renamed = content_sha256(folder)
+    (folder / "readme.txt").write_text("x", encoding="utf-8")
+    assert len({first, changed, renamed, content_sha256(folder)}) == 4
+    csv = SEN2_2022 / "data" / "sen2_mi.csv"
+    assert content_sha256(csv) == file_sha256(csv)
