@@ -302,6 +302,47 @@ def indicators_list(
         console.print(table)
 
 
+# `jsna sources describe` (here, after ListFormat, which it shares with `jsna indicators list`)
+@sources_app.command("describe")
+def sources_describe(
+    kind: Annotated[str, typer.Argument(help="A kind of source, e.g. ehcp_cases.")],
+    format: Annotated[ListFormat, typer.Option("--format", help="A table for reading, or CSV or JSON.")]
+    = ListFormat.table,
+) -> None:
+    """The fields a kind of source takes: required and optional, the headers accepted, codes and values."""
+    import pandas as pd
+
+    from jsna.kinds import FAMILIES, KINDS
+    from jsna.publish import csvsafe
+    from jsna.sources.registry import describe
+
+    if kind not in KINDS:
+        raise JsnaError(f"No kind of source '{kind}'; the kinds: {', '.join(KINDS)}.")
+    declared = KINDS[kind]
+    rows = describe(declared)
+    if format is ListFormat.json:
+        print(json.dumps(rows, indent=2))
+        return
+    if format is ListFormat.csv:
+        sys.stdout.write(csvsafe.to_csv(pd.DataFrame(rows, columns=["field", "use", "headers", "values"])))
+        return
+    console.print(f"[bold]{kind}[/bold] ({FAMILIES[declared.family]}): {escape(declared.summary)}", highlight=False)
+    options = ", ".join(sorted(declared.options)) or "none"
+    console.print(f"options in jsna.toml: {options}"
+                  + ("; a release's zip or extracted folder is read whole" if declared.release else ""),
+                  highlight=False)
+    if not rows:
+        console.print("Read in its publisher's layout: its columns are found by name, not mapped.", highlight=False)
+        return
+    table = Table(Column("field", no_wrap=True), "use", *(Column(h, overflow="fold") for h in ("headers", "values")))
+    for r in rows:
+        table.add_row(r["field"], r["use"], escape(r["headers"]), escape(r["values"]))
+    console.print(table)
+    if declared.maps_columns:
+        console.print(f'Map a field to your file\'s own header in jsna.toml: columns = {{ {rows[0]["field"]} = '
+                      f'"Your header" }} in the source\'s [[sources]] entry.', highlight=False)
+
+
 @indicators_app.command("show")
 def indicators_show(indicator_id: str) -> None:
     """One indicator's full metadata."""

@@ -7,36 +7,23 @@ import tomllib
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jsna import kinds
 from jsna.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO_ROOT / "sql"
 
-SourceKind = Literal[
-    # geography, population, deprivation, schools
-    "boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
-    # education, health, social care
-    "ees_ehcp", "sen2_mi", "school_census_sen", "ehcp_cases", "waiting_list", "autism_stats", "mhsds",
-    "community_health", "advice_returns", "cin_census", "social_care_cases", "statistical_neighbours", "school_places",
-    "service_sites",
-]
-
-# The options each kind takes in jsna.toml besides name, kind and path (any other is refused):
-# `vintage` (the year of the geography), `level` and the column names of boundaries, `areas` (the
-# organisation codes an NHS file is cut to), `extract_date` of case-level extracts (YYYY-MM-DD; dates
-# after it are quarantined; without it, the day the file was last written).
-OPTIONS: dict[str, frozenset[str]] = {
-    "boundaries": frozenset({"level", "vintage", "code_column", "name_column"}),
-    "lookup": frozenset({"vintage"}), "population_census": frozenset({"vintage"}), "imd": frozenset({"vintage"}),
-    "postcodes": frozenset({"vintage"}), "autism_stats": frozenset({"areas"}), "mhsds": frozenset({"areas"}),
-    **{kind: frozenset({"extract_date"}) for kind in ("ehcp_cases", "waiting_list", "advice_returns",
-                                                       "social_care_cases")},
-}
+# The kinds a jsna.toml may declare and the options each takes besides name, kind and path (any other
+# is refused) follow from their declarations in jsna.kinds: `vintage` (the year of the
+# geography), `level` and the column names of boundaries, `areas` (the organisation codes an NHS file
+# is cut to), `extract_date` of case-level extracts (YYYY-MM-DD; dates after it are quarantined; without
+# it, the day the file was last written) and their `columns` (field = "the file's own header").
+OPTIONS = kinds.OPTIONS
 
 
 class Settings(BaseSettings):
@@ -112,7 +99,7 @@ class SourceEntry(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     name: str
-    kind: SourceKind
+    kind: str
     path: Path
 
     @field_validator("name")
@@ -120,6 +107,13 @@ class SourceEntry(BaseModel):
     def _identifier(cls, v: str) -> str:
         if not v.replace("_", "").isalnum():
             raise ValueError("source names use letters, digits and underscores only")
+        return v
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, v: str) -> str:
+        if v not in kinds.KINDS:
+            raise ValueError(f"unknown kind '{v}'; the kinds: {', '.join(kinds.NAMES)}")
         return v
 
     @property
@@ -166,6 +160,12 @@ def load_config(path: Path | str) -> JsnaConfig:
             takes = ", ".join(sorted(OPTIONS.get(s.kind, ()))) or "none"
             raise ConfigError(f"{path}: source '{s.name}' ({s.kind}) does not take option"
                               f"{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; the options it takes: {takes}.")
+    for s in cfg.sources:
+        columns = s.options.get(kinds.COLUMNS)
+        if columns is not None and not (isinstance(columns, dict) and all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in columns.items())):
+            raise ConfigError(f"{path}: source '{s.name}' ({s.kind}): columns must be a table of field = \"the "
+                              f"file's header\" (e.g. columns = {{ request_date = \"Date EHC Request Received\" }}).")
     names = [s.name for s in cfg.sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

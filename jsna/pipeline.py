@@ -35,23 +35,21 @@ from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.inputs import Inputs
 from jsna.indicators.registry import compute_all
+from jsna.kinds import CORE_BUILD, RAW_TABLES
 from jsna.preflight import check_refresh
 from jsna.publish.disclosure import KEY, declared, protect
+from jsna.sources import datasets
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
+from jsna.sources.releases import content_sha256, release_notes
 from jsna.warehouse import deliveries, migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
 from jsna.warehouse.runs import LandedFile, Run
 from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement
 
-RAW_TABLES = ["boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
-              "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours",
-              "school_places", "service_sites"]
-CORE_BUILD = ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases", "statistics",
-              "waiting_list", "advice_returns", "social_care_cases", "neighbours", "school_places",
-              "service_sites"]
+# RAW_TABLES and CORE_BUILD (the order core tables are built in) follow from jsna.kinds.
 PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources"]
 
 
@@ -86,24 +84,29 @@ def start(config_path: Path, settings: Settings, accept_shrink: Sequence[str] = 
 def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | None = None) -> LandedFile:
     """Land one declared file (or find its earlier landing by content)."""
     path = cfg.resolve(entry)
-    sha = runs.file_sha256(path)
+    sha = content_sha256(path)  # a release's folder: its files' names and contents
     earlier = runs.find_landed(run, entry.name, sha, reader_version())
     if earlier is not None:
         return earlier
     parsed = READERS[entry.kind](path, entry.options, context)
-    return runs.land_frame(
+    landed = runs.land_frame(
         run, source_name=entry.name, kind=entry.kind, path=path, sha256=sha, reader_version=reader_version(),
         raw_table=parsed.raw_table,
         frame=parsed.frame.rename(columns={"__line__": "line"}), quarantine=parsed.quarantine,
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
     )
+    noted = release_notes(parsed.extras)  # a release's files read and not read, in the run record
+    if noted:
+        with run.engine.begin() as conn:
+            conn.execute(statement("pipeline/file_notes", run.schema), {"notes": noted, "file_id": landed.file_id})
+    return landed
 
 
 def needs_reading(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> list[SourceEntry]:
     """The entries whose current content has not been landed before."""
     fresh = []
     for entry in entries:
-        if runs.find_landed(run, entry.name, runs.file_sha256(cfg.resolve(entry)), reader_version()) is None:
+        if runs.find_landed(run, entry.name, content_sha256(cfg.resolve(entry)), reader_version()) is None:
             fresh.append(entry)
     return fresh
 
@@ -255,11 +258,11 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
         return frame
 
     names = fetch("area_names").drop_duplicates("area_code").set_index("area_code")["area_name"]
-    stats = fetch("statistics", dataset="ees_ehcp:caseload")
-    old = fetch("statistics", dataset="sen2_mi:age_caseload")
-    requests = fetch("statistics", dataset="ees_ehcp:requests")
-    mi = fetch("statistics", dataset="sen2_mi")
-    newplans = fetch("statistics", dataset="ees_ehcp:newplans")
+    stats = fetch("statistics", dataset=datasets.CASELOAD)
+    old = fetch("statistics", dataset=datasets.SEN2_AGE_CASELOAD)
+    requests = fetch("statistics", dataset=datasets.REQUESTS)
+    mi = fetch("statistics", dataset=datasets.SEN2_MI)
+    newplans = fetch("statistics", dataset=datasets.NEWPLANS)
     population = fetch("population_0_17_areas")
     cases = dated(fetch("planning_cases"))
     inputs = PlanInputs(

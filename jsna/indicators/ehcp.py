@@ -15,13 +15,14 @@ from jsna.indicators.catalogue import get_indicator
 from jsna.indicators.compute import academic_period, age_band, prefer_published, to_levels, with_breakdowns
 from jsna.indicators.inputs import Inputs
 from jsna.schemas.vocab import SPECIALIST_PLACEMENTS
+from jsna.sources import datasets
 
-CASELOAD = "ees_ehcp:caseload"
-TIMELINESS = "ees_ehcp:timeliness_20_week"
-REQUESTS = "ees_ehcp:requests"
-ASSESSMENTS = "ees_ehcp:assessments"
-OLD_CASELOAD = "sen2_mi:age_caseload"  # the 2022 release's layout: January of the calendar year, back to 2010
-OLD_SEN2 = "sen2_mi"  # the 2022 release's calendar-year returns, 2014 to 2021
+CASELOAD = datasets.CASELOAD
+TIMELINESS = datasets.TIMELINESS
+REQUESTS = datasets.REQUESTS
+ASSESSMENTS = datasets.ASSESSMENTS
+OLD_CASELOAD = datasets.SEN2_AGE_CASELOAD  # the 2022 release's layout: January of the calendar year, back to 2010
+OLD_SEN2 = datasets.SEN2_MI  # the 2022 release's calendar-year returns, 2014 to 2021
 BREAKDOWNS = {"band": "age_band", "primary_need": "primary_need", "placement": "placement", "sex": "sex"}
 SMALL_AREA_BREAKDOWNS = {"band": "age_band"}  # below district level only the age bands are worth publishing
 TRANSFER_DEADLINE = pd.Timestamp("2018-03-31")  # statements had to be transferred by 31 March 2018

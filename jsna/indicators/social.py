@@ -18,9 +18,10 @@ import pandas as pd
 from jsna.indicators.catalogue import get_indicator
 from jsna.indicators.compute import COUNT_COLUMNS, prefer_published, to_levels
 from jsna.indicators.inputs import Inputs
+from jsna.sources import datasets
 
 CASE_LEVELS = ("lsoa", "msoa", "lad", "utla")
-C3 = "cin_census:c3_factors_identified_at_end_of_assessment_2018_to_2025"
+C3 = datasets.CIN_FACTORS
 C3_TOPIC = "category"  # C3's one filter: 'Factors identified at the end of assessment'
 C3_MEASURES = ["learning_disability_child", "physical_disability_child"]
 

@@ -40,7 +40,7 @@ CHECKED = ["case_key", "trust_code"]
 
 
 def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
-    frame = read_records(path, REQUIRED, OPTIONAL, also_expect=["returned_date"])
+    frame = read_records(path, REQUIRED, OPTIONAL, also_expect=["returned_date"], columns=options.get("columns"))
     # Trusts name the child by the authority's case reference: its key joins ehcp_cases.case_key.
     key_children(frame, context, path, place=False)
     frame["case_key"] = frame["child_key"]

@@ -121,6 +121,11 @@ def _rows_exact(text: str, header_at: int) -> tuple[list[str], list[list[str]], 
     return header, rows, lines, notes
 
 
+class LayoutError(SourceError):
+    """The file is not laid out as its kind's files are (no header row with the kind's columns, or a
+    required column missing): inside a release download, a file that is not one of the kind's."""
+
+
 def _no_header(path: Path, expect: Sequence[Sequence[str]], head: list[list[str]], max_title_rows: int,
                identifying: bool) -> SourceError:
     """The file has no header row: name what was expected and what the first row holds, by its number
@@ -131,7 +136,7 @@ def _no_header(path: Path, expect: Sequence[Sequence[str]], head: list[list[str]
                  f"its values are withheld, as they may be a child's record")
     else:
         found = f"found {', '.join(first)[:300] or 'nothing'}"
-    return SourceError(
+    return LayoutError(
         path,
         f"no header row with the expected columns in the first {max_title_rows} rows "
         f"(expected {', '.join(a[0] for a in expect)}; {found}); is it the right kind of file, with its header row?",
@@ -345,36 +350,59 @@ def read_workbook(path: Path, expect: Sequence[Sequence[str]], sheet: str | None
         frame["__line__"] = np.arange(len(frame), dtype=np.int64) + header_at + 2
         blank = (frame.drop(columns="__line__") == "").all(axis=1)
         return frame.loc[~blank].reset_index(drop=True)
-    raise SourceError(path, f"no sheet has a header row with the expected columns "
+    raise LayoutError(path, f"no sheet has a header row with the expected columns "
                             f"({', '.join(a[0] for a in expect)}); is it the right kind of file?")
 
 
 def read_table(path: Path, expect: Sequence[Sequence[str]], sheet: str | None = None,
-               identifying: bool = False) -> pd.DataFrame:
+               identifying: bool = False, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A delivered table, CSV or workbook, as text columns with `__line__` (`identifying`: children's
-    records, never quoted in an error)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_workbook(path, expect, sheet)
-    return read_delimited(path, expect, identifying=identifying)
+    records, never quoted in an error). With `columns` (field -> the file's own header, from jsna.toml),
+    the header row is the first holding at least half of those headers (else found as without them)."""
+    def read(expected: Sequence[Sequence[str]]) -> pd.DataFrame:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return read_workbook(path, expected, sheet)
+        return read_delimited(path, expected, identifying=identifying)
+
+    if columns:
+        try:
+            return read([[header] for header in columns.values()])
+        except LayoutError:
+            pass  # match_columns names the mapped header the file lacks
+    return read(expect)
 
 
 def match_columns(
     frame: pd.DataFrame, path: Path, required: Mapping[str, Sequence[str]],
-    optional: Mapping[str, Sequence[str]] | None = None,
+    optional: Mapping[str, Sequence[str]] | None = None, columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Rename the file's columns to canonical names (others are kept as they are); stop the file,
-    naming every missing column, when a required one is absent."""
+    naming every missing column, when a required one is absent. `columns` (field -> the file's own
+    header, from jsna.toml) come first; a field not taken or a header not in the file stops the file,
+    naming both."""
     by_norm = {norm(c): c for c in frame.columns if c != "__line__"}
     rename: dict[str, str] = {}
     missing = []
-    for canon, aliases in {**required, **(optional or {})}.items():
+    fields = {**required, **(optional or {})}
+    for canon, header in (columns or {}).items():
+        if canon not in fields:
+            raise SourceError(path, f"columns maps the field '{canon}' to the header '{header}', but no field "
+                                    f"'{canon}' is read from this file; its fields: {', '.join(sorted(fields))}.")
+        if norm(header) not in by_norm:
+            raise SourceError(path, f"columns maps the field '{canon}' to the header '{header}', which the file "
+                                    f"does not have (the file has: "
+                                    f"{', '.join(c for c in frame.columns if not c.startswith('__'))[:400]}).")
+        rename[by_norm.pop(norm(header))] = canon
+    for canon, aliases in fields.items():
+        if canon in rename.values():
+            continue
         hit = next((by_norm[norm(a)] for a in (canon, *aliases) if norm(a) in by_norm), None)
         if hit is not None:
             rename[hit] = canon
         elif canon in required:
             missing.append(aliases[0] if aliases else canon)
     if missing:
-        raise SourceError(
+        raise LayoutError(
             path,
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(the file has: {', '.join(c for c in frame.columns if c != '__line__')[:400]}).",

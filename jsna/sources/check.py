@@ -14,6 +14,7 @@ from jsna.errors import JsnaError
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, check_path
+from jsna.sources.releases import release_notes
 
 TOP_REASONS = 5  # quarantine reasons shown per source
 FIRST_LINES = 3  # line numbers shown per reason
@@ -97,7 +98,12 @@ def top_reasons(quarantine: pd.DataFrame, top: int = TOP_REASONS) -> list[Reason
 
 
 def notes(extras: dict[str, object]) -> list[str]:
-    """What an adapter flagged without quarantining: NHS numbers not used to link."""
+    """What an adapter flagged without quarantining: the files of a release not read (and why), NHS
+    numbers not used to link."""
+    return [*release_notes(extras), *_nhs_notes(extras)]
+
+
+def _nhs_notes(extras: dict[str, object]) -> list[str]:
     lines = extras.get("nhs_not_usable")
     if not isinstance(lines, list) or not lines:
         return []

@@ -21,6 +21,7 @@ import pandera.pandas as pa
 
 from jsna.errors import SourceError
 from jsna.schemas.statistics import LONG_COLUMNS, PERIOD, STATISTICS, SYMBOLS
+from jsna.sources import datasets
 from jsna.sources.base import Parsed, Screen, match_columns, norm, parse_number, read_delimited
 from jsna.sources.screening import check_periods, require_measures, screen_negative
 
@@ -268,13 +269,21 @@ EHCP_FILES = {  # a column only that file has -> the release's file name
 # Per dataset: the count every file of it has (checked on the real releases, EHC plans 2019-2025 and
 # SEN2 to 2022), in which its authorities add up to England (jsna.sources.screening.check_periods).
 HEADLINE = {
-    **{f"ees_ehcp:{stem}": (column,) for column, stem in EHCP_FILES.items()},
-    "ees_ehcp:sen_needs_all_plans": ("ehc_plans",), "ees_ehcp:sen_need_newplans": ("ehc_plans",),
-    "sen2_mi": ("NewallEHC",), "sen2_mi:age_caseload": ("total_ehc",), "sen2_mi:estab_caseload": ("total_ehc",),
-    "sen2_mi:age_new_plans": ("total_new_ehc",), "sen2_mi:estab_new_plans": ("total_new_ehc",),
+    **{datasets.dataset("ees_ehcp", stem): (column,) for column, stem in EHCP_FILES.items()},
+    datasets.SEN_NEEDS_ALL_PLANS: ("ehc_plans",), datasets.SEN_NEED_NEWPLANS: ("ehc_plans",),
+    datasets.SEN2_MI: ("NewallEHC",), datasets.SEN2_AGE_CASELOAD: ("total_ehc",),
+    datasets.SEN2_ESTAB_CASELOAD: ("total_ehc",), datasets.SEN2_AGE_NEW_PLANS: ("total_new_ehc",),
+    datasets.SEN2_ESTAB_NEW_PLANS: ("total_new_ehc",),
 }
 # Measures published as differences, which DfE publishes below zero (more reviews decided than expected).
-SIGNED = {"ees_ehcp:annual_reviews": ("review_decision_outstanding", "no_outcome")}
+SIGNED = {datasets.ANNUAL_REVIEWS: ("review_decision_outstanding", "no_outcome")}
+# The data files of each kind's release, by name (jsna.sources.releases): in a release's zip or folder,
+# one of these that cannot be read stops the source; other files are read when their columns fit.
+RELEASE_FILES = {
+    "ees_ehcp": frozenset({*EHCP_FILES.values(), "sen_needs_all_plans", "sen_need_newplans"}),
+    "sen2_mi": frozenset({"sen2_mi", "sen2_age_caseload", "sen2_age_new_plans", "sen2_estab_caseload",
+                          "sen2_estab_new_plans"}),
+}
 
 
 def file_stem(path: Path) -> str:
@@ -287,13 +296,13 @@ def _ehcp_file(path: Path) -> Namer:
     (the two need files by their time identifier: January caseload by academic year, new plans by calendar)."""
     def name(frame: pd.DataFrame) -> str:
         stem = file_stem(path)
-        if stem in {*EHCP_FILES.values(), "sen_needs_all_plans", "sen_need_newplans"}:
-            return f"ees_ehcp:{stem}"
+        if stem in RELEASE_FILES["ees_ehcp"]:
+            return datasets.dataset("ees_ehcp", stem)
         cols = {norm(c) for c in frame.columns}
         if "number_asd" in cols:
             academic = frame["time_identifier"].str.contains("academic", case=False).any()
-            return "ees_ehcp:" + ("sen_needs_all_plans" if academic else "sen_need_newplans")
-        return "ees_ehcp:" + next((f for c, f in EHCP_FILES.items() if c in cols), stem)
+            return datasets.SEN_NEEDS_ALL_PLANS if academic else datasets.SEN_NEED_NEWPLANS
+        return datasets.dataset("ees_ehcp", next((f for c, f in EHCP_FILES.items() if c in cols), stem))
     return name
 
 
@@ -307,10 +316,10 @@ def _sen2_file(frame: pd.DataFrame) -> str:
     cols = {norm(c) for c in frame.columns}
     by = "age" if "characteristic_age" in cols else "estab"
     if "total_new_st" in cols or "total_new_ehc" in cols:
-        return f"sen2_mi:{by}_new_plans"
+        return datasets.dataset("sen2_mi", f"{by}_new_plans")
     if "total_st" in cols or "total_ehc" in cols:
-        return f"sen2_mi:{by}_caseload"
-    return "sen2_mi"
+        return datasets.dataset("sen2_mi", f"{by}_caseload")
+    return datasets.SEN2_MI
 
 
 def read_sen2_mi(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
@@ -323,10 +332,10 @@ def read_school_census_sen(path: Path, options: dict[str, Any], context: object 
     """DfE "Special educational needs in England": school level (urn, school_name; area_code = URN) or LA level."""
     required = {**COMMON, "ehc_plan": ["ehc_plan", "EHC plan", "number_ehc_plan"],
                 "sen_support": ["sen_support", "SEN support", "number_sen_support"]}
-    return read_tidy(path, required, "school_census_sen")
+    return read_tidy(path, required, datasets.SCHOOL_CENSUS_SEN)
 
 
 def read_cin_census(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
     """Children in need census tables (referrals, assessments and their factors, s47s, plans, CLA rates,
     CIN by SEN status). dataset = cin_census:<file stem>."""
-    return read_tidy(path, COMMON, f"cin_census:{file_stem(path)}")
+    return read_tidy(path, COMMON, datasets.dataset("cin_census", file_stem(path)))

@@ -49,6 +49,8 @@ OPTIONAL = {
     "ceased_reason": ["Ceased Reason", "Reason Ceased"],
 }
 DATES = ["request_date", "decision_date", "draft_date", "issue_date", "ceased_date"]
+# Coded fields: the values accepted (lower case) -> the code kept (`jsna sources describe ehcp_cases`).
+VOCABULARIES = {"decision": DECISIONS, "assessment_outcome": OUTCOMES, "placement": PLACEMENTS, "transfer": TRANSFERS}
 RECORD = ["child_key", "request_date", "decision_date", "decision", "assessment_outcome", "issue_date",
           "primary_need", "placement", "plan_status"]
 
@@ -63,8 +65,8 @@ def _coded(s: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.Series]
 def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
     assert context is not None, "ehcp_cases needs a ReadContext"
     frame = read_table(path, [*REQUIRED.values(), OPTIONAL["decision"], OPTIONAL["issue_date"]],
-                       identifying=True)
-    frame = match_columns(frame, path, REQUIRED, OPTIONAL)
+                       identifying=True, columns=options.get("columns"))
+    frame = match_columns(frame, path, REQUIRED, OPTIONAL, options.get("columns"))
     frame["child_key"] = child_keys(frame, context, path)
     # the key of the authority's own case reference alone: how trusts' advice returns name the child
     frame["case_key"] = local_keys(frame["child_id"], context, path).where(frame["child_id"].str.strip() != "", None)
@@ -94,8 +96,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
                 "plan ceased before it was issued")
 
     coded = {}
-    for col, vocab in (("decision", DECISIONS), ("assessment_outcome", OUTCOMES), ("placement", PLACEMENTS),
-                       ("transfer", TRANSFERS)):
+    for col, vocab in VOCABULARIES.items():
         coded[col], unknown = _coded(frame[col], vocab)
         screen.rule(unknown, col, f"unknown {col.replace('_', ' ')}")
     need = frame["primary_need"].str.strip().str.upper()

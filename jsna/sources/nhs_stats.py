@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import SourceError
-from jsna.sources.base import Parsed, Screen, match_columns, norm, parse_date, read_delimited
+from jsna.sources.base import LayoutError, Parsed, Screen, match_columns, norm, parse_date, read_delimited
+from jsna.sources.datasets import dataset
 from jsna.sources.ees import file_stem, finish, read_cells, screen_cells
 
 ENGLAND = "E92000001"
@@ -130,13 +131,13 @@ def read_nhs_long(path: Path, dataset: str, required: dict[str, list[str]],
 def read_autism_stats(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
     """NHS Autism Statistics by sub-ICB (suspected-autism referrals, waits over 13 weeks, by age group).
     measure = the metric id lower-cased (asd16a); extras['measures'] maps it to its description."""
-    return read_nhs_long(path, "autism_stats", AUTISM_COLUMNS, options.get("areas"))
+    return read_nhs_long(path, dataset("autism_stats"), AUTISM_COLUMNS, options.get("areas"))
 
 
 def read_mhsds(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
     """MHSDS monthly time series (monthly, rolling 3 and 12 month measures; providers, CCGs, sub-ICBs, ICBs).
     Option `areas`: organisation codes (PRIMARY_LEVEL) to keep; other rows are skipped before counting."""
-    return read_nhs_long(path, "mhsds", MHSDS_COLUMNS, options.get("areas"))
+    return read_nhs_long(path, dataset("mhsds"), MHSDS_COLUMNS, options.get("areas"))
 
 
 # -- community health services waiting lists ---------------------------------------------------------
@@ -232,7 +233,7 @@ def _read_ch_workbook(path: Path) -> Parsed:
         raise SourceError(path, f"is not a readable .xlsx workbook ({type(exc).__name__}).") from exc
     sheets = [n for n in wb.sheetnames if re.fullmatch(r"Table 4[a-g]?", n.strip())]
     if not sheets:
-        raise SourceError(path, f"has no sheets 'Table 4', 'Table 4a'..'Table 4g' (waiting lists by organisation "
+        raise LayoutError(path, f"has no sheets 'Table 4', 'Table 4a'..'Table 4g' (waiting lists by organisation "
                                 f"and service; it has: {', '.join(wb.sheetnames)}); is it the right kind of file?")
     tables, titles = [], []
     for sheet in sheets:
@@ -256,7 +257,7 @@ def _read_ch_workbook(path: Path) -> Parsed:
     screen.rule(frame["name"] == "", "name", "no organisation name")
     cells = screen_cells(screen, frame, services)
     ids = pd.DataFrame({
-        "__row__": frame.index.to_numpy(), "line": frame["__line__"], "dataset": "community_health",
+        "__row__": frame.index.to_numpy(), "line": frame["__line__"], "dataset": dataset("community_health"),
         "time_period": month, "time_identifier": "Month", "geographic_level": level,
         "area_code": code.where(level != "National", ENGLAND), "area_name": frame["name"],
         "old_la_code": pd.Series(None, index=frame.index, dtype="str"), "breakdown_topic": "Service",
@@ -284,7 +285,8 @@ def _read_ch_series(path: Path) -> Parsed:
     blanked = frame.assign(**{c: frame[c].where(frame[c].str.strip() != "NA", "") for c in measures})
     cells = screen_cells(screen, blanked, measures)
     ids = pd.DataFrame({
-        "__row__": frame.index.to_numpy(), "line": frame["__line__"], "dataset": f"community_health:{file_stem(path)}",
+        "__row__": frame.index.to_numpy(), "line": frame["__line__"],
+        "dataset": dataset("community_health", file_stem(path)),
         "time_period": period, "time_identifier": "Month", "geographic_level": level,
         "area_code": name.str.upper().where(level != "National", ENGLAND), "area_name": name,
         "old_la_code": pd.Series(None, index=frame.index, dtype="str"), "breakdown_topic": "Service",

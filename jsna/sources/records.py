@@ -19,13 +19,14 @@ WITHHELD = "[withheld]"
 
 
 def read_records(path: Path, required: Mapping[str, Sequence[str]], optional: Mapping[str, Sequence[str]],
-                 also_expect: Sequence[str] = ()) -> pd.DataFrame:
+                 also_expect: Sequence[str] = (), columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A delivered CSV or workbook with its columns renamed to canonical names (every optional column
     present, blank when the file lacks it). The header is found from the required columns and any
-    optional ones named in `also_expect`; one SourceError names every missing required column."""
+    optional ones named in `also_expect` (or from the file's own headers that jsna.toml's `columns`
+    maps fields to); one SourceError names every missing required column."""
     expect = [[*a, c] for c, a in required.items()] + [[*optional[c], c] for c in also_expect]
-    frame = read_table(path, expect, identifying=True)
-    return match_columns(frame, path, required, optional)
+    frame = read_table(path, expect, identifying=True, columns=columns)
+    return match_columns(frame, path, required, optional, columns)
 
 
 def key_children(frame: pd.DataFrame, context: ReadContext | None, path: object, place: bool = True) -> None:

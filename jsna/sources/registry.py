@@ -1,83 +1,101 @@
-"""Every dataset kind a jsna.toml can declare, and the adapter that reads it."""
+"""The readers of every kind declared in jsna.kinds: each adapter behind the size and line
+limits, a published release read file by file (jsna.sources.releases), and a case-level extract's
+`columns` mapping checked against the fields its adapter takes."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jsna.config import get_settings
 from jsna.errors import SourceError
-from jsna.sources import (
-    advice_returns,
-    boundaries,
-    ees,
-    ehcp_cases,
-    imd,
-    lookup,
-    neighbours,
-    nhs_stats,
-    population,
-    postcodes,
-    school_places,
-    schools,
-    service_sites,
-    social_care_cases,
-    waiting_list,
-)
+from jsna.kinds import CHILD_LEVEL, COLUMNS, KINDS, PLACED, READS_FOLDERS, Kind
 from jsna.sources.base import Parsed
 from jsna.sources.limits import check_file
+from jsna.sources.releases import is_release, read_release
+
+__all__ = ["CHILD_LEVEL", "PLACED", "READERS", "READS_FOLDERS", "check_path", "reader_version", "supported"]
 
 Reader = Callable[[Path, dict[str, Any], Any], Parsed]
 
 
-def _bounded(read: Reader) -> Reader:
-    """The adapter behind the size and line limits (JSNA_MAX_FILE_BYTES, JSNA_MAX_LINE_BYTES): a file
-    over either is refused before the adapter reads it."""
-    def bounded(path: Path, options: dict[str, Any], context: Any = None) -> Parsed:
+def _reader(kind: Kind) -> Reader:
+    """What the pipeline and `jsna sources check` call for `kind`: a file over either limit
+    (JSNA_MAX_FILE_BYTES, JSNA_MAX_LINE_BYTES) is refused before the adapter reads it; a release's
+    zip or folder is read file by file; a `columns` mapping is checked before the file is read."""
+    def read(path: Path, options: dict[str, Any], context: Any = None) -> Parsed:
         settings = get_settings()
+        adapter = kind.adapter
+        if kind.maps_columns and options.get(COLUMNS):
+            check_columns(kind, options[COLUMNS], path)
+        if kind.release and is_release(path):
+            known = getattr(kind.module, "RELEASE_FILES", {}).get(kind.name, ())
+            return read_release(path, adapter, options, context, known, settings.max_file_bytes,
+                                settings.max_line_bytes)
         check_file(path, settings.max_file_bytes, settings.max_line_bytes)
-        return read(path, options, context)
+        parsed: Parsed = adapter(path, options, context)
+        return parsed
 
-    return functools.wraps(read)(bounded)
+    read.__name__ = read.__qualname__ = f"read_{kind.name}"
+    return read
 
 
-ADAPTERS: dict[str, Reader] = {
-    "boundaries": boundaries.read,
-    "lookup": lookup.read,
-    "population_mye": population.read_mye,
-    "population_census": population.read_census,
-    "imd": imd.read,
-    "postcodes": postcodes.read,
-    "schools": schools.read,
-    "ehcp_cases": ehcp_cases.read,
-    "waiting_list": waiting_list.read,
-    "advice_returns": advice_returns.read,
-    "social_care_cases": social_care_cases.read,
-    "ees_ehcp": ees.read_ees_ehcp,
-    "sen2_mi": ees.read_sen2_mi,
-    "school_census_sen": ees.read_school_census_sen,
-    "cin_census": ees.read_cin_census,
-    "autism_stats": nhs_stats.read_autism_stats,
-    "mhsds": nhs_stats.read_mhsds,
-    "community_health": nhs_stats.read_community_health,
-    "statistical_neighbours": neighbours.read,
-    "school_places": school_places.read,
-    "service_sites": service_sites.read,
-}
-# What the pipeline and `jsna sources check` call: every adapter behind the limits.
-READERS: dict[str, Reader] = {kind: _bounded(read) for kind, read in ADAPTERS.items()}
+READERS: Mapping[str, Reader] = {name: _reader(kind) for name, kind in KINDS.items()}
 
-# Kinds whose path may be a folder (every file in it read as one source); none reads folders yet.
-READS_FOLDERS: frozenset[str] = frozenset()
 
-# Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).
-PLACED = {"schools", "service_sites", "ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
-# Kinds holding child-level identifiers (they need the pseudonymisation key).
-CHILD_LEVEL = {"ehcp_cases", "waiting_list", "social_care_cases", "advice_returns"}
+def fields(kind: Kind) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(required, optional) columns of a kind whose adapter declares them: canonical field -> the
+    headers accepted for it."""
+    module = kind.module
+    if not hasattr(module, "REQUIRED"):  # read in its publisher's layout, columns found by name
+        return {}, {}
+    return dict(module.REQUIRED), dict(getattr(module, "OPTIONAL", {}))
+
+
+def describe(kind: Kind) -> list[dict[str, str]]:
+    """The fields a kind takes, one row each: field, required or optional, the headers accepted for it
+    (any of them, in any case; or the file's own, mapped in jsna.toml's `columns`), and its values
+    (codes and the values accepted for each, dates, identifiers)."""
+    from jsna.sources.base import IDENTIFIER_COLUMNS
+
+    required, optional = fields(kind)
+    vocabularies = getattr(kind.module, "VOCABULARIES", {})
+    dates = set(getattr(kind.module, "DATES", ()))
+    rows = []
+    for field, headers in [*required.items(), *optional.items()]:
+        if field in vocabularies:
+            codes: dict[str, list[str]] = {}
+            for label, code in vocabularies[field].items():
+                codes.setdefault(code, []).append(label)
+            values = "; ".join(f"{code}: {', '.join(labels)}" for code, labels in codes.items())
+        elif field in dates:
+            values = "date: dd/mm/yyyy or yyyy-mm-dd"
+        elif field in ("dob", "date_of_birth"):
+            values = "date of birth: ages at the file's dates kept, never the date"
+        elif field == "postcode":
+            values = "placed in its LSOA, never stored"
+        elif field in IDENTIFIER_COLUMNS:
+            values = "identifier: keyed hash, never stored"
+        else:
+            values = ""
+        rows.append({"field": field, "use": "required" if field in required else "optional",
+                     "headers": "; ".join(dict.fromkeys([*headers, field])), "values": values})
+    return rows
+
+
+def check_columns(kind: Kind, columns: Mapping[str, str], path: Path) -> None:
+    """Refuse, in one sentence naming the file, a `columns` entry naming a field the kind does not take."""
+    required, optional = fields(kind)
+    known = {*required, *optional}
+    unknown = [f for f in columns if f not in known]
+    if unknown:
+        field = unknown[0]
+        raise SourceError(path, f"columns maps the field '{field}' to the header '{columns[field]}', but "
+                                f"{kind.name} has no field '{field}'; its fields: {', '.join(sorted(known))} "
+                                f"(jsna sources describe {kind.name}).")
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +104,7 @@ def reader_version() -> str:
     other code is read again, so that a changed adapter never leaves stale rows behind."""
     root = Path(__file__).resolve().parents[1]
     files = sorted([*root.glob("sources/*.py"), *root.glob("schemas/*.py"), root / "geography" / "place.py",
-                    root / "geography" / "codes.py"])
+                    root / "geography" / "codes.py", root / "kinds.py"])
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.name.encode())

@@ -43,12 +43,14 @@ OPTIONAL = {
     "short_breaks": ["Short Breaks", "Short Break", "Receives Short Breaks", "Short Breaks (Y/N)"],
 }
 DATES = ["start_date", "end_date"]
+VOCABULARIES = {"primary_disability": DISABILITIES}  # values accepted -> code kept
 RECORD = ["child_key", *DATES, "primary_disability", "short_breaks", "sex", "lsoa_code"]
 CHECKED = ["child_key", "age_at_start", "sex", "primary_disability", "lsoa_code"]
 
 
 def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
-    frame = read_records(path, REQUIRED, OPTIONAL, also_expect=["child_id", "primary_disability"])
+    frame = read_records(path, REQUIRED, OPTIONAL, also_expect=["child_id", "primary_disability"],
+                         columns=options.get("columns"))
     key_children(frame, context, path)
     assert context is not None  # key_children stops the file otherwise
     screen = Screen(frame, record_columns=RECORD)

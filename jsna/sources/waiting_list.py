@@ -49,12 +49,14 @@ OPTIONAL = {
     "discharge_date": ["Discharge Date", "Date of Discharge", "Date Discharged"],
 }
 DATES = ["referral_date", "first_contact_date", "assessment_date", "discharge_date"]
+VOCABULARIES = {"pathway": PATHWAYS, "outcome": DIAGNOSIS_OUTCOMES}  # values accepted -> code kept
 RECORD = ["child_key", "referral_key", "pathway", "provider", "gp_practice", *DATES, "outcome", "sex", "lsoa_code"]
 CHECKED = ["child_key", "referral_key", "pathway", "outcome", "age_at_referral", "sex", "lsoa_code"]
 
 
 def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
-    frame = read_records(path, REQUIRED, OPTIONAL, also_expect=["postcode", "assessment_date"])
+    frame = read_records(path, REQUIRED, OPTIONAL, also_expect=["postcode", "assessment_date"],
+                         columns=options.get("columns"))
     key_children(frame, context, path)
     assert context is not None and context.pseudonymiser is not None  # key_children stops the file otherwise
     rid = frame["referral_id"].str.strip().str.upper()

@@ -45,16 +45,18 @@ def test_an_option_the_kind_does_not_take_is_refused_naming_it(tmp_path: Path) -
 
 
 def test_a_folder_where_a_file_is_read_is_refused_in_one_sentence(tmp_path: Path) -> None:
-    """Given an ees_ehcp source whose path is a folder, when checked, then its error is one sentence saying it
-    is a folder and a file is wanted (today an IsADirectoryError escapes as "Unexpected error")."""
-    folder = tmp_path / "ehcp_release"
+    """Given an imd source whose path is a folder, when checked, then its error is one sentence saying it
+    is a folder and a file is wanted (a published release's folder is read: test_release_downloads.py);
+    an empty folder given as a release says it holds no data file."""
+    folder = tmp_path / "release"
     folder.mkdir()
     toml = tmp_path / "jsna.toml"
-    toml.write_text(PROJECT + source("ehcp", "ees_ehcp", folder), encoding="utf-8")
-    [result] = check_sources(toml, Settings())
-    assert result.error == (f"{folder}: is a folder, and a source of kind ees_ehcp is read from one file: "
-                            "give the file's path.")
-    assert result.rows_in is None
+    toml.write_text(PROJECT + source("deprivation", "imd", folder) + source("ehcp", "ees_ehcp", folder),
+                    encoding="utf-8")
+    imd, ehcp = check_sources(toml, Settings())
+    assert imd.error == f"{folder}: is a folder, and a source of kind imd is read from one file: give the file's path."
+    assert ehcp.error == f"{folder}: holds no data file of this kind (it holds no files)."
+    assert imd.rows_in is None and ehcp.rows_in is None
 
 
 def test_the_check_prints_each_sources_error_and_quarantine_reasons(tmp_path: Path) -> None:
@@ -84,8 +86,8 @@ def test_the_check_prints_each_sources_error_and_quarantine_reasons(tmp_path: Pa
            f"{las[40] + 2}\n" in notes
     assert "\nno_plans (ees_ehcp)\n" f"  error: {tmp_path / 'caseload.csv'}: missing column ehcplans, which every " \
            "ees_ehcp caseload file has; is the file whole and the right kind?\n" in notes
-    assert "\na_folder (ees_ehcp)\n" f"  error: {tmp_path / 'folder'}: is a folder, and a source of kind " \
-           "ees_ehcp is read from one file: give the file's path.\n" in notes
+    assert "\na_folder (ees_ehcp)\n" f"  error: {tmp_path / 'folder'}: holds no data file of this kind " \
+           "(it holds no files).\n" in notes
     assert "clean (" not in notes
     assert "2 of 4 sources cannot be loaded" in proc.stderr
 

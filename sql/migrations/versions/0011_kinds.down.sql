@@ -1,0 +1,2 @@
+-- 0011_kinds (down): landed files without their notes.
+ALTER TABLE meta.files DROP COLUMN notes;
