@@ -49,8 +49,10 @@ def require_measures(path: Path, columns: Iterable[str], required: Iterable[str]
                                 f"which every {what} file has; is the file whole and the right kind?")
 
 
-def check_periods(path: Path, rows: pd.DataFrame, headline: Mapping[str, pd.Series], rounding: float = 0) -> None:
-    """Stop the file when a period is incomplete (the rules are in the module's docstring).
+def check_periods(path: Path, rows: pd.DataFrame, headline: Mapping[str, pd.Series], rounding: float = 0,
+                  england_rounding: float = 0) -> None:
+    """Stop the file when a period is incomplete (the rules are in the module's docstring). `rounding`: of
+    each authority's figure; `england_rounding`: of England's.
 
     `rows` has, per input row that passed the row rules, `period` (time_period and identifier as
     written), `level` (geographic level), `area` (area code) and `group` (the breakdown); `headline`
@@ -87,7 +89,7 @@ def check_periods(path: Path, rows: pd.DataFrame, headline: Mapping[str, pd.Seri
                                     f"at least {ENGLAND_LAS}.")
         for measure, values in headline.items():
             short = _shortfall(rows, values, p, national, la)
-            if short is not None and short[0] - short[1] > max(0.5, rounding / 2 * len(las[p])):
+            if short is not None and short[0] - short[1] > max(0.5, rounding / 2 * len(las[p]) + england_rounding / 2):
                 raise SourceError(
                     path, f"period {_period(p)} is incomplete: it lacks {_few(missing)}, named in the periods "
                           f"next to it, and its {len(las[p])} authorities' {measure} add up to {short[1]:,.0f} "

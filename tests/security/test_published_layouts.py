@@ -225,3 +225,24 @@ def test_a_waiting_list_row_with_only_a_bad_nhs_number_is_quarantined(demo_dir: 
         [5, "child_id", "identifier not usable (NHS number must have 10 digits and pass the modulus 11 check)"],
         [9, "child_id", "identifier not usable (NHS number must have 10 digits and pass the modulus 11 check)"]]
     assert "1234567890" not in io.StringIO(q.to_csv()).getvalue()
+
+
+def test_a_real_children_in_need_table_missing_one_authority_is_stopped(tmp_path: Path) -> None:
+    """Given DfE's children in need table (b1, 2013-2025; England rounded to 10, authorities not) without
+    Hampshire's rows in 2025, when read as cin_census, then a SourceError names the period and Hampshire,
+    whose children in need at 31 March are what the authorities fall short of England's figure by; the
+    table as published loads whole."""
+    table = REALDATA / "social_care" / "dfe_csc_outcomes_enablers" / "b1_children_in_need_2013_to_2025.csv"
+    whole = read_text(table)
+    assert ees.read_cin_census(table, {}).quarantine.empty
+    in_2025 = whole[whole["time_period"] == "2025"]
+    england = int(in_2025.loc[in_2025["geographic_level"] == "National", "At31_episodes"].iloc[0])
+    hampshire = (whole["new_la_code"] == "E10000014") & (whole["time_period"] == "2025")
+    others = in_2025.loc[(in_2025["geographic_level"] == "Local authority") & ~hampshire, "At31_episodes"]
+    path = write(whole[~hampshire], tmp_path / table.name)
+    with pytest.raises(SourceError) as err:
+        ees.read_cin_census(path, {})
+    assert str(err.value) == (f"{path}: period 2025 (Reporting year) is incomplete: it lacks 1 authority "
+                              f"(E10000014), named in the periods next to it, and its {len(others)} authorities' "
+                              f"At31_episodes add up to {others.astype(int).sum():,} where its England row says "
+                              f"{england:,}.")
