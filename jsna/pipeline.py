@@ -17,6 +17,7 @@ Prefect flows (flows/refresh.py) call these steps as tasks; nothing here knows a
 from __future__ import annotations
 
 import hashlib
+import json
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,16 +82,23 @@ def start(config_path: Path, settings: Settings, accept_shrink: Sequence[str] = 
 
 
 # -- 2. land -----------------------------------------------------------------------------------------
+def read_as(entry: SourceEntry) -> str:
+    """The reading a landing is found by: the code that reads files, the source's kind and its options
+    (columns, extract date, areas ...). A file landed by other code or read with other options is read again."""
+    options = json.dumps(entry.options, sort_keys=True, default=str)
+    return hashlib.sha256(f"{reader_version()}|{entry.kind}|{options}".encode()).hexdigest()[:16]
+
+
 def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | None = None) -> LandedFile:
     """Land one declared file (or find its earlier landing by content)."""
     path = cfg.resolve(entry)
     sha = content_sha256(path)  # a release's folder: its files' names and contents
-    earlier = runs.find_landed(run, entry.name, sha, reader_version())
+    earlier = runs.find_landed(run, entry.name, sha, read_as(entry))
     if earlier is not None:
         return earlier
     parsed = READERS[entry.kind](path, entry.options, context)
     landed = runs.land_frame(
-        run, source_name=entry.name, kind=entry.kind, path=path, sha256=sha, reader_version=reader_version(),
+        run, source_name=entry.name, kind=entry.kind, path=path, sha256=sha, reader_version=read_as(entry),
         raw_table=parsed.raw_table,
         frame=parsed.frame.rename(columns={"__line__": "line"}), quarantine=parsed.quarantine,
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
@@ -106,7 +114,7 @@ def needs_reading(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> list
     """The entries whose current content has not been landed before."""
     fresh = []
     for entry in entries:
-        if runs.find_landed(run, entry.name, content_sha256(cfg.resolve(entry)), reader_version()) is None:
+        if runs.find_landed(run, entry.name, content_sha256(cfg.resolve(entry)), read_as(entry)) is None:
             fresh.append(entry)
     return fresh
 
