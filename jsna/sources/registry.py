@@ -24,6 +24,7 @@ from jsna.sources import (
     postcodes,
     school_places,
     schools,
+    sen2_return,
     service_sites,
     social_care_cases,
     waiting_list,
@@ -54,6 +55,7 @@ ADAPTERS: dict[str, Reader] = {
     "postcodes": postcodes.read,
     "schools": schools.read,
     "ehcp_cases": ehcp_cases.read,
+    "sen2_return": sen2_return.read,
     "waiting_list": waiting_list.read,
     "advice_returns": advice_returns.read,
     "social_care_cases": social_care_cases.read,
@@ -75,9 +77,10 @@ READERS: dict[str, Reader] = {kind: _bounded(read) for kind, read in ADAPTERS.it
 READS_FOLDERS: frozenset[str] = frozenset()
 
 # Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).
-PLACED = {"schools", "service_sites", "ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
+PLACED = {"schools", "service_sites", "ehcp_cases", "sen2_return", "waiting_list", "advice_returns",
+          "social_care_cases"}
 # Kinds holding child-level identifiers (they need the pseudonymisation key).
-CHILD_LEVEL = {"ehcp_cases", "waiting_list", "social_care_cases", "advice_returns"}
+CHILD_LEVEL = {"ehcp_cases", "sen2_return", "waiting_list", "social_care_cases", "advice_returns"}
 
 
 @lru_cache(maxsize=1)
@@ -85,8 +88,8 @@ def reader_version() -> str:
     """A fingerprint of the code that reads files (adapters, contracts, placement): a file landed by
     other code is read again, so that a changed adapter never leaves stale rows behind."""
     root = Path(__file__).resolve().parents[1]
-    files = sorted([*root.glob("sources/*.py"), *root.glob("schemas/*.py"), root / "geography" / "place.py",
-                    root / "geography" / "codes.py"])
+    files = sorted([*root.glob("sources/*.py"), *root.glob("sources/sen2_return/*.py"), *root.glob("schemas/*.py"),
+                    root / "geography" / "place.py", root / "geography" / "codes.py"])
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.name.encode())
