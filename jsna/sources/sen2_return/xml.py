@@ -81,6 +81,9 @@ class _Tables:
 
 
 def _root(path: Path) -> str:
+    with path.open("rb") as f:
+        if not f.read(4096).strip():
+            raise SourceError(path, "is empty.")
     try:
         for _, el in etree.iterparse(str(path), events=("start",), resolve_entities=False, no_network=True):
             return _local(el.tag)
