@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
+import pandas as pd
 
 from jsna.demo import placements
 from jsna.demo.dates import EXTRACT, to_datetime64
@@ -116,3 +117,34 @@ def write_return(path: Path, rows: Requests, people: People) -> Path:
             start = end
         f.write("</Persons>\n</Message>\n")
     return path
+
+
+def _collect_date(s: pd.Series) -> pd.Series:
+    """ISO dates as COLLECT's Blade Export writes them: '2022-Sep-28 00:00:00'."""
+    d = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    return (d.dt.strftime("%Y-%b-%d") + " 00:00:00").where(d.notna(), s)
+
+
+def write_blade_export(xml: Path, folder: Path, export_date: str = "20-01-2026") -> Path:
+    """The same return as COLLECT's Blade Export: one CSV per module, each row with its table id and its
+    parent's, items under their lower-case names, dates as COLLECT writes them."""
+    from jsna.sources.sen2_return.blade import FILES, HEADER_FILE
+    from jsna.sources.sen2_return.spec import PARENT
+    from jsna.sources.sen2_return.xml import read_xml
+
+    modules = read_xml(xml)
+    folder.mkdir(parents=True, exist_ok=True)
+    h = modules.header
+    pd.DataFrame({"sen2tableid": ["1"], "collection": [h.collection or "SEN2"], "year": [h.year],
+                  "referencedate": _collect_date(pd.Series([h.reference_date])), "lea": [h.la]}).to_csv(
+        folder / f"Blade-Export_{export_date}_{HEADER_FILE}.csv", index=False)
+    for module, name in FILES.items():
+        t = modules.tables[module]
+        out = pd.DataFrame({f"{name}tableid": t["id"].astype(str)})
+        out[f"{FILES[PARENT[module]]}tableid" if module in PARENT else "sen2tableid"] = (
+            t["parent"].astype(str) if module in PARENT else "1")
+        for item in t.columns[3:]:
+            col = "gendercurrent" if item == "Sex" else item.lower()
+            out[col] = _collect_date(t[item]) if "Date" in item else t[item]
+        out.to_csv(folder / f"Blade-Export_{export_date}_{name}.csv", index=False)
+    return folder

@@ -73,8 +73,8 @@ ADAPTERS: dict[str, Reader] = {
 # What the pipeline and `jsna sources check` call: every adapter behind the limits.
 READERS: dict[str, Reader] = {kind: _bounded(read) for kind, read in ADAPTERS.items()}
 
-# Kinds whose path may be a folder (every file in it read as one source); none reads folders yet.
-READS_FOLDERS: frozenset[str] = frozenset()
+# Kinds whose path may be a folder (every file in it read as one source).
+READS_FOLDERS: frozenset[str] = frozenset({"sen2_return"})
 
 # Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).
 PLACED = {"schools", "service_sites", "ehcp_cases", "sen2_return", "waiting_list", "advice_returns",

@@ -3,15 +3,18 @@ figures as the bespoke extract of the same children, and malformed returns with 
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from jsna.demo.sen2 import write_blade_export
 from jsna.errors import SourceError
 from jsna.geography.place import normalise_postcode
 from jsna.sources import ehcp_cases, sen2_return
+from jsna.sources.base import Parsed
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
 from jsna.sources.sen2_return.schema import schema_errors
@@ -27,6 +30,12 @@ FIGURE_COLUMNS = ["request_date", "decision_date", "decision", "assessment_outco
 @pytest.fixture(scope="module")
 def context(demo_dir: Path) -> ReadContext:
     return demo_context(demo_dir)
+
+
+@pytest.fixture(scope="module")
+def from_xml(demo_dir: Path, context: ReadContext) -> Parsed:
+    """The demo's SEN2 return (XML) read by the library."""
+    return sen2_return.read(demo_dir / RETURN, {}, context)
 
 
 def test_the_demo_return_validates_against_its_years_schema(demo_dir: Path) -> None:
@@ -48,14 +57,14 @@ def _figure_rows(frame: pd.DataFrame) -> Counter[tuple[str, ...]]:
 
 
 def test_the_return_and_the_bespoke_extract_of_the_same_children_land_the_same_figures(
-        demo_dir: Path, context: ReadContext) -> None:
+        demo_dir: Path, context: ReadContext, from_xml: Parsed) -> None:
     """Given the demo's SEN2 return and its bespoke extract of the same children and requests, when both are
     read by the library, then every row lands (none quarantined) and the rows agree on every column an EHC
     plan figure is computed from, but for what a SEN2 return cannot carry: statement and LDA conversions
     (before 2018) land as plans decided before the collection ('historical'), need and setting are recorded
     for plans only, NSA (not a SEN2 need) reads OTH, and a setting given by its URN gets its placement
     from the schools list when core is built."""
-    ret = sen2_return.read(demo_dir / RETURN, {}, context)
+    ret = from_xml
     bespoke = ehcp_cases.read(demo_dir / "education" / "ehcp_cases.csv", {}, context)
     assert len(ret.quarantine) == 0 and ret.rows_in == bespoke.rows_in == len(ret.frame) > 30_000
     b = bespoke.frame.copy()
@@ -71,6 +80,23 @@ def test_the_return_and_the_bespoke_extract_of_the_same_children_land_the_same_f
     assert _figure_rows(r) == _figure_rows(b)
     assert (r["transfer"] == "historical").sum() == moved.sum() > 0
     assert r["case_key"].isna().all() and r["child_key"].str.fullmatch(r"[0-9a-f]{32}").all()
+
+
+def test_the_blade_export_of_the_return_reads_to_the_same_rows(demo_dir: Path, context: ReadContext,
+                                                                from_xml: Parsed, tmp_path: Path) -> None:
+    """Given the demo's return written as COLLECT's Blade Export (one CSV per module, dates as COLLECT
+    writes them) and zipped, when read, then it lands the same rows as the XML (but for their line numbers,
+    which are the requests file's); and an export with a module missing stops naming that module."""
+    folder = write_blade_export(demo_dir / RETURN, tmp_path / "blade")
+    archive = shutil.make_archive(str(tmp_path / "blade_export"), "zip", folder)
+    blade = sen2_return.read(Path(archive), {}, context)
+    assert len(blade.quarantine) == 0 and blade.rows_in == from_xml.rows_in
+    pd.testing.assert_frame_equal(blade.frame.drop(columns="line"), from_xml.frame.drop(columns="line"),
+                                  check_dtype=False)
+    next(folder.glob("*_namedplan.csv")).unlink()
+    with pytest.raises(SourceError, match=r"blade: the Blade Export has no namedplan module \(a file named like "
+                                          r"Blade-Export_<date>_namedplan\.csv\)"):
+        sen2_return.read_modules(folder)
 
 
 # -- malformed returns ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""The SEN2 person-level return (kind `sen2_return`): DfE's XML (collections 2023 to 2026) read into its
-modules (jsna.sources.sen2_return.xml) and turned into the rows the bespoke EHC extract lands
-(jsna.sources.sen2_return.rows)."""
+"""The SEN2 person-level return (kind `sen2_return`): DfE's XML (collections 2023 to 2026), or COLLECT's
+Blade Export CSVs (a folder or a zip), read into its modules (jsna.sources.sen2_return.xml, .blade) and
+turned into the rows the bespoke EHC extract lands (jsna.sources.sen2_return.rows)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from typing import Any
 from jsna.errors import SourceError
 from jsna.sources.base import Parsed
 from jsna.sources.context import ReadContext
+from jsna.sources.sen2_return.blade import read_blade
 from jsna.sources.sen2_return.rows import rows
 from jsna.sources.sen2_return.xml import Modules, read_xml
 
 
 def read_modules(path: Path) -> Modules:
-    """The return's header and module tables."""
+    """The return's header and module tables: from its XML, or from a Blade Export folder or zip."""
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        return read_blade(path)
     return read_xml(path)
 
 

@@ -12,9 +12,6 @@ from lxml import etree
 from jsna.errors import SourceError
 from jsna.sources.sen2_return.spec import COLLECTION, ELEMENTS, MODULES, PARENT, YEARS
 
-# (module, child element) -> the child's module
-_CHILD = {(parent, ELEMENTS[module]): module for module, parent in PARENT.items()}
-
 
 @dataclass
 class Header:
@@ -53,40 +50,49 @@ def _header(path: Path, el: etree._Element) -> Header:
 
 
 class _Tables:
-    def __init__(self) -> None:
+    """Module rows as tuples, filled person by person. Element names are matched with the file's namespace
+    (none in DfE's files) prefixed once, so that each element costs a dictionary look-up."""
+
+    def __init__(self, namespace: str = "") -> None:
         self.rows: dict[str, list[tuple[object, ...]]] = {m: [] for m in MODULES}
+        self.kids = {m: {namespace + ELEMENTS[k]: k for k, p in PARENT.items() if p == m} for m in MODULES}
+        self.items = {m: [namespace + n for n in names] for m, names in MODULES.items()}
 
     def add(self, el: etree._Element, module: str, parent: int) -> None:
         rows = self.rows[module]
         row_id = len(rows)
         rows.append(())  # the row's place, so that children get higher ids
-        values: dict[str, str] = {}
+        kids = self.kids[module]
+        values: dict[object, str | None] = {}
         for c in el:
             tag = c.tag
-            if not isinstance(tag, str):
-                continue  # comments, processing instructions
-            if tag[0] == "{":
-                tag = _local(tag)
-            child = _CHILD.get((module, tag))
-            if child is not None:
-                self.add(c, child, row_id)
+            if tag in kids:
+                self.add(c, kids[tag], row_id)
             else:
-                values[tag] = c.text or ""
-        rows[row_id] = (row_id, parent, el.sourceline, *[values.get(n, "").strip() for n in MODULES[module]])
+                values[tag] = c.text
+        get = values.get
+        rows[row_id] = (row_id, parent, el.sourceline, *[get(n) for n in self.items[module]])
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {m: pd.DataFrame.from_records(rows, columns=["id", "parent", "line", *MODULES[m]])
-                if rows else pd.DataFrame(columns=["id", "parent", "line", *MODULES[m]])
-                for m, rows in self.rows.items()}
+        out = {}
+        for m, rows in self.rows.items():
+            frame = pd.DataFrame.from_records(rows, columns=["id", "parent", "line", *MODULES[m]]) if rows \
+                else pd.DataFrame(columns=["id", "parent", "line", *MODULES[m]])
+            for name in MODULES[m]:
+                frame[name] = frame[name].fillna("").astype(str).str.strip()
+            out[m] = frame
+        return out
 
 
-def _root(path: Path) -> str:
+def _root(path: Path) -> tuple[str, str]:
+    """The root element's local name and its namespace as '{uri}' ('' when none)."""
     with path.open("rb") as f:
         if not f.read(4096).strip():
             raise SourceError(path, "is empty.")
     try:
         for _, el in etree.iterparse(str(path), events=("start",), resolve_entities=False, no_network=True):
-            return _local(el.tag)
+            tag = str(el.tag)
+            return _local(tag), tag[:tag.index("}") + 1] if tag.startswith("{") else ""
     except etree.XMLSyntaxError as exc:
         raise _not_xml(path, exc) from None
     raise SourceError(path, "is empty.")
@@ -101,15 +107,16 @@ def _not_xml(path: Path, exc: etree.XMLSyntaxError) -> SourceError:
 def read_xml(path: Path) -> Modules:
     """The return's header and module tables; a file that is not a SEN2 return of a known year, or not
     well-formed XML, stops with one sentence naming the file and the element or line."""
-    root = _root(path)
+    root, namespace = _root(path)
     if root != "Message":
         raise SourceError(path, f"its root element is <{root[:40]}>, not the SEN2 return's <Message>; "
                                 "is it another collection's file?")
     header: Header | None = None
-    tables = _Tables()
+    tables = _Tables(namespace)
     try:
         for _, el in etree.iterparse(str(path), events=("end",), tag=("{*}Header", "{*}Person"),
-                                     resolve_entities=False, no_network=True, remove_comments=True):
+                                     resolve_entities=False, no_network=True, remove_comments=True,
+                                     remove_pis=True):
             if _local(el.tag) == "Header":
                 header = _header(path, el)
             else:
