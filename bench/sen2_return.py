@@ -102,24 +102,26 @@ def context() -> ReadContext:
                        Pseudonymiser(None, demo=True))
 
 
-def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
+def medians(fns: dict[str, Callable[[], object]], repeat: int = 3) -> dict[str, float]:
+    """Median seconds of each function, the functions taking turns (so that a busy machine slows each alike)."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[key].append(time.perf_counter() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
-def run(children: int, folder: Path) -> dict[str, float]:
+def run(children: int, folder: Path) -> dict[str, object]:
     path = folder / "sen2_return_bench.xml"
     requests = write_return(path, children)
     ctx = context()
     parsed = sen2_return.read(path, {}, ctx)
     assert len(parsed.frame) == requests, (len(parsed.frame), requests, parsed.quarantine["rule"].value_counts())
-    limit = median_seconds(lambda: iterparse_alone(path))
-    modules = median_seconds(lambda: sen2_return.read_modules(path))
-    adapter = median_seconds(lambda: sen2_return.read(path, {}, ctx))
+    m = medians({"limit": lambda: iterparse_alone(path), "modules": lambda: sen2_return.read_modules(path),
+                 "adapter": lambda: sen2_return.read(path, {}, ctx)})
+    limit, modules, adapter = m["limit"], m["modules"], m["adapter"]
     return {"children": children, "requests": requests, "megabytes": round(path.stat().st_size / 2**20, 1),
             "iterparse_alone_s": round(limit, 3), "module_reader_s": round(modules, 3),
             "whole_adapter_s": round(adapter, 3), "module_reader_speed_vs_limit": round(limit / modules, 3),

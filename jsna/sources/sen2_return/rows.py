@@ -48,7 +48,8 @@ def _first(frame: pd.DataFrame, rank: str) -> pd.DataFrame:
     """One row per parent: the first-ranked (rank 1, else the first given)."""
     if not len(frame):
         return frame
-    order = frame.assign(_r=frame[rank].where(frame[rank] != "", "9")).sort_values(["parent", "_r", "id"])
+    r = frame[rank].fillna("")
+    order = frame.assign(_r=r.where(r != "", "9")).sort_values(["parent", "_r", "id"])
     return order.drop_duplicates("parent").drop(columns="_r")
 
 
@@ -65,6 +66,7 @@ def request_frame(m: Modules) -> pd.DataFrame:
     """One row per Requests element with the items of every module it holds, and its person's."""
     t = m.tables
     frame = t["requests"].rename(columns={"id": "request_id", "parent": "person_id"})
+    frame[list(MODULES["requests"])] = frame[list(MODULES["requests"])].fillna("")
     frame = _join(frame, t["person"], "person_id", "p_", key="id")
     frame = _join(frame, t["assessment"], "request_id", "a_")
     frame = _join(frame, t["named_plan"], "a_id", "n_")
@@ -129,7 +131,7 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     frame = request_frame(m)
     frame["__line__"] = frame["line"]
     ids = pd.DataFrame({
-        "upn": frame["p_UPN"].str.upper(), "uln": frame["p_UniqueLearnerNumber"],
+        "upn": frame["p_UPN"].str.strip().str.upper(), "uln": frame["p_UniqueLearnerNumber"].str.strip(),
         "forename": frame["p_Forename"], "surname": frame["p_Surname"], "dob": frame["p_PersonBirthDate"],
         "postcode": frame["p_PostCode"],
     })

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from lxml import etree
 
@@ -24,7 +25,7 @@ class Header:
 @dataclass
 class Modules:
     """The return as tables: per module a frame of `id`, `parent` (the id of the row it sits in), `line`
-    (where its element starts in the file) and its items as text ("" when absent)."""
+    (where its element starts in the file) and its items as text (None or "" when absent)."""
 
     header: Header
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -74,13 +75,13 @@ class _Tables:
         rows[row_id] = (row_id, parent, el.sourceline, *[get(n) for n in self.items[module]])
 
     def frames(self) -> dict[str, pd.DataFrame]:
+        """One frame per module: integer id, parent and line; items as text as written (None where absent),
+        held as plain objects (building string arrays for a county's return costs more than reading it)."""
         out = {}
         for m, rows in self.rows.items():
-            frame = pd.DataFrame.from_records(rows, columns=["id", "parent", "line", *MODULES[m]]) if rows \
-                else pd.DataFrame(columns=["id", "parent", "line", *MODULES[m]])
-            for name in MODULES[m]:
-                frame[name] = frame[name].fillna("").astype(str).str.strip()
-            out[m] = frame
+            names = ["id", "parent", "line", *MODULES[m]]
+            frame = pd.DataFrame(rows, columns=names, dtype=object)
+            out[m] = frame.astype({"id": np.int64, "parent": np.int64, "line": np.int64})
         return out
 
 
