@@ -234,3 +234,14 @@ def test_no_name_upn_or_birth_date_of_a_return_reaches_quarantine(tmp_path: Path
                    "2025-01-01", "H123456789012", "Featherstonehaugh", "XZ9 9ZZ", "J123456789012", "Pennyworthy",
                    "Quillfeather", "Marigold", "2012-03-04"):
         assert secret not in shown, secret
+
+
+def test_the_kind_is_declared_child_level_placed_and_read_from_a_file_or_a_folder(tmp_path: Path) -> None:
+    """Given the registry, then sen2_return is a kind that holds children and is placed, and its path may
+    be a Blade Export folder (where a kind read from one file refuses one)."""
+    from jsna.sources.registry import CHILD_LEVEL, PLACED, check_path, supported
+
+    assert supported("sen2_return") and "sen2_return" in CHILD_LEVEL and "sen2_return" in PLACED
+    check_path("sen2_return", tmp_path)
+    with pytest.raises(SourceError, match="is a folder"):
+        check_path("ehcp_cases", tmp_path)
