@@ -91,8 +91,11 @@ def test_the_blade_export_of_the_return_reads_to_the_same_rows(demo_dir: Path, c
     archive = shutil.make_archive(str(tmp_path / "blade_export"), "zip", folder)
     blade = sen2_return.read(Path(archive), {}, context)
     assert len(blade.quarantine) == 0 and blade.rows_in == from_xml.rows_in
-    pd.testing.assert_frame_equal(blade.frame.drop(columns="line"), from_xml.frame.drop(columns="line"),
-                                  check_dtype=False)
+    def values(f: pd.DataFrame) -> pd.DataFrame:  # the same values, whatever the column types
+        f = f.drop(columns="line").astype(object)
+        return f.where(f.notna(), None)
+
+    pd.testing.assert_frame_equal(values(blade.frame), values(from_xml.frame))
     next(folder.glob("*_namedplan.csv")).unlink()
     with pytest.raises(SourceError, match=r"blade: the Blade Export has no namedplan module \(a file named like "
                                           r"Blade-Export_<date>_namedplan\.csv\)"):
