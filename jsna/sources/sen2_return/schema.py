@@ -18,7 +18,9 @@ def schema(year: int) -> etree.XMLSchema:
 
 
 def schema_errors(path: Path, year: int) -> list[str]:
-    """The schema's complaints about a return, each as 'line N: message' (empty when it is valid)."""
+    """The schema's complaints about a return, each as 'line N: message' (empty when it is valid). lxml's
+    messages quote the values they refuse: for tests and the analyst's own checks, never for the pipeline's
+    messages or logs."""
     s = schema(year)
     doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     if s.validate(doc):
