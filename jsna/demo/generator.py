@@ -18,6 +18,7 @@ from jsna.demo import (
     postcodes,
     school_census,
     schools,
+    sen2,
     social_care,
     trusts,
     waits,
@@ -84,6 +85,7 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     writers.write_csv(out / "schools" / "special_school_places.csv", sch.places)
     say("writing case-level files")
     writers.write_csv(out / "education" / "ehcp_cases.csv", ehcp.table(plans.requests, who), columns=ehcp.COLUMNS)
+    sen2.write_return(out / sen2.PATH, plans.requests, who)
     writers.write_csv(out / "health" / "waiting_list.csv", waits.table(referrals, who, tr, geo, rng["waits"]),
                       columns=waits.COLUMNS)
     writers.write_csv(out / "health" / "ehc_advice_returns.csv", advice.table(plans.requests, tr, who, rng["advice"]),

@@ -178,7 +178,9 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("postcodes", "postcodes", "postcodes/onspd_demo.csv", None, None),
     ("schools", "schools", "schools/edubasealldata_demo.csv", None, None),
     ("school_places", "school_places", "schools/special_school_places.csv", None, None),
-    ("ehcp_cases", "ehcp_cases", "education/ehcp_cases.csv", None, None),
+    # the statutory path: the EHC data as a SEN2 return (education/ehcp_cases.csv, the bespoke extract of the
+    # same children, is written too)
+    ("ehcp_cases", "sen2_return", "education/sen2_return_2026.xml", None, None),
     ("waiting_list", "waiting_list", "health/waiting_list.csv", None, None),
     ("advice_returns", "advice_returns", "health/ehc_advice_returns.csv", None, None),
     ("social_care", "social_care_cases", "social_care/disabled_children_team.csv", None, None),

@@ -15,8 +15,8 @@ import numpy as np
 from jsna.errors import SourceError
 
 CHUNK = 1 << 20
-# Files without lines to scan (archives, workbooks, geometry; GeoJSON may be one line): size only.
-UNLINED = {".xlsx", ".xlsm", ".xls", ".gpkg", ".zip", ".shp", ".geojson", ".json", ".parquet"}
+# Files without lines to scan (archives, workbooks, geometry; GeoJSON and XML may be one line): size only.
+UNLINED = {".xlsx", ".xlsm", ".xls", ".gpkg", ".zip", ".shp", ".geojson", ".json", ".parquet", ".xml"}
 
 
 def size_text(n: int) -> str:

@@ -103,8 +103,8 @@ def reader_version() -> str:
     """A fingerprint of the code that reads files (adapters, contracts, placement): a file landed by
     other code is read again, so that a changed adapter never leaves stale rows behind."""
     root = Path(__file__).resolve().parents[1]
-    files = sorted([*root.glob("sources/*.py"), *root.glob("schemas/*.py"), root / "geography" / "place.py",
-                    root / "geography" / "codes.py", root / "kinds.py"])
+    files = sorted([*root.glob("sources/*.py"), *root.glob("sources/*/*.py"), *root.glob("schemas/*.py"),
+                    root / "geography" / "place.py", root / "geography" / "codes.py", root / "kinds.py"])
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.name.encode())

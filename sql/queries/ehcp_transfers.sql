@@ -2,4 +2,4 @@
 -- date the transfer was completed (the plan's issue date; null while outstanding).
 SELECT lsoa_code, transfer, issue_date
 FROM {run}."core__ehcp_cases"
-WHERE transfer IS NOT NULL;
+WHERE transfer IN ('statement', 'lda');

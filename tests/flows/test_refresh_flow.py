@@ -133,11 +133,12 @@ def test_a_failing_refresh_leaves_the_warehouse_as_it_was(refreshed: dict, engin
 
     broken = tmp_path / "demo"
     shutil.copytree(demo_dir, broken)
-    (broken / "education" / "ehcp_cases.csv").write_text("urn,name\n1,x\n")
+    (broken / "education" / "sen2_return_2026.xml").write_text("<Message><Header><CollectionDetails>"
+                                                            "<Collection>SEN2</Collection><Year>2026")
     (broken / "schools" / "edubasealldata_demo.csv").write_bytes(
         (demo_dir / "schools" / "edubasealldata_demo.csv").read_bytes() + b"\r\n")  # a new file lands first
     before, raw_before = published_snapshot(engine), raw_counts(engine)
-    with pytest.raises(SourceError, match=r"ehcp_cases\.csv: no header row"):
+    with pytest.raises(SourceError, match=r"sen2_return_2026\.xml: is not well-formed XML \(line 1"):
         refresh(config=str(broken / "jsna.toml"))
     assert published_snapshot(engine) == before
     assert raw_counts(engine) == raw_before
@@ -150,8 +151,8 @@ def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(refreshed: di
     core model, then published and raw are unchanged, and the next refresh succeeds."""
     changed = tmp_path / "demo"
     shutil.copytree(demo_dir, changed)
-    with (changed / "education" / "ehcp_cases.csv").open("a", encoding="utf-8") as fh:
-        fh.write("\r\n")  # same rows, new content: every step runs again
+    with (changed / "education" / "sen2_return_2026.xml").open("a", encoding="utf-8") as fh:
+        fh.write("\n")  # same rows, new content: every step runs again
     before, raw_before = published_snapshot(engine), raw_counts(engine)
     from prefect.settings import PREFECT_API_URL
 

@@ -80,8 +80,11 @@ def broken_files(demo_dir: Path, out: Path) -> tuple[dict[str, Path], dict[str, 
 
 
 def config(demo_dir: Path, out: Path, name: str, swap: dict[str, Path]) -> Path:
-    """The demo's jsna.toml with absolute paths, each child-level file swapped for its broken one."""
-    text = (demo_dir / "jsna.toml").read_text()
+    """The demo's jsna.toml with absolute paths, each child-level file swapped for its broken one (the
+    demo's EHC source back on its bespoke extract, whose broken copies these are)."""
+    text = (demo_dir / "jsna.toml").read_text().replace(
+        'kind = "sen2_return"\npath = "education/sen2_return_2026.xml"',
+        'kind = "ehcp_cases"\npath = "education/ehcp_cases.csv"')
     for kind, (_, rel) in FILES.items():
         if kind in swap:
             text = text.replace(f'path = "{rel}"', f'path = "{swap[kind]}"')

@@ -18,7 +18,7 @@ def test_toml_describes_every_source(county: Path) -> None:
         "ctyua23_boundaries": "boundaries", "rgn23_boundaries": "boundaries", "lsoa_lookup": "lookup",
         "utla_lookup": "lookup", "region_lookup": "lookup", "population_mye": "population_mye",
         "population_census": "population_census", "imd": "imd", "postcodes": "postcodes", "schools": "schools",
-        "school_places": "school_places", "ehcp_cases": "ehcp_cases", "waiting_list": "waiting_list",
+        "school_places": "school_places", "ehcp_cases": "sen2_return", "waiting_list": "waiting_list",
         "advice_returns": "advice_returns",
         "social_care": "social_care_cases", "service_sites": "service_sites", "school_census_sen": "school_census_sen",
     }

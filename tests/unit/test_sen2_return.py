@@ -1,0 +1,250 @@
+"""The SEN2 person-level return (kind sen2_return): the demo's return against its year's schema, the same
+figures as the bespoke extract of the same children, and malformed returns with their documented outcomes."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jsna.demo.sen2 import write_blade_export
+from jsna.errors import SourceError
+from jsna.geography.place import normalise_postcode
+from jsna.sources import ehcp_cases, sen2_return
+from jsna.sources.base import Parsed
+from jsna.sources.context import Placement, ReadContext
+from jsna.sources.identity import Pseudonymiser
+from jsna.sources.sen2_return.schema import schema_errors
+from tests.unit.sources.test_case_adapters import demo_context
+
+RETURN = "education/sen2_return_2026.xml"
+# Columns every EHC plan figure is computed from (sql/queries/ehcp_*.sql, planning_cases.sql).
+FIGURE_COLUMNS = ["request_date", "decision_date", "decision", "assessment_outcome", "issue_date", "ceased_date",
+                  "exception", "age_at_request", "age_at_31aug", "sex", "primary_need", "setting_urn", "placement",
+                  "transfer", "lsoa_code"]
+
+
+@pytest.fixture(scope="module")
+def context(demo_dir: Path) -> ReadContext:
+    return demo_context(demo_dir)
+
+
+@pytest.fixture(scope="module")
+def from_xml(demo_dir: Path, context: ReadContext) -> Parsed:
+    """The demo's SEN2 return (XML) read by the library."""
+    return sen2_return.read(demo_dir / RETURN, {}, context)
+
+
+def test_the_demo_return_validates_against_its_years_schema(demo_dir: Path) -> None:
+    """Given the demo county's SEN2 return (collection 2026), when checked with lxml against the XSD shipped
+    for 2026, then it is valid; and a return with an item out of order is not."""
+    path = demo_dir / RETURN
+    assert schema_errors(path, 2026) == []
+    text = path.read_text(encoding="utf-8")
+    first = text.index("<Sex>")
+    broken = text[:first] + "<Sex>Q</Sex>" + text[text.index("</Sex>", first) + len("</Sex>"):]
+    bad = demo_dir.parent / "bad_return.xml"
+    bad.write_text(broken, encoding="utf-8")
+    assert any("Sex" in e for e in schema_errors(bad, 2026))
+
+
+def _figure_rows(frame: pd.DataFrame) -> Counter[tuple[str, ...]]:
+    f = frame[FIGURE_COLUMNS].astype(object)
+    return Counter(map(tuple, f.where(f.notna(), None).astype(str).to_numpy()))
+
+
+def test_the_return_and_the_bespoke_extract_of_the_same_children_land_the_same_figures(
+        demo_dir: Path, context: ReadContext, from_xml: Parsed) -> None:
+    """Given the demo's SEN2 return and its bespoke extract of the same children and requests, when both are
+    read by the library, then every row lands (none quarantined) and the rows agree on every column an EHC
+    plan figure is computed from, but for what a SEN2 return cannot carry: statement and LDA conversions
+    (before 2018) land as plans decided before the collection ('historical'), need and setting are recorded
+    for plans only, NSA (not a SEN2 need) reads OTH, and a setting given by its URN gets its placement
+    from the schools list when core is built."""
+    ret = from_xml
+    bespoke = ehcp_cases.read(demo_dir / "education" / "ehcp_cases.csv", {}, context)
+    assert len(ret.quarantine) == 0 and ret.rows_in == bespoke.rows_in == len(ret.frame) > 30_000
+    b = bespoke.frame.copy()
+    moved = b["transfer"].notna()
+    b.loc[moved, "transfer"], b.loc[moved, "decision"] = "historical", None
+    b["primary_need"] = b["primary_need"].replace({"NSA": "OTH"})
+    no_plan = b["issue_date"].isna()
+    b.loc[no_plan, "primary_need"], b.loc[no_plan, "placement"], b.loc[no_plan, "setting_urn"] = None, None, pd.NA
+    r = ret.frame.copy()
+    by_urn = r["setting_urn"].notna() & (r["placement"] != "resourced")
+    assert r.loc[by_urn, "placement"].isna().all() and by_urn.sum() > 10_000
+    b.loc[b["setting_urn"].notna() & (b["placement"] != "resourced"), "placement"] = None  # from the URN in core
+    assert _figure_rows(r) == _figure_rows(b)
+    assert (r["transfer"] == "historical").sum() == moved.sum() > 0
+    assert r["case_key"].isna().all() and r["child_key"].str.fullmatch(r"[0-9a-f]{32}").all()
+
+
+def test_the_blade_export_of_the_return_reads_to_the_same_rows(demo_dir: Path, context: ReadContext,
+                                                                from_xml: Parsed, tmp_path: Path) -> None:
+    """Given the demo's return written as COLLECT's Blade Export (one CSV per module, dates as COLLECT
+    writes them) and zipped, when read, then it lands the same rows as the XML (but for their line numbers,
+    which are the requests file's); and an export with a module missing stops naming that module."""
+    folder = write_blade_export(demo_dir / RETURN, tmp_path / "blade")
+    archive = shutil.make_archive(str(tmp_path / "blade_export"), "zip", folder)
+    blade = sen2_return.read(Path(archive), {}, context)
+    assert len(blade.quarantine) == 0 and blade.rows_in == from_xml.rows_in
+    def values(f: pd.DataFrame) -> pd.DataFrame:  # the same values, whatever the column types
+        f = f.drop(columns="line").astype(object)
+        return f.where(f.notna(), None)
+
+    pd.testing.assert_frame_equal(values(blade.frame), values(from_xml.frame))
+    next(folder.glob("*_namedplan.csv")).unlink()
+    with pytest.raises(SourceError, match=r"blade: the Blade Export has no namedplan module \(a file named like "
+                                          r"Blade-Export_<date>_namedplan\.csv\)"):
+        sen2_return.read_modules(folder)
+
+
+# -- malformed returns ------------------------------------------------------------------------------------
+POSTCODE, LSOA = "XA1 1AA", "X01000001"
+HEADER = ("<Header><CollectionDetails><Collection>{collection}</Collection><Year>{year}</Year>"
+          "<ReferenceDate>2025-01-16</ReferenceDate></CollectionDetails><Source><LEA>900</LEA></Source></Header>")
+
+
+def person(upn: str = "A123456789012", surname: str = "Quillfeather", forename: str = "Marigold",
+           dob: str = "2012-03-04", postcode: str = POSTCODE, requests: str | None = None) -> str:
+    requests = requests if requests is not None else request()
+    return (f"<Person><Surname>{surname}</Surname><Forename>{forename}</Forename><PersonBirthDate>{dob}"
+            f"</PersonBirthDate><Sex>F</Sex><Ethnicity>WBRI</Ethnicity><PostCode>{postcode}</PostCode>"
+            f"<UPN>{upn}</UPN>{requests}</Person>")
+
+
+def request(received: str = "2024-02-01", decided: str = "2024-03-10", outcome: str = "Y",
+            need: str = "ASD", start: str = "2024-06-01") -> str:
+    out = f"<RequestOutcome>{outcome}</RequestOutcome>" if outcome else ""
+    return (f"<Requests><ReceivedDate>{received}</ReceivedDate><RequestOutcomeDate>{decided}</RequestOutcomeDate>"
+            f"{out}<Assessment><AssessmentOutcome>Y</AssessmentOutcome><Week20>false</Week20><NamedPlan>"
+            f"<StartDate>{start}</StartDate><PlanDetail><SENSetting>EYP</SENSetting><PlacementRank>1</PlacementRank>"
+            "<SENunitIndicator>false</SENunitIndicator><ResourcedProvisionIndicator>false"
+            "</ResourcedProvisionIndicator></PlanDetail></NamedPlan></Assessment><ActivePlans><PlacementDetail>"
+            "<SENSetting>EYP</SENSetting><PlacementRank>1</PlacementRank><EntryDate>2024-06-01</EntryDate>"
+            "<SENunitIndicator>false</SENunitIndicator><ResourcedProvisionIndicator>false"
+            f"</ResourcedProvisionIndicator></PlacementDetail><SENneed><SENtype>{need}</SENtype>"
+            "<SENtypeRank>1</SENtypeRank></SENneed></ActivePlans></Requests>")
+
+
+def write(tmp_path: Path, *persons: str, collection: str = "SEN2", year: str = "2025", root: str = "Message") -> Path:
+    path = tmp_path / "return.xml"
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n'
+                    f"{HEADER.format(collection=collection, year=year)}\n<Persons>\n" + "\n".join(persons)
+                    + f"\n</Persons>\n</{root}>\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def small() -> ReadContext:
+    directory = pd.Series([LSOA], index=normalise_postcode(pd.Series([POSTCODE])).to_numpy())
+    return ReadContext(Placement(vintage=2021, postcodes=directory, known={LSOA}), Pseudonymiser(None, demo=True))
+
+
+def test_a_good_small_return_lands_its_request(tmp_path: Path, small: ReadContext) -> None:
+    """Given a one-child return, then its request lands keyed, aged and placed, with its plan's need and
+    early-years setting, and nothing identifying."""
+    parsed = sen2_return.read(write(tmp_path, person()), {}, small)
+    row = parsed.frame.iloc[0]
+    assert len(parsed.frame) == 1 and len(parsed.quarantine) == 0
+    assert (row["decision"], row["assessment_outcome"], row["primary_need"], row["placement"]) == (
+        "assess", "plan", "ASD", "early_years")
+    assert (row["age_at_request"], row["age_at_31aug"], row["lsoa_code"], row["line"]) == (11, 11, LSOA, 5)
+    assert "A123456789012" not in parsed.frame.to_string() and "Quillfeather" not in parsed.frame.to_string()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("<Message><Header><CollectionDetails><Collection>SEN2", r"return\.xml: is not well-formed XML \(line 1, "),
+    ("<Message>\n<Persons>\n<Person><Surname>A</Surname>\n</Persons>",
+     r"return\.xml: is not well-formed XML \(line 4, "),
+    ("", r"return\.xml: is empty\."),
+])
+def test_a_return_that_is_not_well_formed_stops_naming_the_file_and_line(tmp_path: Path, small: ReadContext,
+                                                                          text: str, message: str) -> None:
+    path = tmp_path / "return.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=message):
+        sen2_return.read(path, {}, small)
+
+
+def test_another_collections_xml_stops_in_one_sentence(tmp_path: Path, small: ReadContext) -> None:
+    """Given a CIN census XML (its header names CIN), or a file whose root is not <Message>, then the read
+    stops with one sentence naming the file and what was found, and reads no person."""
+    with pytest.raises(SourceError, match=r"return\.xml: is a CIN return \(Header/CollectionDetails/Collection, "
+                                          r"line 3\), not the SEN2 person-level return\."):
+        sen2_return.read(write(tmp_path, person(), collection="CIN"), {}, small)
+    with pytest.raises(SourceError, match=r"its root element is <CSWWorkforce>, not the SEN2 return's <Message>"):
+        sen2_return.read(write(tmp_path, person(), root="CSWWorkforce"), {}, small)
+
+
+def test_an_unknown_collection_year_stops_in_one_sentence(tmp_path: Path, small: ReadContext) -> None:
+    with pytest.raises(SourceError, match=r"collection year \(Header/CollectionDetails/Year, line 3\) is 2019; "
+                                          r"jsna reads the SEN2 specifications of 2023 to 2026\."):
+        sen2_return.read(write(tmp_path, person(), year="2019"), {}, small)
+
+
+def _rules(parsed: object) -> list[tuple[int, str, str]]:
+    q = parsed.quarantine  # type: ignore[attr-defined]
+    return sorted(zip(q["line"], q["column_name"], q["rule"], strict=True))
+
+
+def test_bad_items_go_to_quarantine_with_their_rule(tmp_path: Path, small: ReadContext) -> None:
+    """Given a return whose persons break one rule each (a missing mandatory item, a code outside its list, a
+    request outcome before the request, a person twice, a person without requests, an unknown postcode),
+    then each of their requests goes to quarantine under its rule with its line, the good person lands,
+    and rows in = loaded + quarantined."""
+    path = write(
+        tmp_path,
+        person(),  # line 5: good
+        person(upn="B123456789012", requests=request(outcome="")),  # 6: RequestOutcome missing
+        person(upn="C123456789012", requests=request(need="XYZ")),  # 7: code outside the list
+        person(upn="D123456789012", requests=request(decided="2024-01-15")),  # 8: outcome before request
+        person(),  # 9: the first person again
+        person(upn="E123456789012", requests=""),  # 10: no requests
+        person(upn="F123456789012", postcode="XZ9 9ZZ"),  # 11: postcode unknown
+    )
+    parsed = sen2_return.read(path, {}, small)
+    assert len(parsed.frame) == 1 and parsed.frame["line"].tolist() == [5]
+    assert _rules(parsed) == [
+        (6, "requests.RequestOutcome", "mandatory item RequestOutcome of the requests module missing"),
+        (7, "sn_SENtype", "SENtype not in the SEN2 code list"),
+        (8, "RequestOutcomeDate", "request outcome dated before the request"),
+        (9, "upn", "person appears twice in the return (same UPN or ULN in another Person)"),
+        (10, "Requests", "person without a Requests module (every person needs at least one)"),
+        (11, "postcode", "postcode not in the postcode directory"),
+    ]
+    assert parsed.rows_in == 7 == parsed.rows_loaded + len(parsed.quarantine)
+
+
+def test_no_name_upn_or_birth_date_of_a_return_reaches_quarantine(tmp_path: Path, small: ReadContext) -> None:
+    """Given persons with a malformed UPN, a birth date that is not a date, a birth date after the request
+    and an unknown postcode, then their quarantine rows name the rule but show none of their names, UPNs,
+    birth dates or postcodes."""
+    path = write(
+        tmp_path,
+        person(upn="Q12345", surname="Wetherspoonish", forename="Araminta"),
+        person(upn="G123456789012", dob="2012-13-45", surname="Oddbodkins"),
+        person(upn="H123456789012", dob="2025-01-01", surname="Featherstonehaugh"),
+        person(upn="J123456789012", postcode="XZ9 9ZZ", surname="Pennyworthy"),
+    )
+    parsed = sen2_return.read(path, {}, small)
+    assert len(parsed.quarantine) == 4 and len(parsed.frame) == 0
+    shown = parsed.quarantine.astype(str).to_string()
+    for secret in ("Q12345", "Wetherspoonish", "Araminta", "2012-13-45", "G123456789012", "Oddbodkins",
+                   "2025-01-01", "H123456789012", "Featherstonehaugh", "XZ9 9ZZ", "J123456789012", "Pennyworthy",
+                   "Quillfeather", "Marigold", "2012-03-04"):
+        assert secret not in shown, secret
+
+
+def test_the_kind_is_declared_child_level_placed_and_read_from_a_file_or_a_folder(tmp_path: Path) -> None:
+    """Given the registry, then sen2_return is a kind that holds children and is placed, and its path may
+    be a Blade Export folder (where a kind read from one file refuses one)."""
+    from jsna.sources.registry import CHILD_LEVEL, PLACED, check_path, supported
+
+    assert supported("sen2_return") and "sen2_return" in CHILD_LEVEL and "sen2_return" in PLACED
+    check_path("sen2_return", tmp_path)
+    with pytest.raises(SourceError, match="is a folder"):
+        check_path("ehcp_cases", tmp_path)
