@@ -23,7 +23,7 @@ SourceKind = Literal[
     # education, health, social care
     "ees_ehcp", "sen2_mi", "school_census_sen", "ehcp_cases", "waiting_list", "autism_stats", "mhsds",
     "community_health", "advice_returns", "cin_census", "social_care_cases", "statistical_neighbours", "school_places",
-    "service_sites",
+    "service_sites", "cin_census_return",
 ]
 
 # The options each kind takes in jsna.toml besides name, kind and path (any other is refused):

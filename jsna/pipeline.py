@@ -48,10 +48,10 @@ from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, s
 
 RAW_TABLES = ["boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes", "schools",
               "ehcp_cases", "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours",
-              "school_places", "service_sites"]
+              "school_places", "service_sites", "cin_census_return"]
 CORE_BUILD = ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases", "statistics",
               "waiting_list", "advice_returns", "social_care_cases", "neighbours", "school_places",
-              "service_sites"]
+              "service_sites", "cin_episodes", "cin_children"]
 PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources"]
 
 

@@ -16,7 +16,8 @@ from jsna.errors import SourceError
 
 CHUNK = 1 << 20
 # Files without lines to scan (archives, workbooks, geometry; GeoJSON may be one line): size only.
-UNLINED = {".xlsx", ".xlsm", ".xls", ".gpkg", ".zip", ".shp", ".geojson", ".json", ".parquet"}
+UNLINED = {".xlsx", ".xlsm", ".xls", ".gpkg", ".zip", ".shp", ".geojson", ".json", ".parquet",
+           ".xml"}  # XML is streamed element by element, and returns are often written as one line
 
 
 def size_text(n: int) -> str:

@@ -14,6 +14,7 @@ from jsna.errors import SourceError
 from jsna.sources import (
     advice_returns,
     boundaries,
+    cin_census_return,
     ees,
     ehcp_cases,
     imd,
@@ -67,6 +68,7 @@ ADAPTERS: dict[str, Reader] = {
     "statistical_neighbours": neighbours.read,
     "school_places": school_places.read,
     "service_sites": service_sites.read,
+    "cin_census_return": cin_census_return.read,
 }
 # What the pipeline and `jsna sources check` call: every adapter behind the limits.
 READERS: dict[str, Reader] = {kind: _bounded(read) for kind, read in ADAPTERS.items()}
@@ -75,9 +77,10 @@ READERS: dict[str, Reader] = {kind: _bounded(read) for kind, read in ADAPTERS.it
 READS_FOLDERS: frozenset[str] = frozenset()
 
 # Kinds that must be placed in small areas (they need the run's LSOAs and postcode directory).
-PLACED = {"schools", "service_sites", "ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
+PLACED = {"schools", "service_sites", "ehcp_cases", "waiting_list", "advice_returns", "social_care_cases",
+          "cin_census_return"}
 # Kinds holding child-level identifiers (they need the pseudonymisation key).
-CHILD_LEVEL = {"ehcp_cases", "waiting_list", "social_care_cases", "advice_returns"}
+CHILD_LEVEL = {"ehcp_cases", "waiting_list", "social_care_cases", "advice_returns", "cin_census_return"}
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,2 @@
+-- 0011_cin (down): drop what 0011_cin added.
+DROP TABLE IF EXISTS core.cin_children, core.cin_episodes, raw.cin_census_return CASCADE;
