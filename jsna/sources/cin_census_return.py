@@ -151,6 +151,8 @@ def stream(path: Path) -> tuple[_Header, pd.DataFrame]:
     header = _Header()
     rows: dict[str, list[Any]] = {c: [] for c in COLUMNS}
     child_no = 0
+    if path.stat().st_size == 0:
+        raise SourceError(path, "the file is empty.")
     try:
         root = _root(path)
         if root != "Message":
@@ -162,7 +164,7 @@ def stream(path: Path) -> tuple[_Header, pd.DataFrame]:
                 details = _kids(el)
                 header.collection, header.year = _text(details, "Collection"), _text(details, "Year")
                 header.reference = _text(details, "ReferenceDate")
-                _check_collection(path, header, el.sourceline)
+                _check_collection(path, header, details, el.sourceline)
                 continue
             child_no += 1
             _child_rows(el, child_no, rows)
@@ -172,6 +174,7 @@ def stream(path: Path) -> tuple[_Header, pd.DataFrame]:
                 del parent[0]
     except etree.XMLSyntaxError as exc:  # the message may quote bytes of the file: give its position only
         line, column = exc.position if exc.position else (exc.lineno, 0)
+        line = max(line or 1, 1)
         raise SourceError(path, f"is not well-formed XML: the parser stopped at line {line}, column {column} "
                                 "(is the file complete, and is it the XML return itself?).") from exc
     if header.year is None:
@@ -180,18 +183,19 @@ def stream(path: Path) -> tuple[_Header, pd.DataFrame]:
     return header, pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _check_collection(path: Path, header: _Header, line: int | None) -> None:
+def _check_collection(path: Path, header: _Header, details: dict[str, list[Any]], line: int | None) -> None:
+    """Stop a return of another collection, or of a census year whose schema jsna does not know."""
     if header.collection and header.collection.upper() != "CIN":
         raise SourceError(path, f"is a {header.collection[:20]} return, not a CIN census: "
-                                f"<Collection> at line {line} must be CIN.")
+                                f"<Collection> at line {details['Collection'][0].sourceline} must be CIN.")
     year = header.year or ""
     if not year:
         raise SourceError(path, f"its <CollectionDetails> (line {line}) has no census <Year>, so its schema "
                                 "cannot be known.")
     if not year.isdigit() or int(year) not in YEARS:
-        raise SourceError(path, f"is a CIN census for year {year[:10]!r} (<Year> in <CollectionDetails> at line "
-                                f"{line}), which jsna does not know: it reads the schemas of {YEARS[0]} to "
-                                f"{YEARS[-1]}.")
+        at = details["Year"][0].sourceline
+        raise SourceError(path, f"is a CIN census for year {year[:10]!r} (<Year> at line {at}), which jsna does "
+                                f"not know: it reads the schemas of {YEARS[0]} to {YEARS[-1]}.")
 
 
 def _census_date(path: Path, header: _Header) -> pd.Timestamp:
@@ -264,7 +268,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     assert context is not None  # key_children stops the file otherwise
     born = frame["dob"].where(frame["dob"] != "", frame["expected_dob"])
     frame["born_parsed"] = parse_date(born)
-    frame.drop(columns=["dob_parsed"], inplace=True, errors="ignore")
+    frame = frame.drop(columns=["dob_parsed"], errors="ignore")
     screen = Screen(frame, record_columns=RECORD)
     _child_rules(screen, frame)
     dates = {col: parse_date(frame[col]) for col in ("start", "end")}
