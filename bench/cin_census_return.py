@@ -77,7 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.cin_census_return")
     parser.add_argument("--children", type=int, default=20_000)
     args = parser.parse_args()
-    result = run(args.children)
+    result: dict[str, object] = dict(run(args.children))
     table = Table("measure", "value", title=f"CIN census return, {args.children:,} children (median of 3)")
     for key, value in result.items():
         table.add_row(key, f"{value:,.3f}")
