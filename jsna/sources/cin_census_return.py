@@ -78,70 +78,61 @@ def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _kids(el: Any) -> dict[str, list[Any]]:
-    """The element's children by local name, in document order."""
-    out: dict[str, list[Any]] = {}
-    for c in el:
-        out.setdefault(_local(c.tag), []).append(c)
-    return out
+PERSON = COLUMNS[4:12]
+ITEM = COLUMNS[12:]
 
 
-def _text(kids: dict[str, list[Any]], name: str) -> str:
-    found = kids.get(name)
-    return (found[0].text or "").strip() if found else ""
-
-
-def _codes(kids: dict[str, list[Any]], name: str, item: str) -> str:
+def _codes(el: Any, ns: str, name: str, item: str) -> str:
     """The codes of a list element (Disabilities, FactorsIdentifiedAtAssessment), comma-joined, upper case."""
-    found = kids.get(name)
-    if not found:
+    found = el.find(ns + name)
+    if found is None:
         return ""
-    return ",".join((c.text or "").strip().upper() for c in found[0] if _local(c.tag) == item)
+    return ",".join((c.text or "").strip().upper() for c in found.iterchildren(ns + item))
 
 
-def _child_rows(child: Any, child_no: int, rows: dict[str, list[Any]]) -> None:
-    """Append one row per item of a `Child` element (a row of its own if it has no episode)."""
-    kids = _kids(child)
-    missing = [name for name in ("ChildIdentifiers", "ChildCharacteristics") if name not in kids]
-    ids = _kids(kids["ChildIdentifiers"][0]) if "ChildIdentifiers" in kids else {}
-    chars = _kids(kids["ChildCharacteristics"][0]) if "ChildCharacteristics" in kids else {}
-    person = {
-        "child_id": _text(ids, "LAchildID"), "upn": _text(ids, "UPN"), "dob": _text(ids, "PersonBirthDate"),
-        "expected_dob": _text(ids, "ExpectedPersonBirthDate"), "gender": _text(ids, "GenderCurrent"),
-        "postcode": _text(ids, "PostCode") or _text(chars, "PostCode"),
-        "disabilities": _codes(chars, "Disabilities", "Disability"),
-    }
+def _child_rows(child: Any, ns: str, child_no: int, rows: list[tuple[Any, ...]]) -> None:
+    """Append one row per item of a `Child` element (a row of its own if it has no episode). `ns` is the
+    document's namespace as lxml writes it ('{uri}', or '' for DfE's returns, which have none)."""
+    ids, chars = child.find(ns + "ChildIdentifiers"), child.find(ns + "ChildCharacteristics")
+    missing = [name for name, el in (("ChildIdentifiers", ids), ("ChildCharacteristics", chars)) if el is None]
+    ids = ids if ids is not None else child
+    chars = chars if chars is not None else child
+
+    def text(el: Any, name: str) -> str:
+        return (el.findtext(ns + name) or "").strip()
+
+    person = {"child_id": text(ids, "LAchildID"), "upn": text(ids, "UPN"), "dob": text(ids, "PersonBirthDate"),
+              "expected_dob": text(ids, "ExpectedPersonBirthDate"), "gender": text(ids, "GenderCurrent"),
+              "disabilities": _codes(chars, ns, "Disabilities", "Disability"),
+              "postcode": text(ids, "PostCode") or text(chars, "PostCode")}
     missing += [name for name, col in (("LAchildID", "child_id"), ("GenderCurrent", "gender")) if not person[col]]
-    person["child_missing"] = ", ".join(missing)
-    episodes = kids.get("CINdetails", [])
+    episodes = child.findall(ns + "CINdetails")
     if not episodes:
-        _append(rows, child.sourceline, child_no, 0, "referral", person, {}, child_missing="CINdetails")
+        missing.append("CINdetails")
+    person["child_missing"] = ", ".join(missing)
+    who = tuple(person[c] for c in PERSON)
+    if not episodes:
+        rows.append((child.sourceline or 0, child_no, 0, "referral", *who, *[""] * len(ITEM)))
         return
     for n, episode in enumerate(episodes, start=1):
-        parts = _kids(episode)
-        for record, (path, fields) in ITEMS.items():
-            for item in [episode] if path == "." else parts.get(path, []):
-                item_kids = parts if path == "." else _kids(item)
-                values = {col: _text(item_kids, name) for col, name in fields.items()}
+        for record, path, names in _ITEM_NAMES:
+            for item in (episode,) if path is None else episode.iterchildren(ns + path):
+                values = [text(item, name) if name else "" for name in names]
                 if record == "assessment":
-                    values["factors"] = _codes(item_kids, "FactorsIdentifiedAtAssessment", "AssessmentFactors")
-                _append(rows, item.sourceline, child_no, n, record, person, values)
+                    values[-1] = _codes(item, ns, "FactorsIdentifiedAtAssessment", "AssessmentFactors")
+                rows.append((item.sourceline or 0, child_no, n, record, *who, *values))
 
 
-def _append(rows: dict[str, list[Any]], line: int | None, child_no: int, episode: int, record: str,
-            person: dict[str, str], values: dict[str, str], child_missing: str = "") -> None:
-    row = {**person, **values, "__line__": line or 0, "child_no": child_no, "episode": episode, "record": record}
-    if child_missing:
-        row["child_missing"] = ", ".join(filter(None, [person["child_missing"], child_missing]))
-    for col in COLUMNS:
-        rows[col].append(row.get(col, ""))
+# (record, element of each item under CINdetails (None: CINdetails itself), element name per ITEM column)
+_ITEM_NAMES = [(record, None if path == "." else path, [fields.get(col, "") for col in ITEM])
+               for record, (path, fields) in ITEMS.items()]
 
 
 def _root(path: Path) -> str:
-    """The local name of the file's root element (the parse stops there)."""
+    """The tag of the file's root element, with its namespace (the parse stops there)."""
     for _, el in etree.iterparse(str(path), events=("start",), resolve_entities=False, no_network=True,
                                  load_dtd=False, huge_tree=False):
-        return _local(el.tag)
+        return el.tag if isinstance(el.tag, str) else ""
     return ""
 
 
@@ -149,25 +140,26 @@ def stream(path: Path) -> tuple[_Header, pd.DataFrame]:
     """The header and one row of text per item, streamed; stops the file with one sentence when it is not
     well-formed XML or not a CIN census return."""
     header = _Header()
-    rows: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    rows: list[tuple[Any, ...]] = []
     child_no = 0
     if path.stat().st_size == 0:
         raise SourceError(path, "the file is empty.")
     try:
         root = _root(path)
-        if root != "Message":
-            raise SourceError(path, f"is not a CIN census return: its root element is <{root[:40]}>, where DfE's "
-                                    "returns have <Message> (line 1).")
-        for _, el in etree.iterparse(str(path), events=("end",), tag=("{*}CollectionDetails", "{*}Child"),
+        if _local(root) != "Message":
+            raise SourceError(path, f"is not a CIN census return: its root element is <{_local(root)[:40]}>, "
+                                    "where DfE's returns have <Message> (line 1).")
+        ns = root[: len(root) - len("Message")]
+        for _, el in etree.iterparse(str(path), events=("end",), tag=(ns + "CollectionDetails", ns + "Child"),
                                      resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False):
-            if _local(el.tag) == "CollectionDetails":
-                details = _kids(el)
-                header.collection, header.year = _text(details, "Collection"), _text(details, "Year")
-                header.reference = _text(details, "ReferenceDate")
+            if el.tag == ns + "CollectionDetails":
+                details = {name: el.find(ns + name) for name in ("Collection", "Year", "ReferenceDate")}
+                header.collection, header.year, header.reference = (
+                    (e.text or "").strip() if e is not None else "" for e in details.values())
                 _check_collection(path, header, details, el.sourceline)
                 continue
             child_no += 1
-            _child_rows(el, child_no, rows)
+            _child_rows(el, ns, child_no, rows)
             el.clear(keep_tail=False)
             parent = el.getparent()
             while el.getprevious() is not None and parent is not None:
@@ -180,20 +172,20 @@ def stream(path: Path) -> tuple[_Header, pd.DataFrame]:
     if header.year is None:
         raise SourceError(path, "has no <Header><CollectionDetails> with the census <Year>, so its schema "
                                 "cannot be known; is it a complete CIN census return?")
-    return header, pd.DataFrame(rows, columns=COLUMNS)
+    return header, pd.DataFrame.from_records(rows, columns=COLUMNS)
 
 
-def _check_collection(path: Path, header: _Header, details: dict[str, list[Any]], line: int | None) -> None:
+def _check_collection(path: Path, header: _Header, details: dict[str, Any], line: int | None) -> None:
     """Stop a return of another collection, or of a census year whose schema jsna does not know."""
     if header.collection and header.collection.upper() != "CIN":
         raise SourceError(path, f"is a {header.collection[:20]} return, not a CIN census: "
-                                f"<Collection> at line {details['Collection'][0].sourceline} must be CIN.")
+                                f"<Collection> at line {details['Collection'].sourceline} must be CIN.")
     year = header.year or ""
     if not year:
         raise SourceError(path, f"its <CollectionDetails> (line {line}) has no census <Year>, so its schema "
                                 "cannot be known.")
     if not year.isdigit() or int(year) not in YEARS:
-        at = details["Year"][0].sourceline
+        at = details["Year"].sourceline
         raise SourceError(path, f"is a CIN census for year {year[:10]!r} (<Year> at line {at}), which jsna does "
                                 f"not know: it reads the schemas of {YEARS[0]} to {YEARS[-1]}.")
 

@@ -236,3 +236,11 @@ def test_no_identifier_of_a_child_leaves_the_reader(tmp_path: Path) -> None:
     cells = " ".join(map(str, parsed.frame.astype(str).to_numpy().ravel()))
     cells += " ".join(map(str, parsed.quarantine.astype(str).to_numpy().ravel()))
     assert not {s for s in secrets if s in cells}
+
+
+def test_a_return_in_a_namespace_reads_the_same(tmp_path: Path) -> None:
+    """Some systems write the return in a default namespace: its items are read all the same."""
+    plain = read(write(tmp_path, CHILDREN)).frame
+    path = edit(write(tmp_path, CHILDREN, name="ns.xml"), "<Message>", '<Message xmlns="urn:example:cin">')
+    spaced = read(path).frame
+    pd.testing.assert_frame_equal(plain, spaced)
