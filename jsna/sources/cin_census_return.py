@@ -82,9 +82,17 @@ PERSON = COLUMNS[4:12]
 ITEM = COLUMNS[12:]
 
 
-def _codes(el: Any, ns: str, name: str, item: str) -> str:
+def _first(el: Any) -> dict[Any, Any]:
+    """The first child element of each name (tag with namespace)."""
+    out: dict[Any, Any] = {}
+    for c in el:
+        out.setdefault(c.tag, c)
+    return out
+
+
+def _codes(kids: dict[Any, Any], ns: str, name: str, item: str) -> str:
     """The codes of a list element (Disabilities, FactorsIdentifiedAtAssessment), comma-joined, upper case."""
-    found = el.find(ns + name)
+    found = kids.get(ns + name)
     if found is None:
         return ""
     return ",".join((c.text or "").strip().upper() for c in found.iterchildren(ns + item))
@@ -93,20 +101,21 @@ def _codes(el: Any, ns: str, name: str, item: str) -> str:
 def _child_rows(child: Any, ns: str, child_no: int, rows: list[tuple[Any, ...]]) -> None:
     """Append one row per item of a `Child` element (a row of its own if it has no episode). `ns` is the
     document's namespace as lxml writes it ('{uri}', or '' for DfE's returns, which have none)."""
-    ids, chars = child.find(ns + "ChildIdentifiers"), child.find(ns + "ChildCharacteristics")
-    missing = [name for name, el in (("ChildIdentifiers", ids), ("ChildCharacteristics", chars)) if el is None]
-    ids = ids if ids is not None else child
-    chars = chars if chars is not None else child
+    kids = _first(child)
+    missing = [name for name in ("ChildIdentifiers", "ChildCharacteristics") if ns + name not in kids]
+    ids = _first(kids[ns + "ChildIdentifiers"]) if ns + "ChildIdentifiers" in kids else {}
+    chars = _first(kids[ns + "ChildCharacteristics"]) if ns + "ChildCharacteristics" in kids else {}
 
-    def text(el: Any, name: str) -> str:
-        return (el.findtext(ns + name) or "").strip()
+    def text(found: dict[Any, Any], name: str) -> str:
+        el = found.get(ns + name)
+        return (el.text or "").strip() if el is not None else ""
 
     person = {"child_id": text(ids, "LAchildID"), "upn": text(ids, "UPN"), "dob": text(ids, "PersonBirthDate"),
               "expected_dob": text(ids, "ExpectedPersonBirthDate"), "gender": text(ids, "GenderCurrent"),
               "disabilities": _codes(chars, ns, "Disabilities", "Disability"),
               "postcode": text(ids, "PostCode") or text(chars, "PostCode")}
     missing += [name for name, col in (("LAchildID", "child_id"), ("GenderCurrent", "gender")) if not person[col]]
-    episodes = child.findall(ns + "CINdetails")
+    episodes = list(child.iterchildren(ns + "CINdetails"))
     if not episodes:
         missing.append("CINdetails")
     person["child_missing"] = ", ".join(missing)
@@ -117,9 +126,10 @@ def _child_rows(child: Any, ns: str, child_no: int, rows: list[tuple[Any, ...]])
     for n, episode in enumerate(episodes, start=1):
         for record, path, names in _ITEM_NAMES:
             for item in (episode,) if path is None else episode.iterchildren(ns + path):
-                values = [text(item, name) if name else "" for name in names]
+                found = _first(item)
+                values = [text(found, name) if name else "" for name in names]
                 if record == "assessment":
-                    values[-1] = _codes(item, ns, "FactorsIdentifiedAtAssessment", "AssessmentFactors")
+                    values[-1] = _codes(found, ns, "FactorsIdentifiedAtAssessment", "AssessmentFactors")
                 rows.append((item.sourceline or 0, child_no, n, record, *who, *values))
 
 
