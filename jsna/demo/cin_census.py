@@ -113,10 +113,12 @@ def _unknown(n: int, who: People, rng: np.random.Generator) -> list[dict[str, An
 def _episodes(child: dict[str, Any], rng: np.random.Generator) -> list[dict[str, Any]]:
     """One episode of need open in the year (a few children have an earlier one closed in the year too)."""
     born = child["dob"]
-    out = []
+    out: list[dict[str, Any]] = []
     for n in range(1 + int(rng.random() < 0.12)):
         earliest = max(born + 30, YEAR_START - (900 if n == 0 else 200))
         start = float(np.floor(rng.uniform(earliest, REFERENCE - 5)))
+        if any(ep["referral"] == start for ep in out):  # a child's referrals fall on different days
+            start -= 1
         nfa = start >= YEAR_START and rng.random() < 0.08
         close = min(start + float(np.floor(rng.uniform(0, 20))), REFERENCE) if nfa else (
             float(np.floor(rng.uniform(max(start, YEAR_START), REFERENCE))) if rng.random() < 0.45 else None)

@@ -1,6 +1,11 @@
 """Cross-service indicators of the Children in Need census return and EHC plans, linked by the child's key
 (a UPN hashes to the same key in both): plan holders who were children in need during the year, and
-children in need with a disability recorded, by whether they hold a plan.
+children in need on 31 March with a disability recorded, by whether they hold a plan then.
+
+The two count different children on purpose: the first the year's plan holders and their need at any time
+in it, the second (as DfE reports children in need's characteristics) those in need on the census date. The
+count of plan holders in need in the year is therefore never published twice, as one indicator's numerator
+and the other's denominator, where disclosure control could hide it in one and show it in the other.
 
 Periods: the census year, '2025' = the year to 31 March 2025, for the years a return covers. Areas: the
 district and upper tier where the EHC plan data place the child (a child in need without a plan where the
@@ -33,15 +38,15 @@ def linked_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
         return {}
     c = c.assign(period=c["year"].astype(int).astype(str), children=c["children"].astype(int))
     c["in_need_children"] = c["children"].where(c["in_need"], 0)
-    c["disabled_children"] = c["children"].where(c["in_need"] & c["disabled"], 0)
+    c["disabled_children"] = c["children"].where(c["disabled"], 0)
     out: dict[str, pd.DataFrame] = {}
     holders = _by_levels(c[c["plan"]], ["period"], ["in_need_children", "children"])
     holders = holders[holders["children"] > 0].assign(breakdown="all")
     out["ehcp_cin_pct"] = holders.rename(columns={"in_need_children": "numerator", "children": "denominator"})
-    need = c[c["in_need"]]
+    need = c[c["in_need_at_census"]]
     if len(need):
-        split = _by_levels(need, ["period", "plan"], ["disabled_children", "children"])
-        split["breakdown"] = split.pop("plan").map(PLAN_BREAKDOWN)
+        split = _by_levels(need, ["period", "plan_at_census"], ["disabled_children", "children"])
+        split["breakdown"] = split.pop("plan_at_census").map(PLAN_BREAKDOWN)
         total = _by_levels(need, ["period"], ["disabled_children", "children"]).assign(breakdown="all")
         both = pd.concat([total, split], ignore_index=True)
         out["cin_disabled_pct"] = both.rename(columns={"disabled_children": "numerator", "children": "denominator"})

@@ -275,8 +275,10 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     _child_rules(screen, frame)
     dates = {col: parse_date(frame[col]) for col in ("start", "end")}
     _item_rules(screen, frame, dates)
-    # the items of a referral that went to quarantine follow it
     referral = frame["record"] == "referral"
+    twice = referral & dates["start"].notna() & frame.assign(s=dates["start"]).duplicated(["child_no", "record", "s"])
+    screen.rule(twice, "start", "referral: a second CINdetails of the child with the same CINreferralDate")
+    # the items of a referral that went to quarantine follow it
     lost = frame.loc[referral & screen.failed, ["child_no", "episode"]].drop_duplicates()
     follows = pd.MultiIndex.from_frame(frame[["child_no", "episode"]]).isin(pd.MultiIndex.from_frame(lost))
     screen.rule(pd.Series(follows, index=frame.index) & ~referral, None, "its referral (CINdetails) was quarantined")

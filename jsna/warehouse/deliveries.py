@@ -36,7 +36,6 @@ COVERAGE: dict[str, tuple[str | None, str | None]] = {
     "neighbours": (None, "la_number"),
     "school_places": (None, None),
     "service_sites": (None, None),
-    "cin_census_return": ("census_year", None),
 }
 
 

@@ -103,10 +103,12 @@ def cells(frame: pd.DataFrame) -> dict[tuple[str, str, str], tuple[float, float]
 
 def test_core_holds_each_child_of_the_year_once_with_its_need(built: sa.Engine) -> None:
     """Given seven children loaded, then core.cin_children holds each once: in need unless the referral closed
-    before 1 April 2024 (C2) or ended in no further action (C3); C7's home is placed in district B."""
+    before 1 April 2024 (C2) or ended in no further action (C3), and on 31 March 2025 unless also closed by then
+    (C5); C7's home is placed in district B."""
     kids = pd.read_sql(sa.text(f"SELECT * FROM {SCHEMA}.core__cin_children"), built)
     assert len(kids) == 7 and kids["census_year"].eq(2025).all()
     assert sorted(kids["in_need"]) == [False, False, True, True, True, True, True]
+    assert kids["in_need_at_census"].sum() == 4 and not (kids["in_need_at_census"] & ~kids["in_need"]).any()
     assert kids["lad_code"].tolist().count(B) == 1 and kids["lsoa_code"].notna().sum() == 1
     assert kids["disabled"].sum() == 4
     assert len(pd.read_sql(sa.text(f"SELECT * FROM {SCHEMA}.core__cin_episodes"), built)) == 7
@@ -119,14 +121,14 @@ def test_plan_holders_in_need_match_a_count_by_hand(built: sa.Engine) -> None:
 
 
 def test_children_in_need_with_a_disability_by_plan_match_a_count_by_hand(built: sa.Engine) -> None:
-    """In need: C1 (plan, A, disabled), C4 (plan, B, disabled), C5 (no plan, unplaced), C6 (no plan, unplaced,
-    disabled), C7 (no plan, B). The unplaced count in the authority only."""
+    """In need on 31 March 2025: C1 (plan, A, disabled), C4 (plan, B, disabled), C6 (no plan, unplaced,
+    disabled), C7 (no plan, B); not C5, whose need closed in December. The unplaced count in the authority."""
     got = cells(counts(built)["cin_disabled_pct"])
     assert got == {
-        ("lad", A, "all"): (1, 1), ("lad", B, "all"): (1, 2), ("utla", UTLA, "all"): (3, 5),
+        ("lad", A, "all"): (1, 1), ("lad", B, "all"): (1, 2), ("utla", UTLA, "all"): (3, 4),
         ("lad", A, "ehc_plan=with"): (1, 1), ("lad", B, "ehc_plan=with"): (1, 1),
         ("utla", UTLA, "ehc_plan=with"): (2, 2),
-        ("lad", B, "ehc_plan=without"): (0, 1), ("utla", UTLA, "ehc_plan=without"): (1, 3),
+        ("lad", B, "ehc_plan=without"): (0, 1), ("utla", UTLA, "ehc_plan=without"): (1, 2),
     }
 
 

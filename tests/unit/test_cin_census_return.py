@@ -244,3 +244,14 @@ def test_a_return_in_a_namespace_reads_the_same(tmp_path: Path) -> None:
     path = edit(write(tmp_path, CHILDREN, name="ns.xml"), "<Message>", '<Message xmlns="urn:example:cin">')
     spaced = read(path).frame
     pd.testing.assert_frame_equal(plain, spaced)
+
+
+def test_two_referrals_of_a_child_on_one_day_keep_the_first(tmp_path: Path) -> None:
+    """A second CINdetails with the same CINreferralDate (DfE: one referral a day) is quarantined, and what
+    hangs from it follows."""
+    twice = copy.deepcopy(CHILDREN[0])
+    twice["episodes"].append(full_episode())
+    parsed = read(write(tmp_path, [twice]))
+    assert quarantined(parsed) == {"referral: a second CINdetails of the child with the same CINreferralDate": 1,
+                                   "its referral (CINdetails) was quarantined": 4}
+    assert parsed.rows_loaded == 5

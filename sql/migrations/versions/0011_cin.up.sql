@@ -48,11 +48,13 @@ CREATE TABLE core.cin_episodes (
     line               bigint NOT NULL
 );
 
--- Each child in each year's return: in need during the year or not, a disability recorded or not, home.
+-- Each child in each year's return: in need during the year or on the census date or not, a disability
+-- recorded or not, home.
 CREATE TABLE core.cin_children (
     census_year        smallint NOT NULL,
     child_key          text COLLATE "C" NOT NULL,
     in_need            boolean NOT NULL,
+    in_need_at_census  boolean NOT NULL,
     disabled           boolean NOT NULL,
     disabilities       text,
     age_at_census      smallint,
