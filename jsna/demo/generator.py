@@ -10,6 +10,7 @@ import numpy as np
 
 from jsna.demo import (
     advice,
+    cin_census,
     deprivation,
     ehcp,
     geography,
@@ -27,7 +28,7 @@ from jsna.demo import (
 from jsna.demo.spec import FIRST_YEAR, LAST_YEAR, SCALES, ScaleSpec
 
 STEPS = ("geography", "deprivation", "population", "postcodes", "schools", "ehcp", "waits", "social_care",
-         "people", "advice", "school_census", "files")
+         "people", "advice", "school_census", "files", "cin")
 
 
 def generate(out_dir: Path, scale: Literal["county", "england"] = "county", seed: int = 2017,
@@ -94,6 +95,9 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
                       columns=social_care.COLUMNS)
     writers.write_csv(out / "education" / "school_census_sen.csv",
                       school_census.table(sch.table, geo, rng["school_census"]), columns=school_census.COLUMNS)
+    cin_census.write_return(out / "social_care" / cin_census.FILE,
+                            cin_census.build(geo, pop, plans, episodes, who, rng["cin"]),
+                            la_number=str(geo.utla["la_number"][0]))
     writers.write_readme(out, spec.project_name, spec.name, seed)
     say("done")
     return writers.write_toml(out, spec.project_name, str(geo.utla["code"][0]), FIRST_YEAR, LAST_YEAR)

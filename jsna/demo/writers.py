@@ -186,6 +186,7 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("social_care", "social_care_cases", "social_care/disabled_children_team.csv", None, None),
     ("service_sites", "service_sites", "health/service_sites.csv", None, None),
     ("school_census_sen", "school_census_sen", "education/school_census_sen.csv", None, None),
+    ("cin_census_return", "cin_census_return", "social_care/cin_census_2025.xml", None, None),
 )
 
 

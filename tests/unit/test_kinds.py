@@ -39,12 +39,13 @@ def test_the_lists_the_rest_of_the_code_uses_follow_from_the_declarations() -> N
                                 "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours",
                                 "school_places", "service_sites"]
     cases = {"ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
-    returns = {"sen2_return"}  # statutory returns, read in DfE's layout (no column mapping)
+    returns = {"sen2_return", "cin_census_return"}  # statutory returns, read in DfE's layout (no column mapping)
     assert {"schools", "service_sites", *cases, *returns} == registry.PLACED
     assert cases | returns == registry.CHILD_LEVEL
     assert set(registry.READERS) == set(kinds.KINDS) == set(OPTIONS)
     assert OPTIONS["boundaries"] == {"level", "vintage", "code_column", "name_column"}
     assert all(OPTIONS[k] == {"extract_date", "columns"} for k in cases)
+    assert all(OPTIONS[k] == set() for k in returns)
     releases = {"ees_ehcp", "sen2_mi", "school_census_sen", "cin_census", "autism_stats", "mhsds", "community_health"}
     assert releases == kinds.RELEASES
     assert releases | {"sen2_return"} == registry.READS_FOLDERS  # the return's Blade Export: a folder or zip

@@ -21,6 +21,7 @@ def test_toml_describes_every_source(county: Path) -> None:
         "school_places": "school_places", "ehcp_cases": "sen2_return", "waiting_list": "waiting_list",
         "advice_returns": "advice_returns",
         "social_care": "social_care_cases", "service_sites": "service_sites", "school_census_sen": "school_census_sen",
+        "cin_census_return": "cin_census_return",
     }
     levels = {s.name: s.options.get("level") for s in cfg.by_kind("boundaries")}
     assert levels == {"lsoa21_boundaries": "lsoa", "msoa21_boundaries": "msoa", "lad23_boundaries": "lad",
