@@ -38,10 +38,16 @@ def read_cases(folder: Path) -> pd.DataFrame:
 
 
 def delivery(demo_dir: Path, folder: Path, change: Callable[[pd.DataFrame], pd.DataFrame]) -> Path:
-    """The demo county with its case file replaced by `change(the demo's)`; returns its jsna.toml."""
+    """The demo county with its EHC source (committed from its SEN2 return) delivered as the bespoke extract
+    of the same children, changed by `change`; returns its jsna.toml."""
     shutil.copytree(demo_dir, folder)
     change(read_cases(demo_dir)).to_csv(folder / CASES, index=False, encoding="utf-8-sig")
-    return folder / "jsna.toml"
+    config = folder / "jsna.toml"
+    text = config.read_text()
+    on_return = 'kind = "sen2_return"\npath = "education/sen2_return_2026.xml"'
+    assert on_return in text
+    config.write_text(text.replace(on_return, f'kind = "ehcp_cases"\npath = "{CASES.as_posix()}"'))
+    return config
 
 
 def request_year(cases: pd.DataFrame) -> pd.Series:
