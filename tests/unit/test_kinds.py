@@ -33,11 +33,11 @@ def test_the_lists_the_rest_of_the_code_uses_follow_from_the_declarations() -> N
     """Given the declarations, then the raw tables, the core build order, the placement and pseudonymisation
     sets, the options and the readers are the ones the code used before they were declared once."""
     assert kinds.RAW_TABLES == ["boundaries", "lookup", "population_mye", "population_census", "imd", "postcodes",
-                                "schools", "ehcp_cases", "statistics", "waiting_list", "advice_returns",
-                                "social_care_cases", "neighbours", "school_places", "service_sites"]
+                                "schools", "ehcp_cases", "cin_census_return", "statistics", "waiting_list",
+                                "advice_returns", "social_care_cases", "neighbours", "school_places", "service_sites"]
     assert kinds.CORE_BUILD == ["areas", "lsoa_lookup", "population", "deprivation", "schools", "ehcp_cases",
-                                "statistics", "waiting_list", "advice_returns", "social_care_cases", "neighbours",
-                                "school_places", "service_sites"]
+                                "cin_episodes", "cin_children", "statistics", "waiting_list", "advice_returns",
+                                "social_care_cases", "neighbours", "school_places", "service_sites"]
     cases = {"ehcp_cases", "waiting_list", "advice_returns", "social_care_cases"}
     returns = {"sen2_return", "cin_census_return"}  # statutory returns, read in DfE's layout (no column mapping)
     assert {"schools", "service_sites", *cases, *returns} == registry.PLACED
