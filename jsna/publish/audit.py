@@ -69,76 +69,80 @@ def relations(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, cou
     cc = counts_children.to_numpy(bool)
     shown = {"numerator": np.nan_to_num(values["numerator"].to_numpy(float)),
              "denominator": np.nan_to_num(values["denominator"].to_numpy(float))}
+    # each relation's members: (relation, row, measure 0 numerator / 1 denominator, sign). A group sums its
+    # rows' numerators, and its rows' denominators of children too, unless it names each member's measure
     g = groups[groups.groupby("group")["is_total"].transform("any")]
     rows = g["row"].to_numpy()
     gid = pd.factorize(g["group"])[0]
-    sign = np.where(g["is_total"].to_numpy(bool), -1.0, 1.0)
-    live = np.isin(gid, np.unique(gid[hid[rows]]))
-    rows, gid, sign = rows[live], pd.factorize(gid[live])[0], sign[live]
     n_groups = int(gid.max()) + 1 if len(gid) else 0
-    h = hid[rows]
+    sign = np.where(g["is_total"].to_numpy(bool), -1.0, 1.0)
+    named = g["measure"].to_numpy(object) if "measure" in g else np.full(len(g), None, object)
+    plain = pd.isna(named)
+    meas = np.where(named == "denominator", 1, 0)
+    den = plain & cc[rows]
+    rel = np.r_[gid, gid[den] + n_groups]
+    rows, meas, sign = np.r_[rows, rows[den]], np.r_[meas, np.ones(den.sum(), int)], np.r_[sign, sign[den]]
+    values_of = [shown["numerator"], shown["denominator"]]
+    hidden_of = [hid, hid & cc]
+    h = np.where(meas == 0, hidden_of[0][rows], hidden_of[1][rows])
+    live = np.isin(rel, np.unique(rel[h]))
+    rel, rows, meas, sign, h = pd.factorize(rel[live])[0], rows[live], meas[live], sign[live], h[live]
     # unknowns: hidden numerators, hidden denominators of children; where counts are rounded, the shown
     # counts of the relations holding a hidden one too (each within r/2 of its shown value)
-    members = {"numerator": np.ones(len(rows), bool), "denominator": cc[rows]}
-    unknown, live_rel = {}, {}
-    for col, m in members.items():
-        live_rel[col] = m & np.isin(gid, np.unique(gid[h & m]))
-        u = hid & (cc if col == "denominator" else True)
-        if round_to:
-            u[rows[live_rel[col]]] = True
-        unknown[col] = u
-    var = {}
+    unknown = [hidden_of[0].copy(), hidden_of[1].copy()]
+    if round_to:
+        for k in (0, 1):
+            unknown[k][rows[meas == k]] = True
+    var = []
     lower, upper = [], []
     start = 0
-    for col in ("numerator", "denominator"):
-        idx = np.flatnonzero(unknown[col])
-        var[col] = np.full(len(values), -1)
-        var[col][idx] = start + np.arange(len(idx))
+    for k in (0, 1):
+        idx = np.flatnonzero(unknown[k])
+        var.append(np.full(len(values), -1))
+        var[k][idx] = start + np.arange(len(idx))
         start += len(idx)
-        rounded = ~hid[idx]
-        v = shown[col][idx]
-        lower.append(np.where(rounded, np.maximum(v - round_to / 2, 0.0), 0.0))
-        upper.append(np.where(rounded, v + round_to / 2, BIG))
+        rounded = ~hidden_of[k][idx]
+        shown_k = values_of[k][idx]
+        lower.append(np.where(rounded, np.maximum(shown_k - round_to / 2, 0.0), 0.0))
+        upper.append(np.where(rounded, shown_k + round_to / 2, BIG))
     n_cells = start
-    eq_i, eq_j, eq_v, rhs, residual = [], [], [], [], []
-    for k, col in enumerate(("numerator", "denominator")):
-        m = live_rel[col]
-        un = m & unknown[col][rows]
-        kn = m & ~unknown[col][rows]
-        eq_i.append(gid[un] + k * n_groups)
-        eq_j.append(var[col][rows[un]])
-        eq_v.append(sign[un])
-        rhs.append(-np.bincount(gid[kn], weights=sign[kn] * shown[col][rows[kn]], minlength=n_groups))
-        true = np.nan_to_num(truth[col].to_numpy(float)) if truth is not None else np.zeros(len(values))
-        residual.append(np.bincount(gid[m], weights=sign[m] * true[rows[m]], minlength=n_groups))
-    i, j, v = np.concatenate(eq_i), np.concatenate(eq_j), np.concatenate(eq_v)
+    un = np.where(meas == 0, unknown[0][rows], unknown[1][rows])
+    j = np.where(meas == 0, var[0][rows], var[1][rows])[un]
+    i, v = rel[un], sign[un]
+    n_rel = int(rel.max()) + 1 if len(rel) else 0
+    known = np.where(meas == 0, values_of[0][rows], values_of[1][rows])
+    b_all = -np.bincount(rel[~un], weights=sign[~un] * known[~un], minlength=n_rel)
+    true_of = [np.nan_to_num(truth[c].to_numpy(float)) if truth is not None else np.zeros(len(values))
+               for c in ("numerator", "denominator")]
+    true = np.where(meas == 0, true_of[0][rows], true_of[1][rows])
+    res_all = np.bincount(rel, weights=sign * true, minlength=n_rel)
     used = np.unique(i)
     at = np.searchsorted(used, i)
-    size = np.bincount(np.r_[gid, gid + n_groups], minlength=2 * n_groups)[used]
+    size = np.bincount(rel, minlength=n_rel)[used]
     n_vars = n_cells + len(used)
     # each relation holds to within `slack` per member (figures rounded on their own): a slack unknown each
     a_eq = sparse.csr_array((np.r_[v, np.ones(len(used))], (np.r_[at, np.arange(len(used))],
                              np.r_[j, n_cells + np.arange(len(used))])), shape=(len(used), n_vars))
-    b_eq = np.concatenate(rhs)[used]
+    b_eq = b_all[used]
     # a sum that does not hold exactly: parts <= total (residual < 0) or parts >= total (residual > 0)
-    res = np.concatenate(residual)[used]
-    loose = np.abs(res) > 1e-6 + slack * size + round_to * size
+    res = res_all[used]
+    loose = np.abs(res) > 1e-6 + slack * size
     direction = np.sign(res)
     row_lo = np.where(loose & (direction < 0), -np.inf, b_eq)
     row_hi = np.where(loose & (direction > 0), np.inf, b_eq)
     # a numerator within its denominator
-    both = np.flatnonzero((var["numerator"] >= 0) & (var["denominator"] >= 0))
+    both = np.flatnonzero((var[0] >= 0) & (var[1] >= 0))
     pair = np.arange(len(both))
     a_ub = sparse.csr_array((np.r_[np.ones(len(both)), -np.ones(len(both))],
-                             (np.r_[pair, pair], np.r_[var["numerator"][both], var["denominator"][both]])),
+                             (np.r_[pair, pair], np.r_[var[0][both], var[1][both]])),
                             shape=(len(both), n_vars))
     a = sparse.csc_array(sparse.vstack([a_eq, a_ub]))
     h_rows, d_rows = np.flatnonzero(hid), np.flatnonzero(hid & cc)
     quantities = pd.concat([
-        pd.DataFrame({"row": h_rows, "kind": "numerator", "plus": var["numerator"][h_rows], "minus": -1}),
-        pd.DataFrame({"row": d_rows, "kind": "denominator", "plus": var["denominator"][d_rows], "minus": -1}),
-        pd.DataFrame({"row": d_rows, "kind": "complement", "plus": var["denominator"][d_rows],
-                      "minus": var["numerator"][d_rows]})], ignore_index=True)
+        pd.DataFrame({"row": h_rows, "kind": "numerator", "plus": var[0][h_rows], "minus": -1}),
+        pd.DataFrame({"row": d_rows, "kind": "denominator", "plus": var[1][d_rows], "minus": -1}),
+        pd.DataFrame({"row": d_rows, "kind": "complement", "plus": var[1][d_rows], "minus": var[0][d_rows]})],
+        ignore_index=True)
     return Relations(a, np.r_[row_lo, np.full(len(both), -np.inf)], np.r_[row_hi, np.zeros(len(both))],
                      np.r_[*lower, -slack * size], np.r_[*upper, slack * size], quantities)
 
@@ -195,10 +199,17 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     bound = rest & (outer_hi - outer_lo < min_count)
     low[bound], high[bound] = outer_lo[bound], outer_hi[bound]
     rest = np.flatnonzero(rest & ~bound)
+    at_truth = None  # the truth is a feasible point too: a witness
+    if truth is not None:
+        t_num = np.nan_to_num(truth["numerator"].to_numpy(float))[q["row"].to_numpy()]
+        t_den = np.nan_to_num(truth["denominator"].to_numpy(float))[q["row"].to_numpy()]
+        kind = q["kind"].to_numpy()
+        at_truth = np.where(kind == "numerator", t_num, np.where(kind == "denominator", t_den, t_den - t_num))
     for batch in _batches(comp, np.unique(comp[plus[rest]]), batch_size):
         mine = rest[np.isin(comp[plus[rest]], batch)]
         cols = np.flatnonzero(np.isin(comp, batch))
-        low[mine], high[mine], exact[mine] = _solve_together(rel, cols, comp, plus[mine], minus[mine], min_count)
+        low[mine], high[mine], exact[mine] = _solve_together(rel, cols, comp, plus[mine], minus[mine], min_count,
+                                                             None if at_truth is None else at_truth[mine])
     unsolved = np.isinf(low)  # outside `focus`
     low[unsolved], high[unsolved] = np.nan, np.nan
     out = q.assign(low=low, high=high, width=high - low, exact=exact, component=comp[plus])
@@ -273,12 +284,14 @@ def _one_relation(a: sparse.csc_array, rel: Relations, cells: np.ndarray,
 
 
 def _solve_together(rel: Relations, cols: np.ndarray, comp: np.ndarray, plus: np.ndarray, minus: np.ndarray,
-                    min_count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    min_count: int, seen_at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Intervals of the quantities x[plus] - x[minus] (all within the unknowns `cols`), every component
     solved in one model (see the module's docstring); the model shrinks to the components still unsettled
-    once they hold less than half of it."""
+    once they hold less than half of it. `seen_at`: the quantities at a feasible point already known."""
     which = comp[plus]
     low, high = np.full(len(plus), np.inf), np.full(len(plus), -np.inf)
+    if seen_at is not None:  # the quantities at a known feasible point
+        low, high = seen_at.astype(float), seen_at.astype(float)
     exact = np.zeros(len(plus), bool)
     done = np.zeros(len(plus), bool)
     misses = np.zeros(comp.max() + 1, int)  # pushes in a row that widened nothing
@@ -328,9 +341,9 @@ def _solve_together(rel: Relations, cols: np.ndarray, comp: np.ndarray, plus: np
         up = misses[which[push]] % 2 == 0
         way = np.where(up, -1.0, 1.0) * rng.uniform(1.0, 2.0, len(push))
         top = seen(_solve(h, cost(picked, -1.0) + cost(push, way)))
-        widened = push[high[push] - low[push] >= min_count]
+        widened = pending[high[pending] - low[pending] >= min_count]
         misses[np.unique(which[push])] += 1
-        misses[np.unique(which[widened])] = 0
+        misses[np.unique(which[np.setdiff1d(widened, picked)])] = 0  # a solve that widened others: push again
         still = picked[high[picked] - low[picked] < min_count]
         if len(still):
             bottom = seen(_solve(h, cost(still, 1.0)))
