@@ -204,19 +204,21 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
         narrow = audit(values, hidden, groups, cc, min_count, slack=slack, truth=values, focus=focus).narrow
         if narrow.empty:
             return hidden
-        more = hidden.copy()
-        rows = narrow["row"]
+        more = hidden.to_numpy().copy()
+        rows = narrow["row"].unique()
         for _ring in range(10):  # every member of every group a narrow cell is in; then of the cells hidden with it
             bad = groups["group"].isin(groups.loc[groups["row"].isin(rows), "group"])
-            more.iloc[groups.loc[bad, "row"].unique()] = True
-            if more.sum() > hidden.sum():
+            members = groups.loc[bad, "row"].unique()
+            if not more[members].all():
+                more[members] = True
                 break
-            rows = groups.loc[bad, "row"]
+            rows = members
         if more.sum() == hidden.sum():
             break
-        more = secondary(values, more, groups, min_count, cc)
-        focus = np.flatnonzero(more.to_numpy() & ~hidden.to_numpy())
-        hidden = more
+        widened = secondary(values, pd.Series(more, index=hidden.index), groups, min_count, cc)
+        # next, the components holding what was hidden since, and those still narrow
+        focus = np.union1d(np.flatnonzero(widened.to_numpy() & ~hidden.to_numpy()), narrow["row"].unique())
+        hidden = widened
     raise RuntimeError("disclosure control did not settle: hidden counts the sums still pin")
 
 
