@@ -1,4 +1,5 @@
-"""`make bench`: the demo refresh step by step, and the loader beside its peers, in one run.
+"""`make bench`: the demo refresh step by step, the loader beside its peers, and the disclosure audit beside
+the algorithm it replaced, in one run.
 
 Usage: python -m bench [--scale county|england] [--rows N]
 """
@@ -10,7 +11,7 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from bench import loader, refresh
+from bench import disclosure_audit, loader, refresh
 from bench.common import save, scratch_database
 
 
@@ -33,7 +34,15 @@ def main() -> None:
     for key, value in load.items():
         table.add_row(key, f"{value:,}")
     console.print(table)
-    console.print(f"results saved to {save(f'bench_{args.scale}', {'steps': steps, 'loader': load})}")
+    with scratch_database() as url:
+        audit = disclosure_audit.run(disclosure_audit.demo_inputs(url))
+    table = Table("measure", "value", title="disclosure audit: previous algorithm beside the current one (county)")
+    for key, value in audit.items():
+        table.add_row(key, f"{value:,.2f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int)
+                      else str(value))
+    console.print(table)
+    payload = {"steps": steps, "loader": load, "disclosure_audit": audit}
+    console.print(f"results saved to {save(f'bench_{args.scale}', payload)}")
 
 
 if __name__ == "__main__":

@@ -3,32 +3,43 @@ suppressed count is an unknown x >= 0 bound by the table's additive relations (e
 parts, over every additive dimension) with the published values in, and linear programming bounds it.
 
 An attacker does not know which `c` hides a small count and which a secondary suppression, so no upper
-bound of min_count - 1 is assumed: x >= 0 only (and a proportion's numerator within its denominator).
-Hidden cells are audited in connected components (cells linked by a relation): each component's LP is
-built once in HiGHS and re-solved warm for each objective. Every solution is a feasible point, so it
-witnesses every cell's interval at once: a cell two solutions already show at least min_count apart needs
-no LP of its own; the others are maximised and minimised alone (their exact interval).
+bound of min_count - 1 is assumed: x >= 0 only (and a proportion's numerator within its denominator). A
+count published rounded to a base r is known only to lie within r/2 of its shown value.
+
+Hidden cells fall into connected components (cells linked by a relation), independent of each other:
+- a component of one relation is bounded exactly without a solver: against one linear relation and the
+  others' bounds, each cell's interval is what the others leave it (interval arithmetic is exact there);
+- in the others, the relations' bounds are propagated (as LP presolvers tighten bounds): a cell they
+  already hold within less than min_count is narrow, and its interval lies within them;
+- what is left is solved in batches of components, each batch one HiGHS model whose objective is a sum
+  over its components (a separable objective: its optimum is each component's optimum at once). Every
+  solution is a feasible point, so it witnesses every cell's interval: first every cell at its least, then
+  at its most; then in rounds, per component, its cells not yet shown min_count wide pushed together (with
+  random weights, up then down) while that widens something, else one of them maximised (and, if still
+  narrow, minimised) alone: its exact interval.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize._highspy import _core as highs  # HiGHS as scipy ships it (highspy's API)
 from scipy.sparse.csgraph import connected_components
 
-INF = highs.kHighsInf
 BIG = 1e9  # an upper bound on every unknown, standing in for none: an interval reaching it is open
+BATCH = 2000  # unknowns per HiGHS model: small components are solved many to a model
+TRIES = 2  # pushes in a row that widen nothing before cells are solved alone
 
 
 @dataclass
 class Audit:
     """One row per audited quantity (a hidden numerator, denominator or complement): its row, kind and
-    feasible interval [low, high] (exact where `exact`; else two feasible solutions show it at least that
-    wide), and `component`, the cells it was solved with."""
+    feasible interval [low, high] (exact where `exact`; else, if at least min_count wide, feasible solutions
+    show it at least that wide, and if narrower, the propagated bounds hold it within), and `component`,
+    the cells it was solved with."""
 
     cells: pd.DataFrame
     min_count: int
@@ -38,9 +49,107 @@ class Audit:
         return self.cells[self.cells["width"] < self.min_count]
 
 
+@dataclass
+class Relations:
+    """The attacker's linear system: row_lo <= a @ x <= row_hi, lower <= x <= upper; and the audited
+    quantities, each x[plus] - x[minus] (minus -1: none) of one hidden `row` of the table."""
+
+    a: sparse.csc_array
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    quantities: pd.DataFrame
+
+
+def relations(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_children: pd.Series,
+              slack: float = 0.0, truth: pd.DataFrame | None = None, round_to: float = 0) -> Relations:
+    """The linear system an attacker can write from the published table (see `audit`)."""
+    hid = hidden.to_numpy(bool)
+    cc = counts_children.to_numpy(bool)
+    shown = {"numerator": np.nan_to_num(values["numerator"].to_numpy(float)),
+             "denominator": np.nan_to_num(values["denominator"].to_numpy(float))}
+    # each relation's members: (relation, row, measure 0 numerator / 1 denominator, sign). A group sums its
+    # rows' numerators, and its rows' denominators of children too, unless it names each member's measure
+    g = groups[groups.groupby("group")["is_total"].transform("any")]
+    rows = g["row"].to_numpy()
+    gid = pd.factorize(g["group"])[0]
+    n_groups = int(gid.max()) + 1 if len(gid) else 0
+    sign = np.where(g["is_total"].to_numpy(bool), -1.0, 1.0)
+    named = g["measure"].to_numpy(object) if "measure" in g else np.full(len(g), None, object)
+    plain = pd.isna(named)
+    meas = np.where(named == "denominator", 1, 0)
+    den = plain & cc[rows]
+    rel = np.r_[gid, gid[den] + n_groups]
+    rows, meas, sign = np.r_[rows, rows[den]], np.r_[meas, np.ones(den.sum(), int)], np.r_[sign, sign[den]]
+    values_of = [shown["numerator"], shown["denominator"]]
+    hidden_of = [hid, hid & cc]
+    h = np.where(meas == 0, hidden_of[0][rows], hidden_of[1][rows])
+    live = np.isin(rel, np.unique(rel[h]))
+    rel, rows, meas, sign, h = pd.factorize(rel[live])[0], rows[live], meas[live], sign[live], h[live]
+    # unknowns: hidden numerators, hidden denominators of children; where counts are rounded, the shown
+    # counts of the relations holding a hidden one too (each within r/2 of its shown value)
+    unknown = [hidden_of[0].copy(), hidden_of[1].copy()]
+    if round_to:
+        for k in (0, 1):
+            unknown[k][rows[meas == k]] = True
+    var = []
+    lower, upper = [], []
+    start = 0
+    for k in (0, 1):
+        idx = np.flatnonzero(unknown[k])
+        var.append(np.full(len(values), -1))
+        var[k][idx] = start + np.arange(len(idx))
+        start += len(idx)
+        rounded = ~hidden_of[k][idx]
+        shown_k = values_of[k][idx]
+        lower.append(np.where(rounded, np.maximum(shown_k - round_to / 2, 0.0), 0.0))
+        upper.append(np.where(rounded, shown_k + round_to / 2, BIG))
+    n_cells = start
+    un = np.where(meas == 0, unknown[0][rows], unknown[1][rows])
+    j = np.where(meas == 0, var[0][rows], var[1][rows])[un]
+    i, v = rel[un], sign[un]
+    n_rel = int(rel.max()) + 1 if len(rel) else 0
+    known = np.where(meas == 0, values_of[0][rows], values_of[1][rows])
+    b_all = -np.bincount(rel[~un], weights=sign[~un] * known[~un], minlength=n_rel)
+    true_of = [np.nan_to_num(truth[c].to_numpy(float)) if truth is not None else np.zeros(len(values))
+               for c in ("numerator", "denominator")]
+    true = np.where(meas == 0, true_of[0][rows], true_of[1][rows])
+    res_all = np.bincount(rel, weights=sign * true, minlength=n_rel)
+    used = np.unique(i)
+    at = np.searchsorted(used, i)
+    size = np.bincount(rel, minlength=n_rel)[used]
+    n_vars = n_cells + len(used)
+    # each relation holds to within `slack` per member (figures rounded on their own): a slack unknown each
+    a_eq = sparse.csr_array((np.r_[v, np.ones(len(used))], (np.r_[at, np.arange(len(used))],
+                             np.r_[j, n_cells + np.arange(len(used))])), shape=(len(used), n_vars))
+    b_eq = b_all[used]
+    # a sum that does not hold exactly: parts <= total (residual < 0) or parts >= total (residual > 0)
+    res = res_all[used]
+    loose = np.abs(res) > 1e-6 + slack * size
+    direction = np.sign(res)
+    row_lo = np.where(loose & (direction < 0), -np.inf, b_eq)
+    row_hi = np.where(loose & (direction > 0), np.inf, b_eq)
+    # a numerator within its denominator
+    both = np.flatnonzero((var[0] >= 0) & (var[1] >= 0))
+    pair = np.arange(len(both))
+    a_ub = sparse.csr_array((np.r_[np.ones(len(both)), -np.ones(len(both))],
+                             (np.r_[pair, pair], np.r_[var[0][both], var[1][both]])),
+                            shape=(len(both), n_vars))
+    a = sparse.csc_array(sparse.vstack([a_eq, a_ub]))
+    h_rows, d_rows = np.flatnonzero(hid), np.flatnonzero(hid & cc)
+    quantities = pd.concat([
+        pd.DataFrame({"row": h_rows, "kind": "numerator", "plus": var[0][h_rows], "minus": -1}),
+        pd.DataFrame({"row": d_rows, "kind": "denominator", "plus": var[1][d_rows], "minus": -1}),
+        pd.DataFrame({"row": d_rows, "kind": "complement", "plus": var[1][d_rows], "minus": var[0][d_rows]})],
+        ignore_index=True)
+    return Relations(a, np.r_[row_lo, np.full(len(both), -np.inf)], np.r_[row_hi, np.zeros(len(both))],
+                     np.r_[*lower, -slack * size], np.r_[*upper, slack * size], quantities)
+
+
 def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_children: pd.Series,
           min_count: int, slack: float = 0.0, truth: pd.DataFrame | None = None,
-          focus: np.ndarray | None = None) -> Audit:
+          focus: np.ndarray | None = None, round_to: float = 0, batch_size: int = BATCH) -> Audit:
     """`values`: numerator and denominator per row (published figures where shown; ignored where hidden).
     `groups`: (row, group, is_total) relations total = sum of parts (a group without a total row is left out:
     its total is not in the table). `counts_children`: rows whose denominator is a count of children (hidden
@@ -48,145 +157,224 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     much per member (figures rounded on their own). `truth`: the unsuppressed numerators and denominators;
     where a declared sum does not hold exactly in them (a total from another source, parts that do not cover
     it), the attacker is given the inequality that does hold (parts at most, or at least, the total).
-    `focus`: rows; only the components holding one are solved (the others' rows come back unsolved)."""
-    hid = hidden.to_numpy(bool)
-    cc = counts_children.to_numpy(bool)
-    num = np.nan_to_num(values["numerator"].to_numpy(float))
-    den = np.nan_to_num(values["denominator"].to_numpy(float))
-    g = groups[groups.groupby("group")["is_total"].transform("any")]
-    rows = g["row"].to_numpy()
-    gid = pd.factorize(g["group"])[0]
-    sign = np.where(g["is_total"].to_numpy(bool), -1.0, 1.0)
-    live = np.isin(gid, np.unique(gid[hid[rows]]))
-    rows, gid, sign = rows[live], pd.factorize(gid[live])[0], sign[live]
-    n_groups = int(gid.max()) + 1 if len(gid) else 0
-    # unknowns: hidden numerators, then hidden denominators of children, then each relation's slack
-    h_rows = np.flatnonzero(hid)
-    d_rows = h_rows[cc[h_rows]]
-    var_n = pd.Series(np.arange(len(h_rows)), index=h_rows)
-    var_d = pd.Series(len(h_rows) + np.arange(len(d_rows)), index=d_rows)
-    n_cells = len(h_rows) + len(d_rows)
-    h = hid[rows]
-    eq: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    rhs: list[np.ndarray] = []
-    residual = []
-    for col, known, var, members in (("numerator", num, var_n, np.ones(len(rows), bool)),
-                                     ("denominator", den, var_d, cc[rows])):
-        m = members & np.isin(gid, np.unique(gid[h & members]))
-        offset = len(rhs[0]) if rhs else 0
-        eq.append((gid[m & h] + offset, var.reindex(rows[m & h]).to_numpy(), sign[m & h]))
-        rhs.append(-np.bincount(gid[m & ~h], weights=sign[m & ~h] * known[rows[m & ~h]], minlength=n_groups))
-        true = np.nan_to_num(truth[col].to_numpy(float)) if truth is not None else np.zeros(len(values))
-        residual.append(np.bincount(gid[m], weights=sign[m] * true[rows[m]], minlength=n_groups))
-    b_all = np.concatenate(rhs)
-    i, j, v = (np.concatenate([e[k] for e in eq]) for k in range(3))
-    used = np.unique(i)
-    remap = pd.Series(np.arange(len(used)), index=used)
-    size = np.bincount(np.r_[gid, gid + n_groups], minlength=2 * n_groups)[used]
-    n_vars = n_cells + len(used)
-    a_eq = sparse.csr_array((np.r_[v, np.ones(len(used))],
-                             (np.r_[remap.reindex(i).to_numpy(), np.arange(len(used))],
-                              np.r_[j.astype(int), n_cells + np.arange(len(used))])), shape=(len(used), n_vars))
-    b_eq = b_all[used]
-    # a sum that does not hold exactly: parts <= total (residual < 0) or parts >= total (residual > 0)
-    res = np.concatenate(residual)[used]
-    tol = 1e-6 + slack * size
-    loose = np.flatnonzero(np.abs(res) > tol)
-    direction = np.sign(res[loose])  # -1: sum of parts - totals <= b; +1: >= b
-    a_ineq = sparse.csr_array(a_eq[loose] * -direction[:, None]) if len(loose) else None
-    b_ineq = b_eq[loose] * -direction
-    exact_rows = np.setdiff1d(np.arange(len(used)), loose)
-    a_eq, b_eq = a_eq[exact_rows], b_eq[exact_rows]
-    bounds = np.r_[np.tile([0.0, BIG], (n_cells, 1)), np.c_[-slack * size, slack * size]]
-    # a hidden numerator within its hidden denominator
-    k = np.arange(len(d_rows))
-    a_ub = sparse.csr_array((np.r_[np.ones(len(k)), -np.ones(len(k))],
-                             (np.r_[k, k], np.r_[var_n.reindex(d_rows).to_numpy(), var_d.to_numpy()])),
-                            shape=(len(k), n_vars))
-    b_ub = np.zeros(len(k))
-    if a_ineq is not None:
-        a_ub, b_ub = sparse.csr_array(sparse.vstack([a_ub, a_ineq])), np.r_[b_ub, b_ineq]
-    quantities = pd.concat([
-        pd.DataFrame({"row": h_rows, "kind": "numerator", "plus": var_n.to_numpy(), "minus": -1}),
-        pd.DataFrame({"row": d_rows, "kind": "denominator", "plus": var_d.to_numpy(), "minus": -1}),
-        pd.DataFrame({"row": d_rows, "kind": "complement", "plus": var_d.to_numpy(),
-                      "minus": var_n.reindex(d_rows).to_numpy()})], ignore_index=True)
-    if n_cells == 0:
-        return Audit(quantities.assign(low=np.nan, high=np.nan, width=np.inf, exact=False, component=-1), min_count)
-    plus, minus = quantities["plus"].to_numpy(), quantities["minus"].to_numpy()
-    links = sparse.vstack([a_eq != 0, a_ub != 0]).astype(float)
+    `focus`: rows; only the components holding one are solved (the others' rows come back unsolved).
+    `round_to`: shown counts are rounded to this base (each then within half of it of the truth).
+    `batch_size`: unknowns per model solved together (components are never split)."""
+    rel = relations(values, hidden, groups, counts_children, slack, truth, round_to)
+    q = rel.quantities
+    if len(q) == 0:
+        return Audit(q.assign(low=np.nan, high=np.nan, width=np.inf, exact=False, component=-1), min_count)
+    plus, minus = q["plus"].to_numpy(), q["minus"].to_numpy()
+    a = rel.a
+    n_vars = a.shape[1]
+    links = (a != 0).astype(float)
     _, comp = connected_components(links.T @ links + sparse.eye_array(n_vars), directed=False)
-    low, high = np.full(len(quantities), np.inf), np.full(len(quantities), -np.inf)
-    exact = np.zeros(len(quantities), bool)
-    a_all = sparse.csc_array(sparse.vstack([a_eq, a_ub]))
-    row_lo = np.r_[b_eq, np.full(len(b_ub), -INF)]
-    row_hi = np.r_[b_eq, b_ub]
-    order = np.argsort(comp, kind="stable")
-    by_comp = pd.Series(np.arange(len(quantities))).groupby(comp[plus]).indices
+    wanted = np.ones(len(q), bool)
     if focus is not None:
-        wanted = set(comp[quantities.loc[quantities["row"].isin(focus), "plus"].to_numpy()])
-        by_comp = {k: v for k, v in by_comp.items() if k in wanted}
-    for cols in np.split(order, np.flatnonzero(np.diff(comp[order])) + 1):
-        qs = by_comp.get(comp[cols[0]])
-        if qs is None:
-            continue
-        h, local = _component_lp(a_all, cols, bounds, row_lo, row_hi)
-        qp = local[plus[qs]].to_numpy()
-        qm = np.where(minus[qs] >= 0, local.reindex(minus[qs]).fillna(-1).to_numpy(int), -1)
-
-        def seen(x: np.ndarray, qs: np.ndarray = qs, qp: np.ndarray = qp, qm: np.ndarray = qm) -> None:
-            v = x[qp] - np.where(qm >= 0, x[np.clip(qm, 0, None)], 0.0)
-            low[qs], high[qs] = np.minimum(low[qs], v), np.maximum(high[qs], v)
-
-        # witnesses: every cell at its least and at its most together; then each cell not yet shown wide
-        # enough is pushed up, then down, alone (each solution a witness for the others too)
-        for way in (1.0, -1.0):
-            seen(_solve(h, way * np.ones(len(cols))))
-        for n, q in enumerate(qs):
-            if high[q] - low[q] >= min_count:
-                continue
-            c = np.zeros(len(cols))
-            c[qp[n]] = 1.0
-            if qm[n] >= 0:
-                c[qm[n]] = -1.0
-            x_hi = _solve(h, -c)
-            seen(x_hi)
-            if high[q] - low[q] >= min_count:
-                continue
-            x_lo = _solve(h, c)
-            seen(x_lo)
-            low[q], high[q], exact[q] = c @ x_lo, c @ x_hi, True
+        wanted = np.isin(comp[plus], comp[plus[np.isin(q["row"].to_numpy(), focus)]])
+    low, high = np.full(len(q), np.inf), np.full(len(q), -np.inf)
+    exact = np.zeros(len(q), bool)
+    # components of at most one relation, with no complement to bound: exact by interval arithmetic
+    coo = a.tocoo()
+    n_comp = comp.max() + 1
+    row_of = np.full(n_vars, -1)
+    row_of[coo.col] = coo.row
+    first_row = np.full(n_comp, -1)
+    first_row[comp[coo.col]] = coo.row
+    single = np.ones(n_comp, bool)
+    single[comp[coo.col[coo.row != first_row[comp[coo.col]]]]] = False
+    single[comp[plus[minus >= 0]]] = False
+    one = wanted & single[comp[plus]]
+    if one.any():
+        low[one], high[one] = _one_relation(a, rel, plus[one], row_of)
+        exact[one] = True
+    # the others: what the relations' bounds, propagated, already hold narrower than min_count is narrow
+    # (its interval lies within those bounds); the rest in batches of components, each batch one model
+    rest = wanted & ~one
+    lo, hi = _propagate(rel)
+    has_minus = minus >= 0
+    m = np.clip(minus, 0, None)
+    outer_lo = np.where(has_minus, lo[plus] - hi[m], lo[plus])
+    outer_hi = np.where(has_minus, hi[plus] - lo[m], hi[plus])
+    bound = rest & (outer_hi - outer_lo < min_count)
+    low[bound], high[bound] = outer_lo[bound], outer_hi[bound]
+    rest = np.flatnonzero(rest & ~bound)
+    at_truth = None  # the truth is a feasible point too: a witness
+    if truth is not None:
+        t_num = np.nan_to_num(truth["numerator"].to_numpy(float))[q["row"].to_numpy()]
+        t_den = np.nan_to_num(truth["denominator"].to_numpy(float))[q["row"].to_numpy()]
+        kind = q["kind"].to_numpy()
+        at_truth = np.where(kind == "numerator", t_num, np.where(kind == "denominator", t_den, t_den - t_num))
+    for batch in _batches(comp, np.unique(comp[plus[rest]]), batch_size):
+        mine = rest[np.isin(comp[plus[rest]], batch)]
+        cols = np.flatnonzero(np.isin(comp, batch))
+        low[mine], high[mine], exact[mine] = _solve_together(rel, cols, comp, plus[mine], minus[mine], min_count,
+                                                             None if at_truth is None else at_truth[mine])
     unsolved = np.isinf(low)  # outside `focus`
     low[unsolved], high[unsolved] = np.nan, np.nan
-    out = quantities.assign(low=low, high=high, width=high - low, exact=exact, component=comp[plus])
+    out = q.assign(low=low, high=high, width=high - low, exact=exact, component=comp[plus])
     return Audit(out, min_count)
 
 
-def _component_lp(a_all: sparse.csc_array, cols: np.ndarray, bounds: np.ndarray, row_lo: np.ndarray,
-                  row_hi: np.ndarray) -> tuple[highs._Highs, pd.Series]:
-    """One component's LP, loaded in HiGHS (its unknowns `cols` and the relations they appear in)."""
-    part = a_all[:, cols]
+def _propagate(rel: Relations, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds every unknown within, by propagating each relation's bounds to its members in turn (as LP
+    presolvers tighten bounds): each step is sound, so the result holds every feasible solution."""
+    coo = rel.a.tocoo()
+    a, r, j, n_rows = coo.data, coo.row, coo.col, rel.a.shape[0]
+    lo, hi = rel.lower.copy(), rel.upper.copy()
+    for _ in range(rounds):
+        t_lo, t_hi = np.minimum(a * lo[j], a * hi[j]), np.maximum(a * lo[j], a * hi[j])
+        s_lo = np.bincount(r, weights=t_lo, minlength=n_rows)
+        s_hi = np.bincount(r, weights=t_hi, minlength=n_rows)
+        with np.errstate(invalid="ignore"):
+            b_lo = rel.row_lo[r] - (s_hi[r] - t_hi)
+            b_hi = rel.row_hi[r] - (s_lo[r] - t_lo)
+        new_lo, new_hi = lo.copy(), hi.copy()
+        np.maximum.at(new_lo, j, np.where(a > 0, b_lo, b_hi) / a)
+        np.minimum.at(new_hi, j, np.where(a > 0, b_hi, b_lo) / a)
+        if np.allclose(new_lo, lo, rtol=0, atol=1e-9) and np.allclose(new_hi, hi, rtol=0, atol=1e-9):
+            break
+        lo, hi = new_lo, new_hi
+    return lo, hi
+
+
+def _batches(comp: np.ndarray, comps: np.ndarray, size: int) -> list[np.ndarray]:
+    """`comps` cut into runs of at most `size` unknowns (a larger component alone), smallest first."""
+    n = np.bincount(comp)[comps]
+    order = np.argsort(n, kind="stable")
+    comps, n = comps[order], n[order]
+    out, start, total = [], 0, 0
+    for k, count in enumerate(n):
+        if total and total + count > size:
+            out.append(comps[start:k])
+            start, total = k, 0
+        total += count
+    if start < len(comps):
+        out.append(comps[start:])
+    return out
+
+
+def _one_relation(a: sparse.csc_array, rel: Relations, cells: np.ndarray,
+                  row_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact intervals of `cells`, each the only relation of its component holding it: a_i x_i lies within
+    the relation's bounds less what the others' bounds allow."""
+    coo = a.tocoo()
+    lo_term = np.minimum(coo.data * rel.lower[coo.col], coo.data * rel.upper[coo.col])
+    hi_term = np.maximum(coo.data * rel.lower[coo.col], coo.data * rel.upper[coo.col])
+    n_rows = a.shape[0]  # and one more, empty, for a cell in no relation
+    sum_lo = np.bincount(coo.row, weights=lo_term, minlength=n_rows + 1)
+    sum_hi = np.bincount(coo.row, weights=hi_term, minlength=n_rows + 1)
+    row_lo, row_hi = np.r_[rel.row_lo, 0.0], np.r_[rel.row_hi, 0.0]
+    coef = np.zeros(a.shape[1])
+    coef[coo.col] = coo.data
+    mine_lo = np.zeros(a.shape[1])
+    mine_hi = np.zeros(a.shape[1])
+    mine_lo[coo.col], mine_hi[coo.col] = lo_term, hi_term
+    free = row_of[cells] < 0  # in no relation: its bounds
+    r = np.where(free, n_rows, row_of[cells])
+    term_lo = np.maximum(row_lo[r] - (sum_hi[r] - mine_hi[cells]), mine_lo[cells])
+    term_hi = np.minimum(row_hi[r] - (sum_lo[r] - mine_lo[cells]), mine_hi[cells])
+    if (~free & (term_lo > term_hi + 1e-6 * np.maximum(1.0, np.abs(term_hi)))).any():
+        raise AssertionError("the published relations do not solve: Infeasible")
+    c = np.where(free, 1.0, coef[cells])
+    term_lo = np.where(free, rel.lower[cells], term_lo)
+    term_hi = np.where(free, rel.upper[cells], term_hi)
+    lo, hi = np.where(c > 0, term_lo / c, term_hi / c), np.where(c > 0, term_hi / c, term_lo / c)
+    return lo, np.maximum(hi, lo)
+
+
+def _solve_together(rel: Relations, cols: np.ndarray, comp: np.ndarray, plus: np.ndarray, minus: np.ndarray,
+                    min_count: int, seen_at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Intervals of the quantities x[plus] - x[minus] (all within the unknowns `cols`), every component
+    solved in one model (see the module's docstring); the model shrinks to the components still unsettled
+    once they hold less than half of it. `seen_at`: the quantities at a feasible point already known."""
+    which = comp[plus]
+    low, high = np.full(len(plus), np.inf), np.full(len(plus), -np.inf)
+    if seen_at is not None:  # the quantities at a known feasible point
+        low, high = seen_at.astype(float), seen_at.astype(float)
+    exact = np.zeros(len(plus), bool)
+    done = np.zeros(len(plus), bool)
+    misses = np.zeros(comp.max() + 1, int)  # pushes in a row that widened nothing
+    rng = np.random.default_rng(0)
+    pos = np.full(len(comp), -1)
+
+    def load(model_cols: np.ndarray) -> tuple[highspy.Highs, np.ndarray, np.ndarray, np.ndarray]:
+        pos[:] = -1
+        pos[model_cols] = np.arange(len(model_cols))
+        act = np.flatnonzero(pos[plus] >= 0)
+        return _model(rel, model_cols), act, pos[plus], np.where(minus >= 0, pos[np.clip(minus, 0, None)], -1)
+
+    h, act, p, m = load(cols)
+    model_cols = cols
+
+    def seen(x: np.ndarray) -> np.ndarray:
+        v = np.full(len(plus), np.nan)
+        v[act] = x[p[act]] - np.where(m[act] >= 0, x[np.clip(m[act], 0, None)], 0.0)
+        np.fmin(low, v, out=low)
+        np.fmax(high, v, out=high)
+        return v
+
+    def cost(picked: np.ndarray, way: np.ndarray | float) -> np.ndarray:
+        c = np.zeros(len(model_cols))
+        w = np.broadcast_to(way, picked.shape)
+        np.add.at(c, p[picked], w)
+        has = m[picked] >= 0
+        np.add.at(c, m[picked[has]], -w[has])
+        return c
+
+    for sense in (1.0, -1.0):
+        seen(_solve(h, np.full(len(cols), sense)))
+    # rounds: a component whose last push widened something pushes all its narrow cells together again
+    # (up, then down, with random weights); else one narrow cell is maximised, then minimised, alone
+    while True:
+        pending = np.flatnonzero((high - low < min_count) & ~done)
+        if len(pending) == 0:
+            return low, high, exact
+        unsettled = np.isin(comp[model_cols], which[pending])
+        if unsettled.sum() < len(model_cols) / 2:
+            model_cols = model_cols[unsettled]
+            h, act, p, m = load(model_cols)
+        pushing = misses[which[pending]] < TRIES
+        push = pending[pushing]
+        _, first = np.unique(which[pending[~pushing]], return_index=True)
+        picked = pending[~pushing][first]  # one cell per component: the objective is separable
+        up = misses[which[push]] % 2 == 0
+        way = np.where(up, -1.0, 1.0) * rng.uniform(1.0, 2.0, len(push))
+        top = seen(_solve(h, cost(picked, -1.0) + cost(push, way)))
+        widened = pending[high[pending] - low[pending] >= min_count]
+        misses[np.unique(which[push])] += 1
+        misses[np.unique(which[np.setdiff1d(widened, picked)])] = 0  # a solve that widened others: push again
+        still = picked[high[picked] - low[picked] < min_count]
+        if len(still):
+            bottom = seen(_solve(h, cost(still, 1.0)))
+            low[still], high[still], exact[still] = bottom[still], top[still], True
+        done[picked] = True
+
+
+def _model(rel: Relations, cols: np.ndarray) -> highspy.Highs:
+    """The unknowns `cols` and the relations they appear in, loaded in HiGHS."""
+    part = rel.a[:, cols]
     rows_used = np.unique(part.indices)
     sub = sparse.csc_array(sparse.csr_array(part)[rows_used])
-    lp = highs.HighsLp()
+    lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cols), len(rows_used)
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(rows_used)
-    lp.a_matrix_.format_ = highs.MatrixFormat.kColwise
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = sub.indptr, sub.indices, sub.data
     lp.col_cost_ = np.zeros(len(cols))
-    lp.col_lower_, lp.col_upper_ = bounds[cols, 0], bounds[cols, 1]
-    lp.row_lower_, lp.row_upper_ = row_lo[rows_used], row_hi[rows_used]
-    h = highs._Highs()
+    lp.col_lower_, lp.col_upper_ = rel.lower[cols], rel.upper[cols]
+    lp.row_lower_, lp.row_upper_ = rel.row_lo[rows_used], rel.row_hi[rows_used]
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
-    return h, pd.Series(np.arange(len(cols)), index=cols)
+    return h
 
 
-def _solve(h: highs._Highs, cost: np.ndarray) -> np.ndarray:
+def _solve(h: highspy.Highs, cost: np.ndarray) -> np.ndarray:
     """Minimise cost.x (warm-started from the last solution): the solution."""
     h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
     h.run()
     status = h.getModelStatus()
-    if status != highs.HighsModelStatus.kOptimal:
+    if status != highspy.HighsModelStatus.kOptimal:
         raise AssertionError(f"the published relations do not solve: {h.modelStatusToString(status)}")
     return np.asarray(h.getSolution().col_value)

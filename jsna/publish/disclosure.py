@@ -42,10 +42,25 @@ LOCAL_KINDS = ("local_imd_decile",)  # breakdowns defined within each area: no s
 # Levels that divide the same children another way than the area nesting: an indicator's trusts (each
 # trust's returns, for every child of the area) add up to its upper-tier rows together.
 PARTITIONS = {"trust": "utla"}
-# Indicators that count the same children in the same cell (a rate's numerator is a count published on its
-# own): each pair of rows is a sum group of one part (the one equals the other), so they are shown or hidden
-# together and the audit knows the equality; else the one shown would give the other's hidden count back.
-SAME_CHILDREN = (("ehcp_plans", "ehcp_rate_0_25"),)
+# Published counts that count the same children: one indicator's count (its numerator or denominator) is
+# another's, or the sum of another's breakdown categories. Each (whole, parts) is a sum group per cell (period,
+# area; and breakdown where none is named) whose members name their measure: shown or hidden together, and
+# the audit knows the equality; else the one shown would give the other's hidden count back. A member is
+# 'indicator.measure', or 'indicator.measure@breakdown' (that category of the same period and area).
+SAME_CHILDREN: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ehcp_plans.numerator", ("ehcp_rate_0_25.numerator",)),  # plans per 1,000 residents
+    ("ehcp_plans.numerator", ("ehcp_specialist_placement.denominator",)),  # of all plans, in specialist places
+    ("ehcp_specialist_placement.numerator@all", ("ehcp_plans.numerator@placement=special",
+                                                 "ehcp_plans.numerator@placement=specialist_post16",
+                                                 "ehcp_plans.numerator@placement=independent_special")),
+    ("ehcp_neet_16_25.denominator@all", ("ehcp_plans.numerator@age_band=16-19",
+                                         "ehcp_plans.numerator@age_band=20-25")),
+    ("dct_caseload_rate.numerator", ("short_breaks_pct.denominator",)),  # children open to the team
+    ("sen_support_pupils_pct.denominator", ("ehcp_pupils_pct.denominator",)),  # pupils on roll
+    ("wait_median_weeks.numerator", ("wait_p90_weeks.numerator",)),  # completed assessments
+    ("waiting_over_13_weeks.denominator", ("waiting_over_18_weeks.denominator",)),  # children still waiting
+    ("waiting_over_13_weeks.denominator", ("waiting_over_52_weeks.denominator",)),
+)
 
 
 def _small(x: pd.Series, min_count: int) -> pd.Series:
@@ -94,16 +109,11 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
                       ignore_index=True)
         p["group"] = f"p{level}" + p.groupby(pkey, sort=False, dropna=False).ngroup().astype(str)
         parts.append(p[["row", "group", "is_total"]])
-    # the same children counted by two indicators: the pair of rows of one period, area and breakdown
-    cell = ["period", "area_level", "area_code", "breakdown"]
+    # the same children counted by two indicators (SAME_CHILDREN): a whole and its parts in each cell
     for n, (whole, same) in enumerate(SAME_CHILDREN):
-        pair = v.loc[v["indicator_id"] == whole, ["row", *cell]].merge(
-            v.loc[v["indicator_id"] == same, ["row", *cell]], on=cell, suffixes=("", "_same"))
-        if len(pair):
-            group = f"s{n}_" + pd.Series(np.arange(len(pair))).astype(str)
-            parts.append(pd.concat([pd.DataFrame({"row": pair["row"].to_numpy(), "group": group, "is_total": True}),
-                                    pd.DataFrame({"row": pair["row_same"].to_numpy(), "group": group,
-                                                  "is_total": False})], ignore_index=True))
+        if (link := _same_children(v, whole, same)) is not None:
+            link["group"] = f"s{n}_" + link["group"].astype(str)
+            parts.append(link)
     # breakdowns: 'all' and the categories of one breakdown type, same indicator, period and area
     kind = v["breakdown"].str.split("=", n=1).str[0].where(v["breakdown"].str.contains("="), None)
     cats = v.assign(kind=kind).dropna(subset=["kind"])
@@ -116,6 +126,27 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
         b["group"] = "b" + b.groupby([*bkey, "kind"], sort=False, dropna=False).ngroup().astype(str)
         parts.append(b[["row", "group", "is_total"]])
     return pd.concat(parts, ignore_index=True)
+
+
+def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...]) -> pd.DataFrame | None:
+    """The sum groups of one SAME_CHILDREN link over rows `v` (row, group, is_total, measure); None if a
+    member has no rows."""
+    members = []
+    for name in (whole, *same):
+        indicator, _, rest = name.partition(".")
+        measure, _, breakdown = rest.partition("@")
+        rows = v[(v["indicator_id"] == indicator) & ((v["breakdown"] == breakdown) if breakdown else True)]
+        members.append((rows, measure, bool(breakdown)))
+    if any(rows.empty for rows, _, _ in members):
+        return None
+    key = ["period", "area_level", "area_code"] + ([] if members[0][2] else ["breakdown"])
+    cells = members[0][0][["row", *key]].rename(columns={"row": "r0"})
+    for k, (rows, _, _) in enumerate(members[1:], start=1):
+        cells = cells.merge(rows[["row", *key]].rename(columns={"row": f"r{k}"}), on=key)  # every part there
+    group = np.arange(len(cells))
+    return pd.concat([pd.DataFrame({"row": cells[f"r{k}"].to_numpy(), "group": group, "is_total": k == 0,
+                                    "measure": measure}) for k, (_, measure, _) in enumerate(members)],
+                     ignore_index=True)
 
 
 def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_count: int = 1,
@@ -164,7 +195,7 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
     the sums): wherever a hidden count is still narrower than `min_count` (sums crossing each other can pin
     what each sum alone leaves free), every member of every group it is in is hidden (where they all were,
     those of the groups they are in), and both run again."""
-    from jsna.publish.audit import audit  # scipy's solver: loaded only where something is hidden
+    from jsna.publish.audit import audit  # HiGHS: loaded only where something is hidden
 
     cc = pd.Series(False, index=values.index) if counts_children is None else counts_children
     hidden = secondary(values, hidden, groups, min_count, cc)
@@ -173,19 +204,21 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
         narrow = audit(values, hidden, groups, cc, min_count, slack=slack, truth=values, focus=focus).narrow
         if narrow.empty:
             return hidden
-        more = hidden.copy()
-        rows = narrow["row"]
+        more = hidden.to_numpy().copy()
+        rows = narrow["row"].unique()
         for _ring in range(10):  # every member of every group a narrow cell is in; then of the cells hidden with it
             bad = groups["group"].isin(groups.loc[groups["row"].isin(rows), "group"])
-            more.iloc[groups.loc[bad, "row"].unique()] = True
-            if more.sum() > hidden.sum():
+            members = groups.loc[bad, "row"].unique()
+            if not more[members].all():
+                more[members] = True
                 break
-            rows = groups.loc[bad, "row"]
+            rows = members
         if more.sum() == hidden.sum():
             break
-        more = secondary(values, more, groups, min_count, cc)
-        focus = np.flatnonzero(more.to_numpy() & ~hidden.to_numpy())
-        hidden = more
+        widened = secondary(values, pd.Series(more, index=hidden.index), groups, min_count, cc)
+        # next, the components holding what was hidden since, and those still narrow
+        focus = np.union1d(np.flatnonzero(widened.to_numpy() & ~hidden.to_numpy()), narrow["row"].unique())
+        hidden = widened
     raise RuntimeError("disclosure control did not settle: hidden counts the sums still pin")
 
 

@@ -1,0 +1,107 @@
+"""The disclosure audit on small tables: rounded counts known only within half the base, and counts that two
+indicators publish (one's numerator another's denominator, or a sum of another's categories) linked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jsna.config import Disclosure
+from jsna.publish.audit import audit
+from jsna.publish.disclosure import SAME_CHILDREN, secure, sum_groups, suppress
+
+NO_NESTING = pd.DataFrame(columns=["child_level", "child_code", "parent_level", "parent_code"])
+
+
+def rows(**cols: list) -> pd.DataFrame:
+    n = len(next(iter(cols.values())))
+    base = {"indicator_id": ["i"] * n, "period": ["2025"] * n, "area_level": ["utla"] * n,
+            "area_code": ["C"] * n, "breakdown": ["all"] * n, "value": 1.0, "lower_ci95": 1.0, "upper_ci95": 2.0,
+            "lower_ci998": 0.5, "upper_ci998": 2.5, "comparison": "better", "trend": "increasing", "symbol": None}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def twin(members: list[int], measures: list[str]) -> pd.DataFrame:
+    """An attacker's relation: the first member's measure is the sum of the others'."""
+    return pd.DataFrame({"row": members, "group": "twin", "is_total": [True] + [False] * (len(members) - 1),
+                         "measure": measures})
+
+
+def test_a_rounded_count_is_known_only_within_half_the_base() -> None:
+    """Given a district of 22 children in four areas of 8, 8, 3 and 3, published rounded to 5 (20; 10, 10,
+    c, c), when audited, then each hidden area lies anywhere from 0 to 7.5 (the shown counts each within 2.5
+    of the truth), not pinned to 0 as the shown figures taken exactly (20 - 10 - 10) would have it."""
+    values = rows(area_level=["lad", "lsoa", "lsoa", "lsoa", "lsoa"], area_code=["D", "L1", "L2", "L3", "L4"],
+                  numerator=[22.0, 8.0, 8.0, 3.0, 3.0], denominator=[1000.0] * 5)
+    nest = pd.DataFrame({"child_level": "lsoa", "child_code": ["L1", "L2", "L3", "L4"], "parent_level": "lad",
+                         "parent_code": "D"})
+    out = suppress(values, Disclosure(min_count=5, round_to=5), False, nest)
+    hidden = out["symbol"].eq("c")
+    assert out["numerator"].tolist()[:3] == [20.0, 10.0, 10.0] and hidden.tolist() == [False] * 3 + [True] * 2
+    groups = sum_groups(out, nest)
+    no_children = pd.Series(False, index=out.index)
+    found = audit(out, hidden, groups, no_children, 5, round_to=5)
+    assert found.cells[["low", "high"]].values.tolist() == [[0.0, 7.5], [0.0, 7.5]]
+    assert found.narrow.empty
+    taken_exactly = audit(out, hidden, groups, no_children, 5)
+    assert taken_exactly.cells["high"].tolist() == [0.0, 0.0]
+
+
+def test_rounding_does_not_hide_a_lone_suppressed_part_from_the_audit() -> None:
+    """Given a total of 10 shown with a hidden 3 and a shown 7, rounded to 5 (10; c, 5), then the audit bounds
+    the 3 by the total less the other part, each within 2.5 of its shown value: from 0 to 10."""
+    values = rows(area_level=["lad", "lsoa", "lsoa"], area_code=["D", "L1", "L2"], numerator=[10.0, 3.0, 7.0],
+                  denominator=[100.0] * 3)
+    hidden = pd.Series([False, True, False])
+    shown = values.assign(numerator=[10.0, np.nan, 5.0])
+    groups = pd.DataFrame({"row": [1, 2, 0], "group": "g", "is_total": [False, False, True]})
+    found = audit(shown, hidden, groups, pd.Series(False, index=values.index), 5, round_to=5)
+    assert found.cells[["low", "high"]].values.tolist() == [[0.0, 10.0]]
+
+
+def test_short_breaks_of_children_open_to_the_team_are_hidden_with_the_caseload() -> None:
+    """Given the county's children open to the disabled children's team (40: the caseload rate's numerator)
+    and, of them, 2 with short breaks (the short-breaks share: 2 of 40), when published, then the share is
+    hidden (2) and so is the caseload: shown, its 40 would give the share's hidden denominator back."""
+    values = rows(indicator_id=["dct_caseload_rate", "short_breaks_pct"], numerator=[40.0, 2.0],
+                  denominator=[9000.0, 40.0])
+    cc = pd.Series([False, True])
+    out = suppress(values, Disclosure(), cc, NO_NESTING)
+    hidden = out["symbol"].eq("c")
+    assert hidden.tolist() == [True, True]
+    attacker = twin([0, 1], ["numerator", "denominator"])
+    assert audit(out, hidden, attacker, cc, 5).narrow.empty
+    # the attack the link stops: the caseload shown beside the hidden share pins its denominator at 40
+    leak = audit(out.assign(numerator=[40.0, np.nan]), pd.Series([False, True]), attacker, cc, 5).narrow
+    assert leak[["kind", "low", "high"]].values.tolist() == [["denominator", 40.0, 40.0]]
+
+
+def test_young_people_16_to_25_with_plans_are_the_neet_share_denominator() -> None:
+    """Given plans of young people aged 16-19 (30) and 20-25 (12) and the NEET share of plan holders aged 16-25
+    (3 of 42), when published, then the share is hidden (3) and the age bands with it (one for the link, the
+    other as the two add up to a total published elsewhere): 30 + 12 shown would give its denominator back."""
+    values = rows(indicator_id=["ehcp_plans", "ehcp_plans", "ehcp_neet_16_25"],
+                  breakdown=["age_band=16-19", "age_band=20-25", "all"], numerator=[30.0, 12.0, 3.0],
+                  denominator=[np.nan, np.nan, 42.0])
+    cc = pd.Series([False, False, True])
+    groups = sum_groups(values, NO_NESTING)
+    assert groups["measure"].notna().sum() == 3
+    hidden = secure(values, pd.Series([False, False, True]), groups, 5, cc)
+    assert hidden.tolist() == [True, True, True]
+    attacker = twin([2, 0, 1], ["denominator", "numerator", "numerator"])
+    published = values.assign(numerator=values["numerator"].where(~hidden),
+                              denominator=values["denominator"].where(~hidden))
+    assert audit(published, hidden, attacker, cc, 5).narrow.empty
+    assert len(audit(published, pd.Series([False, False, True]), attacker, cc, 5).narrow) >= 1
+
+
+def test_every_link_names_catalogued_indicators_and_their_measures() -> None:
+    """Given SAME_CHILDREN, then every member is a catalogued indicator's numerator or denominator."""
+    from jsna.indicators.catalogue import load_catalogue
+
+    ids = set(load_catalogue())
+    for whole, parts in SAME_CHILDREN:
+        for member in (whole, *parts):
+            indicator, _, rest = member.partition(".")
+            assert indicator in ids and rest.partition("@")[0] in ("numerator", "denominator"), member
