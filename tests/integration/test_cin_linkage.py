@@ -77,7 +77,8 @@ def built(engine: sa.Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     with engine.begin() as conn:
         conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
         for layer, table in (("raw", "cin_census_return"), ("raw", "ehcp_cases"), ("core", "lsoa_lookup"),
-                             ("core", "ehcp_cases"), ("core", "cin_episodes"), ("core", "cin_children")):
+                             ("core", "schools"), ("core", "ehcp_cases"), ("core", "cin_episodes"),
+                             ("core", "cin_children")):  # core.schools empty: settings' types come with plans
             conn.execute(sa.text(f"CREATE TABLE {SCHEMA}.{layer}__{table} (LIKE {layer}.{table})"))
         copy_frame(conn, "core__lsoa_lookup", LOOKUP, schema=SCHEMA)
         _land(conn, "cin_census_return", returned.frame, 1)
