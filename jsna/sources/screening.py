@@ -88,7 +88,7 @@ def check_periods(path: Path, rows: pd.DataFrame, headline: Mapping[str, pd.Seri
                                     f"periods next to it, and holds {len(las[p])} authorities where England has "
                                     f"at least {ENGLAND_LAS}.")
         for measure, values in headline.items():
-            short = _shortfall(rows, values, p, national, la)
+            short = _shortfall(rows, values, p, national, la, len(las[p]))
             if short is not None and short[0] - short[1] > max(0.5, rounding / 2 * len(las[p]) + england_rounding / 2):
                 raise SourceError(
                     path, f"period {_period(p)} is incomplete: it lacks {_few(missing)}, named in the periods "
@@ -97,16 +97,18 @@ def check_periods(path: Path, rows: pd.DataFrame, headline: Mapping[str, pd.Seri
 
 
 def _shortfall(rows: pd.DataFrame, values: pd.Series, period: str, national: pd.Series,
-               la: pd.Series) -> tuple[float, float] | None:
+               la: pd.Series, authorities: int) -> tuple[float, float] | None:
     """(England's figure, the authorities' sum) on the period's total: of the breakdowns where England
-    and every authority have a published number, the one with England's largest. None when there is none."""
+    and every one of the period's `authorities` have a published count (none of their rows quarantined),
+    the one with England's largest. None when there is none."""
     at = rows["period"] == period
     best = None
     for group in dict.fromkeys(rows.loc[at & national, "group"]):
         in_group = at & (rows["group"] == group)
         england = values[in_group & national]
         local = values[in_group & la]
-        whole = len(england) == 1 and england.notna().all() and len(local) and local.notna().all()
+        whole = (len(england) == 1 and england.notna().all() and len(local) == authorities
+                 and local.notna().all() and (local >= 0).all())  # a negative count goes to quarantine
         if whole and (best is None or float(england.iloc[0]) > best[0]):
             best = (float(england.iloc[0]), float(local.sum()))
     return best
