@@ -32,6 +32,8 @@ def breakdown(indicator_id: str, dimension: str) -> pd.DataFrame:
     if not has(indicator_id):
         return pd.DataFrame(columns=ui.CSV_COLUMNS)
     rows = data.breakdown_values(indicator_id, code, dimension, level)
+    if rows.empty:  # no breakdown published (e.g. no transfers in a return's years): the tab says so
+        return rows.assign(key=rows["breakdown"])
     return rows.assign(key=rows["breakdown"].str.partition("=")[2])
 
 

