@@ -141,8 +141,8 @@ def _load(url: str, pts: np.ndarray, polys: np.ndarray) -> None:
     engine = get_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE IF EXISTS bench_pts, bench_polys, bench_hits"))
-        conn.execute(sa.text(f"CREATE TABLE bench_pts (id integer, geom geometry(Point, {BNG}))"))
-        conn.execute(sa.text(f"CREATE TABLE bench_polys (id integer, geom geometry(Polygon, {BNG}))"))
+        conn.execute(sa.text("CREATE TABLE bench_pts (id integer, geom geometry(Point, 27700))"))  # BNG
+        conn.execute(sa.text("CREATE TABLE bench_polys (id integer, geom geometry(Polygon, 27700))"))
         copy_frame(conn, "bench_pts", gpd.GeoDataFrame(
             {"id": np.arange(len(pts))}, geometry=gpd.GeoSeries.from_xy(pts[:, 0], pts[:, 1], crs=BNG), crs=BNG
         ).rename_geometry("geom"))
