@@ -8,10 +8,13 @@ Targets (issue 2): loader >= 0.8x raw COPY and >= 2x to_postgis, in rows per sec
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from psycopg import sql
 
 from bench.common import timed
 from jsna.warehouse.copy import HEADER, TRAILER, _column_types, _csv_chunk, binary_chunk, copy_frame
@@ -33,16 +36,26 @@ def records(n: int, seed: int = 1) -> gpd.GeoDataFrame:
     ).rename_geometry("geom")
 
 
+def _run(conn: sa.Connection, statement: sql.Composed) -> Any:
+    """A statement whose table name is composed as an identifier (psycopg.sql), on the connection's driver."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur:
+        cur.execute(statement)
+        return cur.fetchone() if cur.description else None
+
+
 def _fresh(conn: sa.Connection, table: str) -> None:
-    conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
-    conn.execute(sa.text(DDL.format(t=table)))
+    _run(conn, sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
+    _run(conn, sql.SQL(DDL).format(t=sql.Identifier(table)))
 
 
 def _raw_copy(engine: sa.Engine, table: str, fmt: str, rendered: bytes) -> None:
     with engine.begin() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
-        with raw.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN WITH (FORMAT {fmt})") as cp:
+        with raw.cursor() as cur, cur.copy(sql.SQL("COPY {} FROM STDIN WITH (FORMAT {})").format(
+                sql.Identifier(table), sql.SQL({"csv": "csv", "binary": "binary"}[fmt]))) as cp:
             for i in range(0, len(rendered), 1 << 20):
                 cp.write(rendered[i:i + (1 << 20)])
 
@@ -77,7 +90,7 @@ def run(url: str, n: int = 500_000, repeats: int = 3) -> dict[str, float]:
     rounds = [_round(engine, frame, csv_text, binary) for _ in range(repeats)]
     t = {k: float(np.median([r[k] for r in rounds])) for k in rounds[0]}
     with engine.connect() as conn:
-        counts = {k: conn.execute(sa.text(f"SELECT count(*) FROM {k}")).scalar_one()
+        counts = {k: _run(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(k)))[0]
                   for k in ("bench_raw", "bench_raw_binary", "bench_jsna", "bench_to_postgis")}
         same = conn.execute(sa.text(
             "SELECT count(*) FROM (SELECT code, year, age, weeks, issued, exception, ST_AsEWKB(geom) FROM bench_jsna "
