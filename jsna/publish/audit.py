@@ -46,7 +46,10 @@ class Audit:
 
     @property
     def narrow(self) -> pd.DataFrame:
-        return self.cells[self.cells["width"] < self.min_count]
+        """Quantities held within less than min_count, other than those that can only be 0 (the policy
+        shows a zero in clear: it is not a small count)."""
+        c = self.cells
+        return c[(c["width"] < self.min_count) & ~(c["high"] < 1)]
 
 
 @dataclass

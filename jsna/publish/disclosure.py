@@ -149,13 +149,20 @@ def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...]) -> pd.Dat
                      ignore_index=True)
 
 
+def _short(hidden_sum: np.ndarray, min_count: int) -> np.ndarray:
+    """Hidden parts adding up to too little: from 1 to min_count - 1. Parts adding up to 0 are each 0, which
+    the policy shows in clear (a zero is not a small count): hiding more would not protect them."""
+    return (hidden_sum > 0) & (hidden_sum < min_count)
+
+
 def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_count: int = 1,
               counts_children: pd.Series | None = None, max_rounds: int = 500) -> pd.Series:
     """Extend `hidden` to a fixed point of the protection rule, in every sum group:
     - never exactly one hidden row (it would be its total minus the rest);
     - while the total is shown, the hidden parts' counts add up to at least `min_count` (numerators, and
-      for proportions denominators and complements too): each hidden part then lies anywhere from 0 to
-      that sum, at least `min_count` wide. Two hidden parts of 1 and 2 would otherwise be pinned to [0, 3].
+      for proportions denominators and complements too), or to 0: each hidden part then lies anywhere from
+      0 to that sum, at least `min_count` wide, or is 0, as shown in clear. Two hidden parts of 1 and 2
+      would otherwise be pinned to [0, 3].
     A group that breaks the rule takes one more part: the smallest count above zero, else a zero, else
     the total (a hidden total leaves its parts unbounded above)."""
     out = hidden.to_numpy(dtype=bool).copy()
@@ -176,9 +183,10 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
         h = out[rows]
         n_hidden = np.bincount(gid, weights=h, minlength=n_groups)
         total_hidden = np.bincount(gid, weights=h & is_total, minlength=n_groups) > 0
-        short = np.bincount(gid, weights=np.where(h, counts[0], 0.0), minlength=n_groups) < min_count
+        short = _short(np.bincount(gid, weights=np.where(h, counts[0], 0.0), minlength=n_groups), min_count)
         for c in counts[1:]:
-            short |= child_group & (np.bincount(gid, weights=np.where(h, c, 0.0), minlength=n_groups) < min_count)
+            short |= child_group & _short(np.bincount(gid, weights=np.where(h, c, 0.0), minlength=n_groups),
+                                          min_count)
         bad = (n_hidden == 1) | ((n_hidden > 0) & ~total_hidden & short)
         cand = np.flatnonzero(bad[gid] & ~h)
         if len(cand) == 0:
@@ -193,8 +201,8 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
            counts_children: pd.Series | None = None, slack: float = 0.0, max_rounds: int = 20) -> pd.Series:
     """`secondary`, then the audit (`jsna.publish.audit`: linear programming over the published values and
     the sums): wherever a hidden count is still narrower than `min_count` (sums crossing each other can pin
-    what each sum alone leaves free), every member of every group it is in is hidden (where they all were,
-    those of the groups they are in), and both run again."""
+    what each sum alone leaves free), one more member of every group it is in is hidden (`_widen`), and both
+    run again."""
     from jsna.publish.audit import audit  # HiGHS: loaded only where something is hidden
 
     cc = pd.Series(False, index=values.index) if counts_children is None else counts_children
@@ -204,15 +212,7 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
         narrow = audit(values, hidden, groups, cc, min_count, slack=slack, truth=values, focus=focus).narrow
         if narrow.empty:
             return hidden
-        more = hidden.to_numpy().copy()
-        rows = narrow["row"].unique()
-        for _ring in range(10):  # every member of every group a narrow cell is in; then of the cells hidden with it
-            bad = groups["group"].isin(groups.loc[groups["row"].isin(rows), "group"])
-            members = groups.loc[bad, "row"].unique()
-            if not more[members].all():
-                more[members] = True
-                break
-            rows = members
+        more = _widen(values, hidden.to_numpy(), groups, narrow["row"].unique())
         if more.sum() == hidden.sum():
             break
         widened = secondary(values, pd.Series(more, index=hidden.index), groups, min_count, cc)
@@ -220,6 +220,26 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
         focus = np.union1d(np.flatnonzero(widened.to_numpy() & ~hidden.to_numpy()), narrow["row"].unique())
         hidden = widened
     raise RuntimeError("disclosure control did not settle: hidden counts the sums still pin")
+
+
+def _widen(values: pd.DataFrame, hidden: np.ndarray, groups: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """`hidden` and, in every group a narrow row is in, one more member: the shown part with the smallest
+    count above zero, else a zero, else the total (as `secondary` picks); where a group has none left, the
+    same in the groups of the members hidden with it, a ring out."""
+    more = hidden.copy()
+    num = values["numerator"].fillna(0).to_numpy(dtype=float)
+    for _ring in range(10):
+        g = groups[groups["group"].isin(groups.loc[groups["row"].isin(rows), "group"])]
+        r = g["row"].to_numpy()
+        free = g[~more[r]]
+        if len(free):
+            count = num[free["row"].to_numpy()]
+            rank = np.where(free["is_total"].to_numpy(bool), 2, np.where(count > 0, 0, 1))
+            pick = free.assign(rank=rank, count=count).sort_values(["group", "rank", "count", "row"])
+            more[pick.drop_duplicates("group")["row"].to_numpy()] = True
+            return more
+        rows = np.unique(r)
+    return more
 
 
 def exposed_groups(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame) -> pd.Index:
