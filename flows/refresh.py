@@ -51,6 +51,16 @@ def check_deliveries(run: Run, cfg: JsnaConfig, landed: list[LandedFile], accept
 
 
 @task
+def unchanged_since(run: Run, landed: list[LandedFile]) -> int | None:
+    return pipeline.unchanged_since(run, landed)
+
+
+@task
+def keep_published(run: Run) -> None:
+    pipeline.keep_published(run)
+
+
+@task
 def build_core(run: Run) -> None:
     pipeline.build_core(run)
 
@@ -91,17 +101,21 @@ def dask_runner(workers: int) -> DaskTaskRunner:
 
 
 @flow(name="jsna-refresh", log_prints=True)
-def refresh(config: str | None = None, workers: int = 1, accept_shrink: list[str] | None = None) -> dict[str, Any]:
+def refresh(config: str | None = None, workers: int = 1, accept_shrink: list[str] | None = None,
+            force: bool = False) -> dict[str, Any]:
     """Load every source declared in the jsna.toml into the warehouse and republish it; with
     `workers` > 1 the tasks are spread over a local Dask cluster of that many processes. A source whose
-    delivery is smaller than the one published stops the refresh unless it is named in `accept_shrink`."""
+    delivery is smaller than the one published stops the refresh unless it is named in `accept_shrink`.
+    Where the files, the configuration and the code are those the published tables were built from, nothing
+    is rebuilt (the run is recorded as unchanged) unless `force`."""
     run_once = refresh_run if workers <= 1 else refresh_run.with_options(
         task_runner=dask_runner(workers))  # type: ignore[arg-type]  # prefect-dask's futures are PrefectFutures
-    return run_once(config, accept_shrink)
+    return run_once(config, accept_shrink, force)
 
 
 @flow(name="jsna-refresh-run", log_prints=True)
-def refresh_run(config: str | None = None, accept_shrink: list[str] | None = None) -> dict[str, Any]:
+def refresh_run(config: str | None = None, accept_shrink: list[str] | None = None,
+                force: bool = False) -> dict[str, Any]:
     """One refresh, on whichever task runner the caller chose."""
     settings = get_settings()
     config_path = Path(config or settings.config or "jsna.toml")
@@ -119,6 +133,13 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
         context = read_context(run, cfg, plan.placed)
         landed += _results([land.submit(run, cfg, e, context) for e in plan.placed])
         check_deliveries(run, cfg, landed, accepted)
+        kept = None if force else unchanged_since(run, landed)
+        if kept is not None:
+            keep_published(run)
+            logger.info("run %s: files, configuration and code as run %s built them; published kept", run.run_id,
+                        kept)
+            return {"run_id": run.run_id, "files": len(landed), "new_files": 0, "indicator_values": None,
+                    "planning_rows": None, "unchanged_since": kept}
         build_core(run)
         values = compute_and_publish(run, cfg)
         planned = plan_places(run, cfg)
@@ -129,6 +150,6 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
     create_table_artifact(key="data-quality", table=_quality_table(run),
                           description=f"Rows in, loaded and quarantined per file, run {run.run_id}")
     summary = {"run_id": run.run_id, "files": len(landed), "new_files": sum(f.new for f in landed),
-               "indicator_values": values, "planning_rows": planned}
+               "indicator_values": values, "planning_rows": planned, "unchanged_since": None}
     logger.info("run %s committed: %s", run.run_id, summary)
     return summary

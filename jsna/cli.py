@@ -165,6 +165,8 @@ def refresh(
     accept_shrink: Annotated[list[str] | None, typer.Option(
         "--accept-shrink", metavar="SOURCE",
         help="Publish this source's delivery although it is smaller than the last (repeatable).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild and republish even if no file, setting or code has changed.")] = False,
 ) -> None:
     """Load every declared source into the warehouse and republish (runs the Prefect flow). Prefect's
     output goes to a log file under data/logs (to the terminal with JSNA_DEBUG=1)."""
@@ -182,12 +184,17 @@ def refresh(
 
     try:
         with console.status("Refreshing..."):
-            summary = refresh_flow(config=str(path), workers=workers, accept_shrink=accept_shrink or [])
+            summary = refresh_flow(config=str(path), workers=workers, accept_shrink=accept_shrink or [], force=force)
     except Exception as exc:
         traceback.print_exc()  # into the log, beside Prefect's own
         cause = _user_cause(exc)
         what = str(cause) if cause else f"Unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
         raise RefreshError(f"{what} (details in {log})") from exc
+    if summary["unchanged_since"] is not None:
+        console.print(f"Nothing changed since run {summary['unchanged_since']} (the same {summary['files']} files, "
+                      f"configuration and code): published left as it was; run {summary['run_id']} recorded "
+                      f"(`--force` rebuilds; log {log}).")
+        return
     console.print(f"Refresh committed: run {summary['run_id']}, {summary['files']} files "
                   f"({summary['new_files']} new), {summary['indicator_values']} indicator values published "
                   f"(log {log}).")

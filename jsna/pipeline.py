@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from jsna import __version__
 from jsna.config import JsnaConfig, Settings, SourceEntry, require_demo_areas
 from jsna.forecasting import planner
 from jsna.forecasting.planner import PlanInputs
@@ -73,12 +74,27 @@ def plan_sources(cfg: JsnaConfig) -> SourcePlan:
 
 
 # -- 1. start ----------------------------------------------------------------------------------------
+REPO = Path(__file__).resolve().parents[1]
+
+
+def build_version() -> str:
+    """The package version and a fingerprint of the code that turns files into published tables (the
+    library, its SQL, catalogue and schemas, the flows): a refresh by other code rebuilds everything."""
+    files = sorted(p for pattern in ("jsna/**/*.py", "jsna/**/*.toml", "jsna/**/*.xsd", "sql/**/*.sql", "flows/*.py")
+                   for p in REPO.glob(pattern))
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(str(f.relative_to(REPO)).encode())
+        digest.update(f.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
 def start(config_path: Path, settings: Settings, accept_shrink: Sequence[str] = ()) -> tuple[Run, JsnaConfig]:
     """Check the configuration, migrate (as the owner), and open a run (as the loading role)."""
     cfg = check_refresh(config_path, settings, accept_shrink)
     migrate.upgrade(get_engine(database_url(settings)))
     sha = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
-    return runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha), cfg
+    return runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha, build_version()), cfg
 
 
 # -- 2. land -----------------------------------------------------------------------------------------
@@ -145,6 +161,24 @@ def check_deliveries(run: Run, cfg: JsnaConfig, landed: Sequence[LandedFile],
     """Stop before anything is built when a source's delivery is smaller than the one published now
     (jsna.warehouse.deliveries), unless that source's shrink was accepted."""
     deliveries.check_shrink(run, landed, cfg.refresh.min_share, accept_shrink)
+
+
+def unchanged_since(run: Run, landed: Sequence[LandedFile]) -> int | None:
+    """The run whose published tables this one would rebuild as they are: the last committed build, if it
+    used the same files (none new) under the same configuration and code. None: something changed."""
+    if any(f.new for f in landed):
+        return None
+    with run.engine.connect() as conn:
+        last = conn.execute(statement("pipeline/last_committed"), {"run_id": run.run_id}).one_or_none()
+        mine = conn.execute(statement("pipeline/used_files", run.schema)).scalars().all()
+    if last is None or not last.same_build or list(last.file_ids) != list(mine):
+        return None
+    return int(last.run_id)
+
+
+def keep_published(run: Run) -> None:
+    """End a run with nothing to rebuild; the warehouse stays as it is."""
+    runs.keep_published(run)
 
 
 # -- 3. build ----------------------------------------------------------------------------------------

@@ -78,8 +78,10 @@ def file_sha256(path: Path) -> str:
 
 
 # -- lifecycle ----------------------------------------------------------------------------------
-def begin_run(url: str, config_path: Path | None = None, config_sha: str | None = None) -> Run:
-    """Take the refresh lock, tidy up after runs that died, and open a run schema."""
+def begin_run(url: str, config_path: Path | None = None, config_sha: str | None = None,
+              version: str = __version__) -> Run:
+    """Take the refresh lock, tidy up after runs that died, and open a run schema. `version`: the code's
+    (see `jsna.pipeline.build_version`), recorded with the run."""
     lock_conn = psycopg.connect(libpq_conninfo(url), autocommit=True)
     got = lock_conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()
     if not got or not got[0]:
@@ -93,7 +95,7 @@ def begin_run(url: str, config_path: Path | None = None, config_sha: str | None 
                 "INSERT INTO meta.runs (config_path, config_sha256, jsna_version) "
                 "VALUES (:p, :s, :v) RETURNING run_id"
             ),
-            {"p": str(config_path) if config_path else None, "s": config_sha, "v": __version__},
+            {"p": str(config_path) if config_path else None, "s": config_sha, "v": version},
         ).scalar_one()
         run = Run(int(run_id), url)
         conn.execute(sa.text(f"CREATE SCHEMA {run.schema}"))
@@ -132,6 +134,25 @@ def _release(run: Run) -> None:
         lock_conn = _locks.pop(run.run_id, None)
     if lock_conn is not None:
         lock_conn.close()
+
+
+def keep_published(run: Run) -> None:
+    """End a run that found nothing to rebuild: record the files it used, drop its schema and mark it
+    succeeded as 'unchanged'; published, core and raw stay exactly as they are."""
+    try:
+        with run.engine.begin() as conn:
+            conn.execute(
+                sa.text(f"INSERT INTO meta.run_files SELECT :r, file_id FROM {run.schema}.used_files"),
+                {"r": run.run_id},
+            )
+            conn.execute(sa.text(f"DROP SCHEMA {run.schema} CASCADE"))
+            conn.execute(
+                sa.text("UPDATE meta.runs SET status = 'succeeded', finished_at = now(), message = 'unchanged' "
+                        "WHERE run_id = :r"),
+                {"r": run.run_id},
+            )
+    finally:
+        _release(run)
 
 
 def fail_run(run: Run, message: str) -> None:
