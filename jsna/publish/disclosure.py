@@ -18,6 +18,9 @@ Policy (jsna.toml [disclosure]: min_count, symbol, round_to):
    Sums crossing each other can still pin a cell each sum alone leaves free, so the result is audited
    by linear programming (`jsna.publish.audit`, as statistical offices audit tables) and any hidden
    count still narrower than min_count widens its groups again (`secure`).
+   Where a total counts more than its parts (children placed in no district, a need not recorded), the
+   remainder is a part that is never published (`with_remainders`): protected like the others, so that
+   subtraction gives no small count back.
    Local breakdowns (`LOCAL_KINDS`: deciles ranked within each area) are parts of their own area's
    'all' but do not add up across areas.
 3. Derived values (an indicator's `derived_from`, e.g. an SII fitted to decile rates): withheld wherever
@@ -126,6 +129,38 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
         b["group"] = "b" + b.groupby([*bkey, "kind"], sort=False, dropna=False).ngroup().astype(str)
         parts.append(b[["row", "group", "is_total"]])
     return pd.concat(parts, ignore_index=True)
+
+
+def with_remainders(values: pd.DataFrame, groups: pd.DataFrame, counts_children: pd.Series
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """The rows and sum groups with each group's remainder as one more part: where a total counts more than its
+    parts (children placed in no district, a need not recorded), the difference is a count an attacker works out
+    by subtraction, so it is protected as a part that is never published. Returns the rows with the remainders
+    appended (breakdown '~remainder'), the groups with them in, and which rows' denominators count children."""
+    g = groups[groups["measure"].isna()] if "measure" in groups else groups
+    g = g[g.groupby("group")["is_total"].transform("any")]
+    if g.empty:
+        return values, groups, counts_children
+    rows, total = g["row"].to_numpy(), g["is_total"].to_numpy(bool)
+    gid, names = pd.factorize(g["group"])
+    sign = np.where(total, 1.0, -1.0)
+    cc = counts_children.to_numpy(bool)
+    num = values["numerator"].fillna(0).to_numpy(float)
+    den = np.where(cc, values["denominator"].fillna(0).to_numpy(float), 0.0)
+    rest_num = np.bincount(gid, weights=sign * num[rows], minlength=len(names))
+    rest_den = np.bincount(gid, weights=sign * den[rows], minlength=len(names))
+    total_row = np.zeros(len(names), int)
+    total_row[gid[total]] = rows[total]
+    keep = (rest_num > -0.5) & (rest_den > -0.5) & ((rest_num >= 0.5) | (rest_den >= 0.5))
+    if not keep.any():
+        return values, groups, counts_children
+    at = total_row[keep]
+    extra = values.iloc[at].assign(breakdown="~remainder", numerator=rest_num[keep],
+                                   denominator=np.where(cc[at], rest_den[keep], np.nan))
+    extra.index = len(values) + np.arange(len(extra))
+    member = pd.DataFrame({"row": extra.index, "group": names[keep], "is_total": False})
+    return (pd.concat([values, extra]), pd.concat([groups, member], ignore_index=True),
+            pd.concat([counts_children, pd.Series(cc[at], index=extra.index)]))
 
 
 def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...]) -> pd.DataFrame | None:
@@ -277,15 +312,17 @@ def suppress(values: pd.DataFrame, policy: Disclosure, count_denominator: pd.Ser
         pd.Series(count_denominator, index=out.index) if isinstance(count_denominator, bool)
         else count_denominator.reset_index(drop=True)
     ).astype(bool)
-    hide = primary(out, policy, counts_children)
     nest = hierarchy if hierarchy is not None else pd.DataFrame(
         columns=["child_level", "child_code", "parent_level", "parent_code"])
-    if hide.any():
-        # derived values (an SII) add up to nothing: they take no part in the sum groups
-        additive = ~out["indicator_id"].isin(list(derived or {}))
-        hide = secure(out, hide, sum_groups(out[additive], nest), policy.min_count, counts_children)
-        if derived:
-            hide |= derived_hidden(out, hide, derived)
+    # derived values (an SII) add up to nothing: they take no part in the sum groups
+    additive = ~out["indicator_id"].isin(list(derived or {}))
+    full, groups, full_cc = with_remainders(out, sum_groups(out[additive], nest), counts_children)
+    hide_full = primary(full, policy, full_cc)
+    if hide_full.any():
+        hide_full = secure(full, hide_full, groups, policy.min_count, full_cc)
+    hide = hide_full.iloc[:len(out)].set_axis(out.index)
+    if hide.any() and derived:
+        hide |= derived_hidden(out, hide, derived)
     out.loc[hide, ["numerator", *DERIVED]] = np.nan
     out.loc[hide & counts_children, "denominator"] = np.nan
     out.loc[hide, "symbol"] = policy.symbol

@@ -106,3 +106,25 @@ def test_every_link_names_catalogued_indicators_and_their_measures() -> None:
         for member in (whole, *parts):
             indicator, _, rest = member.partition(".")
             assert indicator in ids and rest.partition("@")[0] in ("numerator", "denominator"), member
+
+
+def test_children_placed_in_no_district_cannot_be_worked_out_by_subtraction() -> None:
+    """Given a county of 120 plans whose three districts count 40, 41 and 37 (2 children unplaced: counted in the
+    county, in no district), when published, then a district is hidden with the remainder, so county minus the
+    districts shown no longer gives the 2 back; and the audit, told the remainder is a part, finds nothing pinned.
+    Published as they are, the three districts would give it exactly."""
+    values = rows(area_level=["utla", "lad", "lad", "lad"], area_code=["C", "D1", "D2", "D3"],
+                  numerator=[120.0, 40.0, 41.0, 37.0], denominator=[9000.0, 3000.0, 3000.0, 3000.0])
+    nest = pd.DataFrame({"child_level": "lad", "child_code": ["D1", "D2", "D3"], "parent_level": "utla",
+                         "parent_code": "C"})
+    out = suppress(values, Disclosure(min_count=5), False, nest)
+    hidden = out["symbol"].eq("c")
+    assert hidden.tolist() == [False, False, False, True]  # the smallest district goes with the remainder
+    assert out.loc[0, "numerator"] == 120 and len(out) == 4  # the remainder itself is never a published row
+    unplaced = rows(area_level=["utla", "lad", "lad", "lad", "utla"], area_code=["C", "D1", "D2", "D3", "C"],
+                    breakdown=["all"] * 4 + ["~remainder"], numerator=[120.0, 40.0, 41.0, 37.0, 2.0],
+                    denominator=[np.nan] * 5)
+    attacker = pd.DataFrame({"row": range(5), "group": "county", "is_total": [True] + [False] * 4})
+    no = pd.Series(False, index=range(5))
+    assert audit(unplaced, pd.Series([False, False, False, True, True]), attacker, no, 5).narrow.empty
+    assert audit(unplaced, pd.Series([False] * 4 + [True]), attacker, no, 5).narrow["row"].tolist() == [4]
