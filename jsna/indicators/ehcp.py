@@ -53,19 +53,24 @@ CEASED_MEASURES = {"max_age": "max_age", "needs_met": "needs_met", "higher_educa
                    "deceased": "deceased", "other": "not_rec", "not_recorded": "other"}
 
 
+_BLANK = "\x00blank"
+
+
 def _levels(counts: pd.DataFrame, lookup: pd.DataFrame, levels: list[str], keys: list[str],
             measures: list[str]) -> pd.DataFrame:
     """`to_levels` of the placed rows, with the unplaced rows (no LSOA, `authority_code` given) added to
     their authority's upper-tier row only."""
+    # a key left blank (a plan without a recorded need, sex or placement) still counts in the total
+    counts = counts.assign(**{k: counts[k].astype(object).where(counts[k].notna(), _BLANK) for k in keys})
     loose = counts["lsoa_code"].isna()
     out = to_levels(counts[~loose], lookup, levels, keys, measures)
     unplaced = counts[loose].dropna(subset=["authority_code"]) if "authority_code" in counts else counts[loose]
-    if "utla" not in levels or unplaced.empty:
-        return out
-    extra = unplaced.groupby(["authority_code", *keys], as_index=False, observed=True)[measures].sum()
-    extra = extra.rename(columns={"authority_code": "area_code"}).assign(area_level="utla")
-    both = pd.concat([out, extra], ignore_index=True)
-    return both.groupby(["area_level", "area_code", *keys], as_index=False, observed=True, sort=False)[measures].sum()
+    if "utla" in levels and len(unplaced):
+        extra = unplaced.groupby(["authority_code", *keys], as_index=False, observed=True)[measures].sum()
+        extra = extra.rename(columns={"authority_code": "area_code"}).assign(area_level="utla")
+        both = pd.concat([out, extra], ignore_index=True)
+        out = both.groupby(["area_level", "area_code", *keys], as_index=False, sort=False)[measures].sum()
+    return out.assign(**{k: out[k].where(out[k] != _BLANK, None) for k in keys})
 
 
 def _counts(frame: pd.DataFrame, numerator: str, denominator: str | None = None) -> pd.DataFrame:
@@ -240,7 +245,8 @@ def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
         "ehcp_requests_decided_6_weeks": _prefer(
             _published(inputs, REQUESTS, ["request_outcome_six_weeks"],
                        ["request_outcome_six_weeks", "request_outcome_over_6_weeks"]),
-            lv.assign(numerator=lv["decided_6_weeks"], denominator=decided)),
+            lv.assign(numerator=lv["decided_6_weeks"], denominator=decided)[
+                lv["area_level"].isin(get_indicator("ehcp_requests_decided_6_weeks").levels)]),
         "ehcp_requests_assessed": _prefer(
             _published(inputs, REQUESTS, ["requests_decided_to_assess"],
                        ["requests_decided_to_assess", "requests_decided_not_to_assess"]),
