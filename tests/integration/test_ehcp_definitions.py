@@ -20,12 +20,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from jsna.config import Disclosure
 from jsna.indicators import ehcp
+from jsna.indicators.catalogue import load_catalogue
 from jsna.indicators.inputs import Inputs
+from jsna.publish.audit import audit
+from jsna.publish.disclosure import KEY, sum_groups, suppress
 from jsna.sources import sen2_return
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.sqlfiles import execute_file, query_frame
@@ -156,3 +161,27 @@ def test_ceased_plans_by_reason(inputs: Inputs) -> None:
     got = cells(ehcp.ceased_counts(inputs)["ehcp_ceased"], "2024")
     assert got == {("utla", AUTHORITY, "all"): 1, ("utla", AUTHORITY, "reason=higher_education"): 1,
                    ("lad", B, "all"): 1, ("lad", B, "reason=higher_education"): 1}
+
+
+def test_a_county_with_unplaced_children_publishes_and_passes_the_audit(inputs: Inputs) -> None:
+    """Given every EHC plan indicator of these returns (the county holding unplaced children its districts do
+    not), when the disclosure boundary suppresses them (min_count 2) over the area nesting and its sums, then
+    the county's figures are published, and linear programming over what is published (the county's sum as
+    the inequality it is) pins no hidden count."""
+    catalogue = load_catalogue()
+    parts = [counts.assign(indicator_id=i) for i, counts in ehcp.build(inputs).items() if i != "ehcp_rate_sii"]
+    values = pd.concat(parts, ignore_index=True).astype({"numerator": float, "denominator": float})
+    values = values.assign(value=values["numerator"], lower_ci95=np.nan, upper_ci95=np.nan, lower_ci998=np.nan,
+                           upper_ci998=np.nan, comparison="similar", trend=None, symbol=None)
+    values = values.sort_values(KEY).reset_index(drop=True)
+    nesting = pd.DataFrame({"child_level": ["lsoa", "lsoa", "lad", "lad"], "child_code": [L1, L2, A, B],
+                            "parent_level": ["lad", "lad", "utla", "utla"],
+                            "parent_code": [A, B, AUTHORITY, AUTHORITY]})
+    cc = values["indicator_id"].map({i: c.method for i, c in catalogue.items()}).eq("proportion_wilson")
+    published = suppress(values, Disclosure(min_count=2), cc, nesting)
+    hidden = published["symbol"].eq("c")
+    county = published.set_index(KEY)["numerator"]
+    assert county[("ehcp_plans", "202425", "utla", AUTHORITY, "all")] == 3
+    assert county[("ehcp_request_outcomes", "2024", "utla", AUTHORITY, "all")] == 4
+    found = audit(published, hidden, sum_groups(published, nesting), cc, 2, truth=values)
+    assert hidden.any() and found.narrow.empty, found.narrow.merge(published[KEY], left_on="row", right_index=True)
