@@ -43,6 +43,7 @@ from jsna.publish.disclosure import KEY, declared, protect
 from jsna.sources import datasets
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
+from jsna.sources.people import unplaced_notes
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
 from jsna.sources.releases import content_sha256, release_notes
 from jsna.warehouse import deliveries, migrate, runs
@@ -119,7 +120,8 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
         frame=parsed.frame.rename(columns={"__line__": "line"}), quarantine=parsed.quarantine,
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
     )
-    noted = release_notes(parsed.extras)  # a release's files read and not read, in the run record
+    # a release's files read and not read, rows landed unplaced: in the run record
+    noted = [*release_notes(parsed.extras), *unplaced_notes(parsed.extras)]
     if noted:
         with run.engine.begin() as conn:
             conn.execute(statement("pipeline/file_notes", run.schema), {"notes": noted, "file_id": landed.file_id})
@@ -153,7 +155,7 @@ def read_context(run: Run, cfg: JsnaConfig, settings: Settings, entries: list[So
     if needs_key and cfg.project.demo:
         require_demo_areas(placement.known, "The LSOA boundaries of this refresh hold")
     pseudonymiser = Pseudonymiser(settings.pseudonym_key, demo=cfg.project.demo) if needs_key else None
-    return ReadContext(placement, pseudonymiser)
+    return ReadContext(placement, pseudonymiser, cfg.project.area_code)
 
 
 def check_deliveries(run: Run, cfg: JsnaConfig, landed: Sequence[LandedFile],

@@ -28,7 +28,7 @@ WEEK = 7.0
 COLUMNS = ("Child ID", "UPN", "NHS Number", "Forename", "Surname", "Date of Birth", "Sex", "Postcode",
            "Request Date", "Decision Date", "Decision", "Assessment Outcome", "Draft Issue Date", "Final Issue Date",
            "Exception", "Primary Need", "Setting URN", "Placement Type", "Plan Status", "Transfer", "Ceased Date",
-           "Ceased Reason")
+           "Ceased Reason", "Assessment Outcome Date")
 
 
 @dataclass
@@ -279,6 +279,10 @@ def table(rows: Requests, people: People) -> dict[str, np.ndarray]:
     p = rows.person
     issued = rows.final <= EXTRACT
     status = np.where(issued, np.where(rows.cease <= EXTRACT, "Ceased", "Active"), "").astype(object)
+    # the decision to issue a plan: the draft plan's date, else the final plan's (as the SEN2 return gives it)
+    planned = (rows.transfer == "") & (rows.decision == "Assess") & (rows.outcome == "Plan")
+    assessed = np.where(planned, np.where(np.isnan(rows.draft), np.where(issued, rows.final, np.nan), rows.draft),
+                        np.nan)
     return {
         "Child ID": people.person_id(p), "UPN": people.upn_text(p), "NHS Number": people.nhs[p],
         "Forename": people.forename[p], "Surname": people.surname[p],
@@ -290,4 +294,5 @@ def table(rows: Requests, people: People) -> dict[str, np.ndarray]:
         "Placement Type": rows.placement, "Plan Status": status, "Transfer": rows.transfer,
         "Ceased Date": format_dates(np.where(rows.cease <= EXTRACT, rows.cease, np.nan)),
         "Ceased Reason": np.where(rows.cease <= EXTRACT, rows.reason, "").astype(object),
+        "Assessment Outcome Date": format_dates(assessed),
     }

@@ -4,6 +4,10 @@ transfers, placements and preparation for adulthood.
 Two sources feed them. Case-level extracts give counts by LSOA, summed to every level above;
 DfE's SEN2 statistics give the official figures for authorities, regions and England. Where both
 give the same figure, the published statistic wins.
+
+A child whose home could not be placed (postcode missing or unknown) has no LSOA: the named queries give
+its upper-tier authority (`authority_code`) instead, and it counts in that authority's figures only, in
+no LSOA, MSOA or district (as jsna.indicators.cin does), so districts need not add up to the authority.
 """
 
 from __future__ import annotations
@@ -26,6 +30,47 @@ OLD_SEN2 = datasets.SEN2_MI  # the 2022 release's calendar-year returns, 2014 to
 BREAKDOWNS = {"band": "age_band", "primary_need": "primary_need", "placement": "placement", "sex": "sex"}
 SMALL_AREA_BREAKDOWNS = {"band": "age_band"}  # below district level only the age bands are worth publishing
 TRANSFER_DEADLINE = pd.Timestamp("2018-03-31")  # statements had to be transferred by 31 March 2018
+CEASED = datasets.dataset("ees_ehcp", "ceased_plans")
+# A request's outcome (breakdown of ehcp_request_outcomes) -> DfE's measure in requests.csv.
+REQUEST_OUTCOMES = {"assess": "requests_decided_to_assess", "not_assess": "requests_decided_not_to_assess",
+                    "withdrawn": "requests_withdrawn", "outstanding": "requests_decision_not_made"}
+# The reason a plan ceased (SEN2's CeaseReason descriptions, and a bespoke extract's usual wording, lower
+# case) -> its category (breakdown of ehcp_ceased); other wording is 'other', none 'not_recorded'.
+CEASE_REASONS = {
+    "reached maximum age": "max_age", "reached age 25": "max_age",
+    "ongoing educational or training needs being met without an ehc plan": "needs_met", "needs met": "needs_met",
+    "moved on to higher education": "higher_education", "entered higher education": "higher_education",
+    "moved on to paid employment, excluding apprenticeships": "employment", "entered employment": "employment",
+    "transferred to another la": "transferred", "moved out of area": "transferred",
+    "young person no longer wishes to engage in education or training": "no_engagement",
+    "child or young person has moved abroad": "moved_abroad",
+    "child or young person deceased": "deceased",
+}
+# Category -> DfE's measure in ceased_plans.csv (by the data guidance's descriptions: `not_rec` is "ceased for
+# other reasons" and `other` "reason is not recorded").
+CEASED_MEASURES = {"max_age": "max_age", "needs_met": "needs_met", "higher_education": "he", "employment": "employ",
+                   "transferred": "transfer", "no_engagement": "no_engage", "moved_abroad": "moved_outside_eng",
+                   "deceased": "deceased", "other": "not_rec", "not_recorded": "other"}
+
+
+_BLANK = "\x00blank"
+
+
+def _levels(counts: pd.DataFrame, lookup: pd.DataFrame, levels: list[str], keys: list[str],
+            measures: list[str]) -> pd.DataFrame:
+    """`to_levels` of the placed rows, with the unplaced rows (no LSOA, `authority_code` given) added to
+    their authority's upper-tier row only."""
+    # a key left blank (a plan without a recorded need, sex or placement) still counts in the total
+    counts = counts.assign(**{k: counts[k].astype(object).where(counts[k].notna(), _BLANK) for k in keys})
+    loose = counts["lsoa_code"].isna()
+    out = to_levels(counts[~loose], lookup, levels, keys, measures)
+    unplaced = counts[loose].dropna(subset=["authority_code"]) if "authority_code" in counts else counts[loose]
+    if "utla" in levels and len(unplaced):
+        extra = unplaced.groupby(["authority_code", *keys], as_index=False, observed=True)[measures].sum()
+        extra = extra.rename(columns={"authority_code": "area_code"}).assign(area_level="utla")
+        both = pd.concat([out, extra], ignore_index=True)
+        out = both.groupby(["area_level", "area_code", *keys], as_index=False, sort=False)[measures].sum()
+    return out.assign(**{k: out[k].where(out[k] != _BLANK, None) for k in keys})
 
 
 def _counts(frame: pd.DataFrame, numerator: str, denominator: str | None = None) -> pd.DataFrame:
@@ -92,7 +137,7 @@ def caseload_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     for levels, by in ((high, BREAKDOWNS), (low, SMALL_AREA_BREAKDOWNS)):
         if not levels or c.empty:
             continue
-        lv = to_levels(c, lookup, levels, ["period", "band", "primary_need", "placement", "sex"], ["plans"])
+        lv = _levels(c, lookup, levels, ["period", "band", "primary_need", "placement", "sex"], ["plans"])
         plans.append(with_breakdowns(lv, by, ["period", "area_level", "area_code"], ["plans"]))
     cases = pd.concat(plans, ignore_index=True) if plans else pd.DataFrame()
     published = prefer_published(_published(inputs, CASELOAD, ["ehcplans"]),
@@ -133,7 +178,17 @@ def caseload_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     # placements and preparation for adulthood, of plan holders
     out["ehcp_specialist_placement"] = _specialist(inputs, c, lookup)
     out["ehcp_neet_16_25"] = _neet(c, lookup, rate_ind.levels)
+    out["ehcp_transfers_in"] = _transfers_in(c, lookup)
     return out
+
+
+def _transfers_in(c: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """Plans maintained at the census that another authority transferred in (SEN2 TransferLA); nothing
+    where the source records no transfer in at all (a bespoke extract without the column)."""
+    if c.empty or "transferred_in" not in c or not c["transferred_in"].sum():
+        return pd.DataFrame()
+    lv = _levels(c, lookup, get_indicator("ehcp_transfers_in").levels, ["period"], ["transferred_in"])
+    return lv.assign(breakdown="all", denominator=float("nan")).rename(columns={"transferred_in": "numerator"})
 
 
 def _specialist(inputs: Inputs, c: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
@@ -143,7 +198,7 @@ def _specialist(inputs: Inputs, c: pd.DataFrame, lookup: pd.DataFrame) -> pd.Dat
         return published
     known = c.dropna(subset=["placement"]).assign(
         specialist=lambda f: f["plans"].where(f["placement"].isin(SPECIALIST_PLACEMENTS), 0))
-    lv = to_levels(known, lookup, ind.levels, ["period", "band"], ["specialist", "plans"])
+    lv = _levels(known, lookup, ind.levels, ["period", "band"], ["specialist", "plans"])
     counts = with_breakdowns(lv, {"band": "age_band"}, ["period", "area_level", "area_code"], ["specialist", "plans"])
     return _prefer(published, counts.rename(columns={"specialist": "numerator", "plans": "denominator"}))
 
@@ -154,7 +209,7 @@ def _neet(c: pd.DataFrame, lookup: pd.DataFrame, levels: list[str]) -> pd.DataFr
         neet=lambda f: f["plans"].where(f["placement"] == "neet", 0))
     if older.empty:
         return pd.DataFrame()
-    lv = to_levels(older, lookup, [lv for lv in levels if lv in ("lad", "utla")], ["period"], ["neet", "plans"])
+    lv = _levels(older, lookup, [lv for lv in levels if lv in ("lad", "utla")], ["period"], ["neet", "plans"])
     return lv.assign(breakdown="all").rename(columns={"neet": "numerator", "plans": "denominator"})
 
 
@@ -164,7 +219,8 @@ def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     r = r[r["year"].between(inputs.first_year, inputs.last_year)].assign(period=lambda f: f["year"].astype(str))
     levels = get_indicator("ehcp_requests_rate").levels
     lookup = inputs.lookup
-    lv = to_levels(r, lookup, levels, ["period"], ["requests", "assess", "not_assess", "plan", "no_plan"])
+    outcomes = ["assess", "not_assess", "withdrawn", "outstanding"]
+    lv = _levels(r, lookup, levels, ["period"], ["requests", *outcomes, "decided_6_weeks"])
     lv["breakdown"] = "all"
     pop = _population_lsoa(inputs)
     den = to_levels(pop.assign(period=pop["year"].astype(str)), lookup, levels, ["period"], ["population"])
@@ -175,18 +231,54 @@ def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     if len(pub_req):
         pub_req = pub_req.merge(_population_areas(inputs, census=False), on=["period", "area_code"]).assign(
             denominator=lambda f: f["population"])
+    high = lv[lv["area_level"].isin(get_indicator("ehcp_request_outcomes").levels)]
+    by_outcome = pd.concat([high.assign(numerator=high["requests"])] + [
+        high.assign(breakdown=f"outcome={o}", numerator=high[o]) for o in outcomes], ignore_index=True)
+    pub_outcomes = _published(inputs, REQUESTS, ["requests_received_in_year"])
+    for o, measure in REQUEST_OUTCOMES.items():
+        one = _published(inputs, REQUESTS, [measure])
+        pub_outcomes = pd.concat([pub_outcomes, one.assign(breakdown=f"outcome={o}")], ignore_index=True)
+    decided = lv["assess"] + lv["not_assess"]
     return {
         "ehcp_requests_rate": _prefer(pub_req, rate),
+        "ehcp_request_outcomes": _prefer(pub_outcomes, by_outcome.assign(denominator=float("nan"))),
+        "ehcp_requests_decided_6_weeks": _prefer(
+            _published(inputs, REQUESTS, ["request_outcome_six_weeks"],
+                       ["request_outcome_six_weeks", "request_outcome_over_6_weeks"]),
+            lv.assign(numerator=lv["decided_6_weeks"], denominator=decided)[
+                lv["area_level"].isin(get_indicator("ehcp_requests_decided_6_weeks").levels)]),
         "ehcp_requests_assessed": _prefer(
             _published(inputs, REQUESTS, ["requests_decided_to_assess"],
                        ["requests_decided_to_assess", "requests_decided_not_to_assess"]),
-            lv.assign(numerator=lv["assess"], denominator=lv["assess"] + lv["not_assess"])),
-        "ehcp_assessments_to_plan": _prefer(
-            prefer_published(
-                _published(inputs, ASSESSMENTS, ["assess_issued"], ["assess_issued", "assess_not_issued"]),
-                _published(inputs, OLD_SEN2, ["newallehc"], ["newallehc", "assnoneehc"])),
-            lv.assign(numerator=lv["plan"], denominator=lv["plan"] + lv["no_plan"])),
+            lv.assign(numerator=lv["assess"], denominator=decided)),
+        **assessment_counts(inputs),
     }
+
+
+def assessment_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """Assessments leading to a plan, by the calendar year of their outcome (as DfE counts them)."""
+    a = inputs.query("ehcp_assessments")
+    a = a[a["year"].between(inputs.first_year, inputs.last_year)].assign(period=lambda f: f["year"].astype(str))
+    lv = _levels(a, inputs.lookup, get_indicator("ehcp_assessments_to_plan").levels, ["period"], ["plan", "no_plan"])
+    return {"ehcp_assessments_to_plan": _prefer(
+        prefer_published(
+            _published(inputs, ASSESSMENTS, ["assess_issued"], ["assess_issued", "assess_not_issued"]),
+            _published(inputs, OLD_SEN2, ["newallehc"], ["newallehc", "assnoneehc"])),
+        lv.assign(breakdown="all", numerator=lv["plan"], denominator=lv["plan"] + lv["no_plan"]))}
+
+
+def ceased_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """EHC plans ceased in the calendar year, by the reason (DfE's categories)."""
+    c = inputs.query("ehcp_ceased")
+    c = c[c["year"].between(inputs.first_year, inputs.last_year)].assign(period=lambda f: f["year"].astype(str))
+    reason = c["ceased_reason"].fillna("").str.strip().str.lower()
+    c = c.assign(reason=reason.map(CEASE_REASONS).fillna("other").where(reason != "", "not_recorded"))
+    lv = _levels(c, inputs.lookup, get_indicator("ehcp_ceased").levels, ["period", "reason"], ["ceased"])
+    counts = with_breakdowns(lv, {"reason": "reason"}, ["period", "area_level", "area_code"], ["ceased"])
+    published = [_published(inputs, CEASED, ["total_ceased"])]
+    published += [_published(inputs, CEASED, [m]).assign(breakdown=f"reason={r}") for r, m in CEASED_MEASURES.items()]
+    return {"ehcp_ceased": _prefer(pd.concat(published, ignore_index=True),
+                                   counts.rename(columns={"ceased": "numerator"}).assign(denominator=float("nan")))}
 
 
 # -- timeliness, backlog, transfers ---------------------------------------------------------------
@@ -194,7 +286,7 @@ def timeliness_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     t = inputs.query("ehcp_timeliness")
     t = t[t["year"].between(inputs.first_year, inputs.last_year)].assign(period=lambda f: f["year"].astype(str))
     levels = get_indicator("ehcp_20_weeks").levels
-    lv = to_levels(t, inputs.lookup, levels, ["period"], ["within_20", "issued", "within_20_ex", "issued_ex"])
+    lv = _levels(t, inputs.lookup, levels, ["period"], ["within_20", "issued", "within_20_ex", "issued_ex"])
     lv["breakdown"] = "all"
     return {
         "ehcp_20_weeks": _prefer(
@@ -215,7 +307,7 @@ def backlog_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     if b.empty:
         return {}
     levels = get_indicator("ehcp_backlog").levels
-    lv = to_levels(b, inputs.lookup, levels, ["period"], ["open_past_20_weeks"]).assign(breakdown="all")
+    lv = _levels(b, inputs.lookup, levels, ["period"], ["open_past_20_weeks"]).assign(breakdown="all")
     return {"ehcp_backlog": lv.rename(columns={"open_past_20_weeks": "numerator"}).assign(denominator=float("nan"))}
 
 
@@ -231,7 +323,7 @@ def transfer_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
         parts.append(t.assign(period=str(year), done=(t["issue_date"] <= by).astype(int), all=1))
     frame = pd.concat(parts, ignore_index=True)
     levels = get_indicator("ehcp_transfers_completed").levels
-    lv = to_levels(frame, inputs.lookup, levels, ["period", "transfer"], ["done", "all"])
+    lv = _levels(frame, inputs.lookup, levels, ["period", "transfer"], ["done", "all"])
     counts = with_breakdowns(lv, {"transfer": "transfer"}, ["period", "area_level", "area_code"], ["done", "all"])
     return {"ehcp_transfers_completed": counts.rename(columns={"done": "numerator", "all": "denominator"})}
 
@@ -245,6 +337,6 @@ def _prefer(published: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
 
 def build(inputs: Inputs) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
-    for part in (caseload_counts, request_counts, timeliness_counts, backlog_counts, transfer_counts):
+    for part in (caseload_counts, request_counts, ceased_counts, timeliness_counts, backlog_counts, transfer_counts):
         out.update(part(inputs))
     return {k: v for k, v in out.items() if v is not None and len(v)}

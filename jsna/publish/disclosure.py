@@ -58,6 +58,12 @@ SAME_CHILDREN: tuple[tuple[str, tuple[str, ...]], ...] = (
                                                  "ehcp_plans.numerator@placement=independent_special")),
     ("ehcp_neet_16_25.denominator@all", ("ehcp_plans.numerator@age_band=16-19",
                                          "ehcp_plans.numerator@age_band=20-25")),
+    # requests: all received, and those decided to assess or not, counted again by their outcome
+    ("ehcp_request_outcomes.numerator@all", ("ehcp_requests_rate.numerator@all",)),
+    ("ehcp_requests_assessed.numerator@all", ("ehcp_request_outcomes.numerator@outcome=assess",)),
+    ("ehcp_requests_assessed.denominator@all", ("ehcp_request_outcomes.numerator@outcome=assess",
+                                                "ehcp_request_outcomes.numerator@outcome=not_assess")),
+    ("ehcp_requests_decided_6_weeks.denominator", ("ehcp_requests_assessed.denominator",)),
     ("dct_caseload_rate.numerator", ("short_breaks_pct.denominator",)),  # children open to the team
     ("sen_support_pupils_pct.denominator", ("ehcp_pupils_pct.denominator",)),  # pupils on roll
     ("wait_median_weeks.numerator", ("wait_p90_weeks.numerator",)),  # completed assessments

@@ -25,7 +25,7 @@ EHCP_CASES = pa.DataFrameSchema(
         "primary_need": _one_of(sorted(PRIMARY_NEEDS)),
         "placement": _one_of([*sorted(set(PLACEMENTS.values())), "other"]),
         "transfer": _one_of(sorted(set(TRANSFERS.values()))),
-        "lsoa_code": pa.Column(None, pa.Check.str_matches(r"^[EWSNKX]\d{8}$")),
+        "lsoa_code": pa.Column(None, pa.Check.str_matches(r"^[EWSNKX]\d{8}$"), nullable=True),  # None: unplaced
     },
     strict=False,
 )

@@ -13,6 +13,7 @@ from jsna.config import Settings, load_config, require_demo_areas
 from jsna.errors import JsnaError
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
+from jsna.sources.people import unplaced_notes
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, check_path
 from jsna.sources.releases import release_notes
 
@@ -73,7 +74,7 @@ def check_sources(config_path: Path, settings: Settings) -> list[CheckResult]:
                 if entry.kind in CHILD_LEVEL and cfg.project.demo:
                     require_demo_areas(placement.known, "The LSOA boundaries declared hold")
                 key = Pseudonymiser(settings.pseudonym_key, cfg.project.demo) if entry.kind in CHILD_LEVEL else None
-                context = ReadContext(placement, key)
+                context = ReadContext(placement, key, cfg.project.area_code)
             parsed = READERS[entry.kind](path, entry.options, context)
         except JsnaError as exc:
             result.error = str(exc)
@@ -99,8 +100,8 @@ def top_reasons(quarantine: pd.DataFrame, top: int = TOP_REASONS) -> list[Reason
 
 def notes(extras: dict[str, object]) -> list[str]:
     """What an adapter flagged without quarantining: the files of a release not read (and why), NHS
-    numbers not used to link."""
-    return [*release_notes(extras), *_nhs_notes(extras)]
+    numbers not used to link, rows landed without a home LSOA (unplaced)."""
+    return [*release_notes(extras), *_nhs_notes(extras), *unplaced_notes(extras, FIRST_LINES)]
 
 
 def _nhs_notes(extras: dict[str, object]) -> list[str]:

@@ -41,3 +41,4 @@ class Placement:
 class ReadContext:
     placement: Placement
     pseudonymiser: Pseudonymiser | None = None
+    authority: str | None = None  # GSS code of the configured area: where a child without a placed home counts

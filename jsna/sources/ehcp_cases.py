@@ -1,6 +1,7 @@
 """Case-level EHC needs assessment extracts as SEN case-management systems export them: one row per
 request, with the decision, the assessment outcome, draft and final issue dates, exceptions, primary
-need, setting, plan status, legacy transfers and ceasing."""
+need, setting, plan status, legacy transfers and ceasing. A child whose home cannot be placed (postcode
+missing or unknown) lands without an LSOA and counts in the configured authority's figures only."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from jsna.sources.people import (
     parse_dates,
     place_homes,
     screen_people,
+    unplaced,
 )
 from jsna.sources.records import local_keys
 from jsna.sources.screening import extract_date, flag_nhs_numbers, screen_future
@@ -37,6 +39,7 @@ OPTIONAL = {
     "decision_date": ["Decision Date", "Date of Decision to Assess"],
     "decision": ["Decision", "Decision to Assess"],
     "assessment_outcome": ["Assessment Outcome", "Outcome"],
+    "assessment_date": ["Assessment Outcome Date", "Assessment Date", "Date of Assessment Outcome"],
     "draft_date": ["Draft Issue Date", "Draft Plan Date"],
     "issue_date": ["Final Issue Date", "Issue Date", "Final Plan Date"],
     "exception": ["Exception", "Exceptions", "20 Week Exception"],
@@ -47,8 +50,9 @@ OPTIONAL = {
     "transfer": ["Transfer", "Transfer Type"],
     "ceased_date": ["Ceased Date", "Date Ceased"],
     "ceased_reason": ["Ceased Reason", "Reason Ceased"],
+    "transfer_la": ["Transferred From LA", "Transfer LA", "TransferLA"],
 }
-DATES = ["request_date", "decision_date", "draft_date", "issue_date", "ceased_date"]
+DATES = ["request_date", "decision_date", "assessment_date", "draft_date", "issue_date", "ceased_date"]
 # Coded fields: the values accepted (lower case) -> the code kept (`jsna sources describe ehcp_cases`).
 VOCABULARIES = {"decision": DECISIONS, "assessment_outcome": OUTCOMES, "placement": PLACEMENTS, "transfer": TRANSFERS}
 RECORD = ["child_key", "request_date", "decision_date", "decision", "assessment_outcome", "issue_date",
@@ -79,7 +83,8 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     frame["dob_parsed"] = pd.to_datetime(frame["dob"], format="%d/%m/%Y", errors="coerce").fillna(
         pd.to_datetime(frame["dob"].str[:10], format="%Y-%m-%d", errors="coerce")
     )
-    screen_people(screen, frame)
+    # a home that cannot be placed: the row lands unplaced, counted in the configured authority only
+    screen_people(screen, frame, unplaced_land=context.authority is not None)
 
     req = frame["request_date_parsed"]
     screen.rule(req.isna(), "request_date", "request date missing")
@@ -91,6 +96,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     screen.rule(age > 25, "dob", "over 25 at the request", pd.Series("[withheld]", index=frame.index))
     screen.rule(frame["decision_date_parsed"] < req, "decision_date", "decision before the request")
     screen.rule(frame["issue_date_parsed"] < req, "issue_date", "plan issued before the request")
+    screen.rule(frame["assessment_date_parsed"] < req, "assessment_date", "assessment outcome before the request")
     screen.rule(frame["draft_date_parsed"] > frame["issue_date_parsed"], "draft_date", "draft after the final plan")
     screen.rule(frame["ceased_date_parsed"] < frame["issue_date_parsed"], "ceased_date",
                 "plan ceased before it was issued")
@@ -120,6 +126,8 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
         "transfer": coded["transfer"],
         "ceased_reason": frame["ceased_reason"].str.strip().where(lambda s: s != "", None),
         "lsoa_code": frame["lsoa_code"], "vintage": context.placement.vintage,
+        "la_code": context.authority, "old_la_code": None, "return_year": None,
+        "transfer_la": frame["transfer_la"].str.strip().str[:12].where(lambda s: s != "", None),
     })
     screen.frame = screen.frame.assign(**{c: out[c] for c in ("age_at_request", "age_at_31aug", "primary_need",
                                                               "placement", "decision", "assessment_outcome",
@@ -130,4 +138,5 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     out = out.loc[good.index]
     out["age_at_request"] = out["age_at_request"].astype("int64")
     out["age_at_31aug"] = out["age_at_31aug"].astype("int64")
-    return flag_nhs_numbers(Parsed(out, quarantine, len(frame), RAW_TABLE), frame)
+    parsed = Parsed(out, quarantine, len(frame), RAW_TABLE, extras=unplaced(out.loc[out["lsoa_code"].isna(), "line"]))
+    return flag_nhs_numbers(parsed, frame)

@@ -18,6 +18,7 @@ ID_COLUMNS = {
 HOME_COLUMNS = {"postcode": ["Postcode", "Home Postcode"], "lsoa": ["LSOA", "LSOA code", "LSOA21CD", "lsoa_code"]}
 IDENTIFYING = {"child_id", "upn", "nhs_number", "forename", "surname", "dob", "postcode"}
 REDACTED = "[identifier withheld]"
+UNPLACED = "unplaced"  # Parsed.extras: the lines of rows landed without a home LSOA (counted in their authority)
 
 
 def child_keys(frame: pd.DataFrame, context: ReadContext, path: object) -> pd.Series:
@@ -51,8 +52,9 @@ def place_homes(frame: pd.DataFrame, context: ReadContext) -> pd.Series:
     return given.where(ok, via_postcode).astype(object).where(lambda s: s.notna() & (s != ""), None)
 
 
-def screen_people(screen: Screen, frame: pd.DataFrame) -> None:
-    """Rules on identity and home every child-level file shares."""
+def screen_people(screen: Screen, frame: pd.DataFrame, unplaced_land: bool = False) -> None:
+    """Rules on identity and home every child-level file shares. `unplaced_land`: a home that cannot be
+    placed is not a fault (the row lands without an LSOA and counts in its authority only)."""
     has_id = pd.Series(False, index=frame.index)
     for col in ID_COLUMNS:
         if col in frame:
@@ -61,10 +63,26 @@ def screen_people(screen: Screen, frame: pd.DataFrame) -> None:
     screen.rule(~has_id, "child_id", "no child identifier (child id, UPN or NHS number)")
     if "dob" in frame:
         screen.rule(frame["dob_parsed"].isna(), "dob", "date of birth missing or not a date", withheld)
-    no_home = frame["lsoa_code"].isna()
+    no_home = frame["lsoa_code"].isna() & (not unplaced_land)
     postcode_given = frame["postcode"].str.strip() != "" if "postcode" in frame else pd.Series(False, index=frame.index)
     screen.rule(no_home & postcode_given, "postcode", "postcode not in the postcode directory", withheld)
     screen.rule(no_home, "postcode", "no postcode or LSOA to place the home")
+
+
+def unplaced(lines: pd.Series) -> dict[str, object]:
+    """Parsed.extras noting the rows landed without a home LSOA (their line numbers), if any."""
+    return {UNPLACED: sorted(int(n) for n in lines)} if len(lines) else {}
+
+
+def unplaced_notes(extras: dict[str, object], first: int = 3) -> list[str]:
+    """The data-quality note of rows landed unplaced: how many, and the first lines."""
+    lines = extras.get(UNPLACED)
+    if not isinstance(lines, list) or not lines:
+        return []
+    n, more = len(lines), ", ..." if len(lines) > first else ""
+    return [f"{n:,} row{'s' if n > 1 else ''} unplaced (postcode missing or not in the postcode directory): "
+            f"counted in the authority's figures only, in no LSOA, MSOA or district: line{'s' if n > 1 else ''} "
+            f"{', '.join(f'{x:,}' for x in lines[:first])}{more}"]
 
 
 def parse_dates(frame: pd.DataFrame, columns: list[str], screen: Screen) -> dict[str, pd.Series]:

@@ -24,7 +24,7 @@ RETURN = "education/sen2_return_2026.xml"
 # Columns every EHC plan figure is computed from (sql/queries/ehcp_*.sql, planning_cases.sql).
 FIGURE_COLUMNS = ["request_date", "decision_date", "decision", "assessment_outcome", "issue_date", "ceased_date",
                   "exception", "age_at_request", "age_at_31aug", "sex", "primary_need", "setting_urn", "placement",
-                  "transfer", "lsoa_code"]
+                  "transfer", "lsoa_code", "assessment_date"]
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,16 @@ AssessmentOutcome Y/N -> plan/no_plan; Week20 (20-week exceptions apply) -> exce
 PlacementDetail of rank 1 (else PlanDetail) -> setting_urn and placement (SEN unit or resourced provision
 -> resourced; SENSetting codes -> early years, elsewhere, NEET; a UKPRN alone -> specialist post-16; a URN
 -> resolved from the school's type when core is built). Outcome H (decided before the collection) lands
-as transfer 'historical': a plan maintained, not a new request."""
+as transfer 'historical': a plan maintained, not a new request. AssessmentOutcomeDate -> assessment_date;
+ActivePlans TransferLA -> transfer_la (a plan transferred in); the header's Year -> return_year.
+
+A home whose postcode is missing or unknown lands without an LSOA (noted as unplaced) and counts in the
+authority: the header's LA where it is a GSS code, else the configured area (la_code; the header's LA
+number is kept as old_la_code). Without either the row is quarantined."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +27,7 @@ import pandas as pd
 from jsna.schemas.sen2_return import HISTORICAL, SEN2_ROWS
 from jsna.sources.base import Parsed, Screen, empty_quarantine, parse_date, parse_number
 from jsna.sources.context import ReadContext
-from jsna.sources.people import age_at_31_august, age_on, place_homes
+from jsna.sources.people import age_at_31_august, age_on, place_homes, unplaced
 from jsna.sources.sen2_return.spec import (
     ASSESSMENT_OUTCOMES,
     CEASE_REASONS,
@@ -157,7 +163,7 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     _codes(screen, frame)
     dates = {}
     for name, col in (("request", "ReceivedDate"), ("decision", "RequestOutcomeDate"), ("issue", "n_StartDate"),
-                      ("ceased", "n_CeaseDate"), ("dob", "dob")):
+                      ("ceased", "n_CeaseDate"), ("assessed", "a_AssessmentOutcomeDate"), ("dob", "dob")):
         dates[name] = parse_date(frame[col])
         bad = dates[name].isna() & (frame[col] != "")
         screen.rule(bad, "dob" if name == "dob" else col, "not a date (YYYY-MM-DD)",
@@ -180,7 +186,9 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     screen.rule(age > 25, "dob", "over 25 at the request", withheld)
     twice = _persons_twice(frame, ids)
     screen.rule(twice, "upn", "person appears twice in the return (same UPN or ULN in another Person)", withheld)
-    no_home = frame["lsoa_code"].isna()
+    authority = _authority(m.header.la, context)
+    # a home that cannot be placed lands without an LSOA and counts in the authority (none: quarantined)
+    no_home = frame["lsoa_code"].isna() & (authority is None)
     screen.rule(no_home & (ids["postcode"] != ""), "postcode", "postcode not in the postcode directory", withheld)
     screen.rule(no_home, "postcode", "no postcode to place the home")
 
@@ -203,12 +211,15 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
         "transfer": pd.Series(None, index=frame.index, dtype=object).mask(historical, HISTORICAL),
         "ceased_reason": frame["n_CeaseReason"].map(CEASE_REASONS).astype(object),
         "lsoa_code": frame["lsoa_code"], "vintage": context.placement.vintage,
+        "la_code": authority, "old_la_code": m.header.la or None, "return_year": m.header.year,
+        "assessment_date": dates["assessed"],
+        "transfer_la": frame["ap_TransferLA"].str.strip().where(frame["ap_TransferLA"].str.strip() != "", None),
     }, index=frame.index)
     out = out.astype({c: object for c in ("decision", "assessment_outcome", "sex", "ceased_reason", "plan_status",
-                                          "transfer")})
+                                          "transfer", "transfer_la")})
     out = out.where(out.notna(), None).astype({"request_date": "datetime64[ns]", "decision_date": "datetime64[ns]",
                                                "issue_date": "datetime64[ns]", "ceased_date": "datetime64[ns]",
-                                               "draft_date": "datetime64[ns]"})
+                                               "draft_date": "datetime64[ns]", "assessment_date": "datetime64[ns]"})
     screen.frame = screen.frame.assign(**{c: out[c] for c in ("age_at_request", "age_at_31aug", "primary_need",
                                                               "placement", "decision", "assessment_outcome",
                                                               "transfer", "sex")})
@@ -220,7 +231,17 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     lonely = _persons_without_requests(m)
     quarantine = pd.concat([q for q in (quarantine, lonely) if len(q)], ignore_index=True) \
         if len(quarantine) or len(lonely) else empty_quarantine()
-    return Parsed(out.reset_index(drop=True), quarantine, len(frame) + len(lonely), RAW_TABLE)
+    return Parsed(out.reset_index(drop=True), quarantine, len(frame) + len(lonely), RAW_TABLE,
+                  extras=unplaced(out.loc[out["lsoa_code"].isna(), "line"]))
+
+
+def _authority(la: str, context: ReadContext) -> str | None:
+    """GSS code of the authority the return is from: its header's LA where that is a GSS code, else the
+    configured area (a header's three-digit DfE LA number names the same authority in another code list)."""
+    la = (la or "").strip().upper()
+    if re.fullmatch(r"E(06|08|09|10)\d{6}|[A-Z]\d{8}", la):
+        return la
+    return context.authority
 
 
 def _persons_twice(frame: pd.DataFrame, ids: pd.DataFrame) -> pd.Series:
