@@ -44,6 +44,7 @@ from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
 from jsna.sources.releases import content_sha256, release_notes
+from jsna.sources.sen2_return.rules import validation_rules
 from jsna.warehouse import deliveries, migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
@@ -51,7 +52,7 @@ from jsna.warehouse.runs import LandedFile, Run
 from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement
 
 # RAW_TABLES and CORE_BUILD (the order core tables are built in) follow from jsna.kinds.
-PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources"]
+PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources", "source_rules"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
         raw_table=parsed.raw_table,
         frame=parsed.frame.rename(columns={"__line__": "line"}), quarantine=parsed.quarantine,
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
+        validation=validation_rules(parsed.extras),
     )
     noted = release_notes(parsed.extras)  # a release's files read and not read, in the run record
     if noted:
