@@ -136,8 +136,32 @@ def demo_modules(demo_dir: Path) -> sen2_return.Modules:
 
 def test_the_demo_return_breaks_no_error_rule(demo_modules: sen2_return.Modules) -> None:
     """Given the demo county's SEN2 return, when every rule is checked, then no error rule is broken (nothing
-    of it would be quarantined by DfE's rules), and the only queries are those a synthetic county has: people
-    over 25 whose plans have ceased and UPNs made without DfE's check letter."""
+    of it would be quarantined by the rules), and the only queries are those a synthetic county has: people
+    over 25 whose plans have ceased, UPNs made without DfE's check letter and 'other' settings (OTH) given
+    without their description."""
     found = rules.findings(demo_modules)
     assert not (found["severity"] == rules.ERROR).any()
-    assert set(found["rule"]) <= {"person_over_25", "person_upn_check_letter"}
+    assert set(found["rule"]) <= {"person_over_25", "person_upn_check_letter", "plan_detail_setting_other",
+                                  "placement_detail_setting_other"}
+
+
+def test_a_blade_export_breaks_the_same_rules_as_its_xml(tmp_path: Path, small: ReadContext) -> None:
+    """Given a small return with a request decided before it was received, a plan ceased before it started and
+    a person without a postcode, and the same return as COLLECT's Blade Export, when both are read, then they
+    break the same rules as often and quarantine as many requests (lines are each file's own)."""
+    from jsna.demo.sen2 import write_blade_export
+
+    ceased = request().replace(PLAN_START, PLAN_START + "<CeaseDate>2024-05-01</CeaseDate><CeaseReason>9</CeaseReason>")
+    xml = write(tmp_path, person(), person(upn="B123456789012", requests=request(decided="2024-01-01")),
+                person(upn="C123456789012", requests=ceased), person(upn="D123456789012", postcode=""))
+    from_xml = sen2_return.read(xml, {}, small)
+    from_blade = sen2_return.read(write_blade_export(xml, tmp_path / "blade"), {}, small)
+
+    def counts(parsed: object) -> dict[str, tuple[str, int]]:
+        return {k: v[:2] for k, v in _reported(parsed).items()}
+
+    assert counts(from_blade) == counts(from_xml)
+    assert {"request_outcome_before_received", "plan_ceased_before_start", "person_no_postcode"} <= set(
+        counts(from_xml))
+    assert sorted(from_blade.quarantine["rule"]) == sorted(from_xml.quarantine["rule"])
+    assert len(from_xml.quarantine) == 3 and len(from_xml.frame) == len(from_blade.frame) == 1

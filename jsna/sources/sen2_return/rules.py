@@ -2,13 +2,21 @@
 reference, message, module and item, severity) with a vectorised check over the module tables the reader
 produces (jsna.sources.sen2_return.xml, .blade).
 
-Where the rules come from: DfE publishes its rule list as an ODS beside the technical specification
-("Special educational needs person level survey 20NN: validation rules", gov.uk publication
-special-educational-needs-person-level-survey-technical-specification); that file could not be reached from
-here, and no public repository keeps its numbers, so no rule carries a DfE number yet (`dfe` is empty, never
-guessed). Each rule cites instead the specification's module (1 person, 2 requests, 3 assessment, 4a named
-plan, 4b plan detail, 5a active plans, 5b placement detail, 5c SEN need), the item and what the specification
-(and the schema of its structure, schemas/) requires of it. Once DfE's numbers are at hand they go in `dfe`.
+Where they come from. DfE publishes its rule list as a spreadsheet beside the technical specification
+("Special educational needs person level survey 20NN: validation rules", ODS, at gov.uk/government/
+publications/special-educational-needs-person-level-survey-technical-specification). That file could not be
+reached from here and no public repository keeps its numbers, so no rule carries a DfE number (`dfe` stays
+empty: numbers are never guessed). Each rule cites instead the specification's module (1 person, 2 requests,
+3 assessment, 4a named plan, 4b plan detail, 5a active plans, 5b placement detail, 5c SEN need; "SEN2 person
+level 2023 technical specification" sections 2.1 to 2.5 and 3.2.2, the person XML structure) and its item,
+and checks what the specification's structure requires of it: mandatory items and modules, code lists,
+formats (UPN, ULN, URN, UKPRN, LA numbers), dates in order and not after the reference date, ranks 1 or 2
+and not repeated. DfE's UPN check letter (common basic data set) is a query. Once DfE's numbers are at hand
+they go in `dfe`, and the reference becomes "SEN2 rule NNNN".
+
+Left: rules that need more than the return (a URN or UKPRN that exists, an LA number that exists, last
+year's return, the 20-week timeliness against Week20), the 2025 item RequestSource (not read yet), and
+DfE's own rules beyond these until their list is at hand.
 
 Errors reject the requests they touch (the reader sends them to quarantine with the rule's reference and
 message); queries are reported, never quarantined. Messages name the module, item and rule, never a value:
@@ -42,6 +50,7 @@ SECTIONS = {"person": "1", "requests": "2", "assessment": "3", "named_plan": "4a
             "active_plans": "5a", "placement_detail": "5b", "sen_need": "5c"}
 ETHNICITIES = ("WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
                "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT")
+RES, WBP, DIRECT_PAYMENTS, REVIEW_OUTCOMES = ("A", "B"), ("A", "T", "S"), ("E", "S", "H", "I"), ("A", "C", "M")
 UPN_UNKNOWN = tuple(f"UN{n}" for n in range(1, 11))
 UPN_CHECK = "ABCDEFGHJKLMNPQRTUVWXYZ"  # DfE's UPN check letters (no I, O or S), by remainder mod 23
 
@@ -164,6 +173,8 @@ def _setting_rules(m: str) -> tuple[Rule, ...]:
     return (
         Rule(f"{m}_setting", m, "SENSetting", ERROR, "SEN setting not in the code list of settings without a URN",
              lambda t, r: _outside(t[m], "SENSetting", SETTINGS)),
+        Rule(f"{m}_setting_other", m, "SENSettingOther", QUERY, "SEN setting OTH without its description",
+             lambda t, r: _text(t[m], "SENSetting").str.upper().eq("OTH") & ~_given(t[m], "SENSettingOther")),
         Rule(f"{m}_urn", m, "URN", ERROR, "URN not 6 digits", lambda t, r: _not_pattern(t[m], "URN", r"\d{6}")),
         Rule(f"{m}_ukprn", m, "UKPRN", ERROR, "UKPRN not 8 digits", lambda t, r: _not_pattern(t[m], "UKPRN", r"\d{8}")),
         Rule(f"{m}_no_setting", m, "URN", ERROR, "none of URN, UKPRN or SEN setting given",
@@ -260,11 +271,22 @@ RULES: tuple[Rule, ...] = (
          lambda t, r: _given(t[N], "CeaseDate") != _given(t[N], "CeaseReason")),
     Rule("plan_without_detail", N, "PlanDetail", ERROR, "named plan without a PlanDetail module",
          lambda t, r: ~_has_child(t, N, PD)),
+    Rule("plan_residential_or_work", N, "PlanRes", ERROR,
+         "PlanRes not in its code list (A, B) or PlanWBP not in its code list (A, T, S)",
+         lambda t, r: _outside(t[N], "PlanRes", RES) | _outside(t[N], "PlanWBP", WBP)),
+    Rule("plan_direct_payments", N, "DP", ERROR, "DP (direct payments) not in its code list (E, S, H, I)",
+         lambda t, r: _outside(t[N], "DP", DIRECT_PAYMENTS)),
+    Rule("plan_flags", N, "PB", ERROR, "PB or OA not true or false",
+         lambda t, r: _flag_bad(t[N], "PB") | _flag_bad(t[N], "OA")),
     # 4b plan detail; 5b placement detail
     *_setting_rules(PD), *_setting_rules(PL),
     # 5a active plans
     Rule("active_transfer_la", AP, "TransferLA", ERROR, "TransferLA is not a three-digit LA number",
          lambda t, r: _not_pattern(t[AP], "TransferLA", r"\d{3}")),
+    Rule("active_review_outcome", AP, "ReviewOutcome", ERROR, "review outcome not in its code list (A, C, M)",
+         lambda t, r: _outside(t[AP], "ReviewOutcome", REVIEW_OUTCOMES)),
+    Rule("active_review_dates", AP, "ReviewMeeting", ERROR, "ReviewMeeting or LastReview is not a date",
+         lambda t, r: _not_date(t[AP], "ReviewMeeting") | _not_date(t[AP], "LastReview")),
     Rule("active_without_placement", AP, "PlacementDetail", ERROR, "active plan without a PlacementDetail module",
          lambda t, r: ~_has_child(t, AP, PL)),
     Rule("active_without_need", AP, "SENneed", ERROR, "active plan without a SENneed module",
@@ -274,6 +296,9 @@ RULES: tuple[Rule, ...] = (
          lambda t, r: ~_given(t[PL], "EntryDate") | _not_date(t[PL], "EntryDate")),
     Rule("placement_left_before_entry", PL, "LeavingDate", ERROR, "placement left (LeavingDate) before it began",
          lambda t, r: _date(t[PL], "LeavingDate") < _date(t[PL], "EntryDate")),
+    Rule("placement_residential_or_work", PL, "Res", ERROR,
+         "Res not in its code list (A, B) or WBP not in its code list (A, T, S)",
+         lambda t, r: _outside(t[PL], "Res", RES) | _outside(t[PL], "WBP", WBP)),
     # 5c SEN need
     Rule("need_type", SN, "SENtype", ERROR, "SEN type missing or not in the code list",
          lambda t, r: ~_given(t[SN], "SENtype") | _outside(t[SN], "SENtype", SEN_TYPES)),
