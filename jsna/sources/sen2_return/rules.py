@@ -224,7 +224,7 @@ RULES: tuple[Rule, ...] = (
          lambda t, r: ~_given(t[R], "RequestOutcome") | _outside(t[R], "RequestOutcome", REQUEST_OUTCOMES)),
     Rule("request_received_date", R, "ReceivedDate", ERROR, "date the request was received is not a date",
          lambda t, r: _not_date(t[R], "ReceivedDate")),
-    Rule("request_received_after_reference", R, "ReceivedDate", ERROR,
+    Rule("request_received_after_reference", R, "ReceivedDate", QUERY,
          "request received after the collection's reference date",
          lambda t, r: _after_ref(t[R], "ReceivedDate", r)),
     Rule("request_outcome_date", R, "RequestOutcomeDate", ERROR, "request outcome date is not a date",
