@@ -3,6 +3,7 @@ jsna_reader through published.source_rules), over the session's refreshed demo w
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -33,3 +34,17 @@ def test_the_methods_page_lists_each_rule_the_demo_return_breaks(app: Any, engin
     assert len(shown) == len(published) == len(kept)
     assert sorted(shown["rows"].astype(str).str.replace(",", "").astype(int)) == sorted(kept["rows"])
     assert set(shown["severity"]) == {"query"}
+
+
+def test_the_refresh_data_quality_artifact_lists_the_returns_rules(refreshed: dict) -> None:
+    """Given the refreshed demo county, then Prefect's data-quality artifact of the run gives, beside the SEN2
+    return's file, each rule it breaks with its severity, reference and count."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["data-quality"])))
+    tables = [json.loads(a.data) if isinstance(a.data, str) else a.data for a in artifacts]
+    rows = [r for t in tables if isinstance(t, list) for r in t]
+    sen2 = [r for r in rows if isinstance(r, dict) and r.get("kind") == "sen2_return"]
+    assert sen2 and all("query SEN2 spec module 1 Person/UPN: " in r["rules"] for r in sen2)
