@@ -220,6 +220,11 @@ def sources() -> pd.DataFrame:
     return query("sources")
 
 
+def source_rules() -> pd.DataFrame:
+    """The validation rules each loaded file breaks (DfE's rules of a statutory return) and how many records."""
+    return query("source_rules")
+
+
 # -- place planning --------------------------------------------------------------------------------
 def forecasts(area_codes: tuple[str, ...]) -> pd.DataFrame:
     """Published forecasts of these areas (every measure, breakdown and year on; withheld rows as published)."""

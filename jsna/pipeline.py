@@ -46,6 +46,7 @@ from jsna.sources.identity import Pseudonymiser
 from jsna.sources.people import unplaced_notes
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, reader_version
 from jsna.sources.releases import content_sha256, release_notes
+from jsna.sources.sen2_return.rules import validation_rules
 from jsna.warehouse import deliveries, migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
@@ -53,7 +54,7 @@ from jsna.warehouse.runs import LandedFile, Run
 from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement
 
 # RAW_TABLES and CORE_BUILD (the order core tables are built in) follow from jsna.kinds.
-PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources"]
+PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources", "source_rules"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
         raw_table=parsed.raw_table,
         frame=parsed.frame.rename(columns={"__line__": "line"}), quarantine=parsed.quarantine,
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
+        validation=validation_rules(parsed.extras),
     )
     # a release's files read and not read, rows landed unplaced: in the run record
     noted = [*release_notes(parsed.extras), *unplaced_notes(parsed.extras)]

@@ -97,6 +97,17 @@ else:
              decimals={"quarantined_pct": 2})
     ui.download(table, "sources", "Download the source log (CSV)")
 
+# -- validation rules ------------------------------------------------------------------------------
+rules = data.source_rules()
+if not rules.empty:
+    st.subheader("Statutory returns: validation rules broken")
+    errors = rules[rules["severity"] == "error"]
+    st.caption(f"{len(rules)} rules broken across {rules['file_name'].nunique()} files: {len(errors)} errors (the "
+               f"records they touch were quarantined, not loaded) and {len(rules) - len(errors)} queries (reported "
+               "only). Check a return with `jsna sources check` before submitting it.")
+    ui.table(rules[["source_name", "file_name", "severity", "reference", "message", "rows"]],
+             "Each rule a loaded return breaks, and how many of its records break it")
+
 # -- catalogue -------------------------------------------------------------------------------------
 whole = st.expander("The whole indicator catalogue", key="catalogue", bind="query-params")
 if whole.open:  # drawn when opened: the grid's script is large

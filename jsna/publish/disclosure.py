@@ -415,6 +415,8 @@ TABLES: dict[str, Table] = {
     "schools": Table(no_children="schools from Get Information About Schools (public)"),
     "service_sites": Table(no_children="service sites (public information about services)"),
     "sources": Table(no_children="the files behind the figures and their row accounting"),
+    "source_rules": Table(no_children="the validation rules each file breaks and how many of its records do: "
+                                      "data quality, as the sources' quarantine counts, no child's attributes"),
     "school_places": Table(no_children="schools' commissioned and resourced places (public)"),
     "access": Table(no_children="distances from each LSOA to the nearest school with places for a need"),
     "forecasts": Table(

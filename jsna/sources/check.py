@@ -16,6 +16,7 @@ from jsna.sources.identity import Pseudonymiser
 from jsna.sources.people import unplaced_notes
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, check_path
 from jsna.sources.releases import release_notes
+from jsna.sources.sen2_return.rules import validation_rules
 
 TOP_REASONS = 5  # quarantine reasons shown per source
 FIRST_LINES = 3  # line numbers shown per reason
@@ -37,6 +38,24 @@ class Reason:
 
 
 @dataclass
+class RuleBroken:
+    """One validation rule a statutory return breaks (DfE's, jsna.sources.sen2_return.rules): its severity,
+    reference and message, how many of the return's records break it and their first lines."""
+
+    severity: str
+    reference: str
+    message: str
+    count: int
+    lines: list[int]
+
+    def __str__(self) -> str:
+        more = ", ..." if self.count > len(self.lines) else ""
+        where = "line" + ("s " if len(self.lines) > 1 else " ") + ", ".join(f"{n:,}" for n in self.lines) + more
+        return (f"{self.severity} {self.reference}: {self.message}: {self.count:,} "
+                f"record{'s' if self.count > 1 else ''}, {where}")
+
+
+@dataclass
 class CheckResult:
     name: str
     kind: str
@@ -46,6 +65,7 @@ class CheckResult:
     error: str | None = None
     reasons: list[Reason] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rules: list[RuleBroken] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -83,6 +103,7 @@ def check_sources(config_path: Path, settings: Settings) -> list[CheckResult]:
         result.rows_quarantined = len(parsed.quarantine)
         result.reasons = top_reasons(parsed.quarantine)
         result.notes = notes(parsed.extras)
+        result.rules = rules_broken(parsed.extras)
         _learn(placement, entry.kind, parsed.frame)
     return [r for name in [s.name for s in cfg.sources] for r in results if r.name == name]
 
@@ -96,6 +117,14 @@ def top_reasons(quarantine: pd.DataFrame, top: int = TOP_REASONS) -> list[Reason
     counts = groups.size().sort_values(ascending=False, kind="stable").head(top)
     return [Reason(str(rule), str(column), int(n), sorted(groups.get_group(key).astype(int))[:FIRST_LINES])
             for key, n in counts.items() for rule, column in [key]]
+
+
+def rules_broken(extras: dict[str, object]) -> list[RuleBroken]:
+    """The validation rules a return breaks, errors first, each with its count and first lines."""
+    found = [RuleBroken(str(v["severity"]), str(v["reference"]), str(v["message"]), int(str(v["rows"])),
+                        [int(n) for n in v["lines"]][:FIRST_LINES])  # type: ignore[attr-defined]
+             for v in validation_rules(extras)]
+    return sorted(found, key=lambda r: r.severity != "error")
 
 
 def notes(extras: dict[str, object]) -> list[str]:

@@ -8,6 +8,7 @@ Inside the run schema:
   core__<table>              the next core.<table>
   published__<table>         the next published.<table>
   files, quarantine          the next rows of meta.files and meta.quarantine
+  validation                 the next rows of meta.validation (the validation rules each new file breaks)
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def begin_run(url: str, config_path: Path | None = None, config_sha: str | None 
         conn.execute(sa.text(f"CREATE SCHEMA {run.schema}"))
         conn.execute(sa.text(f"CREATE TABLE {run.schema}.files (LIKE meta.files INCLUDING DEFAULTS)"))
         conn.execute(sa.text(f"CREATE TABLE {run.schema}.quarantine (LIKE meta.quarantine)"))
+        conn.execute(sa.text(f"CREATE TABLE {run.schema}.validation (LIKE meta.validation)"))
         conn.execute(sa.text(f"CREATE TABLE {run.schema}.used_files (file_id bigint PRIMARY KEY)"))
     with _locks_guard:
         _locks[run.run_id] = lock_conn
@@ -212,9 +214,12 @@ def land_frame(
     quarantine: pd.DataFrame,
     rows_in: int,
     rows_loaded: int | None = None,
+    validation: Sequence[dict[str, object]] = (),
 ) -> LandedFile:
     """Land a parsed file: its rows into a new partition of raw.<raw_table> in the run schema, its
-    quarantined rows and its row accounting beside them. Rows in must equal rows loaded + quarantined."""
+    quarantined rows and its row accounting beside them, and the validation rules it breaks (`validation`:
+    rule, reference, dfe, severity, module, item, message, rows, lines). Rows in must equal rows loaded +
+    quarantined."""
     rows_loaded = len(frame) if rows_loaded is None else rows_loaded
     if rows_in != rows_loaded + len(quarantine):
         raise RefreshError(
@@ -249,6 +254,11 @@ def land_frame(
              "b": path.stat().st_size if path.exists() else 0, "t": raw_table, "i": rows_in,
              "l": rows_loaded, "q": len(quarantine), "a": loaded_at, "v": reader_version},
         )
+        for v in validation:
+            conn.execute(sa.text(
+                f"INSERT INTO {run.schema}.validation (file_id, rule, reference, dfe_number, severity, module, item, "
+                "message, rows, first_lines) VALUES (:f, :rule, :reference, :dfe, :severity, :module, :item, "
+                ":message, :rows, :lines)"), {"f": file_id, **v})
         conn.execute(sa.text(f"INSERT INTO {run.schema}.used_files VALUES (:f)"), {"f": file_id})
     return LandedFile(file_id, source_name, kind, str(path), sha256, raw_table, new=True)
 
@@ -303,6 +313,7 @@ def commit_run(run: Run) -> None:
             new_files = conn.execute(sa.text(f"SELECT file_id, raw_table FROM {s}.files")).all()
             conn.execute(sa.text(f"INSERT INTO meta.files SELECT * FROM {s}.files"))
             conn.execute(sa.text(f"INSERT INTO meta.quarantine SELECT * FROM {s}.quarantine"))
+            conn.execute(sa.text(f"INSERT INTO meta.validation SELECT * FROM {s}.validation"))
             conn.execute(
                 sa.text(f"INSERT INTO meta.run_files SELECT :r, file_id FROM {s}.used_files"), {"r": run.run_id}
             )

@@ -209,9 +209,11 @@ def test_bad_items_go_to_quarantine_with_their_rule(tmp_path: Path, small: ReadC
     parsed = sen2_return.read(path, {}, small)
     assert len(parsed.frame) == 1 and parsed.frame["line"].tolist() == [5]
     assert _rules(parsed) == [
-        (6, "requests.RequestOutcome", "mandatory item RequestOutcome of the requests module missing"),
-        (7, "sn_SENtype", "SENtype not in the SEN2 code list"),
-        (8, "RequestOutcomeDate", "request outcome dated before the request"),
+        (6, "Requests/RequestOutcome",
+         "SEN2 spec module 2 Requests/RequestOutcome: request outcome missing or not in the code list"),
+        (7, "SENneed/SENtype", "SEN2 spec module 5c SENneed/SENtype: SEN type missing or not in the code list"),
+        (8, "Requests/RequestOutcomeDate", "SEN2 spec module 2 Requests/RequestOutcomeDate: request outcome "
+                                           "dated before the request was received (ReceivedDate)"),
         (9, "upn", "person appears twice in the return (same UPN or ULN in another Person)"),
         (10, "Requests", "person without a Requests module (every person needs at least one)"),
         (11, "postcode", "postcode not in the postcode directory"),
