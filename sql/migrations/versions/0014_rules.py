@@ -1,15 +1,15 @@
 """DfE's validation rules of a statutory return, kept per landed file (meta.validation) and published for
 the data-quality view (published.source_rules).
 
-Revision ID: 0013_rules
-Revises: 0012_cin
+Revision ID: 0014_rules
+Revises: 0013_defs
 Create Date: 2026-12-07
 """
 
 from jsna.warehouse.migrate import run_sql_file
 
-revision = "0013_rules"
-down_revision = "0012_cin"
+revision = "0014_rules"
+down_revision = "0013_defs"
 branch_labels = None
 depends_on = None
 

@@ -1,2 +1,2 @@
--- 0013_rules (down): drop what 0013_rules added.
+-- 0014_rules (down): drop what 0014_rules added.
 DROP TABLE IF EXISTS published.source_rules, meta.validation;

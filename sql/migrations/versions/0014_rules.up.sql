@@ -1,4 +1,4 @@
--- 0013_rules (up): the validation rules a statutory return breaks (the SEN2 return's, jsna.sources.sen2_return
+-- 0014_rules (up): the validation rules a statutory return breaks (the SEN2 return's, jsna.sources.sen2_return
 -- .rules), one row per rule and landed file: its reference (DfE's number when known), severity (error: the
 -- requests it touches are quarantined; query: reported only), module and item, message, how many module rows
 -- break it and the first lines. A run's rules are those of the files it used (meta.run_files). No value of
