@@ -38,7 +38,7 @@ def request(received: str = "", outcome: str = "Y", decided: str = "", assessed:
     active = ""
     if start and not ceased:
         active = (f"<ActivePlans>{item('TransferLA', transfer_la)}<PlacementDetail><SENSetting>EYP</SENSetting>"
-                  f"<PlacementRank>1</PlacementRank></PlacementDetail><SENneed><SENtype>{need}</SENtype>"
+                  f"<PlacementRank>1</PlacementRank><EntryDate>{start}</EntryDate></PlacementDetail><SENneed><SENtype>{need}</SENtype>"
                   "<SENtypeRank>1</SENtypeRank></SENneed></ActivePlans>")
     return (f"<Requests>{item('ReceivedDate', received)}{item('RequestOutcomeDate', decided)}"
             f"{item('RequestOutcome', outcome)}{assess}{active}</Requests>")
