@@ -21,14 +21,30 @@ SHARED = REPO.parent / "shared"
 REALDATA = SHARED / "realdata"
 REFERENCE = SHARED / "reference"
 
-# Prefect offline, in a project-local home, with no telemetry: set before anything imports prefect.
+# Prefect offline, in a project-local home, with no telemetry: set before anything imports prefect. Each
+# pytest-xdist worker has its own (it inherits the controller's environment, where one may already be set).
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="jsna-prefect-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["PREFECT_HOME"] = str(_PREFECT_HOME)
 os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 REQUIRE_DB = os.environ.get("JSNA_REQUIRE_DB") == "1"
+
+
+# Under `pytest -n 2 --dist loadgroup` (make test) each group runs on one worker: the tests sharing a session
+# warehouse (one demo refresh per group, not one per worker), else a module's tests (its fixtures built once).
+GROUPS = {"refreshed": "demo", "dask_refreshed": "dask"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups from the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        used = getattr(item, "fixturenames", ())
+        group = next((g for fixture, g in GROUPS.items() if fixture in used), item.nodeid.split("::")[0])
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
