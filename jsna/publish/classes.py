@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from itertools import pairwise
 
 import mapclassify
 import numpy as np
 import pandas as pd
-
-from jsna.publish.formatting import fmt_number
 
 SCHEMES = {"quantiles": "Quantiles", "natural_breaks": "Natural breaks (Jenks)", "equal_interval": "Equal interval"}
 # ColorBrewer YlGnBu, light to dark (colour-blind safe): 5 classes, and 7 for more than 5.
@@ -36,17 +35,16 @@ def _bins(shown: pd.Series, scheme: str, k: int) -> list[float]:
     statistics, so they are exact for small maps, deterministic and quick for large ones."""
     if k == 1:
         return [float(shown.max())]
-    if scheme == "natural_breaks":
-        sample = np.quantile(shown, np.linspace(0, 1, min(200, len(shown))))
-        with warnings.catch_warnings():  # without numba mapclassify warns it is pure Python: 200 values is quick
-            warnings.simplefilter("ignore", UserWarning)
-            jenks = mapclassify.FisherJenks(sample, k=k)
-        return [*jenks.bins[:-1].tolist(), float(shown.max())]
-    if scheme == "equal_interval":
-        return list(mapclassify.EqualInterval(shown.to_numpy(), k=k).bins.tolist())
-    if scheme != "quantiles":
+    if scheme not in SCHEMES:
         raise ValueError(f"Unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}.")
-    return list(mapclassify.Quantiles(shown.to_numpy(), k=k).bins.tolist())
+    with warnings.catch_warnings():  # mapclassify warns without numba, and when ties leave fewer classes
+        warnings.simplefilter("ignore", UserWarning)
+        if scheme == "natural_breaks":
+            sample = np.quantile(shown, np.linspace(0, 1, min(200, len(shown))))
+            return [*mapclassify.FisherJenks(sample, k=k).bins[:-1].tolist(), float(shown.max())]
+        if scheme == "equal_interval":
+            return list(mapclassify.EqualInterval(shown.to_numpy(), k=k).bins.tolist())
+        return list(mapclassify.Quantiles(shown.to_numpy(), k=k).bins.tolist())
 
 
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5, unit: str = "") -> tuple[Classes, pd.Series]:
@@ -63,11 +61,24 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5, unit: str
     cls = cls.clip(upper=len(bins) - 1).where(values.notna(), -1).astype(int)
     palette = SEQUENTIAL_7 if len(bins) > 5 else SEQUENTIAL
     colours = [palette[round(i * (len(palette) - 1) / max(1, len(bins) - 1))] for i in range(len(bins))]
-    plain = "%" if unit == "%" else ""  # the unit is the legend's title
-    labels, counts = [], []
-    for i in range(len(bins)):
-        inside = shown[(cls.loc[shown.index] == i).to_numpy()]
-        low, high = fmt_number(inside.min(), plain), fmt_number(inside.max(), plain)
-        labels.append(low if low == high else f"{low} to {high}")
-        counts.append(len(inside))
-    return Classes(bins, labels, colours, counts), cls
+    members = [shown[(cls.loc[shown.index] == i).to_numpy()] for i in range(len(bins))]
+    labels = _labels([(float(m.min()), float(m.max())) for m in members], shown, unit)
+    return Classes(bins, labels, colours, [len(m) for m in members]), cls
+
+
+def _labels(ranges: list[tuple[float, float]], shown: pd.Series, unit: str) -> list[str]:
+    """'lowest to highest' of each class (the unit is the legend's title; '%' is written), all with one
+    number of decimals: none for whole numbers, else one, or more (up to three) until no class's two ends, and
+    no class's start and the class below's end, read the same."""
+    digits = 0 if bool((shown == shown.round()).all()) else 1
+
+    def number(v: float) -> str:
+        return f"{v:,.{digits}f}" + ("%" if unit == "%" else "")
+
+    def clash() -> bool:  # a class whose ends read the same, or one that starts where the last ends
+        return any(lo != hi and number(lo) == number(hi) for lo, hi in ranges) or any(
+            number(a[1]) == number(b[0]) for a, b in pairwise(ranges))
+
+    while digits < 3 and clash():
+        digits += 1
+    return [number(lo) if number(lo) == number(hi) else f"{number(lo)} to {number(hi)}" for lo, hi in ranges]

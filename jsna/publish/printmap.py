@@ -80,6 +80,7 @@ def draw(data: MapData, paper: str = "a4", orientation: str = "portrait", scheme
                            (width - 2 * margin - legend_w) / width, (y - 0.15 - bottom - legend_h) / height))
         _areas(ax, data, fill)
         _districts(ax, data, big)
+        ax.set(xlabel="", ylabel="", xticks=[], yticks=[])  # geopandas names the axes (Easting...): no stray words
         _scale_bar(ax, big)
         _north_arrow(ax, big)
         if side:

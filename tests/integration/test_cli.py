@@ -44,7 +44,8 @@ def test_export_map_writes_title_legend_and_source(refreshed: dict, warehouse_ur
     assert data.startswith(magic) and len(data) > 20_000
     if suffix == ".svg":
         text = data.decode()
-        for words in ("Percentage of new EHC plans issued within 20 weeks", "Districts, 2024", "Source: jsna"):
+        for words in ("Percentage of new EHC plans issued within 20 weeks", "Districts in Demoshire, 2024",
+                      "Contains OS data © Crown copyright and database right"):
             assert words.replace(" ", "") in text.replace(" ", "").replace("&#160;", ""), words
         assert text.count("<path") >= 11
 
