@@ -10,7 +10,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from jsna.errors import ExportError
 from jsna.publish.attribution import attribution, kinds_behind
@@ -149,7 +148,3 @@ def subtitle(data: MapData) -> str:
     split = f"{breakdown_label(data.breakdown)}, " if data.breakdown != "all" else ""
     return f"{split}{LEVEL_NAMES.get(data.level, data.level)}{where}, {period_label(data.period)}"
 
-
-def values_frame(data: MapData) -> pd.DataFrame:
-    """The map's figures as a plain table (no geometry), for packs and tests."""
-    return pd.DataFrame(data.areas.drop(columns="geom"))
