@@ -9,21 +9,23 @@ maps. Maps over a tile basemap (JSNA_BASEMAP_URL) are drawn by `dashboards.tilem
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
 from dashboards.formatting import COMPARISON_COLOURS, comparator_words, fmt_number, period_label
 from dashboards.tables import cell_text
+from jsna.publish.classes import (  # noqa: F401  (SCHEMES and SEQUENTIAL re-exported to the pages)
+    SCHEMES,
+    SEQUENTIAL,
+    Classes,
+    classify,
+)
 
 Spec = dict[str, Any]
 
-SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
-SEQUENTIAL_7 = ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
 QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 HOME = "#0072B2"
 TARGET = "#D55E00"
@@ -31,7 +33,6 @@ SUPPRESSED = "#d9d9d9"
 SUPPRESSED_LABEL = "Suppressed or not published"
 STAR = ("M0,-1L0.2245,-0.309L0.951,-0.309L0.363,0.118L0.588,0.809L0,0.382L-0.588,0.809L-0.363,0.118L-0.951,-0.309"
         "L-0.2245,-0.309Z")  # a five-pointed star, as a Vega symbol path
-SCHEMES = {"quantiles": "Quantiles", "natural_breaks": "Natural breaks (Jenks)", "equal_interval": "Equal interval"}
 # One light look for every chart: white ground, light grid, the app's font, the legend below.
 CONFIG: Spec = {
     "font": "Source Sans Pro, sans-serif",
@@ -139,47 +140,6 @@ def rgba(hex_colour: str, alpha: float) -> str:
 
 
 # -- maps ------------------------------------------------------------------------------------------
-@dataclass
-class Classes:
-    """Classed breaks: upper bounds, each area's class (-1 when suppressed), and legend labels."""
-
-    bins: list[float]
-    labels: list[str]
-    colours: list[str]
-    counts: list[int]
-
-
-def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5, unit: str = "") -> tuple[Classes, pd.Series]:
-    """Break values into k classes (mapclassify); natural breaks use Fisher-Jenks on at most 200 evenly
-    spaced order statistics, so they are exact for small maps, deterministic and quick for large ones."""
-    shown = values.dropna().astype(float)
-    k = max(1, min(k, shown.nunique()))
-    if shown.empty:
-        return Classes([], [], [], []), pd.Series(-1, index=values.index)
-    if k == 1:
-        bins = [float(shown.max())]
-    elif scheme == "natural_breaks":
-        sample = np.quantile(shown, np.linspace(0, 1, min(200, len(shown))))
-        with warnings.catch_warnings():  # without numba mapclassify warns it is pure Python: 200 values is quick
-            warnings.simplefilter("ignore", UserWarning)
-            jenks = mapclassify.FisherJenks(sample, k=k)
-        bins = [*jenks.bins[:-1].tolist(), float(shown.max())]
-    elif scheme == "equal_interval":
-        bins = mapclassify.EqualInterval(shown.to_numpy(), k=k).bins.tolist()
-    else:
-        bins = mapclassify.Quantiles(shown.to_numpy(), k=k).bins.tolist()
-    bins = sorted(set(bins))
-    cls = pd.Series(np.searchsorted(bins, values.to_numpy(dtype=float), side="left"), index=values.index)
-    cls = cls.clip(upper=len(bins) - 1).where(values.notna(), -1).astype(int)
-    palette = SEQUENTIAL_7 if len(bins) > 5 else SEQUENTIAL
-    colours = [palette[round(i * (len(palette) - 1) / max(1, len(bins) - 1))] for i in range(len(bins))]
-    lows = [float(shown.min()), *bins[:-1]]
-    plain = "%" if unit == "%" else ""  # the unit is the legend's title
-    labels = [f"{fmt_number(lo, plain)} to {fmt_number(hi, plain)}" for lo, hi in zip(lows, bins, strict=True)]
-    counts = [int((cls == i).sum()) for i in range(len(bins))]
-    return Classes(bins, labels, colours, counts), cls
-
-
 @dataclass
 class Points:
     """A layer of points on a map: rows with lon and lat, how they are drawn, and their hover text: rows of

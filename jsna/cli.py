@@ -232,16 +232,34 @@ def dashboard(
 @export_app.command("map")
 def export_map(
     indicator: Annotated[str, typer.Option(help="Indicator id (see `jsna indicators list`).")],
-    level: Annotated[str, typer.Option(help="Area level: lad, utla, msoa, lsoa ...")],
+    level: Annotated[str, typer.Option(help="Area level: lsoa, msoa, lad, utla or region.")],
     out: Annotated[Path, typer.Option(help="File to write: .png, .pdf or .svg.")],
     period: Annotated[str | None, typer.Option(help="Period (default: the latest).")] = None,
+    breakdown: Annotated[str | None, typer.Option(help="Breakdown, e.g. pathway=asc (default: all).")] = None,
+    paper: Annotated[str, typer.Option(help="Paper size: a4 or a3.")] = "a4",
+    orientation: Annotated[str, typer.Option(help="portrait or landscape.")] = "portrait",
+    scheme: Annotated[str, typer.Option(help="Classes: quantiles, natural_breaks or equal_interval.")] = "quantiles",
+    classes: Annotated[int, typer.Option(help="Number of classes (3 to 7).")] = 5,
+    compare: Annotated[str | None, typer.Option(
+        help="Colour by the published comparison (better, similar, worse...) with england, target, parent, "
+             "region or neighbours, instead of classes.")] = None,
+    area: Annotated[str | None, typer.Option(help="Upper-tier area code (default: the project's).")] = None,
 ) -> None:
-    """Write a choropleth map of an indicator with title, legend and source line."""
+    """Write a print-grade choropleth map of an indicator (A4 or A3), with legend, caption and sources."""
     from jsna.publish.maps import export_map as do_export
 
     if out.suffix.lower() not in (".png", ".pdf", ".svg"):
         raise ExportError(f"Cannot write {out.name}: the map is written as .png, .pdf or .svg.")
-    written = do_export(indicator, level, out, period)
+    if paper not in ("a4", "a3") or orientation not in ("portrait", "landscape"):
+        raise ExportError(f"Cannot print on {paper} {orientation}: use --paper a4 or a3, --orientation portrait "
+                          "or landscape.")
+    if scheme not in ("quantiles", "natural_breaks", "equal_interval") or not 3 <= classes <= 7:
+        raise ExportError(f"Cannot class by {scheme} into {classes}: use quantiles, natural_breaks or "
+                          "equal_interval, and 3 to 7 classes.")
+    written, warnings = do_export(indicator, level, out, period, breakdown, paper, orientation, scheme, classes,
+                                  area, compare)
+    for warning in warnings:
+        err.print(warning, style="yellow", highlight=False)
     console.print(f"Map written to {written}.")
 
 

@@ -1,35 +1,84 @@
-"""Choropleth maps for board papers (PNG, PDF, SVG), drawn from the published (suppressed) views with
-classed breaks (mapclassify), a legend, a title and a source line. No network, no basemap."""
+"""What a printed map shows, read from the published (disclosure-controlled) tables as `jsna_reader`: an
+indicator's values for one level, period and breakdown over the areas of the home authority (as the
+dashboards' Map explorer draws them), its districts, its sources and comparisons. `jsna.publish.printmap`
+draws it; `export_map` writes it (PNG, PDF or SVG)."""
 
 from __future__ import annotations
 
-import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import mapclassify
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
-from matplotlib.patches import Patch
 
 from jsna.errors import ExportError
-from jsna.geography.codes import LEVEL_LABELS
+from jsna.publish.attribution import attribution, kinds_behind
+from jsna.publish.formatting import breakdown_label, period_label
 from jsna.warehouse.engine import get_engine, reader_url
 from jsna.warehouse.sqlfiles import query_frame, query_geoframe, statement
 
-# Colour-blind-safe sequential palette (ColorBrewer YlGnBu, 5 classes) and a grey for no value.
-PALETTE = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
-NO_DATA = "#d9d9d9"
+LEVELS = ["lsoa", "msoa", "lad", "utla", "region"]  # mapped levels, finest first
+LOCAL = {"lsoa", "msoa", "lad"}  # drawn inside the home authority, as the dashboards draw them
+COMPARATORS = {"england": "England", "target": "the target", "region": "the region", "neighbours":
+               "statistical neighbours", "parent": "the parent area"}
+SUPPRESSED, NO_DATA, SHOWN = "suppressed", "no data", "value"
 
 
-def map_data(
-    indicator: str, level: str, period: str | None, url: str | None = None
-) -> tuple[gpd.GeoDataFrame, dict[str, object]]:
-    """The areas of a level joined to an indicator's values for a period (latest by default)."""
+@dataclass
+class MapData:
+    """One printed map's figures: `areas` has area_code, area_name, geometry, value, symbol, comparison
+    and state (value, suppressed or no data)."""
+
+    indicator: str
+    title: str
+    unit: str
+    polarity: str
+    level: str
+    period: str
+    breakdown: str
+    area_code: str
+    area_name: str
+    areas: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    sources: str
+    coarser: list[str] = field(default_factory=list)  # coarser levels the indicator is published at
+    compare: str | None = None  # comparator type the map is coloured by (None: classed values)
+
+    @property
+    def local(self) -> bool:
+        return self.level in LOCAL
+
+    def count(self, state: str) -> int:
+        return int((self.areas["state"] == state).sum())
+
+
+def home_area(conn: object, indicator: str, area: str | None) -> tuple[str, str]:
+    """The upper-tier area the map is about: `area`, else the project's (jsna.toml), else the one the
+    dashboards would choose."""
+    from jsna.config import get_settings, load_config
+    from jsna.errors import JsnaError
+
+    code, config = area, get_settings().config
+    if code is None and config is not None:
+        try:
+            code = load_config(config).project.area_code
+        except JsnaError:
+            code = None
+    row = conn.execute(statement("publish/map_home"),  # type: ignore[attr-defined]
+                       {"c": code, "ids": ["ehcp_plans", indicator]}).first()
+    if row is None or (area is not None and row[0] != area):
+        raise ExportError(f"No upper-tier area {area or ''} is published to map; run `jsna refresh` first.")
+    return str(row[0]), str(row[1])
+
+
+def map_data(indicator: str, level: str, period: str | None = None, breakdown: str | None = None,
+             area: str | None = None, compare: str | None = None, url: str | None = None) -> MapData:
+    """The published figures a map of `indicator` at `level` shows (latest period by default; breakdown
+    'all' by default, and an error listing the breakdowns when the indicator has no 'all')."""
+    if level not in LEVELS:
+        raise ExportError(f"Cannot map level {level}: maps are drawn for {', '.join(LEVELS)}.")
+    if compare is not None and compare not in COMPARATORS:
+        raise ExportError(f"Cannot colour by comparison with {compare}: use one of {', '.join(COMPARATORS)}.")
     engine = get_engine(url or reader_url())
     with engine.connect() as conn:
         meta = conn.execute(statement("publish/map_indicator"), {"i": indicator}).mappings().first()
@@ -41,61 +90,61 @@ def map_data(
         period = period or periods[-1]
         if period not in periods:
             raise ExportError(f"{indicator} has no period {period} at level {level}; it has {', '.join(periods)}.")
-        sources = conn.execute(statement("publish/map_loaded")).scalar()
-    areas = query_geoframe(engine, "publish/map_areas", params={"l": level})
-    values = query_frame(engine, "publish/map_values", params={"i": indicator, "l": level, "p": period})
-    if areas.empty:
+        splits = list(conn.execute(statement("publish/map_breakdowns"),
+                                   {"i": indicator, "l": level, "p": period}).scalars())
+        if breakdown is None and "all" not in splits:
+            raise ExportError(f"{indicator} has no 'all' figures at level {level} in {period_label(period)}: "
+                              f"choose --breakdown from {', '.join(splits)}.")
+        breakdown = breakdown or "all"
+        if breakdown not in splits:
+            raise ExportError(f"{indicator} has no breakdown {breakdown} at level {level} in "
+                              f"{period_label(period)}; it has {', '.join(splits)}.")
+        if compare is not None:
+            against = list(conn.execute(statement("publish/map_comparators"),
+                                        {"i": indicator, "l": level, "p": period, "b": breakdown}).scalars())
+            if compare not in against:
+                raise ExportError(f"{indicator} at level {level} in {period_label(period)} is not compared with "
+                                  f"{COMPARATORS[compare]}; colour it by --compare "
+                                  f"{' or '.join(against) if against else 'nothing: it has no comparisons'}.")
+        code, name = home_area(conn, indicator, area)
+        coarser = list(conn.execute(statement("publish/map_levels"), {
+            "ls": LEVELS[LEVELS.index(level) + 1:], "i": indicator, "p": period, "b": breakdown}).scalars())
+        sources = conn.execute(statement("publish/map_sources"),
+                               {"kinds": kinds_behind(str(meta["sources"]).split(","))}).mappings().all()
+    within = code if level in LOCAL else None
+    shapes = query_geoframe(engine, "publish/map_shapes", params={"l": level, "w": within})
+    if shapes.empty:
         raise ExportError(f"No {level} boundaries are published; load a boundary file for that level.")
-    gdf = areas.merge(values, on="area_code", how="left")
-    return gdf, {"title": meta["title"], "unit": meta["unit"], "period": period, "loaded": sources}
+    districts = query_geoframe(engine, "publish/map_shapes", params={"l": "lad", "w": code})
+    values = query_frame(engine, "publish/map_values",
+                         params={"i": indicator, "l": level, "p": period, "b": breakdown, "ct": compare})
+    areas = shapes.merge(values, on="area_code", how="left")
+    has_row = areas["area_code"].isin(set(values["area_code"]))
+    areas["state"] = np.where(areas["value"].notna(), SHOWN,
+                              np.where(has_row & (areas["symbol"] == "c"), SUPPRESSED, NO_DATA))
+    return MapData(indicator, str(meta["title"]), str(meta["unit"]), str(meta["polarity"]), level, period,
+                   breakdown, code, name, areas, districts, attribution([dict(r) for r in sources]),
+                   coarser, compare)
 
 
-def classify(values: pd.Series, k: int = 5) -> tuple[np.ndarray, list[str]]:
-    """Class of each value (-1 for none) and the legend labels: Fisher-Jenks natural breaks, or
-    quantiles beyond 1,000 areas where Fisher-Jenks is too slow."""
-    v = values.dropna().to_numpy(dtype=float)
-    if len(v) == 0:
-        return np.full(len(values), -1), []
-    k = min(k, len(np.unique(v)))
-    if k < 2:
-        bins = np.array([v.max()])
-    else:
-        with warnings.catch_warnings():  # mapclassify suggests numba; the pure-Python path is fast enough here
-            warnings.simplefilter("ignore")
-            scheme = mapclassify.FisherJenks(v, k=k) if len(v) <= 1000 else mapclassify.Quantiles(v, k=k)
-        bins = np.asarray(scheme.bins)
-    cls = np.minimum(np.searchsorted(bins, values.to_numpy(dtype=float), side="left"), len(bins) - 1)
-    cls = np.where(values.isna().to_numpy(), -1, cls)
-    edges = np.r_[v.min(), bins]
-    labels = [f"{edges[i]:,.1f} to {edges[i + 1]:,.1f}" for i in range(len(bins))]
-    return cls, labels
+def export_map(indicator: str, level: str, out: Path, period: str | None = None, breakdown: str | None = None,
+               paper: str = "a4", orientation: str = "portrait", scheme: str = "quantiles", k: int = 5,
+               area: str | None = None, compare: str | None = None, url: str | None = None) -> tuple[Path, list[str]]:
+    """Write the map sized to the paper; the format follows the file's suffix (.png at 200 dpi, .pdf with
+    its fonts embedded, .svg). Returns the file and the map's warnings (e.g. most areas suppressed)."""
+    from jsna.publish.printmap import draw, warnings_of, write
+
+    data = map_data(indicator, level, period, breakdown, area, compare, url)
+    fig = draw(data, paper, orientation, scheme, k)
+    return write(fig, out), warnings_of(data)
 
 
-def draw_map(gdf: gpd.GeoDataFrame, meta: dict[str, object], level: str) -> plt.Figure:
-    classes, labels = classify(gdf["value"])
-    palette = PALETTE[-len(labels):] if labels else []
-    colours = [palette[c] if c >= 0 else NO_DATA for c in classes]
-    fig, ax = plt.subplots(figsize=(8, 8.5))
-    gdf.to_crs(27700).plot(ax=ax, color=colours, edgecolor="white", linewidth=0.4)
-    ax.set_axis_off()
-    ax.set_title(f"{meta['title']}\n{LEVEL_LABELS.get(level, level)}s, {meta['period']}", fontsize=11, loc="left")
-    handles = [Patch(facecolor=c, edgecolor="#666666", label=lab) for c, lab in zip(palette, labels, strict=True)]
-    if (classes < 0).any():
-        handles.append(Patch(facecolor=NO_DATA, edgecolor="#666666", label="suppressed or no data"))
-    ax.legend(handles=handles, title=str(meta["unit"]), loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    loaded = meta.get("loaded")
-    fig.text(0.01, 0.01, "Source: jsna warehouse, published (disclosure-controlled) figures"
-             + (f"; data loaded {loaded:%d %B %Y}" if loaded is not None else "")
-             + ". Contains public sector information licensed under the Open Government Licence v3.0.",
-             fontsize=7, color="#444444")
-    return fig
+def subtitle(data: MapData) -> str:
+    """'Autism (ASC), Districts in Demoshire, Jan 2025': breakdown, level, place and period, as the
+    dashboards' Map explorer titles its map."""
+    from jsna.publish.formatting import LEVEL_NAMES
 
+    where = f" in {data.area_name}" if data.local else " in England" if data.level != "region" else ""
+    split = f"{breakdown_label(data.breakdown)}, " if data.breakdown != "all" else ""
+    return f"{split}{LEVEL_NAMES.get(data.level, data.level)}{where}, {period_label(data.period)}"
 
-def export_map(indicator: str, level: str, out: Path, period: str | None = None, url: str | None = None) -> Path:
-    """Write the map; the format follows the file's suffix (.png at 200 dpi, .pdf, .svg)."""
-    gdf, meta = map_data(indicator, level, period, url)
-    fig = draw_map(gdf, meta, level)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=200, bbox_inches="tight")
-    plt.close(fig)
-    return out

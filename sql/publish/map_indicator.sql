@@ -1,2 +1,3 @@
--- A board-paper map's indicator :i: its title and unit, from the published catalogue.
-SELECT title, unit FROM published.indicators WHERE indicator_id = :i;
+-- A printed map's indicator :i: its title, unit, polarity, target and the kinds of source it is built
+-- from (comma-separated), from the published catalogue.
+SELECT title, short_title, unit, polarity, target, sources FROM published.indicators WHERE indicator_id = :i;
