@@ -36,7 +36,7 @@ REQUIRE_DB = os.environ.get("JSNA_REQUIRE_DB") == "1"
 
 # Under `pytest -n 2 --dist loadgroup` (make test) each group runs on one worker: the tests sharing a session
 # warehouse (one demo refresh per group, not one per worker), else a module's tests (its fixtures built once).
-GROUPS = {"refreshed": "demo", "dask_refreshed": "dask"}
+GROUPS = {"refreshed": "demo", "dask_refreshed": "demo"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups from the marks
@@ -166,8 +166,7 @@ def refreshed(warehouse_url: str, demo_dir: Path, prefect_harness: None) -> dict
 @pytest.fixture(scope="session")
 def dask_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
     """A second warehouse with the demo county committed by a refresh whose tasks run on two Dask worker
-    processes: its url, the flow's summary and every published table's fingerprint at commit (tests that
-    need a committed warehouse of their own, such as the shrink guard's, refresh into it afterwards)."""
+    processes: its url, the flow's summary and every published table's fingerprint at commit."""
     from flows.refresh import refresh
     from jsna.warehouse.engine import get_engine
     from tests.flows.test_refresh_flow import published_snapshot

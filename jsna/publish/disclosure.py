@@ -137,6 +137,16 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+REMAINDER = "~remainder"
+
+
+def _remainders(values: pd.DataFrame) -> np.ndarray:
+    """Which rows are remainders (`with_remainders`): parts never published."""
+    if "breakdown" not in values:
+        return np.zeros(len(values), bool)
+    return values["breakdown"].eq(REMAINDER).to_numpy(bool)
+
+
 def with_remainders(values: pd.DataFrame, groups: pd.DataFrame, counts_children: pd.Series
                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """The rows and sum groups with each group's remainder as one more part: where a total counts more than its
@@ -161,7 +171,7 @@ def with_remainders(values: pd.DataFrame, groups: pd.DataFrame, counts_children:
     if not keep.any():
         return values, groups, counts_children
     at = total_row[keep]
-    extra = values.iloc[at].assign(breakdown="~remainder", numerator=rest_num[keep],
+    extra = values.iloc[at].assign(breakdown=REMAINDER, numerator=rest_num[keep],
                                    denominator=np.where(cc[at], rest_den[keep], np.nan))
     extra.index = len(values) + np.arange(len(extra))
     member = pd.DataFrame({"row": extra.index, "group": names[keep], "is_total": False})
@@ -199,7 +209,8 @@ def _short(hidden_sum: np.ndarray, min_count: int) -> np.ndarray:
 def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_count: int = 1,
               counts_children: pd.Series | None = None, max_rounds: int = 500) -> pd.Series:
     """Extend `hidden` to a fixed point of the protection rule, in every sum group:
-    - never exactly one hidden row (it would be its total minus the rest);
+    - never exactly one hidden row (it would be its total minus the rest), nor one published row hidden
+      alone with a remainder (`with_remainders`, never published, so never picked to hide);
     - while the total is shown, the hidden parts' counts add up to at least `min_count` (numerators, and
       for proportions denominators and complements too), or to 0: each hidden part then lies anywhere from
       0 to that sum, at least `min_count` wide, or is 0, as shown in clear. Two hidden parts of 1 and 2
@@ -220,16 +231,18 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
     child_group = np.bincount(gid, weights=cc[rows], minlength=n_groups) > 0
     order_count = num[rows]
     rank = np.where(is_total, 2, np.where(order_count > 0, 0, 1))
+    virtual = _remainders(values)[rows]
     for _ in range(max_rounds):
         h = out[rows]
         n_hidden = np.bincount(gid, weights=h, minlength=n_groups)
+        n_published = np.bincount(gid, weights=h & ~virtual, minlength=n_groups)
         total_hidden = np.bincount(gid, weights=h & is_total, minlength=n_groups) > 0
         short = _short(np.bincount(gid, weights=np.where(h, counts[0], 0.0), minlength=n_groups), min_count)
         for c in counts[1:]:
             short |= child_group & _short(np.bincount(gid, weights=np.where(h, c, 0.0), minlength=n_groups),
                                           min_count)
-        bad = (n_hidden == 1) | ((n_hidden > 0) & ~total_hidden & short)
-        cand = np.flatnonzero(bad[gid] & ~h)
+        bad = (n_hidden == 1) | (n_published == 1) | ((n_hidden > 0) & ~total_hidden & short)
+        cand = np.flatnonzero(bad[gid] & ~h & ~virtual)
         if len(cand) == 0:
             return pd.Series(out, index=hidden.index)
         first = cand[np.lexsort((rows[cand], order_count[cand], rank[cand], gid[cand]))]
@@ -272,7 +285,7 @@ def _widen(values: pd.DataFrame, hidden: np.ndarray, groups: pd.DataFrame, rows:
     for _ring in range(10):
         g = groups[groups["group"].isin(groups.loc[groups["row"].isin(rows), "group"])]
         r = g["row"].to_numpy()
-        free = g[~more[r]]
+        free = g[~more[r] & ~_remainders(values)[r]]
         if len(free):
             count = num[free["row"].to_numpy()]
             rank = np.where(free["is_total"].to_numpy(bool), 2, np.where(count > 0, 0, 1))

@@ -110,16 +110,16 @@ def test_every_link_names_catalogued_indicators_and_their_measures() -> None:
 
 def test_children_placed_in_no_district_cannot_be_worked_out_by_subtraction() -> None:
     """Given a county of 120 plans whose three districts count 40, 41 and 37 (2 children unplaced: counted in the
-    county, in no district), when published, then a district is hidden with the remainder, so county minus the
-    districts shown no longer gives the 2 back; and the audit, told the remainder is a part, finds nothing pinned.
-    Published as they are, the three districts would give it exactly."""
+    county, in no district), when published, then districts are hidden with the remainder (two: never one
+    published row hidden alone), so county minus the districts shown no longer gives the 2 back; and the audit,
+    told the remainder is a part, finds nothing pinned. Published as they are, the three districts give it."""
     values = rows(area_level=["utla", "lad", "lad", "lad"], area_code=["C", "D1", "D2", "D3"],
                   numerator=[120.0, 40.0, 41.0, 37.0], denominator=[9000.0, 3000.0, 3000.0, 3000.0])
     nest = pd.DataFrame({"child_level": "lad", "child_code": ["D1", "D2", "D3"], "parent_level": "utla",
                          "parent_code": "C"})
     out = suppress(values, Disclosure(min_count=5), False, nest)
     hidden = out["symbol"].eq("c")
-    assert hidden.tolist() == [False, False, False, True]  # the smallest district goes with the remainder
+    assert hidden.tolist() == [False, True, False, True]  # the two smallest districts go with the remainder
     assert out.loc[0, "numerator"] == 120 and len(out) == 4  # the remainder itself is never a published row
     unplaced = rows(area_level=["utla", "lad", "lad", "lad", "utla"], area_code=["C", "D1", "D2", "D3", "C"],
                     breakdown=["all"] * 4 + ["~remainder"], numerator=[120.0, 40.0, 41.0, 37.0, 2.0],
