@@ -61,9 +61,6 @@ SAME_CHILDREN: tuple[tuple[str, tuple[str, ...]], ...] = (
     # requests: all received, and those decided to assess or not, counted again by their outcome
     ("ehcp_request_outcomes.numerator@all", ("ehcp_requests_rate.numerator@all",)),
     ("ehcp_requests_assessed.numerator@all", ("ehcp_request_outcomes.numerator@outcome=assess",)),
-    ("ehcp_requests_assessed.denominator@all", ("ehcp_request_outcomes.numerator@outcome=assess",
-                                                "ehcp_request_outcomes.numerator@outcome=not_assess")),
-    ("ehcp_requests_decided_6_weeks.denominator", ("ehcp_requests_assessed.denominator",)),
     ("dct_caseload_rate.numerator", ("short_breaks_pct.denominator",)),  # children open to the team
     ("sen_support_pupils_pct.denominator", ("ehcp_pupils_pct.denominator",)),  # pupils on roll
     ("wait_median_weeks.numerator", ("wait_p90_weeks.numerator",)),  # completed assessments
@@ -153,7 +150,7 @@ def with_remainders(values: pd.DataFrame, groups: pd.DataFrame, counts_children:
     parts (children placed in no district, a need not recorded), the difference is a count an attacker works out
     by subtraction, so it is protected as a part that is never published. Returns the rows with the remainders
     appended (breakdown '~remainder'), the groups with them in, and which rows' denominators count children."""
-    g = groups[groups["measure"].isna()] if "measure" in groups else groups
+    g = groups[groups["group"].str.startswith("a")]  # the area nesting's sums (see sum_groups)
     g = g[g.groupby("group")["is_total"].transform("any")]
     if g.empty:
         return values, groups, counts_children
@@ -210,7 +207,8 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
               counts_children: pd.Series | None = None, max_rounds: int = 500) -> pd.Series:
     """Extend `hidden` to a fixed point of the protection rule, in every sum group:
     - never exactly one hidden row (it would be its total minus the rest), nor one published row hidden
-      alone with a remainder (`with_remainders`, never published, so never picked to hide);
+      alone with a remainder while another part can go with it (`with_remainders`: never published, so never
+      picked to hide);
     - while the total is shown, the hidden parts' counts add up to at least `min_count` (numerators, and
       for proportions denominators and complements too), or to 0: each hidden part then lies anywhere from
       0 to that sum, at least `min_count` wide, or is 0, as shown in clear. Two hidden parts of 1 and 2
@@ -236,12 +234,13 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
         h = out[rows]
         n_hidden = np.bincount(gid, weights=h, minlength=n_groups)
         n_published = np.bincount(gid, weights=h & ~virtual, minlength=n_groups)
+        parts_left = np.bincount(gid, weights=~h & ~virtual & ~is_total, minlength=n_groups) > 0
         total_hidden = np.bincount(gid, weights=h & is_total, minlength=n_groups) > 0
         short = _short(np.bincount(gid, weights=np.where(h, counts[0], 0.0), minlength=n_groups), min_count)
         for c in counts[1:]:
             short |= child_group & _short(np.bincount(gid, weights=np.where(h, c, 0.0), minlength=n_groups),
                                           min_count)
-        bad = (n_hidden == 1) | (n_published == 1) | ((n_hidden > 0) & ~total_hidden & short)
+        bad = (n_hidden == 1) | ((n_published == 1) & parts_left) | ((n_hidden > 0) & ~total_hidden & short)
         cand = np.flatnonzero(bad[gid] & ~h & ~virtual)
         if len(cand) == 0:
             return pd.Series(out, index=hidden.index)
