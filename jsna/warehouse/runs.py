@@ -31,6 +31,7 @@ from jsna import __version__
 from jsna.errors import RefreshError
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import get_engine, libpq_conninfo
+from jsna.warehouse.sqlfiles import statement, statements
 
 LOCK_KEY = 4_242_017  # advisory lock held by the process running a refresh
 _locks: dict[int, psycopg.Connection[Any]] = {}
@@ -143,16 +144,8 @@ def keep_published(run: Run) -> None:
     succeeded as 'unchanged'; published, core and raw stay exactly as they are."""
     try:
         with run.engine.begin() as conn:
-            conn.execute(
-                sa.text(f"INSERT INTO meta.run_files SELECT :r, file_id FROM {run.schema}.used_files"),
-                {"r": run.run_id},
-            )
-            conn.execute(sa.text(f"DROP SCHEMA {run.schema} CASCADE"))
-            conn.execute(
-                sa.text("UPDATE meta.runs SET status = 'succeeded', finished_at = now(), message = 'unchanged' "
-                        "WHERE run_id = :r"),
-                {"r": run.run_id},
-            )
+            for stmt in statements("pipeline/keep_published", run.schema):
+                conn.execute(stmt, {"run_id": run.run_id})
     finally:
         _release(run)
 
@@ -254,11 +247,9 @@ def land_frame(
              "b": path.stat().st_size if path.exists() else 0, "t": raw_table, "i": rows_in,
              "l": rows_loaded, "q": len(quarantine), "a": loaded_at, "v": reader_version},
         )
-        for v in validation:
-            conn.execute(sa.text(
-                f"INSERT INTO {run.schema}.validation (file_id, rule, reference, dfe_number, severity, module, item, "
-                "message, rows, first_lines) VALUES (:f, :rule, :reference, :dfe, :severity, :module, :item, "
-                ":message, :rows, :lines)"), {"f": file_id, **v})
+        if validation:  # the rules broken, in one round trip
+            conn.execute(statement("pipeline/file_validation", run.schema),
+                         [{"file_id": file_id, **v} for v in validation])
         conn.execute(sa.text(f"INSERT INTO {run.schema}.used_files VALUES (:f)"), {"f": file_id})
     return LandedFile(file_id, source_name, kind, str(path), sha256, raw_table, new=True)
 

@@ -47,6 +47,14 @@ def statement(name: str, run_schema: str | None = None) -> sa.TextClause:
     return sa.text(sql_text(name, run_schema))
 
 
+def statements(name: str, run_schema: str | None = None) -> list[sa.TextClause]:
+    """A file's statements one by one (each ends with ';' at the end of a line), each to execute with bound
+    parameters (one statement per execute, as the server binds them)."""
+    text = sql_text(name, run_schema)
+    return [sa.text(part) for part in re.split(r";[ \t]*$", text, flags=re.M) if part.strip(" \t\n") and
+            any(not line.lstrip().startswith("--") for line in part.strip().splitlines())]
+
+
 def execute_file(conn: Connection, name: str, run_schema: str) -> None:
     """Run every statement of a build file (no parameters) on the connection."""
     raw = conn.connection.driver_connection
