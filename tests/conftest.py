@@ -7,6 +7,7 @@ JSNA_REQUIRE_DB=1 (set by `make test`, hence in CI) any skipped test fails the r
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 import uuid
@@ -76,7 +77,11 @@ def server_url() -> str:
         return settings.database_url
     try:
         cluster = LocalCluster.from_settings(settings)
-        cluster.up()
+        # one pytest-xdist worker at a time: bringing the cluster up also sets its roles' passwords
+        lock_path = Path(tempfile.gettempdir()) / f"jsna-tests-{settings.pg_port}.lock"
+        with lock_path.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            cluster.up()
     except (DatabaseError, OSError) as exc:
         _skip_or_fail(f"no PostgreSQL + PostGIS available: {exc}")
     return cluster.url()
@@ -99,7 +104,10 @@ def throwaway_database(server_url: str) -> Iterator[str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
-        migrate.upgrade(get_engine(url))
+        # roles and their grants are the server's: pytest-xdist workers migrating at once would race on them
+        with psycopg.connect(admin_info, autocommit=True) as lock:
+            lock.execute("SELECT pg_advisory_lock(hashtext('jsna tests: migrate'))")
+            migrate.upgrade(get_engine(url))
         yield url
     finally:
         roles = Settings(database_url=url)
