@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -173,14 +174,21 @@ def refreshed(warehouse_url: str, demo_dir: Path, prefect_harness: None) -> dict
     return refresh(config=str(demo_dir / "jsna.toml"))
 
 
+_MAIN = sys.modules["__main__"]  # the worker's own: Streamlit's AppTest leaves its page script in its place
+
+
 def _refreshed_apart(server_url: str, demo_dir: Path, workers: int) -> Iterator[dict[str, object]]:
     from flows.refresh import refresh
     from jsna.warehouse.engine import get_engine
     from tests.flows.test_refresh_flow import published_snapshot
 
     with throwaway_database(server_url) as url:
-        with warehouse_env(url):
-            summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
+        main, sys.modules["__main__"] = sys.modules["__main__"], _MAIN  # Dask's spawned workers import __main__
+        try:
+            with warehouse_env(url):
+                summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
+        finally:
+            sys.modules["__main__"] = main
         yield {"url": url, "summary": summary, "published": published_snapshot(get_engine(url))}
 
 
