@@ -148,11 +148,11 @@ def test_suppressed_figures_stay_suppressed(reader: sa.Connection, engine: sa.En
 @pytest.mark.parametrize("indicator", ["ehcp_20_weeks", "advice_6_weeks"])
 def test_ratings_agree_with_the_target_worked_by_hand(reader: sa.Connection, engine: sa.Engine, home: str,
                                                       indicator: str) -> None:
-    """At every published period as the cut-off, the rating is 'met' exactly where the published value reaches
-    the catalogue's target (high is good for both)."""
+    """At each of the latest twelve published periods as the cut-off, the rating is 'met' exactly where the
+    published value reaches the catalogue's target (high is good for both)."""
     (target,) = published(engine, "SELECT target FROM published.indicators WHERE indicator_id = :i", i=indicator)[0]
     assert target == 95
-    rows = series(engine, home, indicator, "all")
+    rows = series(engine, home, indicator, "all")[-12:]
     assert len(rows) >= 10
     for period, value, _, _ in rows:
         ev = evidence(reader, home, period=period)
