@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs from Debian's packages, where absent:
-#   PostgreSQL + PostGIS (always), Chromium (with --browser, for the browser tests).
+#   PostgreSQL + PostGIS (always), Pango (WeasyPrint's text layout, for the PDF packs), Chromium (with --browser,
+#   for the browser tests).
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
@@ -22,6 +23,9 @@ if [ "$have_postgis" = 0 ]; then
     else
         pkgs+=(postgis)
     fi
+fi
+if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then
+    pkgs+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 fi
 if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
     pkgs+=(chromium)
