@@ -136,7 +136,12 @@ def _release(run: Run) -> None:
     with _locks_guard:
         lock_conn = _locks.pop(run.run_id, None)
     if lock_conn is not None:
-        lock_conn.close()
+        try:  # unlocked now: a closed connection's lock goes only when its server process has ended, and a
+            lock_conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))  # refresh right after would be refused
+        except psycopg.Error:
+            pass  # the connection is gone already, and its lock with it
+        finally:
+            lock_conn.close()
 
 
 def keep_published(run: Run) -> None:
