@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.schemas.sen2_return import HISTORICAL, SEN2_ROWS
-from jsna.sources.base import Parsed, Screen, empty_quarantine, parse_date, parse_number
+from jsna.sources.base import Parsed, Screen, empty_quarantine, parse_number
 from jsna.sources.context import ReadContext
 from jsna.sources.people import age_at_31_august, age_on, place_homes, unplaced
 from jsna.sources.sen2_return.spec import (
@@ -81,6 +81,16 @@ def request_frame(m: Modules) -> pd.DataFrame:
     frame = _join(frame, _first(t["placement_detail"], "PlacementRank"), "ap_id", "pl_")
     frame = _join(frame, _first(t["sen_need"], "SENtypeRank"), "ap_id", "sn_")
     return frame
+
+
+def _iso_date(s: pd.Series) -> pd.Series:
+    """A return's dates (xs:date; a time after the date ignored) in one pass: DfE's rules have already
+    rejected every request with a date item in another form (jsna.sources.sen2_return.rules)."""
+    v = s.fillna("").astype(str).str.strip()
+    long = v.str.len() > 10
+    if long.any():
+        v = v.where(~long, v.str.replace(r"[ T].*", "", regex=True))
+    return pd.to_datetime(v.str[:10], format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
 
 
 def _flag(s: pd.Series) -> pd.Series:
@@ -164,7 +174,7 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     dates = {}
     for name, col in (("request", "ReceivedDate"), ("decision", "RequestOutcomeDate"), ("issue", "n_StartDate"),
                       ("ceased", "n_CeaseDate"), ("assessed", "a_AssessmentOutcomeDate"), ("dob", "dob")):
-        dates[name] = parse_date(frame[col])
+        dates[name] = _iso_date(frame[col])
         bad = dates[name].isna() & (frame[col] != "")
         screen.rule(bad, "dob" if name == "dob" else col, "not a date (YYYY-MM-DD)",
                     withheld if name == "dob" else frame[col].str[:12])
@@ -216,6 +226,7 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
         "transfer_la": frame["ap_TransferLA"].str.strip().where(frame["ap_TransferLA"].str.strip() != "", None),
     }, index=frame.index)
     out = out.astype({c: object for c in ("decision", "assessment_outcome", "sex", "ceased_reason", "plan_status",
+                                          "primary_need",
                                           "transfer", "transfer_la")})
     out = out.where(out.notna(), None).astype({"request_date": "datetime64[ns]", "decision_date": "datetime64[ns]",
                                                "issue_date": "datetime64[ns]", "ceased_date": "datetime64[ns]",
