@@ -41,6 +41,11 @@ class Pseudonymiser:
             )
         self._key = key.encode("utf-8")
 
+    @property
+    def demo(self) -> bool:
+        """Whether this is the demo's public key (refused for any area but the synthetic demo's)."""
+        return self._key == DEMO_KEY.encode("utf-8")
+
     def hash_values(self, values: pd.Series) -> pd.Series:
         """HMAC of each non-empty value (hashed once per distinct value); empty stays missing."""
         codes, uniques = pd.factorize(values.fillna("").astype(str).to_numpy())

@@ -14,12 +14,12 @@ as transfer 'historical': a plan maintained, not a new request. AssessmentOutcom
 ActivePlans TransferLA -> transfer_la (a plan transferred in); the header's Year -> return_year.
 
 A home whose postcode is missing or unknown lands without an LSOA (noted as unplaced) and counts in the
-authority: the header's LA where it is a GSS code, else the configured area (la_code; the header's LA
-number is kept as old_la_code). Without either the row is quarantined."""
+authority: the header's LA (a GSS code, or DfE's LA number mapped to one: jsna.sources.sen2_return.authority),
+else the configured area (la_code; the header's LA number is kept as old_la_code). Without either the row is
+quarantined."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +28,8 @@ from jsna.schemas.sen2_return import HISTORICAL, SEN2_ROWS
 from jsna.sources.base import Parsed, Screen, empty_quarantine, parse_number
 from jsna.sources.context import ReadContext
 from jsna.sources.people import age_at_31_august, age_on, place_homes, unplaced
+from jsna.sources.sen2_return.authority import authority as sen2_authority
+from jsna.sources.sen2_return.authority import split_la
 from jsna.sources.sen2_return.spec import (
     ASSESSMENT_OUTCOMES,
     CEASE_REASONS,
@@ -144,6 +146,7 @@ def _codes(screen: Screen, frame: pd.DataFrame) -> None:
 
 def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     """The request rows of the return, screened; a person without requests is quarantined, never lost."""
+    authority = sen2_authority(path, m.header.la, context)
     frame = request_frame(m)
     frame["__line__"] = frame["line"]
     ids = pd.DataFrame({
@@ -196,7 +199,6 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     screen.rule(age > 25, "dob", "over 25 at the request", withheld)
     twice = _persons_twice(frame, ids)
     screen.rule(twice, "upn", "person appears twice in the return (same UPN or ULN in another Person)", withheld)
-    authority = _authority(m.header.la, context)
     # a home that cannot be placed lands without an LSOA and counts in the authority (none: quarantined)
     no_home = frame["lsoa_code"].isna() & (authority is None)
     screen.rule(no_home & (ids["postcode"] != ""), "postcode", "postcode not in the postcode directory", withheld)
@@ -221,7 +223,7 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
         "transfer": pd.Series(None, index=frame.index, dtype=object).mask(historical, HISTORICAL),
         "ceased_reason": frame["n_CeaseReason"].map(CEASE_REASONS).astype(object),
         "lsoa_code": frame["lsoa_code"], "vintage": context.placement.vintage,
-        "la_code": authority, "old_la_code": m.header.la or None, "return_year": m.header.year,
+        "la_code": authority, "old_la_code": split_la(m.header.la)[0], "return_year": m.header.year,
         "assessment_date": dates["assessed"],
         "transfer_la": frame["ap_TransferLA"].str.strip().where(frame["ap_TransferLA"].str.strip() != "", None),
     }, index=frame.index)
@@ -244,15 +246,6 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
         if len(quarantine) or len(lonely) else empty_quarantine()
     return Parsed(out.reset_index(drop=True), quarantine, len(frame) + len(lonely), RAW_TABLE,
                   extras=unplaced(out.loc[out["lsoa_code"].isna(), "line"]))
-
-
-def _authority(la: str, context: ReadContext) -> str | None:
-    """GSS code of the authority the return is from: its header's LA where that is a GSS code, else the
-    configured area (a header's three-digit DfE LA number names the same authority in another code list)."""
-    la = (la or "").strip().upper()
-    if re.fullmatch(r"E(06|08|09|10)\d{6}|[A-Z]\d{8}", la):
-        return la
-    return context.authority
 
 
 def _persons_twice(frame: pd.DataFrame, ids: pd.DataFrame) -> pd.Series:
