@@ -24,7 +24,7 @@ RETURN = "education/sen2_return_2026.xml"
 # Columns every EHC plan figure is computed from (sql/queries/ehcp_*.sql, planning_cases.sql).
 FIGURE_COLUMNS = ["request_date", "decision_date", "decision", "assessment_outcome", "issue_date", "ceased_date",
                   "exception", "age_at_request", "age_at_31aug", "sex", "primary_need", "setting_urn", "placement",
-                  "transfer", "lsoa_code", "assessment_date"]
+                  "transfer", "lsoa_code", "assessment_date", "transfer_la"]
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,7 @@ def test_the_return_and_the_bespoke_extract_of_the_same_children_land_the_same_f
     b.loc[b["setting_urn"].notna() & (b["placement"] != "resourced"), "placement"] = None  # from the URN in core
     assert _figure_rows(r) == _figure_rows(b)
     assert (r["transfer"] == "historical").sum() == moved.sum() > 0
+    assert r["transfer_la"].notna().sum() == b["transfer_la"].notna().sum() > 50  # plans transferred in
     assert r["case_key"].isna().all() and r["child_key"].str.fullmatch(r"[0-9a-f]{32}").all()
 
 
@@ -220,6 +221,17 @@ def test_bad_items_go_to_quarantine_with_their_rule(tmp_path: Path, small: ReadC
         (11, "postcode", "postcode not in the postcode directory"),
     ]
     assert parsed.rows_in == 7 == parsed.rows_loaded + len(parsed.quarantine)
+
+
+def test_quarantine_lines_hold_past_line_65535(tmp_path: Path, small: ReadContext) -> None:
+    """Given a pretty-printed request with a missing outcome beyond line 65,535 (where libxml2 stops counting an
+    element's own line), then its quarantine row names the line its <Requests> element opens on."""
+    bad = person(upn="B123456789012", requests=request(outcome="").replace("<Requests>", "<Requests>\n"))
+    path = write(tmp_path, person(), "\n" * 70_000, bad)
+    text = path.read_text(encoding="utf-8")
+    opens = text[:text.index("<Requests>\n")].count("\n") + 1
+    parsed = sen2_return.read(path, {}, small)
+    assert opens > 70_000 and parsed.quarantine["line"].tolist() == [opens]
 
 
 def test_no_name_upn_or_birth_date_of_a_return_reaches_quarantine(tmp_path: Path, small: ReadContext) -> None:
