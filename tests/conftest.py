@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("JSNA_SHARED_DIR") or REPO.parent / "shared")  # ../shared, or where a worktree finds it
 REALDATA = SHARED / "realdata"
 REFERENCE = SHARED / "reference"
 

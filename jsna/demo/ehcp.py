@@ -28,7 +28,11 @@ WEEK = 7.0
 COLUMNS = ("Child ID", "UPN", "NHS Number", "Forename", "Surname", "Date of Birth", "Sex", "Postcode",
            "Request Date", "Decision Date", "Decision", "Assessment Outcome", "Draft Issue Date", "Final Issue Date",
            "Exception", "Primary Need", "Setting URN", "Placement Type", "Plan Status", "Transfer", "Ceased Date",
-           "Ceased Reason", "Assessment Outcome Date")
+           "Ceased Reason", "Assessment Outcome Date", "Transferred From LA")
+# Plans another authority transferred in (SEN2 ActivePlans TransferLA): a small share of the new EHC plans,
+# from authorities beyond the demo (old-style LA numbers no English authority uses).
+TRANSFER_IN_SHARE = 0.015
+TRANSFER_FROM = tuple(str(n) for n in range(990, 1000))
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Requests:
     transfer: np.ndarray
     cease: np.ndarray
     reason: np.ndarray
+    transfer_la: np.ndarray  # the LA number a plan was transferred in from ("" for none)
 
     def take(self, idx: np.ndarray) -> Requests:
         return Requests(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
@@ -101,7 +106,7 @@ def _plan_rows(sp: Spells, idx: np.ndarray, person: np.ndarray, need: np.ndarray
         outcome=np.full(n, "Plan", dtype=object), draft=draft, final=final,
         exception=exception if exception is not None else np.full(n, "N", dtype=object), need=need[idx],
         urn=_blank(n), placement=_blank(n), transfer=np.full(n, transfer, dtype=object), cease=cease,
-        reason=reason,
+        reason=reason, transfer_la=_blank(n),
     )
 
 
@@ -185,7 +190,7 @@ def _no_plan(rows: Requests, decision: str, rng: np.random.Generator) -> Request
     rows.outcome = np.where(assessed & (decision == "Assess"), "No plan", "").astype(object)
     rows.draft, rows.final, rows.cease, rows.origin = (np.full(n, np.nan) for _ in range(4))
     rows.exception = np.full(n, "N", dtype=object)
-    rows.urn, rows.placement, rows.transfer, rows.reason = (_blank(n) for _ in range(4))
+    rows.urn, rows.placement, rows.transfer, rows.reason, rows.transfer_la = (_blank(n) for _ in range(5))
     return rows
 
 
@@ -271,7 +276,17 @@ def build(spec: ScaleSpec, geo: Geography, children: np.ndarray, lsoa_weight: np
     rows = rows.take(np.flatnonzero(rows.request <= EXTRACT))
     _place(rows, geo, register.lsoa(), schools, rng)
     rows = rows.take(np.lexsort((rows.person, rows.request)))
+    _transfers_in(rows, rng)
     return Ehcp(requests=rows, spells=sp, spell_person=person, spell_need=need)
+
+
+def _transfers_in(rows: Requests, rng: np.random.Generator) -> None:
+    """Mark a small share of the issued new EHC plans as transferred in from another authority (drawn last,
+    so that every other draw of the demo stays as it was)."""
+    new_plans = np.flatnonzero((rows.final <= EXTRACT) & (rows.transfer == "") & (rows.decision == "Assess")
+                               & (rows.outcome == "Plan"))
+    moved = new_plans[rng.random(len(new_plans)) < TRANSFER_IN_SHARE]
+    rows.transfer_la[moved] = rng.choice(np.array(TRANSFER_FROM, dtype=object), len(moved))
 
 
 def table(rows: Requests, people: People) -> dict[str, np.ndarray]:
@@ -294,5 +309,5 @@ def table(rows: Requests, people: People) -> dict[str, np.ndarray]:
         "Placement Type": rows.placement, "Plan Status": status, "Transfer": rows.transfer,
         "Ceased Date": format_dates(np.where(rows.cease <= EXTRACT, rows.cease, np.nan)),
         "Ceased Reason": np.where(rows.cease <= EXTRACT, rows.reason, "").astype(object),
-        "Assessment Outcome Date": format_dates(assessed),
+        "Assessment Outcome Date": format_dates(assessed), "Transferred From LA": rows.transfer_la,
     }

@@ -1,6 +1,7 @@
 """The demo's EHC needs assessment requests and plans as a SEN2 person-level return (DfE's XML): the same
 children and requests as the bespoke extract (jsna.demo.ehcp.table), one Person per child, one Requests
-module per request, with its assessment, named plan, active plan, placement and need.
+module per request, with its assessment, named plan, active plan (with the authority a plan was transferred
+in from, TransferLA), placement and need.
 
 The demo keeps its whole history in the return (every request since 2015, not just the collection year),
 so that the return and the extract give the same EHC plan figures; statements and learning difficulty
@@ -78,7 +79,7 @@ def _request(rows: Requests, i: int, iso: dict[str, np.ndarray]) -> str:
             parts.append("</NamedPlan>")
         parts.append("</Assessment>")
         if issued:
-            parts += ["<ActivePlans>",
+            parts += ["<ActivePlans>", _el("TransferLA", rows.transfer_la[i]),
                       f"<PlacementDetail>{where}<PlacementRank>1</PlacementRank>{_el('EntryDate', iso['final'][i])}"
                       f"<SENunitIndicator>false</SENunitIndicator>"
                       f"<ResourcedProvisionIndicator>{resourced}</ResourcedProvisionIndicator></PlacementDetail>",

@@ -41,15 +41,25 @@ class Pseudonymiser:
             )
         self._key = key.encode("utf-8")
 
+    @property
+    def demo(self) -> bool:
+        """Whether this is the demo's public key (refused for any area but the synthetic demo's)."""
+        return self._key == DEMO_KEY.encode("utf-8")
+
     def hash_values(self, values: pd.Series) -> pd.Series:
         """HMAC of each non-empty value (hashed once per distinct value); empty stays missing."""
-        s = values.fillna("").astype(str)
-        uniques = pd.unique(s.to_numpy())
-        digests = {
-            u: hmac.new(self._key, u.encode("utf-8"), hashlib.sha256).hexdigest()[:KEY_CHARS] for u in uniques if u
-        }
-        out = s.map(digests)
-        return out.where(s != "", None)
+        codes, uniques = pd.factorize(values.fillna("").astype(str).to_numpy())
+        keyed = hmac.new(self._key, digestmod=hashlib.sha256)  # the key's HMAC state, copied for each value
+
+        def digest(u: str) -> str | None:
+            if not u:
+                return None
+            h = keyed.copy()
+            h.update(u.encode("utf-8"))
+            return h.hexdigest()[:KEY_CHARS]
+
+        digests = np.array([digest(u) for u in uniques] + [None], dtype=object)
+        return pd.Series(digests[codes], index=values.index, dtype=str)
 
     def child_key(self, nhs_number: pd.Series | None = None, upn: pd.Series | None = None,
                   local_id: pd.Series | None = None, local_scope: str = "la") -> pd.Series:

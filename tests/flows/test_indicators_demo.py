@@ -156,3 +156,23 @@ def test_county_sii_is_the_line_through_its_published_local_decile_rates(refresh
     assert got["lower_ci998"] < got["lower_ci95"] < got["value"] < got["upper_ci95"] < got["upper_ci998"]
     # the demo county has more plans per 1,000 where deprivation is higher, and clearly so
     assert got["lower_ci95"] > 0
+
+
+def test_county_plans_transferred_in_are_the_returns_transfer_la_items(refreshed: dict, engine: sa.Engine,
+                                                                        demo_dir: Path) -> None:
+    """Given the demo's SEN2 return, when the plans maintained on the January 2025 census day (the third
+    Thursday, 16 January) whose active plan names the authority it was transferred in from (TransferLA) are
+    counted with the standard library's XML parser, then their number is the county's published figure of
+    plans transferred in (large enough to be published under disclosure control)."""
+    import xml.etree.ElementTree as ET
+
+    day = "2025-01-16"
+    moved_in = 0
+    for request in ET.parse(demo_dir / "education" / "sen2_return_2026.xml").getroot().iter("Requests"):
+        start, ceased = request.findtext("Assessment/NamedPlan/StartDate"), \
+            request.findtext("Assessment/NamedPlan/CeaseDate")
+        if (request.findtext("ActivePlans/TransferLA") and request.findtext("Assessment/AssessmentOutcome") == "Y"
+                and start and start <= day and (not ceased or ceased > day)):
+            moved_in += 1
+    got = published(engine, "ehcp_transfers_in", "utla", county(demo_dir), "202425")
+    assert got["numerator"] == moved_in >= 5 * 11  # at least min_count in each of the 11 districts on average

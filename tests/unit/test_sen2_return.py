@@ -24,7 +24,7 @@ RETURN = "education/sen2_return_2026.xml"
 # Columns every EHC plan figure is computed from (sql/queries/ehcp_*.sql, planning_cases.sql).
 FIGURE_COLUMNS = ["request_date", "decision_date", "decision", "assessment_outcome", "issue_date", "ceased_date",
                   "exception", "age_at_request", "age_at_31aug", "sex", "primary_need", "setting_urn", "placement",
-                  "transfer", "lsoa_code", "assessment_date"]
+                  "transfer", "lsoa_code", "assessment_date", "transfer_la"]
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,7 @@ def test_the_return_and_the_bespoke_extract_of_the_same_children_land_the_same_f
     b.loc[b["setting_urn"].notna() & (b["placement"] != "resourced"), "placement"] = None  # from the URN in core
     assert _figure_rows(r) == _figure_rows(b)
     assert (r["transfer"] == "historical").sum() == moved.sum() > 0
+    assert r["transfer_la"].notna().sum() == b["transfer_la"].notna().sum() > 50  # plans transferred in
     assert r["case_key"].isna().all() and r["child_key"].str.fullmatch(r"[0-9a-f]{32}").all()
 
 
@@ -105,7 +106,7 @@ def test_the_blade_export_of_the_return_reads_to_the_same_rows(demo_dir: Path, c
 # -- malformed returns ------------------------------------------------------------------------------------
 POSTCODE, LSOA = "XA1 1AA", "X01000001"
 HEADER = ("<Header><CollectionDetails><Collection>{collection}</Collection><Year>{year}</Year>"
-          "<ReferenceDate>2025-01-16</ReferenceDate></CollectionDetails><Source><LEA>900</LEA></Source></Header>")
+          "<ReferenceDate>2025-01-16</ReferenceDate></CollectionDetails><Source><LEA>{la}</LEA></Source></Header>")
 
 
 def person(upn: str = "A123456789012", surname: str = "Quillfeather", forename: str = "Marigold",
@@ -130,10 +131,11 @@ def request(received: str = "2024-02-01", decided: str = "2024-03-10", outcome: 
             "<SENtypeRank>1</SENtypeRank></SENneed></ActivePlans></Requests>")
 
 
-def write(tmp_path: Path, *persons: str, collection: str = "SEN2", year: str = "2025", root: str = "Message") -> Path:
+def write(tmp_path: Path, *persons: str, collection: str = "SEN2", year: str = "2025", root: str = "Message",
+          la: str = "900") -> Path:
     path = tmp_path / "return.xml"
     path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n'
-                    f"{HEADER.format(collection=collection, year=year)}\n<Persons>\n" + "\n".join(persons)
+                    f"{HEADER.format(collection=collection, year=year, la=la)}\n<Persons>\n" + "\n".join(persons)
                     + f"\n</Persons>\n</{root}>\n", encoding="utf-8")
     return path
 
@@ -221,6 +223,17 @@ def test_bad_items_go_to_quarantine_with_their_rule(tmp_path: Path, small: ReadC
     assert parsed.rows_in == 7 == parsed.rows_loaded + len(parsed.quarantine)
 
 
+def test_quarantine_lines_hold_past_line_65535(tmp_path: Path, small: ReadContext) -> None:
+    """Given a pretty-printed request with a missing outcome beyond line 65,535 (where libxml2 stops counting an
+    element's own line), then its quarantine row names the line its <Requests> element opens on."""
+    bad = person(upn="B123456789012", requests=request(outcome="").replace("<Requests>", "<Requests>\n"))
+    path = write(tmp_path, person(), "\n" * 70_000, bad)
+    text = path.read_text(encoding="utf-8")
+    opens = text[:text.index("<Requests>\n")].count("\n") + 1
+    parsed = sen2_return.read(path, {}, small)
+    assert opens > 70_000 and parsed.quarantine["line"].tolist() == [opens]
+
+
 def test_no_name_upn_or_birth_date_of_a_return_reaches_quarantine(tmp_path: Path, small: ReadContext) -> None:
     """Given persons with a malformed UPN, a birth date that is not a date, a birth date after the request
     and an unknown postcode, then their quarantine rows name the rule but show none of their names, UPNs,
@@ -239,6 +252,55 @@ def test_no_name_upn_or_birth_date_of_a_return_reaches_quarantine(tmp_path: Path
                    "2025-01-01", "H123456789012", "Featherstonehaugh", "XZ9 9ZZ", "J123456789012", "Pennyworthy",
                    "Quillfeather", "Marigold", "2012-03-04"):
         assert secret not in shown, secret
+
+
+# -- the header's LA: DfE's three-digit number, a GSS code, or both ---------------------------------------
+def _dfe_la_numbers(realdata: Path) -> set[tuple[str, str]]:
+    """(LA number, GSS code) pairs of DfE's latest year in its EHC plans release, read from the release."""
+    f = pd.read_csv(realdata / "education/ehcp_sen2_2025/data/caseload.csv", dtype=str,
+                    usecols=["time_period", "geographic_level", "old_la_code", "new_la_code"])
+    f = f[(f["geographic_level"] == "Local authority") & (f["time_period"] == f["time_period"].max())]
+    return set(zip(f["old_la_code"], f["new_la_code"], strict=True))
+
+
+def test_the_shipped_la_numbers_are_dfes_own(realdata: Path) -> None:
+    """Given DfE's 2025 EHC plans release, then every authority of its latest year has its number mapped to
+    the GSS code DfE gives it, and the lookup holds each number once."""
+    from jsna.geography.la_numbers import la_numbers
+
+    pairs = _dfe_la_numbers(realdata)
+    assert len(pairs) >= 150
+    assert {(n, la_numbers()[n]) for n, _ in pairs} == pairs
+    assert all(len(n) == 3 and n.isdigit() for n in la_numbers())
+
+
+@pytest.mark.parametrize("la", ["850", "850 E10000014", "E10000014"])
+def test_a_header_la_number_names_the_returns_authority(tmp_path: Path, small: ReadContext, la: str,
+                                                         realdata: Path) -> None:
+    """Given a return whose header gives Hampshire's DfE number 850 (or with its GSS code, or the code alone),
+    read with a real key and no configured area, then a child whose postcode is unknown still lands, counted
+    in the authority DfE's release gives number 850, and the number is kept as old_la_code."""
+    hampshire = dict(_dfe_la_numbers(realdata))["850"]
+    keyed = ReadContext(small.placement, Pseudonymiser("k" * 32))
+    parsed = sen2_return.read(write(tmp_path, person(postcode="XZ9 9ZZ"), la=la), {}, keyed)
+    assert len(parsed.quarantine) == 0
+    assert parsed.frame[["la_code", "old_la_code", "lsoa_code"]].values.tolist() == [
+        [hampshire, "850" if "850" in la else None, None]]
+
+
+@pytest.mark.parametrize(("la", "message"), [
+    ("999", r"return\.xml: its header's LA number \(Header/Source/LEA\) is 999, which is not in DfE's list of "
+            r"local authority numbers"),
+    ("850 E06000044", r"return\.xml: its header gives LA number 850 \(DfE's code E10000014\) and the GSS code "
+                      r"E06000044, two different authorities\."),
+])
+def test_an_la_number_dfe_never_gave_stops_in_one_sentence(tmp_path: Path, small: ReadContext, la: str,
+                                                           message: str) -> None:
+    """Given a header's LA number DfE's list does not hold (or a number and a code of two authorities), read
+    with a real key, then the read stops with one sentence naming the file and the value, and lands nothing."""
+    keyed = ReadContext(small.placement, Pseudonymiser("k" * 32))
+    with pytest.raises(SourceError, match=message):
+        sen2_return.read(write(tmp_path, person(), la=la), {}, keyed)
 
 
 def test_the_kind_is_declared_child_level_placed_and_read_from_a_file_or_a_folder(tmp_path: Path) -> None:

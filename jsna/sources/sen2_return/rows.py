@@ -14,20 +14,22 @@ as transfer 'historical': a plan maintained, not a new request. AssessmentOutcom
 ActivePlans TransferLA -> transfer_la (a plan transferred in); the header's Year -> return_year.
 
 A home whose postcode is missing or unknown lands without an LSOA (noted as unplaced) and counts in the
-authority: the header's LA where it is a GSS code, else the configured area (la_code; the header's LA
-number is kept as old_la_code). Without either the row is quarantined."""
+authority: the header's LA (a GSS code, or DfE's LA number mapped to one: jsna.sources.sen2_return.authority),
+else the configured area (la_code; the header's LA number is kept as old_la_code). Without either the row is
+quarantined."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from jsna.schemas.sen2_return import HISTORICAL, SEN2_ROWS
-from jsna.sources.base import Parsed, Screen, empty_quarantine, parse_date, parse_number
+from jsna.sources.base import Parsed, Screen, empty_quarantine, parse_number
 from jsna.sources.context import ReadContext
 from jsna.sources.people import age_at_31_august, age_on, place_homes, unplaced
+from jsna.sources.sen2_return.authority import authority as sen2_authority
+from jsna.sources.sen2_return.authority import split_la
 from jsna.sources.sen2_return.spec import (
     ASSESSMENT_OUTCOMES,
     CEASE_REASONS,
@@ -83,6 +85,16 @@ def request_frame(m: Modules) -> pd.DataFrame:
     return frame
 
 
+def _iso_date(s: pd.Series) -> pd.Series:
+    """A return's dates (xs:date; a time after the date ignored) in one pass: DfE's rules have already
+    rejected every request with a date item in another form (jsna.sources.sen2_return.rules)."""
+    v = s.fillna("").astype(str).str.strip()
+    long = v.str.len() > 10
+    if long.any():
+        v = v.where(~long, v.str.replace(r"[ T].*", "", regex=True))
+    return pd.to_datetime(v.str[:10], format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+
+
 def _flag(s: pd.Series) -> pd.Series:
     low = s.str.lower()
     out = pd.Series(None, index=s.index, dtype=object)
@@ -134,6 +146,7 @@ def _codes(screen: Screen, frame: pd.DataFrame) -> None:
 
 def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     """The request rows of the return, screened; a person without requests is quarantined, never lost."""
+    authority = sen2_authority(path, m.header.la, context)
     frame = request_frame(m)
     frame["__line__"] = frame["line"]
     ids = pd.DataFrame({
@@ -164,7 +177,7 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     dates = {}
     for name, col in (("request", "ReceivedDate"), ("decision", "RequestOutcomeDate"), ("issue", "n_StartDate"),
                       ("ceased", "n_CeaseDate"), ("assessed", "a_AssessmentOutcomeDate"), ("dob", "dob")):
-        dates[name] = parse_date(frame[col])
+        dates[name] = _iso_date(frame[col])
         bad = dates[name].isna() & (frame[col] != "")
         screen.rule(bad, "dob" if name == "dob" else col, "not a date (YYYY-MM-DD)",
                     withheld if name == "dob" else frame[col].str[:12])
@@ -186,7 +199,6 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
     screen.rule(age > 25, "dob", "over 25 at the request", withheld)
     twice = _persons_twice(frame, ids)
     screen.rule(twice, "upn", "person appears twice in the return (same UPN or ULN in another Person)", withheld)
-    authority = _authority(m.header.la, context)
     # a home that cannot be placed lands without an LSOA and counts in the authority (none: quarantined)
     no_home = frame["lsoa_code"].isna() & (authority is None)
     screen.rule(no_home & (ids["postcode"] != ""), "postcode", "postcode not in the postcode directory", withheld)
@@ -211,11 +223,12 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
         "transfer": pd.Series(None, index=frame.index, dtype=object).mask(historical, HISTORICAL),
         "ceased_reason": frame["n_CeaseReason"].map(CEASE_REASONS).astype(object),
         "lsoa_code": frame["lsoa_code"], "vintage": context.placement.vintage,
-        "la_code": authority, "old_la_code": m.header.la or None, "return_year": m.header.year,
+        "la_code": authority, "old_la_code": split_la(m.header.la)[0], "return_year": m.header.year,
         "assessment_date": dates["assessed"],
         "transfer_la": frame["ap_TransferLA"].str.strip().where(frame["ap_TransferLA"].str.strip() != "", None),
     }, index=frame.index)
     out = out.astype({c: object for c in ("decision", "assessment_outcome", "sex", "ceased_reason", "plan_status",
+                                          "primary_need",
                                           "transfer", "transfer_la")})
     out = out.where(out.notna(), None).astype({"request_date": "datetime64[ns]", "decision_date": "datetime64[ns]",
                                                "issue_date": "datetime64[ns]", "ceased_date": "datetime64[ns]",
@@ -233,15 +246,6 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
         if len(quarantine) or len(lonely) else empty_quarantine()
     return Parsed(out.reset_index(drop=True), quarantine, len(frame) + len(lonely), RAW_TABLE,
                   extras=unplaced(out.loc[out["lsoa_code"].isna(), "line"]))
-
-
-def _authority(la: str, context: ReadContext) -> str | None:
-    """GSS code of the authority the return is from: its header's LA where that is a GSS code, else the
-    configured area (a header's three-digit DfE LA number names the same authority in another code list)."""
-    la = (la or "").strip().upper()
-    if re.fullmatch(r"E(06|08|09|10)\d{6}|[A-Z]\d{8}", la):
-        return la
-    return context.authority
 
 
 def _persons_twice(frame: pd.DataFrame, ids: pd.DataFrame) -> pd.Series:

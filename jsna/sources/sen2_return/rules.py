@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from jsna.sources.sen2_return.spec import (
@@ -128,17 +129,18 @@ def _upn_check_wrong(t: pd.DataFrame) -> pd.Series:
     """A UPN in DfE's format whose first letter is not the check letter of the 12 characters after it
     (weights 2 to 13; a final letter counts as its place among the check letters)."""
     v = _text(t, "UPN").str.upper()
-    ok = v.str.fullmatch(r"[A-Z]\d{11}[0-9A-Z]")
+    ok = v.str.fullmatch(r"[A-Z]\d{11}[0-9A-Z]").to_numpy(dtype=bool)
     out = pd.Series(False, index=t.index)
     if not ok.any():
         return out
-    s = v[ok]
-    total = sum(s.str[i].astype(int) * (i + 1) for i in range(1, 12))
-    last = s.str[12]
-    digit = last.str.isdigit()
-    last_value = last.where(digit, "0").astype(int).where(digit, last.map(lambda c: UPN_CHECK.find(c)))
-    total = total + last_value.astype(int) * 13
-    out[ok] = s.str[0] != (total % 23).map(lambda r: UPN_CHECK[r])
+    chars = np.frombuffer("".join(v[ok]).encode("ascii"), np.uint8).reshape(-1, 13)
+    digits = chars[:, 1:12].astype(np.int64) - ord("0")
+    total = digits @ np.arange(2, 13)
+    last = chars[:, 12]
+    letters = np.frombuffer(UPN_CHECK.encode("ascii"), np.uint8)
+    place = np.where((last[:, None] == letters).any(axis=1), (last[:, None] == letters).argmax(axis=1), -1)
+    total = total + np.where(last <= ord("9"), last.astype(np.int64) - ord("0"), place) * 13
+    out[ok] = chars[:, 0] != letters[total % 23]
     return out
 
 
@@ -358,9 +360,10 @@ def summary(found: pd.DataFrame) -> list[dict[str, object]]:
     """Per rule broken, in the rules' order: its key, reference, severity, module, item, message, how many
     module rows break it and the first lines."""
     out: list[dict[str, object]] = []
+    by_rule = dict(tuple(found.groupby("rule", sort=False)))
     for rule in RULES:
-        f = found[found["rule"] == rule.key]
-        if len(f):
+        f = by_rule.get(rule.key)
+        if f is not None:
             out.append({"rule": rule.key, "reference": rule.reference, "dfe": rule.dfe, "severity": rule.severity,
                         "module": rule.module, "item": rule.item, "message": rule.message, "rows": len(f),
                         "lines": sorted(int(n) for n in f["line"])[:FIRST_LINES]})

@@ -8,10 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from lxml import etree
 
 from jsna.errors import SourceError
 from jsna.sources.sen2_return.spec import COLLECTION, ELEMENTS, MODULES, PARENT, YEARS
+
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default `str`
+# libxml2 keeps an element's line in 16 bits; from this line on lxml reports the line of its first text
+BIG_LINE = 65535
 
 
 @dataclass
@@ -25,7 +30,7 @@ class Header:
 @dataclass
 class Modules:
     """The return as tables: per module a frame of `id`, `parent` (the id of the row it sits in), `line`
-    (where its element starts in the file) and its items as text (None or "" when absent)."""
+    (where its element starts in the file) and its items as text ("" or missing when absent)."""
 
     header: Header
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -51,37 +56,46 @@ def _header(path: Path, el: etree._Element) -> Header:
 
 
 class _Tables:
-    """Module rows as tuples, filled person by person. Element names are matched with the file's namespace
-    (none in DfE's files) prefixed once, so that each element costs a dictionary look-up."""
+    """Module rows, filled person by person into one flat list per module (id, parent, line, then the items;
+    a column is then a slice of it). Element names are matched with the file's namespace (none in DfE's
+    files) prefixed once; an element's children are read in one dictionary comprehension and its child
+    modules found by lxml's own tag filter, so that Python touches each element once."""
 
     def __init__(self, namespace: str = "") -> None:
-        self.rows: dict[str, list[tuple[object, ...]]] = {m: [] for m in MODULES}
+        self.flat: dict[str, list[object]] = {m: [] for m in MODULES}
+        self.count = dict.fromkeys(MODULES, 0)
         self.kids = {m: {namespace + ELEMENTS[k]: k for k, p in PARENT.items() if p == m} for m in MODULES}
+        self.kid_tags = {m: tuple(kids) for m, kids in self.kids.items()}
         self.items = {m: [namespace + n for n in names] for m, names in MODULES.items()}
 
     def add(self, el: etree._Element, module: str, parent: int) -> None:
-        rows = self.rows[module]
-        row_id = len(rows)
-        rows.append(())  # the row's place, so that children get higher ids
-        kids = self.kids[module]
-        values: dict[object, str | None] = {}
-        for c in el:
-            tag = c.tag
-            if tag in kids:
-                self.add(c, kids[tag], row_id)
-            else:
-                values[tag] = c.text
-        get = values.get
-        rows[row_id] = (row_id, parent, el.sourceline, *[get(n) for n in self.items[module]])
+        row_id = self.count[module]
+        self.count[module] = row_id + 1  # ids in document order: a row's children come after it
+        values = {c.tag: c.text for c in el}
+        line = el.sourceline
+        if line >= BIG_LINE and el.text:
+            line -= el.text.count("\n")  # libxml2 gives the line after the text the element opens with
+        flat = self.flat[module]
+        flat += (row_id, parent, line)
+        flat += map(values.get, self.items[module])
+        tags = self.kid_tags[module]
+        if tags:
+            kids = self.kids[module]
+            for c in el.iterchildren(*tags):
+                self.add(c, kids[c.tag], row_id)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """One frame per module: integer id, parent and line; items as text as written (None where absent),
-        held as plain objects (building string arrays for a county's return costs more than reading it)."""
+        """One frame per module: integer id, parent and line; items as text as written ("" where absent),
+        each column one Arrow string array (pandas' `str`) cut from the flat list, never cell by cell."""
         out = {}
-        for m, rows in self.rows.items():
-            names = ["id", "parent", "line", *MODULES[m]]
-            frame = pd.DataFrame(rows, columns=names, dtype=object)
-            out[m] = frame.astype({"id": np.int64, "parent": np.int64, "line": np.int64})
+        for m, flat in self.flat.items():
+            width = 3 + len(MODULES[m])
+            frame: dict[str, object] = {name: np.array(flat[k::width], dtype=np.int64)
+                                        for k, name in enumerate(("id", "parent", "line"))}
+            for k, name in enumerate(MODULES[m], start=3):
+                text = pa.array(flat[k::width], type=pa.large_string()).fill_null("")
+                frame[name] = pd.arrays.ArrowStringArray(text, dtype=TEXT)
+            out[m] = pd.DataFrame(frame)
         return out
 
 
