@@ -15,7 +15,7 @@ export DO_NOT_TRACK := 1
 demo: system $(STAMP) db demo-data refresh dashboard
 
 test: system-browser $(STAMP) db lint
-	JSNA_REQUIRE_DB=1 $(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	JSNA_REQUIRE_DB=1 $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=25
 
 system:
 	@scripts/bootstrap-system.sh
