@@ -120,7 +120,8 @@ class PreviousAudit:
 
 def previous_audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_children: pd.Series,
                    min_count: int, slack: float = 0.0, truth: pd.DataFrame | None = None,
-                   focus: np.ndarray | None = None) -> PreviousAudit:
+                   focus: np.ndarray | None = None, settled: pd.DataFrame | None = None) -> PreviousAudit:
+    del settled  # the previous audit solved every quantity of the components it was given
     hid = hidden.to_numpy(bool)
     cc = counts_children.to_numpy(bool)
     num = np.nan_to_num(values["numerator"].to_numpy(float))
