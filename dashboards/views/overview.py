@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, narrative, ui
+from dashboards import data, ui
 from dashboards.formatting import (
     COMPARISON_COLOURS,
     COMPARISON_TEXT_COLOURS,
@@ -17,6 +17,7 @@ from dashboards.formatting import (
     in_sentence,
     period_label,
 )
+from jsna.publish import charts, narrative
 
 HEADLINES = ["ehcp_20_weeks", "ehcp_rate_0_25", "ehcp_backlog", "advice_6_weeks"]
 RUG = ["ehcp_rate_0_25", "ehcp_requests_rate", "ehcp_20_weeks", "ehcp_specialist_placement", "ehcp_neet_16_25",

@@ -1,4 +1,4 @@
-"""The Overview's short generated narrative: plain sentences from the published figures.
+"""The Overview's (and the board pack's) short generated narrative: plain sentences from the published figures.
 
 Pure functions over frames (no Streamlit), so the wording is tested on its own.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.formatting import breakdown_label, fmt_number, missing, period_label
+from jsna.publish.formatting import breakdown_label, fmt_number, missing, period_label
 
 
 def _latest(series: pd.DataFrame) -> pd.Series | None:
