@@ -132,11 +132,11 @@ def _figure(word: Any, fig: Figure) -> None:
 
 
 def _end_section(word: Any, margins: tuple[float, float, float, float] | None, paragraph: Any = None) -> None:
-    """End the current section at `paragraph` (else the last paragraph), the next starting on a new page;
-    `margins` (mm) for the section that ends, else the document's."""
+    """End the current section at `paragraph` (else at a new empty paragraph after whatever came last, a table
+    included), the next starting on a new page; `margins` (mm) for the section that ends, else the document's."""
     body = word.element.body
     sentinel = body.get_or_add_sectPr()
-    p = paragraph or (word.paragraphs[-1] if word.paragraphs else word.add_paragraph())
+    p = paragraph or word.add_paragraph()
     ended = sentinel.clone()
     p._p.set_sectPr(ended)
     if margins is not None:
@@ -176,6 +176,8 @@ def _table(word: Any, t: Table) -> None:
         from docx.shared import Mm
 
         table.autofit = False
+        for column, share in zip(table.columns, t.widths, strict=True):  # the grid LibreOffice lays out by
+            column.width = Mm(170 * share)
         for row in table.rows:
             for cell, share in zip(row.cells, t.widths, strict=True):
                 cell.width = Mm(170 * share)

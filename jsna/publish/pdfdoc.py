@@ -19,6 +19,7 @@ CSS = """
 @page cover { @bottom-right { content: none; } @bottom-left { content: none; } }
 @page map { margin: 0; @bottom-right { content: none; } @bottom-left { content: none; } }
 html { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; line-height: 1.4; color: #1a1a1a; }
+body { margin: 0; }
 h1 { font-size: 17pt; margin: 0 0 4mm; break-before: page; color: #0b3d6b; }
 h1.title { font-size: 24pt; break-before: auto; string-set: doctitle content(); margin-top: 40mm; }
 h2 { font-size: 13pt; margin: 6mm 0 2mm; break-after: avoid; color: #0b3d6b; }
