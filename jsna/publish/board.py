@@ -506,7 +506,7 @@ def definitions(ctx: Board) -> Section:
                      str(m["period_type"])])
     return Section("Definitions and methods").add(
         Table("The indicators in this pack", ["Indicator", "Definition", "Numerator / denominator", "Unit",
-                                              "Period"], rows, widths=[0.16, 0.34, 0.26, 0.10, 0.14]),
+                                              "Period"], rows, widths=[0.16, 0.30, 0.26, 0.13, 0.15]),
         Paragraph(METHODS),
         Paragraph(f"Maps are drawn at district level ({LEVEL_NAMES['lad'].lower()}) in five quantile classes, the "
                   "classes the dashboards' Map explorer draws; hatched areas are suppressed, plain light grey ones "

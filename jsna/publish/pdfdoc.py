@@ -41,7 +41,7 @@ div.tile { display: inline-block; vertical-align: top; width: 54mm; min-height: 
            box-sizing: border-box;
            padding: 2.5mm 3mm; border: 0.6pt solid #9a9a9a; border-radius: 2mm; }
 div.tile p.tile-title { font-size: 9pt; margin: 0 0 1mm; }
-div.tile p.tile-value { font-size: 17pt; font-weight: bold; margin: 0 0 1mm; color: #0b3d6b; }
+div.tile p.tile-value { font-size: 15pt; font-weight: bold; margin: 0 0 1mm; color: #0b3d6b; }
 div.tile p.tile-line { font-size: 9pt; margin: 0; color: #333333; }
 figure { margin: 3mm 0 5mm; break-inside: avoid; }
 figure img { display: block; }
@@ -50,7 +50,8 @@ figure.page img { width: 210mm; height: 297mm; }
 figure.page figcaption { display: none; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 5mm; font-size: 9pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: 9.5pt; padding-bottom: 1.5mm; }
-th, td { padding: 1mm 1.5mm; border-bottom: 0.4pt solid #cccccc; text-align: left; vertical-align: top; }
+th, td { padding: 1mm 1.5mm; border-bottom: 0.4pt solid #cccccc; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; }
 thead th { border-bottom: 1pt solid #666666; vertical-align: bottom; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody th { font-weight: normal; }
