@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs from Debian's packages, where absent:
-#   PostgreSQL + PostGIS (always), Chromium (with --browser, for the browser tests).
+#   PostgreSQL + PostGIS (always), Pango and the DejaVu fonts (WeasyPrint draws the board pack's PDF with them),
+#   Chromium (with --browser, for the browser tests).
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
@@ -22,6 +23,12 @@ if [ "$have_postgis" = 0 ]; then
     else
         pkgs+=(postgis)
     fi
+fi
+if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
+    pkgs+=(libpango-1.0-0 libpangoft2-1.0-0)
+fi
+if [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    pkgs+=(fonts-dejavu-core)
 fi
 if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
     pkgs+=(chromium)
