@@ -212,6 +212,12 @@ def sufficiency(ctx: Board) -> Section:
     section = Section("Sufficiency and forecasts").add(Paragraph(
         f"Where EHC plans in {ctx.name} are heading (a forecast five years on with 80% and 95% prediction "
         "intervals) and whether specialist places keep pace with the children projected to need them."))
+    origins = ctx.pub.forecasts([ctx.code])["origin"]
+    if ctx.until is not None and len(origins) and int(origins.max()) > ctx.until:
+        section.add(Paragraph(f"The published forecasts and place sufficiency run on from {int(origins.max())}, "
+                              f"after this pack's period (to {ctx.until}): they are not shown. A pack of the latest "
+                              "period shows them.", "note"))
+        return section.add(map_figure(ctx, "ehcp_specialist_placement"))
     section.add(fan_figure(ctx))
     places = places_figure(ctx)
     if places is None:
