@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -37,7 +38,9 @@ REQUIRE_DB = os.environ.get("JSNA_REQUIRE_DB") == "1"
 
 # Under `pytest -n 2 --dist loadgroup` (make test) each group runs on one worker: the tests sharing a session
 # warehouse (one demo refresh per group, not one per worker), else a module's tests (its fixtures built once).
-GROUPS = {"refreshed": "demo", "dask_refreshed": "demo"}
+# The session's demo warehouse serves the tests that only read it (pages, figures, scans); the tests that
+# refresh again (killed, shrunk, on Dask) use warehouses of their own, built on the other worker meanwhile.
+GROUPS = {"refreshed": "demo", "threaded_refreshed": "own warehouses", "dask_refreshed": "own warehouses"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups from the marks
@@ -171,18 +174,37 @@ def refreshed(warehouse_url: str, demo_dir: Path, prefect_harness: None) -> dict
     return refresh(config=str(demo_dir / "jsna.toml"))
 
 
-@pytest.fixture(scope="session")
-def dask_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
-    """A second warehouse with the demo county committed by a refresh whose tasks run on two Dask worker
-    processes: its url, the flow's summary and every published table's fingerprint at commit."""
+_MAIN = sys.modules["__main__"]  # the worker's own: Streamlit's AppTest leaves its page script in its place
+
+
+def _refreshed_apart(server_url: str, demo_dir: Path, workers: int) -> Iterator[dict[str, object]]:
     from flows.refresh import refresh
     from jsna.warehouse.engine import get_engine
     from tests.flows.test_refresh_flow import published_snapshot
 
     with throwaway_database(server_url) as url:
-        with warehouse_env(url):
-            summary = refresh(config=str(demo_dir / "jsna.toml"), workers=2)
+        main, sys.modules["__main__"] = sys.modules["__main__"], _MAIN  # Dask's spawned workers import __main__
+        try:
+            with warehouse_env(url):
+                summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
+        finally:
+            sys.modules["__main__"] = main
         yield {"url": url, "summary": summary, "published": published_snapshot(get_engine(url))}
+
+
+@pytest.fixture(scope="session")
+def threaded_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
+    """A warehouse of its own with the demo county committed by the threaded flow, for the tests that refresh
+    it again (a killed refresh, shrunken deliveries): its url, the flow's summary and every published table's
+    fingerprint at commit (what the Dask refresh must publish too)."""
+    yield from _refreshed_apart(server_url, demo_dir, 1)
+
+
+@pytest.fixture(scope="session")
+def dask_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
+    """A warehouse with the demo county committed by a refresh whose tasks run on two Dask worker processes:
+    its url, the flow's summary and every published table's fingerprint at commit."""
+    yield from _refreshed_apart(server_url, demo_dir, 2)
 
 
 @pytest.fixture(scope="session")

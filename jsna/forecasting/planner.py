@@ -116,11 +116,15 @@ def _population_by_unit(population: pd.DataFrame | None, units: pd.Index) -> pd.
     return pd.DataFrame(rows).T.reindex(units).astype(float)
 
 
+UNPLACED = "~unplaced"  # the district of children whose home could not be placed: forecast, never published
+
+
 def district_panel(inp: PlanInputs) -> pd.DataFrame:
-    """Child-year panel of plan holders at each January census, by district."""
+    """Child-year panel of plan holders at each January census, by district; children whose home could not be
+    placed form a district of their own (`UNPLACED`), so that the area's forecast counts them."""
     if inp.cases is None or inp.cases.empty:
         return pd.DataFrame()
-    cases = inp.cases.dropna(subset=["lad_code"])
+    cases = inp.cases.assign(lad_code=inp.cases["lad_code"].fillna(UNPLACED))
     years = range(int(cases["issue_date"].dt.year.min()) + 1, inp.last_year + 1)
     return T.panel_from_cases(cases, list(years), group="lad_code")
 
@@ -149,6 +153,10 @@ def district_forecasts(inp: PlanInputs, panel: pd.DataFrame) -> pd.DataFrame:
     f = forecast(p, settings=LOCAL_SETTINGS, method="pooled model over the area's districts",
                  breakdowns=_district_splits(panel), share_methods={})
     parent = inp.lsoas.drop_duplicates("lad_code").set_index("lad_code")["utla_code"]
+    if inp.cases is not None and "utla_code" in inp.cases:  # the unplaced children's authority
+        unplaced = inp.cases.loc[inp.cases["lad_code"].isna(), "utla_code"].dropna()
+        if len(unplaced):
+            parent[UNPLACED] = unplaced.mode().iloc[0]
     return f.assign(area_level="lad", area_code=f["unit"], area_name=f["unit"].map(inp.names), measure="ehc_plans",
                     parent_code=f["unit"].map(parent))
 
@@ -173,6 +181,8 @@ def forecasts(inp: PlanInputs, districts: pd.DataFrame) -> pd.DataFrame:
     and, where DfE's caseload for it is not loaded, the home area as its districts' sum; rounded."""
     authorities = authority_forecasts(inp)
     whole = area_from_districts(districts, inp, set(authorities["area_code"]) if len(authorities) else set())
+    if len(districts):  # the unplaced children count in their area's sum, in no district
+        districts = districts[districts["area_code"] != UNPLACED]
     parts = [f for f in (authorities, whole, districts) if len(f)]
     if not parts:
         return pd.DataFrame()
@@ -274,10 +284,11 @@ def build(inp: PlanInputs, sims: int = 300) -> dict[str, pd.DataFrame]:
     districts = district_forecasts(inp, children)
     totals = districts[districts["breakdown_topic"] == "Total"].pivot(index="unit", columns="year", values="point") \
         if len(districts) else None
+    placed = children[children["lad_code"] != UNPLACED] if len(children) else children  # places are by district
     return {
         "school_places": places.rename(columns={"area": "lad_code"}),
         "forecasts": forecasts(inp, districts),
-        "sufficiency": sufficiency(inp, children, sims, totals=totals),
+        "sufficiency": sufficiency(inp, placed, sims, totals=totals),
         "access": dist.rename(columns={"area_code": "lsoa_code"}),
         "access_summary": summary,
         "candidate_sites": sites,

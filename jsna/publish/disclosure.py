@@ -261,10 +261,15 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
     cc = pd.Series(False, index=values.index) if counts_children is None else counts_children
     hidden = secondary(values, hidden, groups, min_count, cc)
     focus = None  # the first audit solves everything; later ones only where something was hidden since
+    settled = pd.DataFrame(columns=["row", "kind"])  # shown wide already: hiding more never narrows them
     for _ in range(max_rounds):
-        narrow = audit(values, hidden, groups, cc, min_count, slack=slack, truth=values, focus=focus).narrow
+        result = audit(values, hidden, groups, cc, min_count, slack=slack, truth=values, focus=focus,
+                       settled=settled)
+        narrow = result.narrow
         if narrow.empty:
             return hidden
+        wide = result.cells.loc[result.cells["width"] >= min_count, ["row", "kind"]]
+        settled = pd.concat([settled, wide], ignore_index=True) if len(settled) else wide
         more = _widen(values, hidden.to_numpy(), groups, narrow["row"].unique())
         if more.sum() == hidden.sum():
             break

@@ -1,5 +1,5 @@
 """Issue 14, point 6: a bad delivery never shrinks what is published. The demo county is committed to a
-throwaway warehouse of this module's own; then deliveries of its case file that are
+throwaway warehouse of its own (`threaded_refreshed`); then deliveries of its case file that are
 empty, half as long, or lose a year stop the refresh in one sentence naming the file and the counts, and
 published stays as it was; `accept_shrink` lets a real shrink through (a 1,500-row extract, which also
 refreshes end to end: point 9)."""
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import throwaway_database, warehouse_env
+from tests.conftest import warehouse_env
 from tests.flows.test_refresh_flow import published_snapshot, raw_counts
 
 pytestmark = [pytest.mark.db, pytest.mark.flow]
@@ -24,15 +24,14 @@ CASES = Path("education") / "ehcp_cases.csv"
 
 
 @pytest.fixture(scope="module")
-def guarded(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[sa.Engine]:
-    """A throwaway warehouse with the demo county committed: its last delivery of ehcp_cases is the demo's.
-    (Its own, not the session's: under `make test` it is built on the other pytest-xdist worker meanwhile.)"""
-    from flows.refresh import refresh
+def guarded(threaded_refreshed: dict) -> Iterator[sa.Engine]:
+    """A warehouse of its own with the demo county committed: its last delivery of ehcp_cases is the demo's.
+    (Not the session's: under `make test` it is built on the other pytest-xdist worker meanwhile.) The
+    refreshes below run against it."""
     from jsna.warehouse.engine import get_engine
 
-    with throwaway_database(server_url) as url, warehouse_env(url):
-        refresh(config=str(demo_dir / "jsna.toml"))
-        yield get_engine(url)
+    with warehouse_env(str(threaded_refreshed["url"])):
+        yield get_engine(str(threaded_refreshed["url"]))
 
 
 def read_cases(folder: Path) -> pd.DataFrame:
