@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jsna.errors import ExportError
-from jsna.publish import board
+from jsna.publish import board, inspection_pack
 from jsna.publish.document import Document
 from jsna.publish.published import Published
 
 Template = Callable[[Published, str, str, str | None, str | None], Document]
-TEMPLATES: dict[str, Template] = {"board": board.build}
+TEMPLATES: dict[str, Template] = {"board": board.build, "inspection": inspection_pack.build}
 FORMATS = (".pdf", ".docx")
 
 

@@ -297,3 +297,34 @@ def test_the_refresh_flow_writes_the_pack_into_pack_dir_and_links_it(refreshed: 
     with get_client(sync_client=True) as client:
         links = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["board-pack"])))
     assert links and path.as_uri() in str(links[-1].data)
+
+
+def test_the_inspection_template_is_the_same_writers_over_the_evidence_and_lists_its_gaps(
+        refreshed: dict, warehouse_url: str, tmp_path: Path) -> None:
+    """Given --template inspection, then the same writers lay out the inspection evidence: a heading per
+    evaluation area of the framework, the requested information, and every gap the evidence finds listed in the
+    Gaps table (none skipped); the PDF is written too, tagged like the board pack."""
+    import docx
+    from pypdf import PdfReader
+
+    from jsna.publish.inspection import evidence
+    from jsna.publish.inspection_framework import load_framework
+    from jsna.warehouse.engine import get_engine, reader_url
+
+    out = tmp_path / "inspection.docx"
+    for path in (out, tmp_path / "inspection.pdf"):
+        proc = jsna("export", "pack", "--template", "inspection", "--out", str(path), url=warehouse_url)
+        assert proc.returncode == 0, proc.stderr
+    word = docx.Document(str(out))
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    for area in load_framework().area:
+        assert f"{area.group}: {area.label}" in headings
+    assert headings[-3:] == ["Information requested by the handbook", "Gaps", "Sources"]
+    code = published(get_engine(warehouse_url), "SELECT area_code FROM published.areas WHERE area_level = 'utla' "
+                                                "AND area_code LIKE 'X10%' LIMIT 1")["area_code"].iloc[0]
+    with get_engine(reader_url()).connect() as conn:
+        gaps = evidence(conn, code).gaps
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "Information" and len(t.columns) == 2)
+    listed = [row.cells[0].text for row in table.rows[1:]]
+    assert listed == list(gaps["label"]) and len(listed) >= 3
+    assert "/StructTreeRoot" in PdfReader(tmp_path / "inspection.pdf").trailer["/Root"]
