@@ -1,5 +1,5 @@
-"""`make bench`: the demo refresh step by step, the loader beside its peers, and the disclosure audit beside
-the algorithm it replaced, in one run.
+"""`make bench`: the demo refresh step by step, the board pack beside one map export over the refreshed demo,
+the loader beside its peers, and the disclosure audit beside the algorithm it replaced, in one run.
 
 Usage: python -m bench [--scale county|england] [--rows N]
 """
@@ -11,7 +11,7 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from bench import disclosure_audit, loader, refresh
+from bench import disclosure_audit, loader, pack, refresh
 from bench.common import save, scratch_database
 
 
@@ -23,10 +23,16 @@ def main() -> None:
     console = Console()
     with scratch_database() as url:
         steps = refresh.run(url, args.scale)
+        packs = pack.run(url) if args.scale == "county" else {}
     for title, times in steps.items():
         table = Table("step", "seconds", title=f"{title} ({args.scale})")
         for step, seconds in times.items():
             table.add_row(step, f"{seconds:.2f}")
+        console.print(table)
+    if packs:
+        table = Table("measure", "seconds", title="board pack beside one map export (the floor), demo county")
+        for key, value in packs.items():
+            table.add_row(key, f"{value:.2f}")
         console.print(table)
     with scratch_database() as url:
         load = loader.run(url, args.rows)
@@ -41,7 +47,7 @@ def main() -> None:
         table.add_row(key, f"{value:,.2f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int)
                       else str(value))
     console.print(table)
-    payload = {"steps": steps, "loader": load, "disclosure_audit": audit}
+    payload = {"steps": steps, "pack": packs, "loader": load, "disclosure_audit": audit}
     console.print(f"results saved to {save(f'bench_{args.scale}', payload)}")
 
 

@@ -11,17 +11,16 @@ from jsna.publish.formatting import (  # noqa: F401  (re-exported: the pages imp
     MONTHS,
     PATHWAY_NAMES,
     breakdown_label,
+    comparator_words,
     fmt_number,
     fmt_value,
+    in_sentence,
     missing,
     period_label,
 )
 
 COMPARISON_TEXT_COLOURS = {"better": "#ffffff", "worse": "#ffffff", "higher": "#ffffff"}  # dark otherwise
 TREND_ARROWS = {"increasing": "↑", "decreasing": "↓", "no significant change": "→", "cannot be calculated": ""}
-def in_sentence(title: str) -> str:
-    """A title as it reads inside a sentence: lower case, but acronyms kept ('EHC plans (SII)' stays so)."""
-    return " ".join(w if sum(c.isupper() for c in w) >= 2 else w.lower() for w in title.split(" "))
 
 
 def comparison_badge(comparison: str | None, against: str | None = None) -> str:
@@ -34,22 +33,6 @@ def comparison_badge(comparison: str | None, against: str | None = None) -> str:
         words = f"Similar to {against}"
     return (f"<span data-testid='comparison-badge' style='background:{colour};color:{text};padding:2px 8px;"
             f"border-radius:10px;font-size:0.85rem;font-weight:600'>{words}</span>")
-
-
-def comparator_words(comparator: str | None) -> str | None:
-    """'target 95' -> 'the 95% target'; 'parent X10000001' -> 'the parent area'; 'england' -> 'England'."""
-    if missing(comparator) or not comparator:
-        return None
-    kind, _, rest = str(comparator).partition(" ")
-    if kind == "target":
-        return f"the {rest}% target" if rest else "the target"
-    if kind == "parent":
-        return "the parent area"
-    if kind == "england":
-        return "England"
-    if kind == "neighbours":
-        return "statistical neighbours"
-    return comparator
 
 
 def slug(text: str) -> str:

@@ -9,35 +9,14 @@ sortable tables (the map explorer's, the catalogue) stay in the grid.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 import pandas as pd
 
-from dashboards.formatting import missing
+from jsna.publish.cells import cell_text
 
 TABLE_STYLE = "border-collapse:collapse;width:100%;font-size:0.9rem;margin-bottom:0.5rem"
 CELL_STYLE = "padding:0.25rem 0.5rem;border-bottom:1px solid #e0e0e0"
 HEAD_STYLE = CELL_STYLE + ";border-bottom:2px solid #8a8a8a;text-align:left;vertical-align:bottom"
-
-
-def cell_text(value: Any, decimals: int | None, na_rep: str) -> str:
-    """A value as shown: missing -> `na_rep`; whole numbers with thousands separators; other numbers to
-    `decimals` places (1 unless given); text as it is."""
-    if value is None or value is pd.NA or missing(value):
-        return na_rep
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int) or (isinstance(value, float) and decimals is None and float(value).is_integer()):
-        return f"{int(value):,}"
-    if isinstance(value, float):
-        return f"{value:,.{1 if decimals is None else decimals}f}"
-    try:  # numpy and pandas scalars
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return cell_text(int(number) if number.is_integer() and decimals is None else number, decimals, na_rep)
 
 
 def html_table(frame: pd.DataFrame, caption: str, *, index: bool = False, decimals: dict[str, int] | None = None,

@@ -1,5 +1,5 @@
 """The classed map over a tile basemap (plotly's MapLibre map), used only when JSNA_BASEMAP_URL is set: Vega
-(`dashboards.charts`) draws no tiles. The same classes, hover text and point layers as `charts.choropleth`."""
+(`jsna.publish.charts`) draws no tiles. The same classes, hover text and point layers as `charts.choropleth`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboards.charts import SUPPRESSED, SUPPRESSED_LABEL, Classes, Points, classed
+from jsna.publish.charts import SUPPRESSED, SUPPRESSED_LABEL, Classes, Points, classed
 
 
 def config(filename: str) -> dict[str, Any]:

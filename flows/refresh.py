@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_link_artifact, create_table_artifact
 from prefect.futures import PrefectFuture, wait
 from prefect.states import State
 from prefect_dask import DaskTaskRunner
@@ -80,6 +80,19 @@ def commit(run: Run) -> None:
     pipeline.commit(run)
 
 
+@task(task_run_name="write the board pack")
+def write_pack(pack_dir: str, run: Run) -> str:
+    """The board pack of what is now published, as a PDF in `pack_dir` (named by the run that wrote it)."""
+    from jsna.publish.pack import export_pack
+
+    return str(export_pack("board", Path(pack_dir) / f"board_pack_run{run.run_id}.pdf").resolve())
+
+
+def _link_pack(path: str, run: Run) -> None:
+    create_link_artifact(key="board-pack", link=Path(path).as_uri(), link_text=Path(path).name,
+                         description=f"The board pack written after run {run.run_id}")
+
+
 def _quality_table(run: Run) -> list[dict[str, Any]]:
     from jsna.warehouse.sqlfiles import query_frame
 
@@ -102,20 +115,21 @@ def dask_runner(workers: int) -> DaskTaskRunner:
 
 @flow(name="jsna-refresh", log_prints=True)
 def refresh(config: str | None = None, workers: int = 1, accept_shrink: list[str] | None = None,
-            force: bool = False) -> dict[str, Any]:
+            force: bool = False, pack_dir: str | None = None) -> dict[str, Any]:
     """Load every source declared in the jsna.toml into the warehouse and republish it; with
     `workers` > 1 the tasks are spread over a local Dask cluster of that many processes. A source whose
     delivery is smaller than the one published stops the refresh unless it is named in `accept_shrink`.
     Where the files, the configuration and the code are those the published tables were built from, nothing
-    is rebuilt (the run is recorded as unchanged) unless `force`."""
+    is rebuilt (the run is recorded as unchanged) unless `force`. With `pack_dir`, the board pack of what is
+    published is written there afterwards (a PDF) and linked from the run's artifacts."""
     run_once = refresh_run if workers <= 1 else refresh_run.with_options(
         task_runner=dask_runner(workers))  # type: ignore[arg-type]  # prefect-dask's futures are PrefectFutures
-    return run_once(config, accept_shrink, force)
+    return run_once(config, accept_shrink, force, pack_dir)
 
 
 @flow(name="jsna-refresh-run", log_prints=True)
 def refresh_run(config: str | None = None, accept_shrink: list[str] | None = None,
-                force: bool = False) -> dict[str, Any]:
+                force: bool = False, pack_dir: str | None = None) -> dict[str, Any]:
     """One refresh, on whichever task runner the caller chose."""
     settings = get_settings()
     config_path = Path(config or settings.config or "jsna.toml")
@@ -136,20 +150,32 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
         kept = None if force else unchanged_since(run, landed)
         if kept is not None:
             keep_published(run)
-            logger.info("run %s: files, configuration and code as run %s built them; published kept", run.run_id,
-                        kept)
-            return {"run_id": run.run_id, "files": len(landed), "new_files": 0, "indicator_values": None,
-                    "planning_rows": None, "unchanged_since": kept}
-        build_core(run)
-        values = compute_and_publish(run, cfg)
-        planned = plan_places(run, cfg)
-        commit(run)
+        else:
+            build_core(run)
+            values = compute_and_publish(run, cfg)
+            planned = plan_places(run, cfg)
+            commit(run)
     except BaseException as exc:
         pipeline.abort(run, exc)
         raise
-    create_table_artifact(key="data-quality", table=_quality_table(run),
-                          description=f"Rows in, loaded and quarantined per file, run {run.run_id}")
-    summary = {"run_id": run.run_id, "files": len(landed), "new_files": sum(f.new for f in landed),
-               "indicator_values": values, "planning_rows": planned, "unchanged_since": None}
-    logger.info("run %s committed: %s", run.run_id, summary)
+    summary: dict[str, Any]
+    if kept is not None:
+        logger.info("run %s: files, configuration and code as run %s built them; published kept", run.run_id, kept)
+        summary = {"run_id": run.run_id, "files": len(landed), "new_files": 0, "indicator_values": None,
+                   "planning_rows": None, "unchanged_since": kept}
+    else:
+        create_table_artifact(key="data-quality", table=_quality_table(run),
+                              description=f"Rows in, loaded and quarantined per file, run {run.run_id}")
+        summary = {"run_id": run.run_id, "files": len(landed), "new_files": sum(f.new for f in landed),
+                   "indicator_values": values, "planning_rows": planned, "unchanged_since": None}
+        logger.info("run %s committed: %s", run.run_id, summary)
+    return _with_pack(summary, pack_dir, run)
+
+
+def _with_pack(summary: dict[str, Any], pack_dir: str | None, run: Run) -> dict[str, Any]:
+    """The summary, with the board pack written after publishing when the deployment asks for one (after the
+    commit: a pack that cannot be written fails the flow run but leaves what was published as it is)."""
+    if pack_dir:
+        summary["pack"] = write_pack(pack_dir, run)
+        _link_pack(summary["pack"], run)
     return summary

@@ -263,6 +263,26 @@ def export_map(
     console.print(f"Map written to {written}.")
 
 
+@export_app.command("pack")
+def export_pack(
+    out: Annotated[Path, typer.Option(help="File to write: .pdf (tagged, A4) or .docx (editable).")],
+    template: Annotated[str, typer.Option(help="The pack: board, or inspection (area SEND evidence).")] = "board",
+    area: Annotated[str | None, typer.Option(help="Upper-tier area code (default: the project's).")] = None,
+    period: Annotated[str | None, typer.Option(
+        help="The last year to include, e.g. 2024 (default: each indicator's latest period).")] = None,
+) -> None:
+    """Write a pack from the published figures: the board pack (summary, a section per theme with maps, trend
+    charts and comparison tables, caveats, definitions and sources) or the inspection evidence pack."""
+    import time
+
+    from jsna.publish.pack import export_pack as do_export
+
+    start = time.perf_counter()
+    with console.status("Writing the pack..."):
+        written = do_export(template, out, area, period)
+    console.print(f"Pack written to {written} in {time.perf_counter() - start:.1f} s.")
+
+
 # -- sources ------------------------------------------------------------------------------------------
 @sources_app.command("check")
 def sources_check(config: Annotated[Path | None, typer.Option(help="The jsna.toml to check.")] = None) -> None:

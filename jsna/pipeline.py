@@ -54,7 +54,7 @@ from jsna.warehouse.runs import LandedFile, Run
 from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement
 
 # RAW_TABLES and CORE_BUILD (the order core tables are built in) follow from jsna.kinds.
-PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources", "source_rules"]
+PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources", "source_rules", "build"]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs from Debian's packages, where absent:
-#   PostgreSQL + PostGIS (always), Pango (WeasyPrint's text layout, for the PDF packs), Chromium (with --browser,
-#   for the browser tests).
+#   PostgreSQL + PostGIS (always), Pango and the DejaVu fonts (WeasyPrint draws the board pack's PDF with them),
+#   Chromium (with --browser, for the browser tests).
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
@@ -24,8 +24,11 @@ if [ "$have_postgis" = 0 ]; then
         pkgs+=(postgis)
     fi
 fi
-if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then
-    pkgs+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
+    pkgs+=(libpango-1.0-0 libpangoft2-1.0-0)
+fi
+if [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    pkgs+=(fonts-dejavu-core)
 fi
 if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
     pkgs+=(chromium)

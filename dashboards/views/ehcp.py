@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import data, ui
 from dashboards.formatting import breakdown_label, fmt_number, period_label
+from jsna.publish import charts
 
 AGE_BANDS = ["0-4", "5-10", "11-15", "16-19", "20-25"]
 PLACEMENT_GROUPS = {  # the four groups board papers use, and the rest

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, ui, variation
+from dashboards import data, ui, variation
 from dashboards.formatting import PATHWAY_NAMES, breakdown_label, fmt_number, in_sentence, period_label
+from jsna.publish import charts
 
 THRESHOLDS = {"waiting_over_13_weeks": "over 13 weeks", "waiting_over_18_weeks": "over 18 weeks",
               "waiting_over_52_weeks": "over 52 weeks"}

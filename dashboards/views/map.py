@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import data, ui
 from dashboards.formatting import LEVEL_NAMES, breakdown_label, fmt_number, in_sentence, period_label
 from jsna.config import get_settings
+from jsna.publish import charts
 
 MAPPED = ["lsoa", "msoa", "lad", "utla", "region"]  # levels with boundaries; trusts have none
 LOCAL = {"lsoa", "msoa", "lad"}  # drawn inside the home authority

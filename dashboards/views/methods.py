@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import data, ui
 from dashboards.formatting import LEVEL_NAMES, in_sentence, period_label
+from jsna.publish import charts
 
 catalogue = data.indicators()
 sources = data.sources()

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, narrative, ui
+from dashboards import data, ui
 from dashboards.formatting import (
     COMPARISON_COLOURS,
     COMPARISON_TEXT_COLOURS,
@@ -17,8 +17,8 @@ from dashboards.formatting import (
     in_sentence,
     period_label,
 )
+from jsna.publish import charts, headlines, narrative
 
-HEADLINES = ["ehcp_20_weeks", "ehcp_rate_0_25", "ehcp_backlog", "advice_6_weeks"]
 RUG = ["ehcp_rate_0_25", "ehcp_requests_rate", "ehcp_20_weeks", "ehcp_specialist_placement", "ehcp_neet_16_25",
        "waiting_over_18_weeks", "cin_disability_rate", "short_breaks_pct"]
 
@@ -33,7 +33,7 @@ if catalogue.empty or home["area_code"] is None:
     st.stop()
 
 code, name = str(home["area_code"]), str(home["area_name"])
-published = [i for i in HEADLINES if i in catalogue.index]
+published = [i for i in headlines.HEADLINES if i in catalogue.index]
 series = data.area_series(tuple(published + (["ehcp_plans"] if "ehcp_plans" in catalogue.index else [])), code,
                           "utla")  # the headlines' series and the count of plans, in one read
 compared = data.comparisons(tuple(published), code, "utla")
@@ -58,61 +58,28 @@ education = st.columns(3)
 with education[0]:
     ui.headline(entry("ehcp_20_weeks", "New EHC plans within 20 weeks"), of("ehcp_20_weeks"))
 with education[1]:
-    plans = of("ehcp_plans")
-    note = None
-    shown = plans.dropna(subset=["value"]).sort_values("period")
-    if len(shown) > 1 and shown.iloc[-2]["value"]:
-        last, before = shown.iloc[-1], shown.iloc[-2]
-        note = f"{fmt_number(last['value'], 'plans')}, {100 * (last['value'] / before['value'] - 1):+.0f}% in a year"
-    ui.headline(entry("ehcp_rate_0_25", "EHC plans per 1,000"), of("ehcp_rate_0_25"), note=note)
+    ui.headline(entry("ehcp_rate_0_25", "EHC plans per 1,000"), of("ehcp_rate_0_25"),
+                note=headlines.plans_note(of("ehcp_plans")))
 with education[2]:
     ui.headline(entry("ehcp_backlog", "Assessments open past 20 weeks"), of("ehcp_backlog"))
 
 health = st.columns(3)
 with health[0]:
-    advice, label, note = of("advice_6_weeks"), None, None
-    if advice.empty and len(trusts):
-        quarter = trusts[trusts["period"] == trusts["period"].max()].dropna(subset=["value"])
-        if len(quarter):
-            lowest = quarter.sort_values("value").iloc[0]
-            advice = trusts[trusts["area_code"] == lowest["area_code"]]
-            label = "Health advice in 6 weeks, lowest trust"
-            others = [f"{r.area_name} {fmt_number(r.value, '%')}" for r in quarter.itertuples()
-                      if r.area_code != lowest["area_code"]]
-            note = f"{lowest['area_name']}." + (f" Other trusts: {'; '.join(others)}." if others else "")
+    advice, label, note = headlines.advice(of("advice_6_weeks"), trusts)
     ui.headline(entry("advice_6_weeks", "Health advice within 6 weeks"), advice, label=label, note=note)
-longest = None
-if len(waits):
-    latest = waits[waits["period"] == waits["period"].max()].dropna(subset=["value"])
-    if len(latest):
-        longest = str(latest.sort_values("value").iloc[-1]["breakdown"])
+longest = headlines.longest_pathway(waits)
 with health[1]:
     ui.headline(entry("wait_median_weeks", "Median wait"),
                 waits[waits["breakdown"] == longest] if longest else waits.iloc[0:0],
                 label=f"Median wait, {breakdown_label(longest)}" if longest else None,
-                note="Other pathways: " + "; ".join(
-                    f"{breakdown_label(b)} {fmt_number(g.sort_values('period')['value'].iloc[-1], 'weeks')}"
-                    for b, g in waits.groupby("breakdown") if b != longest) if waits["breakdown"].nunique() > 1
-                else None)
+                note=headlines.other_pathways(waits, longest))
 with health[2]:
     ui.headline(entry("waiting_over_18_weeks", "Waiting over 18 weeks"),
                 over_18[over_18["breakdown"] == longest] if longest else over_18.iloc[0:0],
                 label=f"Waiting over 18 weeks, {breakdown_label(longest)}" if longest else None)
 
 # -- narrative -------------------------------------------------------------------------------------
-sentences = [
-    narrative.against_target(name, catalogue.loc["ehcp_20_weeks"], of("ehcp_20_weeks"),
-                             "issued {value} of new EHC plans within 20 weeks", england)
-    if "ehcp_20_weeks" in catalogue.index else None,
-    narrative.growth(name, plans, catalogue.loc["ehcp_rate_0_25"] if "ehcp_rate_0_25" in catalogue.index else None,
-                     of("ehcp_rate_0_25"), england),
-    narrative.against_target(name, catalogue.loc["advice_6_weeks"], of("advice_6_weeks"),
-                             "received {value} of health advice within six weeks", england)
-    if "advice_6_weeks" in catalogue.index else None,
-    narrative.waits(name, waits, over_18),
-    narrative.backlog(name, of("ehcp_backlog")),
-]
-story = [s for s in sentences if s]
+story = narrative.overview(name, catalogue, series, waits, over_18, england)
 if story:
     st.markdown("\n".join(f"- {s}" for s in story), help=None)
     st.caption("Generated from the published figures. England's figures are quoted where they are published.")

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import data, ui
 from dashboards.formatting import fmt_number
 from jsna.forecasting import sufficiency as SUF
 from jsna.forecasting.series import period_year
+from jsna.publish import charts
 from jsna.schemas.vocab import PRIMARY_NEEDS
 
 ALL = "all"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, spine, ui
+from dashboards import data, spine, ui
 from dashboards.formatting import fmt_number, period_label
+from jsna.publish import charts
 
 catalogue = data.indicators()
 home = ui.home_page("Area profile")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import data, ui
 from dashboards.formatting import fmt_number, period_label
+from jsna.publish import charts
 
 INDICATORS = ["cin_disability_rate", "dct_caseload_rate", "short_breaks_pct"]
 NAMES = {"cin_disability_rate": "Children in need with a disability",

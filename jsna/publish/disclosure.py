@@ -434,6 +434,7 @@ TABLES: dict[str, Table] = {
     "sources": Table(no_children="the files behind the figures and their row accounting"),
     "source_rules": Table(no_children="the validation rules each file breaks and how many of its records do: "
                                       "data quality, as the sources' quarantine counts, no child's attributes"),
+    "build": Table(no_children="the refresh run that built the published tables: its id, start and code version"),
     "school_places": Table(no_children="schools' commissioned and resourced places (public)"),
     "access": Table(no_children="distances from each LSOA to the nearest school with places for a need"),
     "forecasts": Table(

@@ -73,3 +73,24 @@ def breakdown_label(breakdown: str) -> str:
     if name == "local_imd_decile":
         return {"1": "Decile 1 (most deprived)", "10": "Decile 10 (least deprived)"}.get(value, f"Decile {value}")
     return value
+
+
+def in_sentence(title: str) -> str:
+    """A title as it reads inside a sentence: lower case, but acronyms kept ('EHC plans (SII)' stays so)."""
+    return " ".join(w if sum(c.isupper() for c in w) >= 2 else w.lower() for w in title.split(" "))
+
+
+def comparator_words(comparator: str | None) -> str | None:
+    """'target 95' -> 'the 95% target'; 'parent X10000001' -> 'the parent area'; 'england' -> 'England'."""
+    if missing(comparator) or not comparator:
+        return None
+    kind, _, rest = str(comparator).partition(" ")
+    if kind == "target":
+        return f"the {rest}% target" if rest else "the target"
+    if kind == "parent":
+        return "the parent area"
+    if kind == "england":
+        return "England"
+    if kind == "neighbours":
+        return "statistical neighbours"
+    return comparator

@@ -136,7 +136,8 @@ def export_map(indicator: str, level: str, out: Path, period: str | None = None,
 
     data = map_data(indicator, level, period, breakdown, area, compare, url)
     fig = draw(data, paper, orientation, scheme, k)
-    return write(fig, out), warnings_of(data)
+    write(fig, out)
+    return out, warnings_of(data)
 
 
 def subtitle(data: MapData) -> str:

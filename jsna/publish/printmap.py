@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import matplotlib
 
@@ -96,11 +96,13 @@ def draw(data: MapData, paper: str = "a4", orientation: str = "portrait", scheme
     return fig
 
 
-def write(fig: Figure, out: Path, dpi: int = 200) -> Path:
-    """Write the page at its paper size (no cropping): PNG at `dpi`, PDF with embedded TrueType fonts, SVG."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+def write(fig: Figure, out: Path | BinaryIO, dpi: int = 200) -> Path | BinaryIO:
+    """Write the page at its paper size (no cropping): PNG at `dpi`, PDF with embedded TrueType fonts, SVG, by
+    the file's suffix (a binary stream, e.g. a pack's picture, takes a PNG)."""
+    if isinstance(out, Path):
+        out.parent.mkdir(parents=True, exist_ok=True)
     with plt.rc_context(RC):  # type: ignore[arg-type]
-        fig.savefig(out, dpi=dpi, metadata=None)
+        fig.savefig(out, dpi=dpi, metadata=None, format=None if isinstance(out, Path) else "png")
     plt.close(fig)
     return out
 

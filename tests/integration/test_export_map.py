@@ -91,8 +91,8 @@ def test_a_per_pathway_indicator_needs_a_breakdown_and_maps_with_one(refreshed: 
 def test_the_legend_classes_are_the_dashboards(refreshed: dict, sparse, scheme: str) -> None:  # type: ignore[no-untyped-def]
     """Given the demo's small areas, when the export and the dashboards' Map explorer class the same indicator,
     then the legend lists the same classes with the same counts, none empty and none reading 'x to x'."""
-    from dashboards import charts
     from dashboards import data as dash
+    from jsna.publish import charts
     from jsna.publish.printmap import draw
 
     home = dash.home_area()

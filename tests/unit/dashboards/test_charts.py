@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards import charts
+from jsna.publish import charts
 
 
 @cache

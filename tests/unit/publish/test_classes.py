@@ -9,7 +9,7 @@ from jsna.publish.classes import classify
 
 
 def test_the_dashboards_class_with_the_library_classifier() -> None:
-    from dashboards import charts
+    from jsna.publish import charts
 
     assert charts.classify is classify
 

@@ -1,5 +1,6 @@
-"""Charts for the dashboards as Vega-Lite specs, drawn in the browser by the Vega that ships with Streamlit
-(no CDN, no tiles; `ui.chart` shows them with their text alternative).
+"""Charts as Vega-Lite specs: drawn in the browser by the Vega that ships with Streamlit (no CDN, no tiles;
+the dashboards' `ui.chart` shows them with their text alternative), and rendered offline by vl-convert into
+the board packs (`jsna.publish.pack`), so that a figure on a page and in a pack agree.
 
 Vega-Lite rather than plotly: plotly.js is 4.7 MB of code that a first visit spent about a second evaluating
 before the first chart appeared (on 2 cores); Streamlit's Vega is 0.8 MB. Vega draws SVG whose marks carry
@@ -15,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboards.formatting import COMPARISON_COLOURS, comparator_words, fmt_number, period_label
-from dashboards.tables import cell_text
+from jsna.publish.cells import cell_text
 from jsna.publish.classes import (  # noqa: F401  (SCHEMES and SEQUENTIAL re-exported to the pages)
     SCHEMES,
     SEQUENTIAL,
     Classes,
     classify,
 )
+from jsna.publish.formatting import COMPARISON_COLOURS, comparator_words, fmt_number, period_label
 
 Spec = dict[str, Any]
 

@@ -1,4 +1,4 @@
-"""The Overview's short generated narrative: plain sentences from the published figures.
+"""The Overview's (and the board pack's) short generated narrative: plain sentences from the published figures.
 
 Pure functions over frames (no Streamlit), so the wording is tested on its own.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.formatting import breakdown_label, fmt_number, missing, period_label
+from jsna.publish.formatting import breakdown_label, fmt_number, missing, period_label
 
 
 def _latest(series: pd.DataFrame) -> pd.Series | None:
@@ -111,3 +111,29 @@ def backlog(area: str, series: pd.DataFrame) -> str | None:
         text += f", {word} from {fmt_number(before['value'], '')} a year earlier" if word != "level" else \
             ", as a year earlier"
     return text + "."
+
+
+def overview(area: str, catalogue: pd.DataFrame, series: pd.DataFrame, waits_frame: pd.DataFrame,
+             over_18: pd.DataFrame, england: pd.DataFrame | None) -> list[str]:
+    """The Overview's sentences, in its order (the board pack's summary prints the same): 20-week timeliness,
+    growth in plans, six-week health advice, the longest waits and the backlog. `series`: the area's rows of
+    the headline indicators and of ehcp_plans (breakdown 'all'); `waits_frame` and `over_18`: its rows of
+    wait_median_weeks and waiting_over_18_weeks by pathway; `england`: its England comparisons (as `value`)."""
+
+    def of(indicator_id: str) -> pd.DataFrame:
+        return series[series["indicator_id"] == indicator_id]
+
+    def meta(indicator_id: str) -> pd.Series | None:
+        return catalogue.loc[indicator_id] if indicator_id in catalogue.index else None
+
+    timely, rate, advice = meta("ehcp_20_weeks"), meta("ehcp_rate_0_25"), meta("advice_6_weeks")
+    sentences = [
+        against_target(area, timely, of("ehcp_20_weeks"), "issued {value} of new EHC plans within 20 weeks", england)
+        if timely is not None else None,
+        growth(area, of("ehcp_plans"), rate, of("ehcp_rate_0_25"), england),
+        against_target(area, advice, of("advice_6_weeks"), "received {value} of health advice within six weeks",
+                       england) if advice is not None else None,
+        waits(area, waits_frame, over_18),
+        backlog(area, of("ehcp_backlog")),
+    ]
+    return [s for s in sentences if s]
