@@ -16,6 +16,7 @@ from prefect.futures import PrefectFuture, wait
 from prefect.states import State
 from prefect_dask import DaskTaskRunner
 
+from flows.alerts import alert_round, publish_milestones, tell_failure
 from jsna import pipeline
 from jsna.config import JsnaConfig, SourceEntry, get_settings
 from jsna.errors import JsnaError
@@ -138,18 +139,23 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
             keep_published(run)
             logger.info("run %s: files, configuration and code as run %s built them; published kept", run.run_id,
                         kept)
-            return {"run_id": run.run_id, "files": len(landed), "new_files": 0, "indicator_values": None,
-                    "planning_rows": None, "unchanged_since": kept}
-        build_core(run)
-        values = compute_and_publish(run, cfg)
-        planned = plan_places(run, cfg)
-        commit(run)
+        else:
+            build_core(run)
+            values = compute_and_publish(run, cfg)
+            planned = plan_places(run, cfg)
+            planned["milestones"] = publish_milestones(run, cfg)
+            commit(run)
     except BaseException as exc:
         pipeline.abort(run, exc)
+        tell_failure(cfg, run, exc)
         raise
+    if kept is not None:
+        return {"run_id": run.run_id, "files": len(landed), "new_files": 0, "indicator_values": None,
+                "planning_rows": None, "unchanged_since": kept, **alert_round(run, cfg)}
     create_table_artifact(key="data-quality", table=_quality_table(run),
                           description=f"Rows in, loaded and quarantined per file, run {run.run_id}")
     summary = {"run_id": run.run_id, "files": len(landed), "new_files": sum(f.new for f in landed),
-               "indicator_values": values, "planning_rows": planned, "unchanged_since": None}
+               "indicator_values": values, "planning_rows": planned, "unchanged_since": None,
+               **alert_round(run, cfg)}
     logger.info("run %s committed: %s", run.run_id, summary)
     return summary
