@@ -22,6 +22,7 @@ pages = {
         st.Page("views/ehcp.py", title="EHC plans", icon=":material/description:", url_path="ehcp"),
         st.Page("views/health.py", title="Health waits", icon=":material/schedule:", url_path="health"),
         st.Page("views/social_care.py", title="Social care", icon=":material/diversity_3:", url_path="social-care"),
+        st.Page("views/alerts.py", title="Alerts", icon=":material/notifications:", url_path="alerts"),
     ],
     "Explore": [
         st.Page("views/planner.py", title="Sufficiency planner", icon=":material/school:", url_path="planner"),

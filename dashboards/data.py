@@ -225,6 +225,17 @@ def source_rules() -> pd.DataFrame:
     return query("source_rules")
 
 
+# -- alerts and statutory milestones --------------------------------------------------------------
+def alerts() -> pd.DataFrame:
+    """Every alert on the published figures: open ones first, then closed ones, newest first."""
+    return query("alerts")
+
+
+def milestones(area_code: str) -> pd.DataFrame:
+    """Children whose statutory step is overdue or due soon in this authority, its districts, teams and trusts."""
+    return query("milestones", code=area_code)
+
+
 # -- place planning --------------------------------------------------------------------------------
 def forecasts(area_codes: tuple[str, ...]) -> pd.DataFrame:
     """Published forecasts of these areas (every measure, breakdown and year on; withheld rows as published)."""

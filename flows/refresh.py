@@ -16,6 +16,7 @@ from prefect.futures import PrefectFuture, wait
 from prefect.states import State
 from prefect_dask import DaskTaskRunner
 
+from flows.alerts import alert_round, publish_milestones, tell_failure
 from jsna import pipeline
 from jsna.config import JsnaConfig, SourceEntry, get_settings
 from jsna.errors import JsnaError
@@ -154,20 +155,23 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
             build_core(run)
             values = compute_and_publish(run, cfg)
             planned = plan_places(run, cfg)
+            planned["milestones"] = publish_milestones(run, cfg)
             commit(run)
     except BaseException as exc:
         pipeline.abort(run, exc)
+        tell_failure(cfg, run, exc)
         raise
     summary: dict[str, Any]
     if kept is not None:
         logger.info("run %s: files, configuration and code as run %s built them; published kept", run.run_id, kept)
         summary = {"run_id": run.run_id, "files": len(landed), "new_files": 0, "indicator_values": None,
-                   "planning_rows": None, "unchanged_since": kept}
+                   "planning_rows": None, "unchanged_since": kept, **alert_round(run, cfg)}
     else:
         create_table_artifact(key="data-quality", table=_quality_table(run),
                               description=f"Rows in, loaded and quarantined per file, run {run.run_id}")
         summary = {"run_id": run.run_id, "files": len(landed), "new_files": sum(f.new for f in landed),
-                   "indicator_values": values, "planning_rows": planned, "unchanged_since": None}
+                   "indicator_values": values, "planning_rows": planned, "unchanged_since": None,
+                   **alert_round(run, cfg)}
         logger.info("run %s committed: %s", run.run_id, summary)
     return _with_pack(summary, pack_dir, run)
 

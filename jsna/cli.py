@@ -190,6 +190,9 @@ def refresh(
         cause = _user_cause(exc)
         what = str(cause) if cause else f"Unexpected {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
         raise RefreshError(f"{what} (details in {log})") from exc
+    if summary.get("alerts_opened") or summary.get("alerts_closed"):
+        console.print(f"Alerts: {summary['alerts_opened']} opened, {summary['alerts_closed']} closed, "
+                      f"{summary['messages']} messages sent.")
     if summary["unchanged_since"] is not None:
         console.print(f"Nothing changed since run {summary['unchanged_since']} (the same {summary['files']} files, "
                       f"configuration and code): published left as it was; run {summary['run_id']} recorded "

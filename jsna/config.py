@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jsna import kinds
@@ -56,6 +57,8 @@ class Settings(BaseSettings):
                                 description="A source file larger than this (default 2 GB) is refused unread.")
     max_line_bytes: int = Field(default=1024**2, gt=0, description="A text source with a line longer than this "
                                 "(default 1 MB; real rows are a few hundred bytes) is refused unread.")
+    smtp_user: str | None = Field(default=None, description="SMTP login for alert emails, if the server asks one.")
+    smtp_password: str | None = Field(default=None, description="Its password (never in jsna.toml).")
 
     @cached_property
     def pg_dir(self) -> Path:
@@ -79,6 +82,93 @@ class RefreshPolicy(BaseModel):
 
     min_share: float = Field(default=0.5, ge=0, le=1, description=(
         "A source's new delivery with fewer rows than this share of the last committed one stops the refresh."))
+
+
+class Milestones(BaseModel):
+    """Statutory milestones (jsna.indicators.milestones): the date they are counted as at."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_at: dt.date | None = Field(default=None, description=(
+        "Count due and overdue steps as at this date; unset: the latest date the case data hold."))
+
+
+# The statutory milestones jsna.indicators.milestones counts (named here: the configuration sits below it).
+MILESTONES = ("decision_6w", "assessment_16w", "final_plan_20w", "health_advice_6w", "annual_review")
+CATALOGUE_DIR = Path(__file__).resolve().parent / "indicators" / "catalogue"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def _recipients(values: list[str]) -> list[str]:
+    for v in values:
+        if not (_EMAIL.match(v) or v.startswith(("http://", "https://"))):
+            raise ValueError(f"recipient '{v}' is neither an email address nor an http(s) webhook URL")
+    return values
+
+
+class AlertRule(BaseModel):
+    """One [[alerts]] rule: a published indicator's latest value, or a milestone's count, against a threshold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    indicator: str | None = None
+    milestone: str | None = None
+    area: str | None = Field(default=None, description="GSS code (a district or the authority); default the project's.")
+    breakdown: str = "all"
+    threshold: float | Literal["target"]
+    direction: Literal["above", "below"] = Field(description="A breach is a value above (or below) the threshold.")
+    horizon: Literal["overdue", "next_14_days", "next_28_days"] | None = None
+    recipients: list[str] = Field(default_factory=list, description="Email addresses and webhook URLs.")
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, v: str) -> str:
+        if not v.replace("_", "").isalnum():
+            raise ValueError("alert names use letters, digits and underscores only")
+        return v
+
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, v: list[str]) -> list[str]:
+        return _recipients(v)
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> AlertRule:
+        if (self.indicator is None) == (self.milestone is None):
+            raise ValueError(f"alert '{self.name}' names an indicator or a milestone (one of them)")
+        if self.milestone is not None:
+            if self.milestone not in MILESTONES:
+                raise ValueError(f"alert '{self.name}': unknown milestone '{self.milestone}'; the milestones: "
+                                 f"{', '.join(MILESTONES)}")
+            if self.threshold == "target":
+                raise ValueError(f"alert '{self.name}': a milestone has no target; give a number of children")
+            self.horizon = self.horizon or "overdue"
+        elif self.horizon is not None:
+            raise ValueError(f"alert '{self.name}': horizon is for milestones only")
+        return self
+
+    @property
+    def what(self) -> str:
+        return self.indicator or str(self.milestone)
+
+
+class Notify(BaseModel):
+    """Where alert and failure messages go: SMTP for email, and the dashboards' address for links."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str = Field(default="http://127.0.0.1:8501", description="The dashboards' address (links to /alerts).")
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    starttls: bool = False
+    sender: str = "jsna@localhost"
+    on_failure: list[str] = Field(default_factory=list, description="Told when a refresh fails.")
+
+    @field_validator("on_failure")
+    @classmethod
+    def _addresses(cls, v: list[str]) -> list[str]:
+        return _recipients(v)
 
 
 class Project(BaseModel):
@@ -129,7 +219,10 @@ class JsnaConfig(BaseModel):
     project: Project
     disclosure: Disclosure = Disclosure()
     refresh: RefreshPolicy = RefreshPolicy()
+    milestones: Milestones = Milestones()
+    notify: Notify = Notify()
     sources: list[SourceEntry]
+    alerts: list[AlertRule] = Field(default_factory=list)
     base_dir: Path = Path(".")
 
     def resolve(self, entry: SourceEntry) -> Path:
@@ -170,9 +263,38 @@ def load_config(path: Path | str) -> JsnaConfig:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{path}: source names must be unique; repeated: {', '.join(dupes)}.")
+    check_alerts(cfg, path)
     if cfg.project.demo:
         require_demo_areas(_named_area_codes(cfg), f"{path} names")
     return cfg
+
+
+def check_alerts(cfg: JsnaConfig, path: Path) -> None:
+    """Alert rules name indicators of the catalogue (with a target where they ask for it), once each."""
+    catalogue = catalogue_targets()
+    names = [a.name for a in cfg.alerts]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{path}: alert names must be unique; repeated: {', '.join(dupes)}.")
+    for rule in cfg.alerts:
+        if rule.indicator is None:
+            continue
+        if rule.indicator not in catalogue:
+            raise ConfigError(f"{path}: alert '{rule.name}' names the indicator '{rule.indicator}', which is not in "
+                              "the catalogue (`jsna indicators list` lists them).")
+        if rule.threshold == "target" and catalogue[rule.indicator] is None:
+            raise ConfigError(f"{path}: alert '{rule.name}' compares '{rule.indicator}' with its target, but the "
+                              "catalogue gives it none; give a number.")
+
+
+def catalogue_targets() -> dict[str, float | None]:
+    """Each catalogued indicator's id and target, read from the catalogue's files (jsna.indicators.catalogue
+    validates them; the configuration sits below it and reads only these two fields)."""
+    out: dict[str, float | None] = {}
+    for path in sorted(CATALOGUE_DIR.glob("*.toml")):
+        for entry in tomllib.loads(path.read_text(encoding="utf-8"))["indicator"]:
+            out[entry["id"]] = entry.get("target")
+    return out
 
 
 # -- the demo's public key is for the demo's synthetic areas only --------------------------------------
@@ -192,8 +314,8 @@ def require_demo_areas(codes: Iterable[str], where: str) -> None:
 
 
 def _named_area_codes(cfg: JsnaConfig) -> list[str]:
-    """The project's area code and every GSS-like code a source's options name."""
-    codes = [cfg.project.area_code]
+    """The project's area code, every GSS-like code a source's options name, and the alerts' areas."""
+    codes = [cfg.project.area_code, *(a.area for a in cfg.alerts if a.area)]
     for entry in cfg.sources:
         for value in entry.options.values():
             for v in value if isinstance(value, list) else [value]:

@@ -34,6 +34,7 @@ from jsna.forecasting import planner
 from jsna.forecasting.planner import PlanInputs
 from jsna.geography.bestfit import best_fit
 from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
+from jsna.indicators import milestones
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.inputs import Inputs
 from jsna.indicators.registry import compute_all
@@ -337,6 +338,31 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
                 copy_frame(conn, f"published__{table}", frame[[c for c in cols if c in frame.columns]], schema=s)
         written[table] = len(frame)
     return written
+
+
+# -- 5c. statutory milestones -------------------------------------------------------------------------
+def publish_milestones(run: Run, cfg: JsnaConfig) -> int:
+    """Children whose statutory step (jsna.indicators.milestones) is overdue or due soon, counted by area, team
+    and week as at the configured date or the latest date in the case data, published through disclosure
+    control. The child-level due dates stay in memory. Returns the rows published."""
+    engine, s, area = run.engine, run.schema, cfg.project.area_code
+    runs.stage_table(run, "published", "milestones")
+    cases = query_frame(engine, "queries/milestone_cases", s)
+    advice = query_frame(engine, "queries/milestone_advice", s)
+    if cases.empty and advice.empty:
+        return 0
+    for frame in (cases, advice):
+        for col in frame.columns:
+            if col.endswith(("_date", "_review")):
+                frame[col] = pd.to_datetime(frame[col])
+    configured = pd.Timestamp(cfg.milestones.as_at) if cfg.milestones.as_at else None
+    as_at = milestones.reference_date(cases, advice, configured)
+    districts = query_frame(engine, "queries/milestone_districts", s, {"area": area})["lad_code"].tolist()
+    counts = milestones.count_due(milestones.due_dates(cases, advice, as_at, area), as_at, area, districts)
+    safe = protect("milestones", counts, cfg.disclosure)
+    with engine.begin() as conn:
+        copy_frame(conn, "published__milestones", safe, schema=s)
+    return len(safe)
 
 
 # -- 6. commit ---------------------------------------------------------------------------------------

@@ -200,9 +200,46 @@ def write_toml(out: Path, name: str, area_code: str, first_year: int, last_year:
             lines.append(f'level = "{level}"')
         if vintage:
             lines.append(f"vintage = {vintage}")
+    lines += ALERTS.splitlines()
     target = out / "jsna.toml"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
+
+
+# Example alert rules: evaluated after every refresh and shown on the Alerts page; no one is told until
+# recipients (email addresses, webhook URLs) are given.
+ALERTS = """
+[notify]
+base_url = "http://127.0.0.1:8501"   # the dashboards' address: messages link to its Alerts page
+# smtp_host = "smtp.example.org"
+# smtp_port = 587
+# starttls = true
+# sender = "jsna@example.org"
+# on_failure = ["send-data-team@example.org"]   # told when a refresh fails
+
+[[alerts]]
+name = "plans_within_20_weeks"
+indicator = "ehcp_20_weeks"       # the latest published value for the authority
+threshold = "target"              # the catalogue's target (95%)
+direction = "below"
+recipients = []                   # e.g. ["send-board@example.org", "https://example.webhook.office.com/..."]
+
+[[alerts]]
+name = "final_plans_overdue"
+milestone = "final_plan_20w"
+horizon = "overdue"
+threshold = 20                    # children whose final plan is past its 20 weeks
+direction = "above"
+recipients = []
+
+[[alerts]]
+name = "health_advice_due_soon"
+milestone = "health_advice_6w"
+horizon = "next_14_days"
+threshold = 25
+direction = "above"
+recipients = []
+"""
 
 
 README = """# {name}: synthetic demonstration data

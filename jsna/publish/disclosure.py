@@ -421,6 +421,32 @@ def all_groups(*makers: Groups) -> Groups:
     return groups
 
 
+def milestone_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """published.milestones' sums: per milestone and horizon, the authority's districts with its unplaced children,
+    its teams, and its trusts each add up to it; per cell, weeks 1-2 add up to the next 14 days and 1-4 to 28."""
+    f = frame.reset_index(drop=True).reset_index(names="row")
+    split = f["area_level"].map({"lad": "place", "unplaced": "place", "team": "team", "trust": "trust"})
+    totals = f[f["area_level"] == "utla"]
+    by = ["milestone", "horizon"]  # the table is about one authority
+    parts = []
+    for kind in ("place", "team", "trust"):
+        kids = f[split == kind]
+        if kids.empty:
+            continue
+        tot = totals.merge(kids[by].drop_duplicates(), on=by)
+        g = pd.concat([kids[["row", *by]].assign(is_total=False), tot[["row", *by]].assign(is_total=True)],
+                      ignore_index=True)
+        g["group"] = f"{kind}:" + g.groupby(by, sort=False).ngroup().astype(str)
+        parts.append(g[["row", "group", "is_total"]])
+    cell = ["milestone", "area_level", "area_code", "team"]
+    for total, weeks in (("next_14_days", 2), ("next_28_days", 4)):
+        members = f[f["horizon"].isin([f"week_{k}" for k in range(1, weeks + 1)])].assign(is_total=False)
+        g = pd.concat([members, f[f["horizon"] == total].assign(is_total=True)], ignore_index=True)
+        g["group"] = f"{total}:" + g.groupby(cell, sort=False, dropna=False).ngroup().astype(str)
+        parts.append(g[["row", "group", "is_total"]])
+    return pd.concat(parts, ignore_index=True)
+
+
 FORECAST_VALUES = ("lower80", "upper80", "lower95", "upper95")
 TABLES: dict[str, Table] = {
     # indicator values: primary, sum groups (areas, partitions, breakdowns) and derived values in `suppress`
@@ -452,6 +478,10 @@ TABLES: dict[str, Table] = {
             is_total=False)[["row", "group", "is_total"]]),
     "access_summary": Table(withheld=("median_km", "p90_km", "pct_beyond_10km"), min_children=10),
     "candidate_sites": Table(counts=("children_brought_within",)),
+    # children whose statutory step is due or overdue (jsna.indicators.milestones), by area, team and week
+    "milestones": Table(counts=("children",), sums=milestone_groups),
+    "alerts": Table(no_children="alert states over published figures: each value is a published one (a suppressed "
+                                "figure raises or closes nothing)"),
 }
 
 

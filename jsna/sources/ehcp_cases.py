@@ -51,8 +51,10 @@ OPTIONAL = {
     "ceased_date": ["Ceased Date", "Date Ceased"],
     "ceased_reason": ["Ceased Reason", "Reason Ceased"],
     "transfer_la": ["Transferred From LA", "Transfer LA", "TransferLA"],
+    "team": ["Team", "Casework Team", "SEN Team", "Locality Team"],
+    "last_review": ["Last Review Date", "Last Annual Review", "Annual Review Date"],
 }
-DATES = ["request_date", "decision_date", "assessment_date", "draft_date", "issue_date", "ceased_date"]
+DATES = ["request_date", "decision_date", "assessment_date", "draft_date", "issue_date", "ceased_date", "last_review"]
 # Coded fields: the values accepted (lower case) -> the code kept (`jsna sources describe ehcp_cases`).
 VOCABULARIES = {"decision": DECISIONS, "assessment_outcome": OUTCOMES, "placement": PLACEMENTS, "transfer": TRANSFERS}
 RECORD = ["child_key", "request_date", "decision_date", "decision", "assessment_outcome", "issue_date",
@@ -100,6 +102,8 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     screen.rule(frame["draft_date_parsed"] > frame["issue_date_parsed"], "draft_date", "draft after the final plan")
     screen.rule(frame["ceased_date_parsed"] < frame["issue_date_parsed"], "ceased_date",
                 "plan ceased before it was issued")
+    screen.rule(frame["last_review_parsed"] < frame["issue_date_parsed"], "last_review",
+                "annual review before the plan was issued")
 
     coded = {}
     for col, vocab in VOCABULARIES.items():
@@ -128,11 +132,12 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
         "lsoa_code": frame["lsoa_code"], "vintage": context.placement.vintage,
         "la_code": context.authority, "old_la_code": None, "return_year": None,
         "transfer_la": frame["transfer_la"].str.strip().str[:12].where(lambda s: s != "", None),
+        "team": frame["team"].str.strip().str[:60].where(lambda s: s != "", None),
     })
     screen.frame = screen.frame.assign(**{c: out[c] for c in ("age_at_request", "age_at_31aug", "primary_need",
                                                               "placement", "decision", "assessment_outcome",
                                                               "transfer", "sex")})
-    screen.identifiers_in(["ceased_reason"])
+    screen.identifiers_in(["ceased_reason", "team"])
     screen.validate(EHCP_CASES)
     good, quarantine = screen.split()
     out = out.loc[good.index]

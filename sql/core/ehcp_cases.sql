@@ -4,11 +4,12 @@
 -- is from (la_code). Several years' SEN2 returns declared together hold the same request (and plan) once
 -- each: one row per child and request date is kept, from the newest collection (then the latest file).
 -- A plan whose placement is given only by its setting's URN (as a SEN2 return gives it) takes the
--- placement from the school's type in the schools list.
+-- placement from the school's type in the schools list. team and last_review (the plan's last annual review)
+-- where the extract or return names them.
 INSERT INTO {run}."core__ehcp_cases"
     (child_key, case_key, request_date, decision_date, decision, assessment_outcome, assessment_date, issue_date,
      weeks_to_issue, within_20_weeks, exception, age_at_request, age_at_31aug, sex, primary_need, placement,
-     transfer, transfer_la, ceased_date, ceased_reason, lsoa_code, lad_code, utla_code, file_id, line)
+     transfer, transfer_la, ceased_date, ceased_reason, lsoa_code, lad_code, utla_code, team, last_review, file_id, line)
 WITH newest AS (
     SELECT DISTINCT ON (child_key, request_date) *
     FROM {run}."raw__ehcp_cases"
@@ -31,7 +32,7 @@ SELECT c.child_key, c.case_key, c.request_date, c.decision_date, c.decision, c.a
            WHEN s.urn IS NOT NULL THEN 'mainstream'
        END),
        c.transfer, c.transfer_la, c.ceased_date, c.ceased_reason, c.lsoa_code, k.lad_code,
-       CASE WHEN c.lsoa_code IS NULL THEN c.la_code ELSE k.utla_code END, c.file_id, c.line
+       CASE WHEN c.lsoa_code IS NULL THEN c.la_code ELSE k.utla_code END, c.team, c.last_review, c.file_id, c.line
 FROM newest c
 LEFT JOIN {run}."core__lsoa_lookup" k ON k.lsoa_code = c.lsoa_code AND k.vintage = c.vintage
 LEFT JOIN {run}."core__schools" s ON s.urn = c.setting_urn;

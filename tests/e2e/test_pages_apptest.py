@@ -249,3 +249,26 @@ def test_sufficiency_planner_sections_first_short_table_and_a_new_school(app: An
     metric = next(m for m in at.metric if m.label == f"Places short in {last}")
     assert metric.value == f"{round(before - 125):,}"
     assert metric.delta == "-125 against as published"
+
+
+def test_alerts_page_open_alerts_and_milestones(app: Any, engine: sa.Engine) -> None:
+    """Given the demo county refreshed with the demo's example rules, when the Alerts page opens, then its open
+    alerts are those published.alerts holds open, and its milestone table gives the authority's published counts
+    (c where withheld); choosing a step keeps it in the URL."""
+    at = open_page(app, "alerts")
+    assert at.title[0].value == "Alerts"
+    with engine.connect() as conn:
+        open_rules = conn.execute(sa.text("SELECT title FROM published.alerts WHERE status = 'open' ORDER BY title")
+                                  ).scalars().all()
+        overdue = dict(conn.execute(sa.text(
+            "SELECT milestone, coalesce(to_char(children, 'FM999,999'), symbol) FROM published.milestones "
+            "WHERE area_level = 'utla' AND horizon = 'overdue'")).all())
+    tables = page_tables(at)
+    assert open_rules and sorted(tables[0]["What"]) == list(open_rules)
+    steps = next(t for t in tables if "Step" in t.columns).set_index("Step")
+    assert steps.loc["Final EHC plan (20 weeks)", "Overdue"] == overdue["final_plan_20w"]
+    assert steps.loc["Decision whether to assess (6 weeks)", "Overdue"] == overdue["decision_6w"]
+    at.selectbox(key="step").select("annual_review").run()
+    assert not at.exception
+    assert qp(at, "step") == "annual_review"
+    assert any(t.columns[0] == "Week beginning" for t in page_tables(at))

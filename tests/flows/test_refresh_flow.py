@@ -19,15 +19,20 @@ pytestmark = [pytest.mark.db, pytest.mark.flow]
 REPO = Path(__file__).resolve().parents[2]
 
 
+# Columns of a published table that say when and by which run, not what: left out of its fingerprint.
+SNAPSHOT_ROWS = {"alerts": "(SELECT (rule, what, title, area_code, detail, direction, threshold, value, period, since, "
+                           "status) AS x FROM published.alerts)"}
+
+
 def published_snapshot(engine: sa.Engine) -> dict[str, str]:
-    """A fingerprint of every published table's rows."""
+    """A fingerprint of every published table's rows (an alert's without its times and runs)."""
     with engine.connect() as conn:
         tables = conn.execute(sa.text(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'published' ORDER BY 1"
         )).scalars().all()
         return {t: conn.execute(sa.text(
             f"SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') "
-            f"FROM published.{t} x")).scalar_one() for t in tables}
+            f"FROM {SNAPSHOT_ROWS.get(t, f'published.{t}')} x")).scalar_one() for t in tables}
 
 
 def raw_counts(engine: sa.Engine) -> dict[str, int]:

@@ -224,7 +224,7 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
         "ceased_reason": frame["n_CeaseReason"].map(CEASE_REASONS).astype(object),
         "lsoa_code": frame["lsoa_code"], "vintage": context.placement.vintage,
         "la_code": authority, "old_la_code": split_la(m.header.la)[0], "return_year": m.header.year,
-        "assessment_date": dates["assessed"],
+        "assessment_date": dates["assessed"], "last_review": _iso_date(frame["ap_LastReview"]),
         "transfer_la": frame["ap_TransferLA"].str.strip().where(frame["ap_TransferLA"].str.strip() != "", None),
     }, index=frame.index)
     out = out.astype({c: object for c in ("decision", "assessment_outcome", "sex", "ceased_reason", "plan_status",
@@ -232,7 +232,8 @@ def rows(path: Path, m: Modules, context: ReadContext) -> Parsed:
                                           "transfer", "transfer_la")})
     out = out.where(out.notna(), None).astype({"request_date": "datetime64[ns]", "decision_date": "datetime64[ns]",
                                                "issue_date": "datetime64[ns]", "ceased_date": "datetime64[ns]",
-                                               "draft_date": "datetime64[ns]", "assessment_date": "datetime64[ns]"})
+                                               "draft_date": "datetime64[ns]", "assessment_date": "datetime64[ns]",
+                                               "last_review": "datetime64[ns]"})
     screen.frame = screen.frame.assign(**{c: out[c] for c in ("age_at_request", "age_at_31aug", "primary_need",
                                                               "placement", "decision", "assessment_outcome",
                                                               "transfer", "sex")})
