@@ -44,6 +44,8 @@ def funnel(rows: pd.DataFrame, method: str, multiplier: float,
     rate = usable["value"].to_numpy(float)
     title = "denominator (people counted)" if proportion else "population"
     found = None
+    if limits != "plain" and not _can_estimate(x, n, proportion):
+        limits = "plain"  # every district at 0% (or 100%): no spread to estimate, the plain limits stand
     if limits != "plain":
         statistic: Literal["proportion", "rate"] = "proportion" if proportion else "rate"
         kind: Literal["crude"] | None = None if proportion else "crude"
@@ -66,10 +68,17 @@ def funnel(rows: pd.DataFrame, method: str, multiplier: float,
     return Funnel(points.reset_index(drop=True), lines, float(table["baseline"].iloc[0]), title, left_out, found)
 
 
+def _can_estimate(x: np.ndarray, n: np.ndarray, proportion: bool) -> bool:
+    """Overdispersion needs an average strictly inside (0, 1) for proportions and above 0 for rates."""
+    average = x.sum() / n.sum()
+    return bool(0 < average < 1) if proportion else bool(average > 0)
+
+
 def limits_sentence(f: Funnel, limits: str, multiplier: float, unit: str) -> str:
     """Which limits are drawn, in one sentence for the chart's description."""
     if f.dispersion is None:
-        return "Plain limits (exact: Wilson for proportions, Poisson for rates), as Fingertips draws them."
+        why = "" if limits == "plain" else " (no overdispersion can be estimated when every district is at the extreme)"
+        return f"Plain limits (exact: Wilson for proportions, Poisson for rates), as Fingertips draws them{why}."
     d = f.dispersion
     if limits == "multiplicative":
         how = (f"inflated by √φ, φ = {d.phi:.2f}" if d.phi > 1
