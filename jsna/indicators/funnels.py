@@ -319,6 +319,8 @@ def funnel_significance(
         if (x > n).any():
             raise ValueError("numerators must be less than or equal to denominators for a proportion")
         p, average = x / n, x.sum() / n.sum()
+        if average in (0.0, 1.0):  # every area at 0% (or 100%): all at the average, none significant
+            return label_areas(*(np.zeros(len(x), dtype=bool),) * 4)
         with np.errstate(invalid="ignore"):
             return label_areas(*(p > _wilson_inverse(q, n, average, "high") for q in (0.999, 0.975)),
                           *(p < _wilson_inverse(q, n, average, "low") for q in (0.999, 0.975)))  # fmt: skip
