@@ -14,7 +14,7 @@ from jsna.publish import charts
 THRESHOLDS = {"waiting_over_13_weeks": "over 13 weeks", "waiting_over_18_weeks": "over 18 weeks",
               "waiting_over_52_weeks": "over 52 weeks"}
 WAITS = ["wait_median_weeks", "wait_p90_weeks", *THRESHOLDS]
-FUNNEL_CHOICES = ["waiting_over_18_weeks", "waiting_over_13_weeks", "waiting_over_52_weeks", "referrals_rate"]
+HEALTH_FUNNELS = ["waiting_over_18_weeks", "waiting_over_13_weeks", "waiting_over_52_weeks", "referrals_rate"]
 
 catalogue = data.indicators()
 home = ui.home_page("Health waits")
@@ -125,11 +125,21 @@ def waits_section() -> None:
 def variation_section() -> None:
     """The variation between districts on a funnel plot."""
     st.subheader("Variation between districts")
-    choices = [i for i in FUNNEL_CHOICES if i in published]
+    # the health measures first, then every other proportion and rate indicator
+    others = [i for i in catalogue.index if catalogue.loc[i, "method"] in variation.FUNNEL_METHODS
+              and i not in HEALTH_FUNNELS]
+    choices = [i for i in [*HEALTH_FUNNELS, *others] if i in published]
     if not choices:
-        ui.no_data("district waiting-list figures for the funnel plot")
+        ui.no_data("district figures for the funnel plot")
     else:
-        measure = str(ui.url_choice("Measure", choices, "funnel", format_func=lambda i: catalogue.loc[i, "title"]))
+        pick = st.columns([3, 2])
+        measure = str(ui.url_choice("Measure", choices, "funnel", format_func=lambda i: catalogue.loc[i, "title"],
+                                    container=pick[0]))
+        limits = str(ui.url_choice("Limits", list(variation.LIMITS), "limits", default="plain",
+                                   format_func=variation.LIMITS.__getitem__, container=pick[1],
+                                   help="Plain limits show the spread chance alone would give. With many areas "
+                                        "or large counts real differences between areas put most of them outside; "
+                                        "overdispersed limits (Spiegelhalter) allow for that spread."))
         meta = catalogue.loc[measure]
         districts = tuple(data.areas("lad", str(home["area_code"]))["area_code"])
         lad = pd.concat([data.values(measure, "lad", f"pathway={pathway}", area_codes=districts),
@@ -140,18 +150,20 @@ def variation_section() -> None:
         else:
             period = str(lad["period"].max())
             shown = lad[lad["period"] == period]
-            f = variation.funnel(shown, str(meta["method"]), float(meta["multiplier"]))
+            f = variation.funnel(shown, str(meta["method"]), float(meta["multiplier"]),
+                                 limits)  # type: ignore[arg-type]
             if f is None:
                 st.info("Too few districts have published counts for a funnel plot in this period.")
             else:
                 outliers = f.points[~f.points["significance"].str.startswith("Not")]
                 ui.chart(charts.funnel(f.points, f.lines, f.baseline, str(meta["unit"]), f.x_title),
-                         f"funnel_{measure}_{pathway}_{period}",
+                         f"funnel_{measure}_{pathway}_{period}_{limits}",
                          f"Funnel plot of {in_sentence(meta['short_title'])} "
                          f"({breakdown_label(shown['breakdown'].iloc[0])}) "
                          f"in {len(f.points)} districts, {period_label(period)}: districts outside the dashed lines "
                          "differ from the average more than chance would explain at 95%, outside the solid lines at "
-                         "99.8%. " + ("Outside the limits: " + ", ".join(
+                         "99.8%. " + variation.limits_sentence(f, limits, float(meta["multiplier"]), str(meta["unit"]))
+                         + " " + ("Outside the limits: " + ", ".join(
                              f"{r.area_name} ({r.significance})" for r in outliers.itertuples()) + "."
                              if len(outliers) else "Every district is within the limits.")
                          + (f" Not plotted (suppressed): {', '.join(f.left_out)}." if f.left_out else ""), shown)

@@ -117,6 +117,8 @@ if whole.open:  # drawn when opened: the grid's script is large
         ui.download(catalogue.reset_index(drop=True), "indicator_catalogue", "Download the catalogue (CSV)",
                     columns=False)
 st.caption("Methods: proportions use Wilson score intervals; rates and counts exact Poisson limits below 10 and "
-           "Byars above; comparisons test whether the 95% interval excludes the comparator; funnel plots use "
-           "Spiegelhalter's limits as Fingertips draws them. Counts from 1 to 4 are suppressed (c), and further "
+           "Byars above; comparisons test whether the 95% interval excludes the comparator; funnel plots (every "
+           "proportion and rate, Health waits page) use Fingertips' exact limits, or Spiegelhalter's limits "
+           "adjusted for overdispersion (multiplicative φ or additive τ², from winsorised z-scores). No indicator "
+           "is age-standardised (see ehcp_rate_0_25). Counts from 1 to 4 are suppressed (c), and further "
            "cells are suppressed where they could be worked out from totals.")

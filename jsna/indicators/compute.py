@@ -104,14 +104,37 @@ def limits(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
             res = methods.crude_rate(x[ok].to_numpy(), n[ok].to_numpy(), ind.multiplier)
     elif ind.method in ("value", "median"):  # computed by the builder (a median wait, a ratio)
         return out.assign(value=frame["value"], **{c: frame.get(c, np.nan) for c in LIMITS[1:]})
+    elif ind.method == "dsr":
+        return dsr_limits(frame, ind)
     else:
-        raise NotImplementedError(ind.method)
+        raise ValueError(f"{ind.id}: method {ind.method} has no limits")
     if ok.any():
         res.index = out.index[ok]
         out.loc[ok, "value"] = res["value"]
         out.loc[ok, "lower_ci95"], out.loc[ok, "upper_ci95"] = res["lower95_0cl"], res["upper95_0cl"]
         out.loc[ok, "lower_ci998"], out.loc[ok, "upper_ci998"] = res["lower99_8cl"], res["upper99_8cl"]
     return out
+
+
+def dsr_limits(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Directly standardised rates (PHE's method, Dobson limits): the builder hands one row per age band
+    (``age_band``) with its count, population and ``standard_population`` weight (e.g.
+    methods.ESP2013's bands); each period, area and breakdown becomes one row whose numerator and
+    denominator are the totals. Fewer than 10 events give no value (PHE suppresses such DSRs)."""
+    missing = {"age_band", "standard_population"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{ind.id}: a DSR needs the columns {sorted(missing)} (one row per age band)")
+    keys = [c for c in frame.columns if c not in {"age_band", "standard_population", "numerator", "denominator",
+                                                    *LIMITS}]
+    data = frame.assign(numerator=pd.to_numeric(frame["numerator"], errors="coerce").astype(float),
+                        denominator=pd.to_numeric(frame["denominator"], errors="coerce").astype(float))
+    res = methods.dsr(data, "numerator", "denominator", stdpop="standard_population", by=keys,
+                      multiplier=ind.multiplier).reset_index()
+    return pd.DataFrame({
+        **{k: res[k] for k in keys}, "numerator": res["total_count"], "denominator": res["total_pop"],
+        "value": res["value"], "lower_ci95": res["lower95_0cl"], "upper_ci95": res["upper95_0cl"],
+        "lower_ci998": res["lower99_8cl"], "upper_ci998": res["upper99_8cl"],
+    })
 
 
 # -- comparisons ----------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def _signif_ceiling(x: float) -> float:
     return float(np.ceil(x * 1.05 / 10**n) * 10**n)
 
 
-def _axis(minimum: float, maximum: float, offset: int) -> FloatArray:
+def funnel_axis(minimum: float, maximum: float, offset: int) -> FloatArray:
     """100 points from max(1, minimum) to maximum, geometrically spaced and at least 1 apart."""
     points = [max(1.0, minimum)]
     for j in range(2, 101):
@@ -79,7 +79,7 @@ def _axis(minimum: float, maximum: float, offset: int) -> FloatArray:
     return np.array(points)
 
 
-def _axis_range(denominators: FloatArray, years: float = 1) -> tuple[float, float]:
+def axis_range(denominators: FloatArray, years: float = 1) -> tuple[float, float]:
     """Axis range: from 0 unless the largest denominator is within twice the smallest."""
     low, high = float(np.nanmin(denominators)), float(np.nanmax(denominators))
     minimum = 0.0 if high > 2 * low else _signif_floor(low / years) * years
@@ -118,7 +118,7 @@ def funnel_limits_proportion(
     """
     x, n = _float(numerator), _float(denominator)
     average = x.sum() / np.nansum(n)
-    population = _axis(*_axis_range(n), offset=0)
+    population = funnel_axis(*axis_range(n), offset=0)
     out = pd.DataFrame({"population": population})
     for name, tail, _ in _LINES:
         side = "low" if name.startswith("lower") else "high"
@@ -178,7 +178,7 @@ def funnel_limits_ratio(
     For 100 observed counts, the expected counts at which the count lies on each limit and the ratio
     there: 'count' gives observed/expected - 1, 'isr' gives observed/expected x 100.
     """
-    events = _axis(*_axis_range(_float(expected)), offset=1)
+    events = funnel_axis(*axis_range(_float(expected)), offset=1)
     out = pd.DataFrame({"observed_events": events})
     for name, tail, side in _LINES:
         exp_events = poisson_funnel(events, tail, side)
@@ -188,7 +188,7 @@ def funnel_limits_ratio(
     return out
 
 
-def _derived_denominator(
+def derived_denominator(
     numerator: FloatArray, rate: FloatArray, multiplier: float, rate_type: str, denominator: FloatArray | None
 ) -> FloatArray:
     """Population implied by a rate: multiplier x events / rate. For a DSR with no events it is
@@ -213,12 +213,12 @@ def funnel_limits_rate(
     """Funnel control limits for rates (Poisson): for 100 event counts, the yearly population at which
     the count lies on each limit and the rate there per multiplier, plus the baseline average rate."""
     x = _float(numerator)
-    derived = _derived_denominator(
+    derived = derived_denominator(
         x, _float(rate), multiplier, rate_type, None if denominator is None else _float(denominator)
     )
     average = x.sum() / np.nansum(derived)
-    minimum, maximum = _axis_range(derived, years_of_data)
-    events = _axis(np.floor(minimum * average), np.ceil(maximum * average), offset=0)
+    minimum, maximum = axis_range(derived, years_of_data)
+    events = funnel_axis(np.floor(minimum * average), np.ceil(maximum * average), offset=0)
     out = pd.DataFrame({"events": events})
     for name, tail, side in _LINES:
         population = poisson_funnel(events, tail, side) / average  # type: ignore[arg-type]
@@ -262,7 +262,7 @@ def funnel_points(
 # --------------------------------------------------------------------------------------------------
 
 
-def _label(
+def label_areas(
     high_3s: BoolArray, high_2s: BoolArray, low_3s: BoolArray, low_2s: BoolArray
 ) -> npt.NDArray[np.str_]:
     """Label from four tests, in PHE's order: high before low, 3 sigma before 2 sigma."""
@@ -284,7 +284,7 @@ def _poisson_tests(
         with np.errstate(divide="ignore", invalid="ignore"):
             bounds[level] = (lower / expected, upper / expected)
     with np.errstate(invalid="ignore"):
-        return _label(
+        return label_areas(
             reference < bounds[0.998][0], reference < bounds[0.95][0],
             reference > bounds[0.998][1], reference > bounds[0.95][1],
         )  # fmt: skip
@@ -319,8 +319,10 @@ def funnel_significance(
         if (x > n).any():
             raise ValueError("numerators must be less than or equal to denominators for a proportion")
         p, average = x / n, x.sum() / n.sum()
+        if average in (0.0, 1.0):  # every area at 0% (or 100%): all at the average, none significant
+            return label_areas(*(np.zeros(len(x), dtype=bool),) * 4)
         with np.errstate(invalid="ignore"):
-            return _label(*(p > _wilson_inverse(q, n, average, "high") for q in (0.999, 0.975)),
+            return label_areas(*(p > _wilson_inverse(q, n, average, "high") for q in (0.999, 0.975)),
                           *(p < _wilson_inverse(q, n, average, "low") for q in (0.999, 0.975)))  # fmt: skip
     if statistic == "ratio":
         if n is None:
@@ -329,7 +331,7 @@ def funnel_significance(
     if statistic == "rate":
         if rate is None or rate_type is None or multiplier is None:
             raise ValueError("rates need rate, rate_type and multiplier")
-        derived = _derived_denominator(x, _float(rate), multiplier, rate_type, n)
+        derived = derived_denominator(x, _float(rate), multiplier, rate_type, n)
         labels = _poisson_tests(x, derived, x.sum() / np.nansum(derived))
         return np.where(x < SMALL_COUNT, NOT_APPLICABLE_DSR, labels) if rate_type == "dsr" else labels
     raise ValueError("statistic must be 'proportion', 'ratio' or 'rate'")

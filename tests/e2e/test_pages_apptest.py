@@ -3,6 +3,7 @@ no exception, its key elements, and a filter change written to the page URL (st.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,44 @@ def test_health_waits_pathway_filter(app: Any, engine: sa.Engine) -> None:
     at.radio(key="pathway").set_value("adhd").run()
     assert not at.exception
     assert qp(at, "pathway") == "adhd"
+
+
+def _funnel_lines(at: Any) -> dict[str, list[tuple[float, float]]]:
+    """The limit lines the funnel chart draws: side (lower_2s ... upper_3s) -> [(size, value)]."""
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    lines: dict[str, list[tuple[float, float]]] = {}
+    for lay in spec["layer"]:
+        for v in lay["data"]["values"]:
+            if str(v.get("side", "")).endswith(("_2s", "_3s")):
+                lines.setdefault(v["side"], []).append((v["size"], v["value"]))
+    return lines
+
+
+def test_health_funnel_for_every_proportion_and_rate_with_plain_or_overdispersed_limits(
+        app: Any, engine: sa.Engine) -> None:
+    """Given the refreshed demo county,
+    When the Health waits page's funnel is opened and its limits switched from plain to overdispersed,
+    Then every published proportion and crude rate is offered as a measure, and each choice of limits
+    draws different lines, says which it draws, and is kept in the page URL."""
+    at = open_page(app, "health", "Variation between districts")
+    with engine.connect() as conn:
+        ids = set(conn.execute(sa.text(
+            "SELECT DISTINCT v.indicator_id FROM published.indicator_values v JOIN published.indicators i "
+            "USING (indicator_id) WHERE i.method IN ('proportion_wilson', 'crude_rate')")).scalars())
+        titles = set(conn.execute(sa.text("SELECT title FROM published.indicators WHERE indicator_id = ANY(:i)"),
+                                  {"i": list(ids)}).scalars())
+    assert len(ids) >= 10
+    assert set(at.selectbox(key="funnel").options) == titles
+    drawn = {}
+    for limits in ("plain", "multiplicative", "additive"):
+        at.selectbox(key="limits").set_value(limits).run()
+        assert not at.exception
+        assert qp(at, "limits") == limits
+        drawn[limits] = _funnel_lines(at)
+        assert set(drawn[limits]) == {"lower_2s", "upper_2s", "lower_3s", "upper_3s"}
+        words = " ".join(c.value for c in at.caption)
+        assert ("Plain limits" if limits == "plain" else "adjusted for overdispersion") in words
+    assert drawn["plain"] != drawn["multiplicative"] != drawn["additive"] != drawn["plain"]
 
 
 def test_social_care_indicator_filter(app: Any, engine: sa.Engine) -> None:

@@ -129,7 +129,7 @@ def test_health_waits_page(page, dashboard_url: str, engine: sa.Engine) -> None:
     if published(engine, "waiting_over_18_weeks"):
         assert page.get_by_text("Funnel plot of", exact=False).count() == 1
     else:
-        assert page.get_by_text("No data yet: district waiting-list figures", exact=False).count() == 1
+        assert page.get_by_text("No data yet: district figures", exact=False).count() == 1
     page.get_by_role("tab", name="Six-week health advice").click()
     page.get_by_role("heading", name=re.compile("six-week compliance")).wait_for(timeout=TIMEOUT)
     settle(page)

@@ -131,7 +131,10 @@ def test_health_every_area_tab_pathway_and_measure(app: Any, areas: dict[str, li
           + [url for area in (*areas["utla"], *areas["lad"][:2])
              for url in each("pathway", ["asc", "adhd", "camhs"], SOME, area=area)]
           + each("funnel", ["waiting_over_18_weeks", "waiting_over_13_weeks", "waiting_over_52_weeks",
-                            "referrals_rate"], SOME, health_tab=tabs[1]))
+                            "referrals_rate", "ehcp_20_weeks", "ehcp_rate_0_25"], SOME, health_tab=tabs[1])
+          + [url for measure in ("waiting_over_18_weeks", "ehcp_rate_0_25")
+             for url in each("limits", ["plain", "multiplicative", "additive"], SOME, health_tab=tabs[1],
+                             funnel=measure)])
 
 
 def test_social_care_every_indicator_and_period(app: Any, engine: sa.Engine) -> None:

@@ -240,3 +240,12 @@ def test_r_number_width_prefers_scientific_notation_when_shorter() -> None:
     When measured as R prints them,
     Then 100000 is '1e+05' (5 characters) while 123456 and 1200000 print in full."""
     assert [f._r_nchar(v) for v in (0, 7, 100_000, 123_456, 1_200_000, 123_000_000)] == [1, 1, 5, 6, 7, 8]
+
+
+def test_areas_all_at_zero_or_all_percent_are_not_significant() -> None:
+    """Given areas that are all at 100% (or all at 0%), of different sizes,
+    When their significance is assigned,
+    Then none is significant (each equals the average; rounding in the Wilson inversion once flagged one)."""
+    n = [88, 123, 97, 136, 102, 90, 139, 94, 85, 85, 92]
+    assert set(f.funnel_significance(n, n)) == {f.NOT_SIGNIFICANT}
+    assert set(f.funnel_significance([0] * len(n), n)) == {f.NOT_SIGNIFICANT}
