@@ -169,7 +169,9 @@ def test_map_explorer_level_change_updates_map_and_url(page, dashboard_url: str,
     page.wait_for_function("() => location.search.includes('level=msoa')", timeout=TIMEOUT)
     msoas = areas_in_county(engine, "msoa")
     page.wait_for_function(f"() => document.querySelectorAll(\"{AREAS}\").length === {msoas}", timeout=TIMEOUT)
-    assert page.get_by_text(f"for {msoas} areas", exact=False).count() == 1
+    caption = page.get_by_text(f"for {msoas} areas", exact=False)
+    caption.first.wait_for(timeout=TIMEOUT)  # the chart's caption comes after its polygons, in the same rerun
+    assert caption.count() == 1
     no_exceptions(page)
     assert page.outside_requests == []
 
