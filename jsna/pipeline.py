@@ -30,6 +30,7 @@ import shapely
 
 from jsna import __version__
 from jsna.config import JsnaConfig, Settings, SourceEntry, require_demo_areas
+from jsna.errors import JsnaError
 from jsna.forecasting import planner
 from jsna.forecasting.planner import PlanInputs
 from jsna.geography.bestfit import best_fit
@@ -40,6 +41,7 @@ from jsna.indicators.registry import compute_all
 from jsna.kinds import CORE_BUILD, RAW_TABLES
 from jsna.preflight import check_refresh
 from jsna.publish.disclosure import KEY, declared, protect
+from jsna.publish.headlines import headline_rows
 from jsna.sources import datasets
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
@@ -122,6 +124,7 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
         validation=validation_rules(parsed.extras),
     )
+    deliveries.record_period(run, landed)
     # a release's files read and not read, rows landed unplaced: in the run record
     noted = [*release_notes(parsed.extras), *unplaced_notes(parsed.extras)]
     if noted:
@@ -282,7 +285,18 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
         copy_frame(conn, "published__comparisons", comps, schema=run.schema)
         for table in PUBLISHED_BUILD:
             execute_file(conn, f"published/{declared(table)}", run.schema)
+    publish_headlines(run, cfg, safe)
     return len(safe)
+
+
+def publish_headlines(run: Run, cfg: JsnaConfig, safe: pd.DataFrame) -> None:
+    """This build's headline figures (already disclosure-controlled) beside the earlier builds' in
+    published.headline_history, for the Data updates page's 'what changed'."""
+    runs.stage_table(run, "published", "headline_history")
+    rows = protect("headline_history", headline_rows(safe, cfg.project.area_code, run.run_id), cfg.disclosure)
+    with run.engine.begin() as conn:
+        execute_file(conn, f"published/{declared('headline_history')}", run.schema)
+        copy_frame(conn, "published__headline_history", rows, schema=run.schema)
 
 
 # -- 5b. place planning ------------------------------------------------------------------------------
@@ -345,4 +359,15 @@ def commit(run: Run) -> None:
 
 
 def abort(run: Run, error: BaseException) -> None:
-    runs.fail_run(run, f"{type(error).__name__}: {error}")
+    runs.fail_run(run, f"{type(error).__name__}: {error}", failure_reason(error))
+
+
+def failure_reason(error: BaseException) -> str:
+    """The one sentence readers see for a failed run: a refresh's own error (written for people, never quoting
+    a record) as it is; anything else by its kind only, its details left to the operations log."""
+    if isinstance(error, JsnaError):
+        return str(error)
+    if isinstance(error, KeyboardInterrupt | SystemExit) or type(error).__name__ in ("CancelledError", "Abort"):
+        return "The refresh was stopped before it finished; nothing was published."
+    return (f"An unexpected error ({type(error).__name__}) stopped the refresh; nothing was published, and the "
+            "operations team has the details in the refresh log.")
