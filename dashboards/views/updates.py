@@ -10,6 +10,7 @@ import streamlit as st
 from dashboards import data, ui
 from dashboards.formatting import breakdown_label, fmt_number, period_label
 from jsna.publish.headlines import changes
+from jsna.publish.run_summary import reasons_text
 
 STATUS = {"succeeded": "Published", "unchanged": "Unchanged", "failed": "Failed", "abandoned": "Stopped"}
 ICONS = {"succeeded": ":material/check_circle:", "unchanged": ":material/pause_circle:",
@@ -80,7 +81,7 @@ ui.table(pd.DataFrame({
     "Run": runs["run_id"], "Started": runs["started_at"].map(when), "Finished": runs["finished_at"].map(when),
     "Status": runs["status"].map(lambda s: STATUS.get(str(s), str(s))), "Reason": runs["reason"],
     "Files": runs["files"], "New files": runs["new_files"],
-}), f"The latest {len(runs)} refreshes, newest first")
+}), f"The latest refreshes, newest first ({len(runs)} shown)")
 
 files = data.run_files(tuple(int(r) for r in runs["run_id"]))
 for run in runs.itertuples():
@@ -91,10 +92,8 @@ for run in runs.itertuples():
         if mine.empty:
             st.caption("No file was recorded for this refresh.")
             continue
-        reasons = [
-            "; ".join(f"{rule} ({int(n):,} rows)" for rule, n in
-                      ((r[f"reason_{k}"], r[f"reason_{k}_rows"]) for k in (1, 2, 3)) if isinstance(rule, str))
-            for _, r in mine.iterrows()]
+        reasons = [reasons_text([(r[f"reason_{k}"], r[f"reason_{k}_rows"]) for k in (1, 2, 3)])
+                   for _, r in mine.iterrows()]
         ui.table(pd.DataFrame({
             "Source": mine["source_name"], "Publisher": mine["publisher"], "Period": mine["period"].fillna(""),
             "File": mine["file_name"], "SHA-256": mine["sha256"].str[:12],

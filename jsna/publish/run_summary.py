@@ -4,6 +4,8 @@ quarantine rules. Succeeded, unchanged and failed runs alike; no value or record
 
 from __future__ import annotations
 
+from numbers import Real
+
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -11,6 +13,18 @@ from jsna.warehouse.sqlfiles import query_frame
 
 STATUS = {"succeeded": "published", "unchanged": "unchanged (published kept)", "failed": "FAILED",
           "abandoned": "abandoned"}
+
+
+def reasons_text(pairs: list[tuple[object, object]]) -> str:
+    """A file's commonest quarantine rules, '; '-joined with their row counts; a count too small to show
+    (left out of published.run_files) reads 'fewer rows than the disclosure threshold'."""
+    parts = []
+    for rule, n in pairs:
+        if isinstance(rule, str):
+            shown = f"{int(float(n)):,} rows" if isinstance(n, Real) and not pd.isna(n) \
+                else "fewer rows than the disclosure threshold"
+            parts.append(f"{rule} ({shown})")
+    return "; ".join(parts)
 
 
 def _cell(value: object) -> str:
@@ -34,9 +48,8 @@ def run_summary(engine: Engine, run_id: int) -> str:
         lines += ["| source | publisher | period | file | read now | rows in | loaded | quarantined | commonest "
                   "quarantine reasons |", "|---|---|---|---|---|---:|---:|---:|---|"]
         for f in files.itertuples():
-            reasons = "; ".join(f"{rule} ({int(n):,})" for rule, n in
-                                ((f.reason_1, f.reason_1_rows), (f.reason_2, f.reason_2_rows),
-                                 (f.reason_3, f.reason_3_rows)) if isinstance(rule, str))
+            reasons = reasons_text([(f.reason_1, f.reason_1_rows), (f.reason_2, f.reason_2_rows),
+                                    (f.reason_3, f.reason_3_rows)])
             lines.append("| " + " | ".join(_cell(v) for v in (
                 f.source_name, f.publisher, f.period, f.file_name, "yes" if f.new else "no",
                 f"{int(f.rows_in):,}", f"{int(f.rows_loaded):,}", f"{int(f.rows_quarantined):,}", reasons)) + " |")

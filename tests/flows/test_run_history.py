@@ -97,8 +97,9 @@ def test_a_committed_runs_files_are_those_of_meta_files(refreshed: dict, engine:
 def test_a_failed_run_is_recorded_with_its_files_and_quarantine_reasons(failed: dict, engine: sa.Engine,
                                                                          demo_dir: Path) -> None:
     """Given the failed refresh, then published.runs has it as failed with the refresh's own sentence, and
-    published.run_files its files: the spoilt waiting list with 10 rows quarantined under two rules (7 and 3
-    rows), the cut advice returns with 1,000 rows, the others as already landed (meta.files)."""
+    published.run_files its files: the spoilt waiting list with 10 rows quarantined under two rules (7 rows, and
+    3, a count under the disclosure threshold of 5 that is left out), the cut advice returns with 1,000 rows,
+    the others as already landed (meta.files)."""
     run_id = failed["run_id"]
     with engine.connect() as conn:
         run = conn.execute(sa.text("SELECT status, reason, files, new_files FROM published.runs WHERE run_id = :r"),
@@ -111,7 +112,8 @@ def test_a_failed_run_is_recorded_with_its_files_and_quarantine_reasons(failed: 
     waits = files.loc["waiting_list"]
     assert bool(waits["new"]) and waits["rows_in"] == failed["waits"] == 90844
     assert (waits["rows_loaded"], waits["rows_quarantined"]) == (failed["waits"] - 10, BAD_PATHWAY + BAD_DATE)
-    assert (waits["reason_1_rows"], waits["reason_2_rows"]) == (BAD_PATHWAY, BAD_DATE) and pd.isna(waits["reason_3"])
+    assert waits["reason_1_rows"] == BAD_PATHWAY and pd.isna(waits["reason_2_rows"]) and pd.isna(waits["reason_3"])
+    assert "date" in str(waits["reason_2"]).lower() and "31/02" not in str(waits["reason_2"])
     assert "XYZ" not in str(waits["reason_1"]) and "pathway" in str(waits["reason_1"]).lower()
     advice = files.loc["advice_returns"]
     assert bool(advice["new"]) and advice["rows_in"] == KEPT_ADVICE == failed["advice"]
@@ -136,13 +138,15 @@ def test_the_data_updates_page_shows_the_failed_runs_reason_and_files(failed: di
     assert at.title[0].value == "Data updates"
     assert at.error and failed["message"] in at.error[0].value and f"run {failed['run_id']}" in at.error[0].value
     tables = page_tables(at)
-    runs = next(t for t in tables if t.attrs["caption"].startswith("The latest"))
+    runs = next(t for t in tables if t.attrs["caption"].startswith("The latest refreshes"))
     assert runs.iloc[0]["Run"] == str(failed["run_id"]) and runs.iloc[0]["Status"] == "Failed"
     assert runs.iloc[0]["Reason"] == failed["message"]
     mine = next(t for t in tables if t.attrs["caption"] == f"Files of run {failed['run_id']}").set_index("Source")
     assert mine.loc["waiting_list", "Rows in"] == f"{failed['waits']:,}"
     assert mine.loc["waiting_list", "Quarantined"] == str(BAD_PATHWAY + BAD_DATE)
-    assert f"({BAD_PATHWAY:,} rows)" in mine.loc["waiting_list", "Commonest quarantine reasons"]
+    reasons = mine.loc["waiting_list", "Commonest quarantine reasons"]
+    assert f"({BAD_PATHWAY:,} rows)" in reasons and "(fewer rows than the disclosure threshold)" in reasons
+    assert f"({BAD_DATE} rows)" not in reasons
 
 
 def _drain() -> None:
@@ -187,3 +191,27 @@ def test_prefect_names_logs_and_summarises_the_failed_run(failed: dict) -> None:
     assert failed["message"].split(";")[0] in summary
     assert f"| waiting_list | local NHS trusts' waiting-list extracts | 2015 to 2025 | waiting_list.csv | yes | " \
            f"{failed['waits']:,} | {failed['waits'] - 10:,} | 10 |" in summary
+
+
+def test_an_unchanged_refresh_is_recorded_for_readers(failed: dict, demo_dir: Path, engine: sa.Engine) -> None:
+    """Given the demo committed (and the failed run after it), when refreshed again with the same files, then
+    readers see the run as unchanged with the 21 files the build used, none read again, and no new headline
+    figures are kept (nothing was built)."""
+    from flows.refresh import refresh
+
+    with engine.connect() as conn:
+        builds_before = conn.execute(sa.text("SELECT count(DISTINCT run_id) FROM published.headline_history")
+                                     ).scalar_one()
+    summary = refresh(config=str(demo_dir / "jsna.toml"))
+    assert summary["unchanged_since"] is not None
+    with engine.connect() as conn:
+        run = conn.execute(sa.text("SELECT status, reason, files, new_files FROM published.runs WHERE run_id = :r"),
+                           {"r": summary["run_id"]}).one()
+        files = conn.execute(sa.text("SELECT count(*) FROM published.run_files f JOIN meta.files m USING (sha256) "
+                                     "JOIN meta.run_files u ON u.file_id = m.file_id AND u.run_id = f.run_id "
+                                     "WHERE f.run_id = :r AND f.rows_in = m.rows_in"),
+                             {"r": summary["run_id"]}).scalar_one()
+        builds = conn.execute(sa.text("SELECT count(DISTINCT run_id) FROM published.headline_history")).scalar_one()
+    assert run.status == "unchanged" and run.reason.startswith("Nothing changed since the last build")
+    assert (run.files, run.new_files, files) == (21, 0, 21)
+    assert builds == builds_before == 1
