@@ -29,6 +29,7 @@ pages = {
         st.Page("views/map.py", title="Map explorer", icon=":material/map:", url_path="map"),
         st.Page("views/profile.py", title="Area profile", icon=":material/stacked_bar_chart:", url_path="profile"),
         st.Page("views/methods.py", title="Data and methods", icon=":material/menu_book:", url_path="methods"),
+        st.Page("views/updates.py", title="Data updates", icon=":material/history:", url_path="updates"),
     ],
 }
 page = st.navigation(pages)

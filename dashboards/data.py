@@ -236,6 +236,22 @@ def milestones(area_code: str) -> pd.DataFrame:
     return query("milestones", code=area_code)
 
 
+# -- run history -----------------------------------------------------------------------------------
+def runs(n: int = 20) -> pd.DataFrame:
+    """The latest `n` refreshes, newest first: started, finished, status, reason, files and new files."""
+    return query("runs", n=n)
+
+
+def run_files(run_ids: tuple[int, ...]) -> pd.DataFrame:
+    """The files of these refreshes: publisher, period, sha256, rows in / loaded / quarantined, top rules."""
+    return query("run_files", ids=[int(r) for r in run_ids])
+
+
+def headline_history() -> pd.DataFrame:
+    """The headline figures of the last two builds (the Overview's tiles as each build published them)."""
+    return query("headline_history")
+
+
 # -- place planning --------------------------------------------------------------------------------
 def forecasts(area_codes: tuple[str, ...]) -> pd.DataFrame:
     """Published forecasts of these areas (every measure, breakdown and year on; withheld rows as published)."""

@@ -17,11 +17,21 @@ from prefect.states import State
 from prefect_dask import DaskTaskRunner
 
 from flows.alerts import alert_round, publish_milestones, tell_failure
+from flows.ops import (
+    forward_library_logs,
+    pseudonym_key_from_secret,
+    refresh_name,
+    refresh_run_name,
+    summary_artifact,
+)
 from jsna import pipeline
 from jsna.config import JsnaConfig, SourceEntry, get_settings
 from jsna.errors import JsnaError
+from jsna.publish.run_summary import run_summary, unstarted_summary
 from jsna.sources.context import ReadContext
 from jsna.warehouse.runs import LandedFile, Run
+
+TIMEOUT = get_settings().task_timeout_seconds  # JSNA_TASK_TIMEOUT_SECONDS: a step running longer fails the run
 
 
 def _transient(task: object, task_run: object, state: State) -> bool:
@@ -35,48 +45,55 @@ def _transient(task: object, task_run: object, state: State) -> bool:
     return False
 
 
+# no timeout: landings run side by side in worker threads, where Prefect cannot interrupt a task
 @task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient, task_run_name="land {entry.name}")
 def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | None = None) -> LandedFile:
+    forward_library_logs()  # on a Dask worker too
     return pipeline.land(run, cfg, entry, context)
 
 
-@task(persist_result=False)  # it holds the pseudonymisation key: never written to result storage
+# it holds the pseudonymisation key: never written to result storage
+@task(persist_result=False, timeout_seconds=TIMEOUT)
 def read_context(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> ReadContext | None:
+    pseudonym_key_from_secret()  # a Dask worker's process too
     fresh = pipeline.needs_reading(run, cfg, entries)
     return pipeline.read_context(run, cfg, get_settings(), fresh) if fresh else None
 
 
-@task
+@task(timeout_seconds=TIMEOUT)
 def check_deliveries(run: Run, cfg: JsnaConfig, landed: list[LandedFile], accept_shrink: list[str]) -> None:
     pipeline.check_deliveries(run, cfg, landed, accept_shrink)
 
 
-@task
+@task(timeout_seconds=TIMEOUT)
 def unchanged_since(run: Run, landed: list[LandedFile]) -> int | None:
     return pipeline.unchanged_since(run, landed)
 
 
-@task
+@task(timeout_seconds=TIMEOUT)
 def keep_published(run: Run) -> None:
     pipeline.keep_published(run)
 
 
-@task
+@task(timeout_seconds=TIMEOUT)
 def build_core(run: Run) -> None:
+    forward_library_logs()
     pipeline.build_core(run)
 
 
-@task
+@task(timeout_seconds=TIMEOUT)
 def compute_and_publish(run: Run, cfg: JsnaConfig) -> int:
+    forward_library_logs()
     return pipeline.publish(run, cfg, pipeline.compute_indicators(run, cfg))
 
 
-@task
+@task(timeout_seconds=TIMEOUT)
 def plan_places(run: Run, cfg: JsnaConfig) -> dict[str, int]:
+    forward_library_logs()
     return pipeline.plan_places(run, cfg)
 
 
-@task
+@task(timeout_seconds=TIMEOUT)
 def commit(run: Run) -> None:
     pipeline.commit(run)
 
@@ -101,6 +118,15 @@ def _quality_table(run: Run) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
+def _summarise(run: Run) -> None:
+    """The run's Markdown summary artifact (its status, reason and files as readers see them); never masks the
+    run's own outcome."""
+    try:
+        summary_artifact(run_summary(run.engine, run.run_id), f"Refresh run {run.run_id}")
+    except Exception as exc:  # the summary is a courtesy: the run's result stands
+        get_run_logger().warning("run %s: no summary artifact (%s)", run.run_id, type(exc).__name__)
+
+
 def _results(futures: list[PrefectFuture[LandedFile]]) -> list[LandedFile]:
     """Every task's result once all have finished: a failure is raised only when no task is still
     writing to the run (the run is then abandoned and its schema dropped)."""
@@ -114,7 +140,7 @@ def dask_runner(workers: int) -> DaskTaskRunner:
                                           "dashboard_address": None})
 
 
-@flow(name="jsna-refresh", log_prints=True)
+@flow(name="jsna-refresh", log_prints=True, flow_run_name=refresh_name)
 def refresh(config: str | None = None, workers: int = 1, accept_shrink: list[str] | None = None,
             force: bool = False, pack_dir: str | None = None) -> dict[str, Any]:
     """Load every source declared in the jsna.toml into the warehouse and republish it; with
@@ -128,15 +154,21 @@ def refresh(config: str | None = None, workers: int = 1, accept_shrink: list[str
     return run_once(config, accept_shrink, force, pack_dir)
 
 
-@flow(name="jsna-refresh-run", log_prints=True)
+@flow(name="jsna-refresh-run", log_prints=True, flow_run_name=refresh_run_name)
 def refresh_run(config: str | None = None, accept_shrink: list[str] | None = None,
                 force: bool = False, pack_dir: str | None = None) -> dict[str, Any]:
     """One refresh, on whichever task runner the caller chose."""
+    forward_library_logs()
+    pseudonym_key_from_secret()
     settings = get_settings()
     config_path = Path(config or settings.config or "jsna.toml")
     accepted = list(accept_shrink or [])
     logger = get_run_logger()
-    run, cfg = pipeline.start(config_path, settings, accepted)
+    try:
+        run, cfg = pipeline.start(config_path, settings, accepted)
+    except Exception as exc:
+        summary_artifact(unstarted_summary(pipeline.failure_reason(exc)), "Refresh not started")
+        raise
     logger.info("run %s started from %s", run.run_id, config_path)
     if accepted:
         logger.warning("a smaller delivery is accepted for: %s", ", ".join(accepted))
@@ -159,8 +191,10 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
             commit(run)
     except BaseException as exc:
         pipeline.abort(run, exc)
+        _summarise(run)
         tell_failure(cfg, run, exc)
         raise
+    _summarise(run)
     summary: dict[str, Any]
     if kept is not None:
         logger.info("run %s: files, configuration and code as run %s built them; published kept", run.run_id, kept)

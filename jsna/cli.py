@@ -21,6 +21,7 @@ from rich.table import Column, Table
 
 from jsna.config import REPO_ROOT, get_settings
 from jsna.errors import ExportError, JsnaError, RefreshError
+from jsna.progress import progress
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -183,7 +184,7 @@ def refresh(
     from flows.refresh import refresh as refresh_flow
 
     try:
-        with console.status("Refreshing..."):
+        with progress(console, "Refreshing"):
             summary = refresh_flow(config=str(path), workers=workers, accept_shrink=accept_shrink or [], force=force)
     except Exception as exc:
         traceback.print_exc()  # into the log, beside Prefect's own
@@ -422,7 +423,7 @@ def forecast_backtest(
     if not (realdata / "education").is_dir():
         raise JsnaError(f"{realdata} does not hold the DfE releases (an education/ folder); pass --realdata.")
     out.mkdir(parents=True, exist_ok=True)
-    with console.status("Backtesting (about a minute)..."):
+    with progress(console, "Backtesting (about a minute)"):
         table, _ = run_backtest(realdata, out / "forecast_backtest.png")
     (out / "forecast_backtest.csv").write_text(csvsafe.to_csv(table), encoding="utf-8")
     shown = Table("series", "method", "h", "MAPE", "MdAPE", "MASE", "bias", "cover80", "width80",

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     pseudonym_key: str | None = Field(default=None, description="HMAC key for child identifiers.")
     config: Path | None = Field(default=None, description="Default jsna.toml for `jsna refresh`.")
     basemap_url: str | None = Field(default=None, description="Optional XYZ tile URL; none by default.")
+    task_timeout_seconds: int = Field(default=7200, gt=0, description="A refresh task (landing a file, building "
+                                      "the core model, publishing ...) running longer than this fails the run.")
     max_file_bytes: int = Field(default=2 * 1024**3, gt=0,
                                 description="A source file larger than this (default 2 GB) is refused unread.")
     max_line_bytes: int = Field(default=1024**2, gt=0, description="A text source with a line longer than this "

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ import shapely
 
 from jsna import __version__
 from jsna.config import JsnaConfig, Settings, SourceEntry, require_demo_areas
+from jsna.errors import JsnaError
 from jsna.forecasting import planner
 from jsna.forecasting.planner import PlanInputs
 from jsna.geography.bestfit import best_fit
@@ -41,6 +43,7 @@ from jsna.indicators.registry import compute_all
 from jsna.kinds import CORE_BUILD, RAW_TABLES
 from jsna.preflight import check_refresh
 from jsna.publish.disclosure import KEY, declared, protect
+from jsna.publish.headline_history import headline_rows
 from jsna.sources import datasets
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
@@ -53,6 +56,8 @@ from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
 from jsna.warehouse.runs import LandedFile, Run
 from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement
+
+log = logging.getLogger(__name__)  # each step, for Prefect's run log and the terminal's progress line
 
 # RAW_TABLES and CORE_BUILD (the order core tables are built in) follow from jsna.kinds.
 PUBLISHED_BUILD = ["areas", "schools", "service_sites", "sources", "source_rules", "build"]
@@ -95,9 +100,13 @@ def build_version() -> str:
 def start(config_path: Path, settings: Settings, accept_shrink: Sequence[str] = ()) -> tuple[Run, JsnaConfig]:
     """Check the configuration, migrate (as the owner), and open a run (as the loading role)."""
     cfg = check_refresh(config_path, settings, accept_shrink)
+    log.info("configuration %s checked: %d sources", Path(config_path).name, len(cfg.sources))
     migrate.upgrade(get_engine(database_url(settings)))
     sha = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
-    return runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha, build_version()), cfg
+    run = runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha, build_version(),
+                         cfg.disclosure.min_count)
+    log.info("run %d opened", run.run_id)
+    return run, cfg
 
 
 # -- 2. land -----------------------------------------------------------------------------------------
@@ -114,7 +123,9 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
     sha = content_sha256(path)  # a release's folder: its files' names and contents
     earlier = runs.find_landed(run, entry.name, sha, read_as(entry))
     if earlier is not None:
+        log.info("source %s: %s already landed (file %d), not read again", entry.name, path.name, earlier.file_id)
         return earlier
+    log.info("source %s: reading %s as %s", entry.name, path.name, entry.kind)
     parsed = READERS[entry.kind](path, entry.options, context)
     landed = runs.land_frame(
         run, source_name=entry.name, kind=entry.kind, path=path, sha256=sha, reader_version=read_as(entry),
@@ -123,6 +134,9 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
         rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded,
         validation=validation_rules(parsed.extras),
     )
+    deliveries.record_period(run, landed)
+    log.info("source %s: %d rows in, %d loaded, %d quarantined", entry.name, parsed.rows_in,
+             parsed.rows_loaded if parsed.rows_loaded is not None else len(parsed.frame), len(parsed.quarantine))
     # a release's files read and not read, rows landed unplaced: in the run record
     noted = [*release_notes(parsed.extras), *unplaced_notes(parsed.extras)]
     if noted:
@@ -142,6 +156,7 @@ def needs_reading(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> list
 
 def read_context(run: Run, cfg: JsnaConfig, settings: Settings, entries: list[SourceEntry]) -> ReadContext:
     """What placed records need: the run's LSOAs and postcode directory, and the pseudonymisation key."""
+    log.info("reading the run's small areas and postcodes to place %d sources' records", len(entries))
     runs.create_raw_views(run, RAW_TABLES)
     engine = run.engine
     lsoas = query_geoframe(engine, "pipeline/lsoa_boundaries", run.schema)
@@ -165,6 +180,7 @@ def check_deliveries(run: Run, cfg: JsnaConfig, landed: Sequence[LandedFile],
                      accept_shrink: Sequence[str] = ()) -> None:
     """Stop before anything is built when a source's delivery is smaller than the one published now
     (jsna.warehouse.deliveries), unless that source's shrink was accepted."""
+    log.info("checking %d deliveries against those the published figures came from", len(landed))
     deliveries.check_shrink(run, landed, cfg.refresh.min_share, accept_shrink)
 
 
@@ -183,13 +199,15 @@ def unchanged_since(run: Run, landed: Sequence[LandedFile]) -> int | None:
 
 def keep_published(run: Run) -> None:
     """End a run with nothing to rebuild; the warehouse stays as it is."""
+    log.info("run %d: files, settings and code unchanged; published kept", run.run_id)
     runs.keep_published(run)
 
 
 # -- 3. build ----------------------------------------------------------------------------------------
 def build_core(run: Run) -> None:
     runs.create_raw_views(run, RAW_TABLES)
-    for table in CORE_BUILD:
+    for i, table in enumerate(CORE_BUILD, 1):
+        log.info("core model: building %s (%d of %d)", table, i, len(CORE_BUILD))
         runs.stage_table(run, "core", table)
         with run.engine.begin() as conn:
             execute_file(conn, f"core/{table}", run.schema)
@@ -250,6 +268,7 @@ def lsoa_bestfit(run: Run) -> None:
 def compute_indicators(run: Run, cfg: JsnaConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every catalogued indicator the data support, before disclosure control: (values, comparisons)."""
     engine, s = run.engine, run.schema
+    log.info("computing indicators")
 
     def fetch(name: str, **params: object) -> pd.DataFrame:
         return query_frame(engine, f"queries/{name}", s, params)
@@ -261,6 +280,7 @@ def compute_indicators(run: Run, cfg: JsnaConfig) -> tuple[pd.DataFrame, pd.Data
 def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFrame]) -> int:
     """Disclosure control, then the published tables. Returns the number of indicator values."""
     values, comps = computed
+    log.info("disclosure control over %d indicator values", len(values))
     catalogue = load_catalogue().values()
     methods = {i.id: i.method for i in catalogue}
     derived = {i.id: i.derived_from for i in catalogue if i.derived_from}
@@ -283,7 +303,20 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
         copy_frame(conn, "published__comparisons", comps, schema=run.schema)
         for table in PUBLISHED_BUILD:
             execute_file(conn, f"published/{declared(table)}", run.schema)
+    publish_headlines(run, cfg, safe)
+    log.info("%d indicator values staged for publishing (%d suppressed)", len(safe),
+             int((safe["symbol"] == cfg.disclosure.symbol).sum()))
     return len(safe)
+
+
+def publish_headlines(run: Run, cfg: JsnaConfig, safe: pd.DataFrame) -> None:
+    """This build's headline figures (already disclosure-controlled) beside the earlier builds' in
+    published.headline_history, for the Data updates page's 'what changed'."""
+    runs.stage_table(run, "published", "headline_history")
+    rows = protect("headline_history", headline_rows(safe, cfg.project.area_code, run.run_id), cfg.disclosure)
+    with run.engine.begin() as conn:
+        execute_file(conn, f"published/{declared('headline_history')}", run.schema)
+        copy_frame(conn, "published__headline_history", rows, schema=run.schema)
 
 
 # -- 5b. place planning ------------------------------------------------------------------------------
@@ -294,6 +327,7 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
     """Forecasts, place sufficiency and access (jsna.forecasting.planner), published through the same
     disclosure policy. Returns the rows written per table."""
     engine, s = run.engine, run.schema
+    log.info("place planning: forecasts, sufficiency and access (%d simulations)", sims)
 
     def fetch(name: str, **params: object) -> pd.DataFrame:  # rows in a fixed order: results do not vary
         frame = query_frame(engine, f"queries/{name}", s, params)
@@ -337,6 +371,7 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
             if len(frame):
                 copy_frame(conn, f"published__{table}", frame[[c for c in cols if c in frame.columns]], schema=s)
         written[table] = len(frame)
+        log.info("place planning: %s, %d rows", table, len(frame))
     return written
 
 
@@ -367,8 +402,22 @@ def publish_milestones(run: Run, cfg: JsnaConfig) -> int:
 
 # -- 6. commit ---------------------------------------------------------------------------------------
 def commit(run: Run) -> None:
+    log.info("run %d: swapping the new tables in", run.run_id)
     runs.commit_run(run)
+    log.info("run %d committed", run.run_id)
 
 
 def abort(run: Run, error: BaseException) -> None:
-    runs.fail_run(run, f"{type(error).__name__}: {error}")
+    log.warning("run %d failed (%s); the warehouse is left as it was", run.run_id, type(error).__name__)
+    runs.fail_run(run, f"{type(error).__name__}: {error}", failure_reason(error))
+
+
+def failure_reason(error: BaseException) -> str:
+    """The one sentence readers see for a failed run: a refresh's own error (written for people, never quoting
+    a record) as it is; anything else by its kind only, its details left to the operations log."""
+    if isinstance(error, JsnaError):
+        return str(error)
+    if isinstance(error, KeyboardInterrupt | SystemExit) or type(error).__name__ in ("CancelledError", "Abort"):
+        return "The refresh was stopped before it finished; nothing was published."
+    return (f"An unexpected error ({type(error).__name__}) stopped the refresh; nothing was published, and the "
+            "operations team has the details in the refresh log.")

@@ -19,6 +19,7 @@ change to the origin), bias (mean signed percentage error, forecast minus actual
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ import pandas as pd
 from jsna.forecasting import shares as SH
 from jsna.forecasting.baselines import BASELINES, Baseline, linear_trend
 from jsna.forecasting.models import FEATURE_SETS, Calibration, Panel, PooledGrowthModel, Settings
+
+log = logging.getLogger(__name__)  # each stage, for the terminal's progress line
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -202,6 +205,8 @@ def run_protocol(panel: Panel, options: Sequence[Settings] | None = None,
                  targets: Sequence[int] = HELD_OUT_TARGETS) -> BacktestResult:
     """Select on data to 2022 (origins <= 2020), calibrate there, then report once on `targets`."""
     history = panel.upto(LAST_SELECTION_YEAR)
+    log.info("backtest: choosing the model's settings on origins %d-%d", min(selection_origins),
+             max(selection_origins))
     selection = select(history, options, selection_origins, horizons)
     calibrations = {MODEL: Calibration.from_residuals(selection.forecasts),
                     **select_baseline_calibrations(history, selection_origins, horizons)}
@@ -209,6 +214,7 @@ def run_protocol(panel: Panel, options: Sequence[Settings] | None = None,
                                           **{k: baseline_forecaster(v) for k, v in BASELINES.items()}}
     parts = []
     for name, fc in forecasters.items():
+        log.info("backtest: forecasting the held-out years with %s", name)
         f = rolling_origin(panel, fc, report_origins(targets, horizons), horizons, targets=targets)
         f = calibrations[name].apply(f)
         parts.append(f.assign(method=name))
@@ -275,6 +281,7 @@ def run_placement_protocol(panel: Panel, total_panel: Panel, total_settings: Set
     total = model_forecaster(total_settings)
     scores, runs = [], {}
     for name in PLACEMENT_METHODS:
+        log.info("backtest: placements, trying %s", name)
         f = rolling_origin(history, share_forecaster(total, total_history, name), sel_origins, horizons,
                            last_year=LAST_SELECTION_YEAR).assign(method=name)
         m = metrics(f).set_index("horizon")["mape"]
@@ -318,8 +325,11 @@ def run_backtest(realdata: Path, chart_path: Path | None = None,
     """The protocol on the real national series for EHC plans and special-school placements. Returns the tidy
     table (series, method, horizon, n, mape, mdape, mase, bias, cover80, width80, cover95, width95) and the
     matplotlib Figure (also written as PNG to `chart_path` when given)."""
+    log.info("backtest: reading the national series from %s", realdata.name)
     plans, special = real_panels(realdata)
+    log.info("backtest: EHC plans")
     a = run_protocol(plans, options)
+    log.info("backtest: special-school placements")
     b = run_placement_protocol(special, plans, a.selection.settings)
     table = pd.concat([a.table.assign(series="ehc_plans"), b.table.assign(series="special_school_placements")],
                       ignore_index=True)

@@ -6,33 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from jsna.kinds import PLACED
+from jsna.kinds import PLACED, PUBLISHERS
 
-PUBLISHERS = {
-    "boundaries": "Office for National Statistics, boundaries",
-    "lookup": "Office for National Statistics, lookup",
-    "population_mye": "Office for National Statistics, mid-year population estimates",
-    "population_census": "Office for National Statistics, Census 2021",
-    "imd": "Ministry of Housing, Communities and Local Government, English Indices of Deprivation 2019",
-    "postcodes": "Office for National Statistics, Postcode Directory",
-    "schools": "Department for Education, Get Information About Schools",
-    "ehcp_cases": "the local authority's SEN case-management extract",
-    "sen2_return": "the local authority's SEN2 return to the Department for Education",
-    "cin_census_return": "the local authority's Children in Need census return",
-    "ees_ehcp": "Department for Education, Education, health and care plans",
-    "sen2_mi": "Department for Education, Education, health and care plans",
-    "school_census_sen": "Department for Education, Special educational needs in England",
-    "cin_census": "Department for Education, Children in need",
-    "autism_stats": "NHS England, Autism Statistics",
-    "mhsds": "NHS England, Mental Health Services Data Set",
-    "community_health": "NHS England, Community Health Services waiting lists",
-    "waiting_list": "local NHS trusts' waiting-list extracts",
-    "advice_returns": "NHS trusts' six-week returns of health advice",
-    "social_care_cases": "the disabled children's team caseload",
-    "statistical_neighbours": "Department for Education, children's services statistical neighbours",
-    "school_places": "the local authority's commissioned special school places",
-    "service_sites": "the local authority's care hubs, clinics and team bases",
-}
+__all__ = ["PUBLISHERS", "attribution", "kinds_behind"]
+
 OS_LINE = "Contains OS data © Crown copyright and database right {year}."
 ROYAL_MAIL_LINE = "Contains Royal Mail data © Royal Mail copyright and database right {year}."
 OGL_LINE = "Contains public sector information licensed under the Open Government Licence v3.0."

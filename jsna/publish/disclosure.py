@@ -461,6 +461,11 @@ TABLES: dict[str, Table] = {
     "source_rules": Table(no_children="the validation rules each file breaks and how many of its records do: "
                                       "data quality, as the sources' quarantine counts, no child's attributes"),
     "build": Table(no_children="the refresh run that built the published tables: its id, start and code version"),
+    "headline_history": Table(no_children="the headline figures each build published, taken from indicator_values "
+                                          "after disclosure control (values and symbols only, suppressed stay so)"),
+    "runs": Table(no_children="each refresh: when, its status and a one-sentence reason"),
+    "run_files": Table(no_children="the files behind each refresh and their row accounting, as published.sources, "
+                                   "with the rules that quarantined most rows (no value or record)"),
     "school_places": Table(no_children="schools' commissioned and resourced places (public)"),
     "access": Table(no_children="distances from each LSOA to the nearest school with places for a need"),
     "forecasts": Table(

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from jsna.errors import RefreshError
 from jsna.warehouse.runs import LandedFile, Run
-from jsna.warehouse.sqlfiles import query_frame, sql_text
+from jsna.warehouse.sqlfiles import query_frame, sql_text, statement
 
 # raw table: (period, area) of a landed row as SQL expressions; None where a table has no such thing
 COVERAGE: dict[str, tuple[str | None, str | None]] = {
@@ -82,6 +82,22 @@ def coverage(run: Run, raw_table: str, file_id: int, landed_now: bool) -> pd.Dat
     text = (sql_text("deliveries/coverage").replace("{rows}", rows).replace("{period}", period or "NULL")
             .replace("{area}", area or "NULL"))
     return pd.read_sql(sa.text(text), run.engine, params={"file_id": file_id})
+
+
+def record_period(run: Run, file: LandedFile) -> str | None:
+    """The first and last period a file landed now covers ("2015 to 2025", "202425"), kept in its run record
+    (meta.files.period) for the run history; None where its rows have no period."""
+    period, _ = COVERAGE.get(file.raw_table, (None, None))
+    if period is None or not file.new:
+        return None
+    rows = run.staged("raw", f"{file.raw_table}__f{file.file_id}")
+    text = sql_text("deliveries/period_range").replace("{rows}", rows).replace("{period}", period)
+    with run.engine.begin() as conn:
+        first, last = conn.execute(sa.text(text), {"file_id": file.file_id}).one()
+        shown = None if first is None else first if first == last else f"{first} to {last}"
+        if shown:
+            conn.execute(statement("pipeline/file_period", run.schema), {"period": shown, "file_id": file.file_id})
+    return shown
 
 
 def _examples(values: list[str], shown: int = 3) -> str:

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from jsna import __version__
 from jsna.errors import RefreshError
+from jsna.kinds import PUBLISHERS
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import get_engine, libpq_conninfo
 from jsna.warehouse.sqlfiles import statement, statements
@@ -44,6 +45,7 @@ class Run:
 
     run_id: int
     url: str = field(repr=False)  # carries the loading role's password
+    min_count: int = 5  # the disclosure policy's: a quarantine reason's count under it is not shown to readers
 
     @property
     def schema(self) -> str:
@@ -81,9 +83,9 @@ def file_sha256(path: Path) -> str:
 
 # -- lifecycle ----------------------------------------------------------------------------------
 def begin_run(url: str, config_path: Path | None = None, config_sha: str | None = None,
-              version: str = __version__) -> Run:
+              version: str = __version__, min_count: int = 5) -> Run:
     """Take the refresh lock, tidy up after runs that died, and open a run schema. `version`: the code's
-    (see `jsna.pipeline.build_version`), recorded with the run."""
+    (see `jsna.pipeline.build_version`), recorded with the run; `min_count`: the disclosure policy's."""
     lock_conn = psycopg.connect(libpq_conninfo(url), autocommit=True)
     got = lock_conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()
     if not got or not got[0]:
@@ -99,7 +101,7 @@ def begin_run(url: str, config_path: Path | None = None, config_sha: str | None 
             ),
             {"p": str(config_path) if config_path else None, "s": config_sha, "v": version},
         ).scalar_one()
-        run = Run(int(run_id), url)
+        run = Run(int(run_id), url, min_count)
         conn.execute(sa.text(f"CREATE SCHEMA {run.schema}"))
         conn.execute(sa.text(f"CREATE TABLE {run.schema}.files (LIKE meta.files INCLUDING DEFAULTS)"))
         conn.execute(sa.text(f"CREATE TABLE {run.schema}.quarantine (LIKE meta.quarantine)"))
@@ -111,16 +113,18 @@ def begin_run(url: str, config_path: Path | None = None, config_sha: str | None 
 
 
 def _abandon_dead_runs(conn: Connection) -> None:
-    """Runs still marked running while we hold the lock were killed: mark them, drop their schemas."""
-    dead = conn.execute(sa.text("SELECT run_id FROM meta.runs WHERE status = 'running'")).scalars().all()
-    for run_id in dead:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS run_{int(run_id)} CASCADE"))
+    """Runs still marked running while we hold the lock were killed: mark them (for readers too), drop their
+    schemas."""
+    dead = conn.execute(statement("runs/dead_runs")).scalars().all()
     conn.execute(
         sa.text(
             "UPDATE meta.runs SET status = 'abandoned', finished_at = now(), "
             "message = 'the process running it stopped before it finished' WHERE status = 'running'"
         )
     )
+    for run_id in dead:
+        record_run(conn, int(run_id), "abandoned", ABANDONED)
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS run_{int(run_id)} CASCADE"))
     # schemas of runs whose bookkeeping was itself rolled back
     orphans = conn.execute(
         sa.text(
@@ -145,21 +149,23 @@ def _release(run: Run) -> None:
 
 
 def keep_published(run: Run) -> None:
-    """End a run that found nothing to rebuild: record the files it used, drop its schema and mark it
-    succeeded as 'unchanged'; published, core and raw stay exactly as they are."""
+    """End a run that found nothing to rebuild: record the files it used, mark it succeeded as 'unchanged'
+    (for readers too) and drop its schema; published, core and raw stay exactly as they are."""
     try:
         with run.engine.begin() as conn:
             for stmt in statements("pipeline/keep_published", run.schema):
                 conn.execute(stmt, {"run_id": run.run_id})
+            record_run(conn, run.run_id, "unchanged", UNCHANGED, run.min_count)
+            conn.execute(sa.text(f"DROP SCHEMA {run.schema} CASCADE"))
     finally:
         _release(run)
 
 
-def fail_run(run: Run, message: str) -> None:
-    """Record the failure and drop the run schema; nothing else in the warehouse changes."""
+def fail_run(run: Run, message: str, reason: str = "") -> None:
+    """Record the failure (`message` for operations in meta.runs; `reason`, one sentence for readers, in
+    published.runs with the files the run had) and drop the run schema; nothing else in the warehouse changes."""
     try:
         with run.engine.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {run.schema} CASCADE"))
             conn.execute(
                 sa.text(
                     "UPDATE meta.runs SET status = 'failed', finished_at = now(), message = :m "
@@ -167,8 +173,29 @@ def fail_run(run: Run, message: str) -> None:
                 ),
                 {"m": message[:2000], "r": run.run_id},
             )
+            record_run(conn, run.run_id, "failed", reason or FAILED, run.min_count)
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {run.schema} CASCADE"))
     finally:
         _release(run)
+
+
+# -- the record readers see (published.runs, published.run_files) ---------------------------------------
+HISTORY_TABLES = ("runs", "run_files")  # published tables each run's ending adds to, whatever became of the run
+SUCCEEDED = "New or changed files were loaded and the figures republished."
+UNCHANGED = "Nothing changed since the last build (files, settings and code): the published figures were kept."
+ABANDONED = "The process running it stopped before it finished; nothing was published."
+FAILED = "The refresh failed; nothing was published."
+
+
+def record_run(conn: Connection, run_id: int, status: str, reason: str, min_count: int = 5) -> None:
+    """Write how a run ended into published.runs and, while its run schema exists, the files it used or landed
+    into published.run_files (publisher, period, row accounting, top quarantine rules; a rule's count under
+    `min_count` left out). In the ending's own
+    transaction, never through the run schema's swap: failed and abandoned runs are recorded too."""
+    conn.execute(statement("runs/record_run"), {"run_id": run_id, "status": status, "reason": reason[:600]})
+    if conn.execute(statement("runs/schema_exists"), {"s": f"run_{run_id}"}).scalar_one():
+        for stmt in statements("runs/record_run_files", f"run_{run_id}"):
+            conn.execute(stmt, {"run_id": run_id, "publishers": json.dumps(PUBLISHERS), "min_count": min_count})
 
 
 # -- landing --------------------------------------------------------------------------------------
@@ -332,12 +359,13 @@ def commit_run(run: Run) -> None:
                 conn.execute(sa.text(f'DROP TABLE IF EXISTS {layer}."{table}" CASCADE'))
                 conn.execute(sa.text(f'ALTER TABLE {s}."{name}" SET SCHEMA {layer}'))
                 conn.execute(sa.text(f'ALTER TABLE {layer}."{name}" RENAME TO "{table}"'))
-            _grant_reader(conn)
-            conn.execute(sa.text(f"DROP SCHEMA {s} CASCADE"))
             conn.execute(
                 sa.text("UPDATE meta.runs SET status = 'succeeded', finished_at = now() WHERE run_id = :r"),
                 {"r": run.run_id},
             )
+            record_run(conn, run.run_id, "succeeded", SUCCEEDED, run.min_count)
+            _grant_reader(conn)
+            conn.execute(sa.text(f"DROP SCHEMA {s} CASCADE"))
     finally:
         _release(run)
 
