@@ -120,7 +120,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
         **{c: frame[c + "_parsed"] for c in DATES if c != "draft_date"},
         "draft_date": frame["draft_date_parsed"],
         "decision": coded["decision"], "assessment_outcome": coded["assessment_outcome"],
-        "exception": exception.fillna(False).astype(bool),
+        "exception": exception.eq(True),  # a flag not given is no exception
         "age_at_request": frame["age_at_request"], "age_at_31aug": frame["age_at_31aug"],
         "sex": frame["sex"].str.strip().str.upper().str[:1].where(lambda s: s.isin(["F", "M"]), None),
         "primary_need": need.where(need != "", None),
