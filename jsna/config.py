@@ -213,6 +213,40 @@ class SourceEntry(BaseModel):
         return dict(self.model_extra or {})
 
 
+class TrajectoryPoint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    value: float
+
+
+class LocalTarget(BaseModel):
+    """One [[targets]] entry: an area's own target for an indicator, in place of the catalogue's: its value, the
+    date by which it is to be met (earlier periods are not judged against it), the direction that meets it, and
+    a trajectory of dated values towards it (each period judged against the value read between them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: str
+    value: float
+    by: dt.date | None = None
+    direction: Literal["higher", "lower"] | None = Field(
+        default=None, description="higher: met at or above the value; lower: at or below. Default: the "
+                                  "indicator's polarity.")
+    trajectory: list[TrajectoryPoint] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _path(self) -> LocalTarget:
+        dates = [p.date for p in self.trajectory]
+        if dates != sorted(set(dates)):
+            raise ValueError("a trajectory's dates must rise, each once")
+        if self.by is not None:
+            if dates and dates[-1] > self.by:
+                raise ValueError("a trajectory ends on or before its target's date ('by')")
+            self.trajectory = [*self.trajectory, TrajectoryPoint(date=self.by, value=self.value)]
+        return self
+
+
 class JsnaConfig(BaseModel):
     """A whole jsna.toml: the project, its disclosure policy and its sources."""
 
@@ -225,6 +259,7 @@ class JsnaConfig(BaseModel):
     notify: Notify = Notify()
     sources: list[SourceEntry]
     alerts: list[AlertRule] = Field(default_factory=list)
+    targets: list[LocalTarget] = Field(default_factory=list)
     base_dir: Path = Path(".")
 
     def resolve(self, entry: SourceEntry) -> Path:
@@ -265,15 +300,30 @@ def load_config(path: Path | str) -> JsnaConfig:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{path}: source names must be unique; repeated: {', '.join(dupes)}.")
+    check_targets(cfg, path)
     check_alerts(cfg, path)
     if cfg.project.demo:
         require_demo_areas(_named_area_codes(cfg), f"{path} names")
     return cfg
 
 
-def check_alerts(cfg: JsnaConfig, path: Path) -> None:
-    """Alert rules name indicators of the catalogue (with a target where they ask for it), once each."""
+def check_targets(cfg: JsnaConfig, path: Path) -> None:
+    """Local targets name indicators of the catalogue, once each."""
     catalogue = catalogue_targets()
+    named = [t.indicator for t in cfg.targets]
+    for t in cfg.targets:
+        if t.indicator not in catalogue:
+            raise ConfigError(f"{path}: a target names the indicator '{t.indicator}', which is not in the catalogue "
+                              "(`jsna indicators list` lists them).")
+        if named.count(t.indicator) > 1:
+            raise ConfigError(f"{path}: the indicator '{t.indicator}' has more than one target; give one, with a "
+                              "trajectory for the steps towards it.")
+
+
+def check_alerts(cfg: JsnaConfig, path: Path) -> None:
+    """Alert rules name indicators of the catalogue (with a target, its own or the area's, where they ask for
+    it), once each."""
+    catalogue = {**catalogue_targets(), **{t.indicator: t.value for t in cfg.targets}}
     names = [a.name for a in cfg.alerts]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -40,6 +40,7 @@ from jsna.indicators import milestones
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.inputs import Inputs
 from jsna.indicators.registry import compute_all
+from jsna.indicators.targets import with_local_targets
 from jsna.kinds import CORE_BUILD, RAW_TABLES
 from jsna.preflight import check_refresh
 from jsna.publish.disclosure import KEY, declared, protect
@@ -273,7 +274,8 @@ def compute_indicators(run: Run, cfg: JsnaConfig) -> tuple[pd.DataFrame, pd.Data
     def fetch(name: str, **params: object) -> pd.DataFrame:
         return query_frame(engine, f"queries/{name}", s, params)
 
-    return compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year))
+    return compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year),
+                       with_local_targets(cfg.targets))
 
 
 # -- 5. publish --------------------------------------------------------------------------------------
@@ -295,8 +297,8 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
     runs.stage_table(run, "core", "indicator_values")
     with run.engine.begin() as conn:
         copy_frame(conn, "core__indicator_values", values, schema=run.schema)  # unsuppressed: analysts only
-        copy_frame(conn, "published__indicators", protect("indicators", catalogue_frame(), cfg.disclosure),
-                   schema=run.schema)
+        indicators = catalogue_frame(with_local_targets(cfg.targets))  # the area's own targets where it sets them
+        copy_frame(conn, "published__indicators", protect("indicators", indicators, cfg.disclosure), schema=run.schema)
         copy_frame(conn, "published__area_hierarchy",  # what counts add up along
                    protect("area_hierarchy", nesting, cfg.disclosure), schema=run.schema)
         copy_frame(conn, "published__indicator_values", safe, schema=run.schema)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -35,6 +37,10 @@ class Indicator(BaseModel):
     # 'indicator:breakdown': a value computed from that indicator's rows of one breakdown at the same period
     # and area (an SII from decile rates); disclosure control withholds it wherever one of those is suppressed
     derived_from: str | None = None
+    # a local target's trajectory (jsna.toml [[targets]]): dated values, the target at a period's end read
+    # between them; `target` is then the last one
+    trajectory: tuple[tuple[date, float], ...] = ()
+    target_source: str = "catalogue"
 
 
 @lru_cache(maxsize=1)
@@ -56,10 +62,10 @@ def get_indicator(indicator_id: str) -> Indicator:
     return cat[indicator_id]
 
 
-def catalogue_frame() -> pd.DataFrame:
-    """The catalogue as rows of published.indicators."""
+def catalogue_frame(catalogue: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
+    """The catalogue (default: the package's; else one with local targets) as rows of published.indicators."""
     rows = []
-    for i in load_catalogue().values():
+    for i in (catalogue or load_catalogue()).values():
         rows.append({
             "indicator_id": i.id, "title": i.title, "short_title": i.short_title, "definition": i.definition,
             "numerator": i.numerator, "denominator": i.denominator, "multiplier": i.multiplier, "unit": i.unit,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jsna.indicators import methods
+from jsna.indicators import methods, targets
 from jsna.indicators.catalogue import Indicator
 from jsna.schemas.vocab import AGE_BANDS
 
@@ -181,12 +181,15 @@ def comparisons(values: pd.DataFrame, ind: Indicator, parent_of: pd.DataFrame,
     if neighbours is not None and len(neighbours):
         parts.append(_neighbour_comparison(values, ind, neighbours))
     if ind.target is not None:
-        top = values
-        result = methods.compare_to_target(top["value"], ind.target, ind.polarity)
+        # each period against the target then in force (a local trajectory's; else the one target)
+        target = targets.by_period(ind, values["period"])
+        top = values[~np.isnan(target)]
+        target = target[~np.isnan(target)]
+        result = methods.compare_to_target(top["value"], target, ind.polarity)
         parts.append(pd.DataFrame({
             "indicator_id": ind.id, "period": top["period"], "area_level": top["area_level"],
             "area_code": top["area_code"], "breakdown": top["breakdown"], "comparator_type": "target",
-            "comparator_code": f"{ind.target:g}", "comparator_value": ind.target, "comparison": result,
+            "comparator_code": [f"{t:g}" for t in target], "comparator_value": target, "comparison": result,
         }))
     if not parts:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from jsna.indicators import cin, ehcp, health, pupils, social
-from jsna.indicators.catalogue import load_catalogue
+from jsna.indicators.catalogue import Indicator, load_catalogue
 from jsna.indicators.compute import COMPARISON_COLUMNS, VALUE_COLUMNS, finish
 from jsna.indicators.inputs import Inputs
 
@@ -15,9 +15,11 @@ Builder = Callable[[Inputs], dict[str, pd.DataFrame]]
 FAMILIES: list[Builder] = [ehcp.build, health.build, social.build, pupils.build, cin.build]
 
 
-def compute_all(inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(values, comparisons) of every catalogued indicator the run has data for."""
-    catalogue = load_catalogue()
+def compute_all(inputs: Inputs, catalogue: Mapping[str, Indicator] | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(values, comparisons) of every catalogued indicator the run has data for; `catalogue`: the package's, or
+    one with local targets (`jsna.indicators.targets`)."""
+    catalogue = catalogue or load_catalogue()
     values, comps = [], []
     for build in FAMILIES:
         for indicator_id, counts in build(inputs).items():

@@ -17,8 +17,8 @@ from typing import Literal
 import sqlalchemy as sa
 
 from jsna.config import AlertRule, JsnaConfig
-from jsna.indicators.catalogue import load_catalogue
 from jsna.indicators.milestones import TITLES
+from jsna.indicators.targets import with_local_targets
 from jsna.warehouse.sqlfiles import statement
 
 HORIZON_WORDS = {"overdue": "overdue", "next_14_days": "due in the next 14 days",
@@ -90,7 +90,7 @@ def read(conn: sa.Connection, cfg: JsnaConfig, rule: AlertRule) -> Reading:
     """A rule's published figure."""
     area = rule.area or cfg.project.area_code
     if rule.indicator is not None:
-        ind = load_catalogue()[rule.indicator]
+        ind = with_local_targets(cfg.targets)[rule.indicator]
         threshold = float(ind.target) if rule.threshold == "target" and ind.target is not None else float(
             rule.threshold)
         row = conn.execute(statement("publish/alert_indicator"), {"indicator": rule.indicator, "area": area,

@@ -6,7 +6,6 @@ tables on the caller's connection, as `jsna_reader`: a suppressed figure stays s
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from jsna.errors import ExportError
+from jsna.indicators import periods
 from jsna.publish.formatting import breakdown_label, fmt_number, missing, period_label
 from jsna.publish.inspection_framework import Area, Evidencing, Framework, Requested, Source, load_framework
 from jsna.warehouse.sqlfiles import query_frame, statement
@@ -59,20 +59,13 @@ class Evidence:
 
 
 def period_end(period: str) -> date:
-    """The last day a period covers: '202425' (January census) -> 31 Jan 2025; '2024' -> 31 Dec 2024;
-    '2024-Q3' -> 30 Sep 2024; '2024-03' -> 31 Mar 2024."""
-    p = str(period)
-    if len(p) == 6 and p.isdigit():
-        return date(int(p[:4]) + 1, 1, 31)
-    if len(p) == 4 and p.isdigit():
-        return date(int(p), 12, 31)
-    if len(p) == 7 and p[4:6] == "-Q" and p[6] in "1234":
-        month = 3 * int(p[6])
-        return date(int(p[:4]), month, calendar.monthrange(int(p[:4]), month)[1])
-    if len(p) == 7 and p[4] == "-" and p[5:].isdigit() and 1 <= int(p[5:]) <= 12:
-        return date(int(p[:4]), int(p[5:]), calendar.monthrange(int(p[:4]), int(p[5:]))[1])
-    raise ExportError(f"Cannot read period {period}: give an academic year (202425), a year (2024), a quarter "
-                      "(2024-Q3) or a month (2024-03).")
+    """The last day a period covers (`jsna.indicators.periods.period_end`); a period it cannot read stops with
+    one sentence."""
+    try:
+        return periods.period_end(period)
+    except ValueError:
+        raise ExportError(f"Cannot read period {period}: give an academic year (202425), a year (2024), a quarter "
+                          "(2024-Q3) or a month (2024-03).") from None
 
 
 def direction(values: list[Any], better: str) -> str:
