@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from rich.console import Console
 from rich.markup import escape
@@ -38,21 +38,17 @@ def progress(console: Console, title: str, logger: str = "jsna") -> Iterator[Non
     def elapsed() -> str:
         return f"{time.perf_counter() - started:4.0f} s"
 
-    if console.is_terminal:
-        with console.status(f"{title}...") as status:
-            handler = _Steps(lambda m: status.update(f"{escape(title)} [dim]{elapsed()}[/dim] {escape(m)}"))
-            lib.addHandler(handler)
-            try:
-                yield
-            finally:
-                lib.removeHandler(handler)
-                lib.setLevel(level)
-        return
-    console.print(f"{title}...", highlight=False, markup=False)
-    handler = _Steps(lambda m: console.print(f"{elapsed()}  {m}", highlight=False, markup=False, soft_wrap=True))
-    lib.addHandler(handler)
-    try:
-        yield
-    finally:
-        lib.removeHandler(handler)
-        lib.setLevel(level)
+    with console.status(f"{title}...") if console.is_terminal else nullcontext() as status:
+        if status is not None:
+            show = lambda m: status.update(f"{escape(title)} [dim]{elapsed()}[/dim] {escape(m)}")  # noqa: E731
+        else:
+            console.print(f"{title}...", highlight=False, markup=False)
+            show = lambda m: console.print(f"{elapsed()}  {m}", highlight=False, markup=False,  # noqa: E731
+                                           soft_wrap=True)
+        handler = _Steps(show)
+        lib.addHandler(handler)
+        try:
+            yield
+        finally:
+            lib.removeHandler(handler)
+            lib.setLevel(level)

@@ -174,7 +174,15 @@ def refreshed(warehouse_url: str, demo_dir: Path, prefect_harness: None) -> dict
     return refresh(config=str(demo_dir / "jsna.toml"))
 
 
-_MAIN = sys.modules["__main__"]  # the worker's own: Streamlit's AppTest leaves its page script in its place
+_MAIN = sys.modules["__main__"]  # the worker's own
+
+
+@pytest.fixture(autouse=True)
+def _own_main() -> Iterator[None]:
+    """Each test ends with the worker's own __main__: Streamlit's AppTest leaves its page script in its place,
+    and processes spawned later (Dask's workers) import __main__ again."""
+    yield
+    sys.modules["__main__"] = _MAIN
 
 
 def _refreshed_apart(server_url: str, demo_dir: Path, workers: int) -> Iterator[dict[str, object]]:
@@ -183,12 +191,8 @@ def _refreshed_apart(server_url: str, demo_dir: Path, workers: int) -> Iterator[
     from tests.flows.test_refresh_flow import published_snapshot
 
     with throwaway_database(server_url) as url:
-        main, sys.modules["__main__"] = sys.modules["__main__"], _MAIN  # Dask's spawned workers import __main__
-        try:
-            with warehouse_env(url):
-                summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
-        finally:
-            sys.modules["__main__"] = main
+        with warehouse_env(url):
+            summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
         yield {"url": url, "summary": summary, "published": published_snapshot(get_engine(url))}
 
 

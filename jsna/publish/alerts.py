@@ -11,12 +11,16 @@ nothing, and nothing is sent again. Messages carry published figures only.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+import pandas as pd
 import sqlalchemy as sa
 
 from jsna.config import AlertRule, JsnaConfig
+from jsna.indicators import targets
+from jsna.indicators.catalogue import Indicator
 from jsna.indicators.milestones import TITLES
 from jsna.indicators.targets import with_local_targets
 from jsna.warehouse.sqlfiles import statement
@@ -86,15 +90,17 @@ def _number(value: object) -> float | None:
     return None if math.isnan(v) else v
 
 
-def read(conn: sa.Connection, cfg: JsnaConfig, rule: AlertRule) -> Reading:
-    """A rule's published figure."""
+def read(conn: sa.Connection, cfg: JsnaConfig, rule: AlertRule, catalogue: Mapping[str, Indicator]) -> Reading:
+    """A rule's published figure. `catalogue`: with the area's own targets (`jsna.indicators.targets`)."""
     area = rule.area or cfg.project.area_code
     if rule.indicator is not None:
-        ind = with_local_targets(cfg.targets)[rule.indicator]
-        threshold = float(ind.target) if rule.threshold == "target" and ind.target is not None else float(
-            rule.threshold)
+        ind = catalogue[rule.indicator]
         row = conn.execute(statement("publish/alert_indicator"), {"indicator": rule.indicator, "area": area,
                                                                  "breakdown": rule.breakdown}).one_or_none()
+        if rule.threshold != "target":
+            threshold = float(rule.threshold)
+        else:  # the target in force at the figure's period, as its published comparison judges it
+            threshold = float(targets.by_period(ind, pd.Series([row.period if row else ""]))[0])
         title = ind.title
         detail = f"{ind.unit}" + ("" if rule.breakdown == "all" else f", {rule.breakdown}")
     else:
@@ -114,7 +120,8 @@ def evaluate(engine: sa.Engine, cfg: JsnaConfig, run_id: int) -> list[Change]:
     changes = []
     with engine.begin() as conn:
         open_now = {row.rule: row for row in conn.execute(statement("publish/alerts_open")).all()}
-        readings = [read(conn, cfg, r) for r in cfg.alerts]
+        catalogue = with_local_targets(cfg.targets)
+        readings = [read(conn, cfg, r, catalogue) for r in cfg.alerts]
         by_rule = {r.rule.name: r for r in readings}
         for name, action in sorted(decide(readings, set(open_now)).items()):
             r = by_rule.get(name)

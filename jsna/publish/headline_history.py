@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: the Overview's headline indicators (dashboards/views/overview.py), and the count of plans beside them
-HEADLINES = ("ehcp_20_weeks", "ehcp_rate_0_25", "ehcp_plans", "ehcp_backlog", "advice_6_weeks",
-             "wait_median_weeks", "waiting_over_18_weeks")
+from jsna.publish import headlines
+
 #: indicators whose headline is shown per pathway (the Overview's waits)
 BY_PATHWAY = ("wait_median_weeks", "waiting_over_18_weeks")
+#: the Overview's headline tiles (`jsna.publish.headlines`), the count of plans beside them, and the waits
+HEADLINES = (*headlines.HEADLINES, "ehcp_plans", *BY_PATHWAY)
 COLUMNS = ["run_id", "indicator_id", "period", "area_code", "breakdown", "value", "symbol"]
 
 

@@ -102,11 +102,8 @@ def begin_run(url: str, config_path: Path | None = None, config_sha: str | None 
             {"p": str(config_path) if config_path else None, "s": config_sha, "v": version},
         ).scalar_one()
         run = Run(int(run_id), url, min_count)
-        conn.execute(sa.text(f"CREATE SCHEMA {run.schema}"))
-        conn.execute(sa.text(f"CREATE TABLE {run.schema}.files (LIKE meta.files INCLUDING DEFAULTS)"))
-        conn.execute(sa.text(f"CREATE TABLE {run.schema}.quarantine (LIKE meta.quarantine)"))
-        conn.execute(sa.text(f"CREATE TABLE {run.schema}.validation (LIKE meta.validation)"))
-        conn.execute(sa.text(f"CREATE TABLE {run.schema}.used_files (file_id bigint PRIMARY KEY)"))
+        for stmt in statements("runs/open_run", run.schema):
+            conn.execute(stmt)
     with _locks_guard:
         _locks[run.run_id] = lock_conn
     return run
@@ -156,7 +153,7 @@ def keep_published(run: Run) -> None:
             for stmt in statements("pipeline/keep_published", run.schema):
                 conn.execute(stmt, {"run_id": run.run_id})
             record_run(conn, run.run_id, "unchanged", UNCHANGED, run.min_count)
-            conn.execute(sa.text(f"DROP SCHEMA {run.schema} CASCADE"))
+            conn.execute(statement("runs/drop_run", run.schema))
     finally:
         _release(run)
 
@@ -174,7 +171,7 @@ def fail_run(run: Run, message: str, reason: str = "") -> None:
                 {"m": message[:2000], "r": run.run_id},
             )
             record_run(conn, run.run_id, "failed", reason or FAILED, run.min_count)
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {run.schema} CASCADE"))
+            conn.execute(statement("runs/drop_run", run.schema))
     finally:
         _release(run)
 
@@ -365,7 +362,7 @@ def commit_run(run: Run) -> None:
             )
             record_run(conn, run.run_id, "succeeded", SUCCEEDED, run.min_count)
             _grant_reader(conn)
-            conn.execute(sa.text(f"DROP SCHEMA {s} CASCADE"))
+            conn.execute(statement("runs/drop_run", run.schema))
     finally:
         _release(run)
 
