@@ -111,10 +111,7 @@ def build(pub: Published, code: str, name: str, period: str | None = None, url: 
                           "run `jsna refresh` first.")
     sections = [summary(ctx), ehcp(ctx), health(ctx), social_care(ctx), sufficiency(ctx)]
     sections += [caveats(ctx), definitions(ctx), sources(ctx)]
-    build_row = pub.build()
-    run = (f"Run {int(build_row['run_id'])}, started {pd.Timestamp(build_row['started_at']):%d %B %Y %H:%M} UTC "
-           f"(jsna {build_row['jsna_version']})" if build_row is not None
-           else "Not recorded by the refresh that built these tables: refresh again to record it.")
+    run = run_line(pub)
     made = datetime.now(UTC)
     return Document(
         title="SEND Joint Strategic Needs Assessment: board pack",
@@ -130,6 +127,15 @@ def build(pub: Published, code: str, name: str, period: str | None = None, url: 
 
 
 # -- summary -------------------------------------------------------------------------------------------
+def run_line(pub: Published) -> str:
+    """The cover's line naming the refresh run that built the published tables."""
+    build_row = pub.build()
+    if build_row is None:
+        return "Not recorded by the refresh that built these tables: refresh again to record it."
+    return (f"Run {int(build_row['run_id'])}, started {pd.Timestamp(build_row['started_at']):%d %B %Y %H:%M} UTC "
+            f"(jsna {build_row['jsna_version']})")
+
+
 def summary(ctx: Board) -> Section:
     """The Overview's headline tiles and its sentences."""
     ids = [i for i in headlines.HEADLINES if i in ctx.catalogue.index]

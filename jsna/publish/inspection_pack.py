@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pandas as pd
-
 from jsna.publish import board
 from jsna.publish.document import Document, Paragraph, Section, Table
 from jsna.publish.formatting import fmt_number, missing
@@ -26,9 +24,7 @@ def build(pub: Published, code: str, name: str, period: str | None = None, url: 
     sections += [_requested(ev), _gaps(ev)]
     context = board.Board(pub, code, name, board.period_year(period) if period else None, url)
     sections += [board.sources(context)]
-    build_row = pub.build()
-    run = (f"Run {int(build_row['run_id'])}, started {pd.Timestamp(build_row['started_at']):%d %B %Y %H:%M} UTC"
-           if build_row is not None else "Not recorded by the refresh that built these tables.")
+    run = board.run_line(pub)
     return Document(
         title="Area SEND inspection: evidence pack",
         subtitle=f"{ev.area_name}: the published evidence for each evaluation area of the Ofsted/CQC framework",

@@ -15,18 +15,7 @@ from jsna.errors import ConfigError
 from jsna.indicators import targets
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.compute import comparisons
-
-BASE = """[project]
-name = "Demoshire"
-area_code = "X10000001"
-demo = true
-
-[[sources]]
-name = "lsoa21"
-kind = "boundaries"
-path = "lsoa.gpkg"
-level = "lsoa"
-"""
+from tests.unit.publish.test_alert_rules import config  # a demo project's jsna.toml with more in it
 
 TRAJECTORY = """
 [[targets]]
@@ -36,12 +25,6 @@ by = 2027-03-31
 direction = "lower"
 trajectory = [{ date = 2025-03-31, value = 40 }, { date = 2026-03-31, value = 30 }]
 """
-
-
-def config(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "jsna.toml"
-    path.write_text(BASE + text, encoding="utf-8")
-    return path
 
 
 def test_a_local_target_and_its_trajectory_take_the_catalogues_place(tmp_path: Path) -> None:
