@@ -14,12 +14,13 @@ from prefect import get_run_logger, task
 from jsna import pipeline
 from jsna.config import JsnaConfig, get_settings
 from jsna.publish import alerts, delivery
+from jsna.rebuild import FULL, Scope
 from jsna.warehouse.runs import Run
 
 
 @task
-def publish_milestones(run: Run, cfg: JsnaConfig) -> int:
-    return pipeline.publish_milestones(run, cfg)
+def publish_milestones(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> int | None:
+    return pipeline.publish_milestones(run, cfg, scope)
 
 
 @task

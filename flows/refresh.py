@@ -28,6 +28,7 @@ from jsna import pipeline
 from jsna.config import JsnaConfig, SourceEntry, get_settings
 from jsna.errors import JsnaError
 from jsna.publish.run_summary import run_summary, unstarted_summary
+from jsna.rebuild import Scope
 from jsna.sources.context import ReadContext
 from jsna.warehouse.runs import LandedFile, Run
 
@@ -76,21 +77,26 @@ def keep_published(run: Run) -> None:
 
 
 @task(timeout_seconds=TIMEOUT)
-def build_core(run: Run) -> None:
-    forward_library_logs()
-    pipeline.build_core(run)
+def scope(run: Run, force: bool) -> Scope:
+    return pipeline.scope(run, force)
 
 
 @task(timeout_seconds=TIMEOUT)
-def compute_and_publish(run: Run, cfg: JsnaConfig) -> int:
+def build_core(run: Run, scope: Scope) -> None:
     forward_library_logs()
-    return pipeline.publish(run, cfg, pipeline.compute_indicators(run, cfg))
+    pipeline.build_core(run, scope)
 
 
 @task(timeout_seconds=TIMEOUT)
-def plan_places(run: Run, cfg: JsnaConfig) -> dict[str, int]:
+def compute_and_publish(run: Run, cfg: JsnaConfig, scope: Scope) -> int:
     forward_library_logs()
-    return pipeline.plan_places(run, cfg)
+    return pipeline.publish(run, cfg, pipeline.compute_indicators(run, cfg, scope))
+
+
+@task(timeout_seconds=TIMEOUT)
+def plan_places(run: Run, cfg: JsnaConfig, scope: Scope) -> dict[str, int] | None:
+    forward_library_logs()
+    return pipeline.plan_places(run, cfg, scope=scope)
 
 
 @task(timeout_seconds=TIMEOUT)
@@ -184,10 +190,11 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
         if kept is not None:
             keep_published(run)
         else:
-            build_core(run)
-            values = compute_and_publish(run, cfg)
-            planned = plan_places(run, cfg)
-            planned["milestones"] = publish_milestones(run, cfg)
+            redo = scope(run, force)
+            build_core(run, redo)
+            values = compute_and_publish(run, cfg, redo)
+            planned = plan_places(run, cfg, redo)  # None: the last build's place planning stands, as its milestones
+            milestones = publish_milestones(run, cfg, redo)
             commit(run)
     except BaseException as exc:
         pipeline.abort(run, exc)
@@ -204,8 +211,8 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
         create_table_artifact(key="data-quality", table=_quality_table(run),
                               description=f"Rows in, loaded and quarantined per file, run {run.run_id}")
         summary = {"run_id": run.run_id, "files": len(landed), "new_files": sum(f.new for f in landed),
-                   "indicator_values": values, "planning_rows": planned, "unchanged_since": None,
-                   **alert_round(run, cfg)}
+                   "redone": redo.describe(), "indicator_values": values, "planning_rows": planned,
+                   "milestone_rows": milestones, "unchanged_since": None, **alert_round(run, cfg)}
         logger.info("run %s committed: %s", run.run_id, summary)
     return _with_pack(summary, pack_dir, run)
 

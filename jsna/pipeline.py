@@ -37,14 +37,15 @@ from jsna.forecasting.planner import PlanInputs
 from jsna.geography.bestfit import best_fit
 from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators import milestones
-from jsna.indicators.catalogue import catalogue_frame, load_catalogue
+from jsna.indicators.catalogue import catalogue_frame, family_of, load_catalogue
 from jsna.indicators.inputs import Inputs
-from jsna.indicators.registry import compute_all
+from jsna.indicators.registry import FAMILIES, compute_all, family
 from jsna.indicators.targets import with_local_targets
 from jsna.kinds import CORE_BUILD, RAW_TABLES
 from jsna.preflight import check_refresh
-from jsna.publish.disclosure import KEY, declared, protect
+from jsna.publish.disclosure import KEY, declared, linked_indicators, protect
 from jsna.publish.headline_history import headline_rows
+from jsna.rebuild import FULL, Scope, keep_reads, last_reads, rebuild_scope, record_reads
 from jsna.sources import datasets
 from jsna.sources.context import Placement, ReadContext
 from jsna.sources.identity import Pseudonymiser
@@ -56,7 +57,7 @@ from jsna.warehouse import deliveries, migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
 from jsna.warehouse.runs import LandedFile, Run
-from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement
+from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement, statements
 
 log = logging.getLogger(__name__)  # each step, for Prefect's run log and the terminal's progress line
 
@@ -204,11 +205,24 @@ def keep_published(run: Run) -> None:
     runs.keep_published(run)
 
 
+def scope(run: Run, force: bool = False) -> Scope:
+    """What this run redoes (jsna.rebuild): everything when forced or when the configuration or code changed;
+    else only what reads the sources whose files changed since the last build."""
+    found = FULL if force else rebuild_scope(run)
+    log.info("run %d redoes %s", run.run_id, "everything" if found.full else f"what reads {found.describe()}")
+    return found
+
+
 # -- 3. build ----------------------------------------------------------------------------------------
-def build_core(run: Run) -> None:
+def build_core(run: Run, scope: Scope = FULL) -> None:
+    """Rebuild the core tables `scope` names; the others are read as the last build left them."""
     runs.create_raw_views(run, RAW_TABLES)
-    for i, table in enumerate(CORE_BUILD, 1):
-        log.info("core model: building %s (%d of %d)", table, i, len(CORE_BUILD))
+    runs.stage_table(run, "core", "build_reads")
+    rebuilt = scope.core
+    kept = [t for t in CORE_BUILD if t not in rebuilt]
+    runs.keep_tables(run, "core", kept + (["lsoa_bestfit"] if "areas" in kept else []))
+    for i, table in enumerate(rebuilt, 1):
+        log.info("core model: building %s (%d of %d)", table, i, len(rebuilt))
         runs.stage_table(run, "core", table)
         with run.engine.begin() as conn:
             execute_file(conn, f"core/{table}", run.schema)
@@ -266,22 +280,52 @@ def lsoa_bestfit(run: Run) -> None:
 
 
 # -- 4. indicators -----------------------------------------------------------------------------------
-def compute_indicators(run: Run, cfg: JsnaConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every catalogued indicator the data support, before disclosure control: (values, comparisons)."""
+@dataclass(frozen=True)
+class Computed:
+    """Indicator values and comparisons before disclosure control, of the families computed now; `reads`: the
+    named queries each read; `kept`: the families taken from the last build as they are."""
+
+    values: pd.DataFrame
+    comparisons: pd.DataFrame
+    reads: dict[str, list[str]]
+    kept: tuple[str, ...] = ()
+
+
+def compute_indicators(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> Computed:
+    """Every catalogued indicator the data support, before disclosure control, but for the families whose
+    queries read nothing `scope` changed (and that share no protection with one that did)."""
     engine, s = run.engine, run.schema
-    log.info("computing indicators")
+    redo = families_to_compute(scope, {} if scope.full else last_reads(run))
+    kept = tuple(family(b) for b in FAMILIES if family(b) not in redo)
+    log.info("computing indicators: %s%s", ", ".join(sorted(redo)) or "none",
+             f" (kept from the last build: {', '.join(kept)})" if kept else "")
 
     def fetch(name: str, **params: object) -> pd.DataFrame:
         return query_frame(engine, f"queries/{name}", s, params)
 
-    return compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year),
-                       with_local_targets(cfg.targets))
+    reads: dict[str, list[str]] = {}
+    values, comps = compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year),
+                                with_local_targets(cfg.targets), families=redo, reads=reads)
+    return Computed(values, comps, {f"indicators:{f}": q for f, q in reads.items()}, kept)
+
+
+def families_to_compute(scope: Scope, last: dict[str, list[str]]) -> set[str]:
+    """The indicator families that read something `scope` changed (by `last`, what each read in the last build),
+    with every family disclosure control links to one of them (protected together, they are computed together)."""
+    redo = {family(b) for b in FAMILIES if scope.redo(last.get(f"indicators:{family(b)}"))}
+    families = family_of()
+    derived = {i.id: i.derived_from for i in load_catalogue().values() if i.derived_from}
+    links = [{families[i] for i in linked if i in families} for linked in linked_indicators(derived)]
+    while grown := {f for together in links if together & redo for f in together} - redo:
+        redo |= grown
+    return redo
 
 
 # -- 5. publish --------------------------------------------------------------------------------------
-def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFrame]) -> int:
-    """Disclosure control, then the published tables. Returns the number of indicator values."""
-    values, comps = computed
+def publish(run: Run, cfg: JsnaConfig, computed: Computed) -> int:
+    """Disclosure control, then the published tables; the kept families' rows as the last build published them.
+    Returns the number of indicator values computed now."""
+    values, comps = computed.values, computed.comparisons
     log.info("disclosure control over %d indicator values", len(values))
     catalogue = load_catalogue().values()
     methods = {i.id: i.method for i in catalogue}
@@ -305,7 +349,14 @@ def publish(run: Run, cfg: JsnaConfig, computed: tuple[pd.DataFrame, pd.DataFram
         copy_frame(conn, "published__comparisons", comps, schema=run.schema)
         for table in PUBLISHED_BUILD:
             execute_file(conn, f"published/{declared(table)}", run.schema)
-    publish_headlines(run, cfg, safe)
+        if computed.kept:
+            kept_ids = [i for i, f in family_of().items() if f in computed.kept]
+            for stmt in statements("pipeline/keep_indicators", run.schema):
+                conn.execute(stmt, {"ids": kept_ids})
+    record_reads(run, computed.reads)
+    keep_reads(run, [f"indicators:{f}" for f in computed.kept])
+    publish_headlines(run, cfg, query_frame(run.engine, "pipeline/staged_values", run.schema)
+                      if computed.kept else safe)
     log.info("%d indicator values staged for publishing (%d suppressed)", len(safe),
              int((safe["symbol"] == cfg.disclosure.symbol).sum()))
     return len(safe)
@@ -325,13 +376,20 @@ def publish_headlines(run: Run, cfg: JsnaConfig, safe: pd.DataFrame) -> None:
 PLANNING_TABLES = ["school_places", "forecasts", "sufficiency", "access", "access_summary", "candidate_sites"]
 
 
-def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
+def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300, scope: Scope = FULL) -> dict[str, int] | None:
     """Forecasts, place sufficiency and access (jsna.forecasting.planner), published through the same
-    disclosure policy. Returns the rows written per table."""
+    disclosure policy. Returns the rows written per table; None where the last build's stand (nothing they read
+    changed, `scope`)."""
     engine, s = run.engine, run.schema
+    if not scope.redo(last_reads(run).get("planning") if not scope.full else None):
+        log.info("place planning: nothing it reads changed; the last build's tables stand")
+        keep_reads(run, ["planning"])
+        return None
     log.info("place planning: forecasts, sufficiency and access (%d simulations)", sims)
+    read: set[str] = set()
 
     def fetch(name: str, **params: object) -> pd.DataFrame:  # rows in a fixed order: results do not vary
+        read.add(name)
         frame = query_frame(engine, f"queries/{name}", s, params)
         return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True) if len(frame) else frame
 
@@ -374,15 +432,25 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300) -> dict[str, int]:
                 copy_frame(conn, f"published__{table}", frame[[c for c in cols if c in frame.columns]], schema=s)
         written[table] = len(frame)
         log.info("place planning: %s, %d rows", table, len(frame))
+    record_reads(run, {"planning": read})
     return written
 
 
 # -- 5c. statutory milestones -------------------------------------------------------------------------
-def publish_milestones(run: Run, cfg: JsnaConfig) -> int:
+MILESTONE_QUERIES = ("milestone_cases", "milestone_advice", "milestone_districts")
+
+
+def publish_milestones(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> int | None:
     """Children whose statutory step (jsna.indicators.milestones) is overdue or due soon, counted by area, team
     and week as at the configured date or the latest date in the case data, published through disclosure
-    control. The child-level due dates stay in memory. Returns the rows published."""
+    control. The child-level due dates stay in memory. Returns the rows published; None where the last build's
+    stand (nothing they read changed, `scope`)."""
     engine, s, area = run.engine, run.schema, cfg.project.area_code
+    if not scope.redo(last_reads(run).get("milestones") if not scope.full else None):
+        log.info("milestones: nothing they read changed; the last build's stand")
+        keep_reads(run, ["milestones"])
+        return None
+    record_reads(run, {"milestones": MILESTONE_QUERIES})
     runs.stage_table(run, "published", "milestones")
     cases = query_frame(engine, "queries/milestone_cases", s)
     advice = query_frame(engine, "queries/milestone_advice", s)

@@ -55,6 +55,13 @@ def load_catalogue(folder: Path = CATALOGUE) -> dict[str, Indicator]:
     return items
 
 
+@lru_cache(maxsize=1)
+def family_of(folder: Path = CATALOGUE) -> dict[str, str]:
+    """Each indicator's family: the name of the catalogue file defining it (ehcp, health ...)."""
+    return {entry["id"]: path.stem for path in sorted(folder.glob("*.toml"))
+            for entry in tomllib.loads(path.read_text(encoding="utf-8"))["indicator"]}
+
+
 def get_indicator(indicator_id: str) -> Indicator:
     cat = load_catalogue()
     if indicator_id not in cat:

@@ -18,10 +18,12 @@ class Inputs:
     first_year: int
     last_year: int
     _cache: dict[tuple[str, tuple[tuple[str, Any], ...]], pd.DataFrame] = field(default_factory=dict, repr=False)
+    read: set[str] = field(default_factory=set, repr=False)  # the named queries asked for (jsna.rebuild)
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """A named query's result, fetched once per run."""
         key = (name, tuple(sorted(params.items())))
+        self.read.add(name)
         if key not in self._cache:
             frame = self.fetch(name, **params)
             # rows in a fixed order: sums of floats and choices between equals must not depend on

@@ -69,6 +69,13 @@ SAME_CHILDREN: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def linked_indicators(derived: Mapping[str, str] | None = None) -> list[set[str]]:
+    """Indicators disclosure control protects together: each SAME_CHILDREN link's, and a derived indicator with
+    the one it is computed from (`derived`: {id: 'source_id:breakdown'}). Any other two are protected apart."""
+    links = [{name.partition(".")[0] for name in (whole, *same)} for whole, same in SAME_CHILDREN]
+    return links + [{i, source.partition(":")[0]} for i, source in (derived or {}).items()]
+
+
 def _small(x: pd.Series, min_count: int) -> pd.Series:
     return x.notna() & (x > 0) & (x < min_count)
 

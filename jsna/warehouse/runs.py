@@ -318,6 +318,14 @@ def stage_table(run: Run, layer: str, table: str) -> str:
     return name
 
 
+def keep_tables(run: Run, layer: str, tables: Sequence[str]) -> None:
+    """run_<id>.<layer>__<table> as a view of the warehouse's layer.<table>, for each table this run does not
+    rebuild: what it builds reads them as they are, and the commit leaves them in place (views are dropped)."""
+    with run.engine.begin() as conn:
+        for table in tables:
+            conn.execute(sa.text(f'CREATE VIEW {run.staged(layer, table)} AS SELECT * FROM {layer}."{table}"'))
+
+
 # -- commit ---------------------------------------------------------------------------------------
 def commit_run(run: Run) -> None:
     """Make the run's work the warehouse's, all at once: attach landed partitions, record files and

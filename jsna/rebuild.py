@@ -1,0 +1,118 @@
+"""What a refresh must redo: the tables its changed sources land in, and everything that reads them.
+
+A refresh built by the same configuration and code as the last build, from the same files but for some
+sources, redoes only what reads those sources: the core tables whose SQL reads a changed table (in build order,
+so that what reads a rebuilt table is rebuilt too), and the steps after it (an indicator family, place planning,
+the milestones) whose named queries read a changed table. A step's queries are those it read when it last ran
+(recorded in core.build_reads): what it computes follows from them, so a step none of whose queries changed
+would compute the same again. What is not redone is taken from the last build as it is; the result is that of a
+full refresh of the same files (tests/flows/test_partial_refresh.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from jsna.kinds import CORE_BUILD
+from jsna.warehouse.copy import copy_frame
+from jsna.warehouse.runs import Run
+from jsna.warehouse.sqlfiles import query_frame, sql_text, statement
+
+_TABLE = re.compile(r'\{run\}\."?((?:raw|core)__[a-z0-9_]+)"?')
+# built in the same step as core.areas (jsna.pipeline.build_core): it changes when they do
+_BUILT_WITH = {"core__lsoa_bestfit": "core__areas"}
+
+
+@lru_cache(maxsize=256)
+def reads(sql_name: str) -> frozenset[str]:
+    """The run's tables a named SQL file reads ('raw__lookup', 'core__areas' ...), its own output left out."""
+    found = {_BUILT_WITH.get(t, t) for t in _TABLE.findall(sql_text(sql_name))}
+    return frozenset(found - {f"core__{sql_name.removeprefix('core/')}"})
+
+
+# the areas step reads the ONS lookup for the best-fitting LSOA 2011 of each LSOA 2021 too
+_CORE_READS = {"areas": frozenset({"raw__lookup"})}
+
+
+def core_reads(table: str) -> frozenset[str]:
+    """What building core.<table> reads."""
+    return reads(f"core/{table}") | _CORE_READS.get(table, frozenset())
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a refresh redoes. `full`: everything (no earlier build of the same configuration and code to start
+    from, or a forced refresh); else `changed` holds the raw tables whose files changed and the core tables
+    rebuilt because of them."""
+
+    full: bool
+    changed: frozenset[str] = frozenset()
+
+    @property
+    def core(self) -> list[str]:
+        """The core tables to rebuild, in build order."""
+        return [t for t in CORE_BUILD if self.full or f"core__{t}" in self.changed]
+
+    def redo(self, queries: Iterable[str] | None) -> bool:
+        """Whether a step that read these named queries (sql/queries) when it last ran must run again; None: it
+        has no record, so it runs."""
+        if self.full or queries is None:
+            return True
+        return any(reads(f"queries/{q}") & self.changed for q in queries)
+
+    def describe(self) -> str:
+        if self.full:
+            return "everything"
+        return ", ".join(sorted(self.changed)) or "nothing"
+
+
+FULL = Scope(full=True)
+
+
+def scope_of(changed_raw: Iterable[str]) -> Scope:
+    """The raw tables `changed_raw` and every core table that reads them, directly or through another."""
+    changed = {f"raw__{t}" for t in changed_raw}
+    for table in CORE_BUILD:  # build order: a table comes after those it reads
+        if core_reads(table) & changed:
+            changed.add(f"core__{table}")
+    return Scope(full=False, changed=frozenset(changed))
+
+
+# -- the warehouse's side: the last build, and what each step read ------------------------------------------
+def rebuild_scope(run: Run) -> Scope:
+    """What this run redoes: everything unless the last build had the same configuration and code; then the
+    raw tables whose files changed since, and what reads them."""
+    with run.engine.connect() as conn:
+        last = conn.execute(statement("pipeline/last_committed"), {"run_id": run.run_id}).one_or_none()
+        if last is None or not last.same_build:
+            return FULL
+        changed = conn.execute(statement("pipeline/changed_raw", run.schema),
+                               {"file_ids": list(last.file_ids)}).scalars().all()
+    return scope_of(changed)
+
+
+def last_reads(run: Run) -> dict[str, list[str]]:
+    """The named queries each step of the last build read (core.build_reads), by step."""
+    frame = query_frame(run.engine, "pipeline/last_reads")
+    return {str(step): list(group["query"]) for step, group in frame.groupby("step")}
+
+
+def record_reads(run: Run, reads: Mapping[str, Iterable[str]]) -> None:
+    """What the steps this run computed read ({step: queries}), for the next refresh to check."""
+    rows = pd.DataFrame([(step, q) for step, queries in reads.items() for q in sorted(set(queries))],
+                        columns=["step", "query"])
+    if len(rows):
+        with run.engine.begin() as conn:
+            copy_frame(conn, "core__build_reads", rows, schema=run.schema)
+
+
+def keep_reads(run: Run, steps: Sequence[str]) -> None:
+    """The steps taken from the last build keep its record of what they read."""
+    if steps:
+        with run.engine.begin() as conn:
+            conn.execute(statement("pipeline/keep_reads", run.schema), {"steps": list(steps)})

@@ -1,0 +1,93 @@
+"""Refreshes that redo only what changed (issue 17, point 6): given the demo county committed in a warehouse of its
+own, when one case-level source is delivered again with other records, the refresh rebuilds only what reads it
+(the core tables, indicator families, place planning and milestones that read the changed table), and what it
+publishes, and the core model it leaves, equal those of a full refresh of the same files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from tests.conftest import warehouse_env
+from tests.flows.test_refresh_flow import published_snapshot
+
+# tables naming the run that built them (its id, load times): compared without those
+PER_RUN = {"build", "sources", "headline_history"}
+
+
+def core_snapshot(engine: sa.Engine) -> dict[str, str]:
+    """A fingerprint of every core table's rows."""
+    with engine.connect() as conn:
+        tables = conn.execute(sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = 'core' "
+                                      "AND table_type = 'BASE TABLE' ORDER BY 1")).scalars().all()
+        return {t: conn.execute(sa.text(
+            f"SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') "
+            f"FROM core.{t} x")).scalar_one() for t in tables}
+
+
+def latest_headlines(engine: sa.Engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(
+            "SELECT indicator_id, period, area_code, breakdown, value, symbol FROM published.headline_history "
+            "WHERE run_id = (SELECT max(run_id) FROM published.headline_history) ORDER BY 1, 2, 3, 4"))]
+
+
+def family_rows(engine: sa.Engine, family: str) -> str:
+    """The fingerprint of one indicator family's published values."""
+    from jsna.indicators.catalogue import family_of
+
+    ids = [i for i, f in family_of().items() if f == family]
+    with engine.connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT count(*) || ':' || md5(string_agg(x::text, '|' ORDER BY x::text)) FROM published.indicator_values x "
+            "WHERE indicator_id = ANY(:ids)"), {"ids": ids}).scalar_one()
+
+
+def test_a_changed_waiting_list_redoes_only_what_reads_it(threaded_refreshed: dict, demo_dir: Path,
+                                                         tmp_path: Path) -> None:
+    from flows.refresh import refresh
+    from jsna.warehouse.engine import get_engine
+
+    url = str(threaded_refreshed["url"])
+    engine = get_engine(url)
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_dir, folder)
+    with warehouse_env(url):  # the demo's own files as the last build (other tests may have left others)
+        refresh(config=str(folder / "jsna.toml"))
+    before = published_snapshot(engine)
+    ehcp_before, health_before = family_rows(engine, "ehcp"), family_rows(engine, "health")
+
+    waits = folder / "health" / "waiting_list.csv"  # the next month's list: a seventh of its referrals gone
+    rows = pd.read_csv(waits, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    rows.drop(index=rows.index[::7]).to_csv(waits, index=False, encoding="utf-8-sig")
+    with warehouse_env(url):
+        partial = refresh(config=str(folder / "jsna.toml"))
+    assert partial["new_files"] == 1
+    assert partial["redone"] == "core__waiting_list, raw__waiting_list"
+    assert partial["planning_rows"] is None and partial["milestone_rows"] is None  # the last build's stand
+    with engine.connect() as conn:
+        reads = set(conn.execute(sa.text("SELECT step, query FROM core.build_reads")).all())
+    assert ("indicators:health", "waits_waiting") in reads and ("planning", "planning_cases") in reads
+    assert 0 < partial["indicator_values"] < threaded_refreshed["summary"]["indicator_values"]  # type: ignore[index]
+    after = published_snapshot(engine)
+    assert family_rows(engine, "health") != health_before  # the waits changed ...
+    assert family_rows(engine, "ehcp") == ehcp_before  # ... the plans did not
+    assert after["forecasts"] == before["forecasts"] and after["milestones"] == before["milestones"]
+    partial_core, partial_headlines = core_snapshot(engine), latest_headlines(engine)
+
+    with warehouse_env(url):
+        full = refresh(config=str(folder / "jsna.toml"), force=True)
+    assert full["redone"] == "everything" and full["new_files"] == 0
+    assert full["indicator_values"] > partial["indicator_values"]
+    rebuilt = published_snapshot(engine)
+    differing = {t for t in rebuilt if rebuilt[t] != after[t]} - PER_RUN
+    assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
+    core = core_snapshot(engine)
+    assert {t for t in core if core[t] != partial_core[t]} == set()
+    assert latest_headlines(engine) == partial_headlines
+    with warehouse_env(url):  # the demo's own files again, for the other tests of this warehouse (a partial too)
+        assert refresh(config=str(demo_dir / "jsna.toml"))["redone"] == "core__waiting_list, raw__waiting_list"
+    assert published_snapshot(engine)["indicator_values"] == before["indicator_values"]

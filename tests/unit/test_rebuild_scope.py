@@ -1,0 +1,45 @@
+"""What a refresh redoes after some sources changed (jsna.rebuild): the tables that read them, through the core
+build's order, and the steps whose queries read one of those."""
+
+from __future__ import annotations
+
+import pytest
+
+from jsna import pipeline
+from jsna.rebuild import FULL, reads, scope_of
+
+
+def test_a_named_files_reads_are_its_run_tables_but_its_own_output() -> None:
+    assert reads("core/ehcp_cases") == {"core__lsoa_lookup", "core__schools", "raw__ehcp_cases"}
+    assert reads("queries/area_nesting") == {"core__lsoa_lookup", "raw__lookup"}
+    # the best-fit LSOA 2011 lookup is built with the areas: reading it is reading them
+    assert reads("core/deprivation") == {"core__areas", "raw__imd"}
+
+
+def test_a_changed_source_reaches_what_reads_it_and_nothing_else() -> None:
+    waits = scope_of(["waiting_list"])
+    assert waits.core == ["waiting_list"]
+    assert waits.redo(["waits_waiting", "area_names"]) and not waits.redo(["ehcp_caseload", "planning_cases"])
+    assert waits.redo(None)  # a step with no record of what it read runs again
+    # the ONS lookup: the LSOA lookup, then everything placed by it, the areas and what is drawn on them
+    lookup = scope_of(["lookup"])
+    assert lookup.core[:3] == ["areas", "lsoa_lookup", "population"]
+    assert {"ehcp_cases", "waiting_list", "service_sites", "deprivation"} <= set(lookup.core)
+    assert "statistics" not in lookup.core and "school_places" not in lookup.core
+    # schools: the school list, and the plans (their setting comes from it), not the waits
+    assert scope_of(["schools"]).core == ["schools", "ehcp_cases"]
+    assert FULL.redo(["anything"]) and FULL.core[0] == "areas" and scope_of([]).describe() == "nothing"
+
+
+def test_families_disclosure_control_links_are_computed_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits = scope_of(["waiting_list"])
+    last = {"indicators:ehcp": ["ehcp_caseload"], "indicators:health": ["waits_waiting"],
+            "indicators:social": ["social_care_open"], "indicators:pupils": ["statistics"],
+            "indicators:cin": ["cin_ehcp_children"]}
+    assert pipeline.families_to_compute(waits, last) == {"health"}
+    assert pipeline.families_to_compute(waits, {**last, "indicators:cin": []}) == {"health"}
+    assert pipeline.families_to_compute(waits, {k: v for k, v in last.items() if k != "indicators:cin"}) == {
+        "health", "cin"}  # no record: computed
+    # a link from a waits indicator to a social care one would protect them, and so compute them, together
+    monkeypatch.setattr(pipeline, "linked_indicators", lambda derived: [{"wait_median_weeks", "dct_caseload_rate"}])
+    assert pipeline.families_to_compute(waits, last) == {"health", "social"}
