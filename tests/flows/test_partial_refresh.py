@@ -42,8 +42,8 @@ def family_rows(engine: sa.Engine, family: str) -> str:
     ids = [i for i, f in family_of().items() if f == family]
     with engine.connect() as conn:
         return conn.execute(sa.text(
-            "SELECT count(*) || ':' || md5(string_agg(x::text, '|' ORDER BY x::text)) FROM published.indicator_values x "
-            "WHERE indicator_id = ANY(:ids)"), {"ids": ids}).scalar_one()
+            "SELECT count(*) || ':' || md5(string_agg(x::text, '|' ORDER BY x::text)) "
+            "FROM published.indicator_values x WHERE indicator_id = ANY(:ids)"), {"ids": ids}).scalar_one()
 
 
 def test_a_changed_waiting_list_redoes_only_what_reads_it(threaded_refreshed: dict, demo_dir: Path,
