@@ -1,8 +1,8 @@
 """Wall time of each step of a demo refresh (the library steps the Prefect flow calls, in its order); then of a
 second refresh of the same files, configuration and code (which, as the flow does, finds nothing to rebuild and
-keeps what is published); then of refreshes after each case-level source in turn changed (the waiting list, the health advice
-returns, the social care extract, the CIN census and the SEN2 return), each redoing only what reads it
-(jsna.rebuild). Each one's share of the first refresh's time."""
+keeps what is published); then of refreshes after each case-level source in turn changed (the waiting list, the
+health advice returns, the social care extract, the CIN census and the SEN2 return), each redoing only what reads
+it (jsna.rebuild). Each one's share of the first refresh's time."""
 
 from __future__ import annotations
 
