@@ -13,6 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
+from jsna.publish import charts
 from jsna.warehouse.engine import get_engine, reader_url
 from jsna.warehouse.sqlfiles import statement
 
@@ -121,6 +122,12 @@ def area_series(indicator_ids: tuple[str, ...], area_code: str, level: str,
 def comparisons(indicator_ids: tuple[str, ...], area_code: str, level: str) -> pd.DataFrame:
     """Every published comparison (England, region, parent, neighbours, target) of an area."""
     return query("comparisons", ids=list(indicator_ids), ps=_periods_of(indicator_ids), l=level, a=area_code)
+
+
+def target_path(indicator_id: str, area_code: str, level: str) -> pd.DataFrame | None:
+    """The target in force at each period for an area (period, target), as its comparisons hold it (a local
+    trajectory moves it from period to period); None where the indicator has none."""
+    return charts.target_path(comparisons((indicator_id,), area_code, level))
 
 
 def level_latest(level: str, area_codes: tuple[str, ...], indicator_ids: tuple[str, ...]) -> pd.DataFrame:

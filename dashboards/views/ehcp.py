@@ -167,10 +167,13 @@ def requests() -> None:
             names = {"ehcp_20_weeks": "Including exceptions", "ehcp_20_weeks_ex": "Excluding exceptions"}
             main = of("ehcp_20_weeks").sort_values("period")
             last = main.iloc[-1] if len(main) else timely.iloc[-1]
-            ui.chart(charts.series(timely, "indicator_id", "%", target=95, names=names), f"ehcp_20_weeks_{code}",
+            target = data.target_path("ehcp_20_weeks", code, level)
+            aim = charts.target_at_end(target)
+            ui.chart(charts.series(timely, "indicator_id", "%", target=target, names=names), f"ehcp_20_weeks_{code}",
                      f"New EHC plans issued within 20 weeks in {name}: {fmt_number(last['value'], '%')} in "
-                     f"{period_label(last['period'])} against the 95% target (dashed line); "
-                     f"{last['comparison']} than target.", timely)
+                     f"{period_label(last['period'])}"
+                     + (f" against the {aim:g}% target (dashed line); {last['comparison']} than target."
+                        if aim is not None else "."), timely)
             ui.definition_link("ehcp_20_weeks")
     with right:
         backlog = of("ehcp_backlog").sort_values("period")
@@ -253,7 +256,8 @@ def transfers() -> None:
             lambda b: "All transfers" if b == "all" else {"statement": "Statements", "lda": "LDAs"}.get(
                 b.partition("=")[2], b)))
         last = transfers[(transfers["breakdown"] == "all")].sort_values("period")
-        ui.chart(charts.series(transfers, "kind", "%", target=100), f"ehcp_transfers_{code}",
+        ui.chart(charts.series(transfers, "kind", "%", target=data.target_path("ehcp_transfers_completed", code,
+                                                                               level)), f"ehcp_transfers_{code}",
                  "Statements of SEN and learning difficulty assessments transferred to EHC plans by 31 March of "
                  "each year, 2015 to 2018 (the statutory deadline), against the 100% target"
                  + (f"; {fmt_number(last.iloc[-1]['value'], '%')} by {period_label(last.iloc[-1]['period'])}."

@@ -185,8 +185,9 @@ def advice_section() -> None:
     else:
         meta = catalogue.loc["advice_6_weeks"]
         latest = trusts[trusts["period"] == trusts["period"].max()].sort_values("value")
-        target = float(meta["target"]) if pd.notna(meta["target"]) else 95.0
-        ui.chart(charts.series(trusts, "area_name", "%", target=target),
+        path = data.target_path("advice_6_weeks", code, level)  # the area's: a local trajectory moves it
+        target = charts.target_at_end(path) or (float(meta["target"]) if pd.notna(meta["target"]) else 95.0)
+        ui.chart(charts.series(trusts, "area_name", "%", target=path if path is not None else target),
                  "advice_6_weeks_trusts",
                  "Share of requests for EHC health advice each NHS trust returned within six weeks, by quarter, "
                  f"against the {target:g}% target (dashed). "

@@ -147,7 +147,7 @@ with left:
              + f"{shown['value'].isna().sum()} suppressed.")
 with right:
     both = pd.concat([county, lad_values], ignore_index=True)
-    ui.chart(charts.trend(both, code, str(meta["unit"]), meta["target"] if pd.notna(meta["target"]) else None),
+    ui.chart(charts.trend(both, code, str(meta["unit"]), data.target_path(indicator, code, "utla")),
              f"{indicator}_trend",
              f"{meta['definition']} Bold: {name}, with its 95% confidence interval; thin lines: its districts.")
     ui.definition_link(indicator)

@@ -73,7 +73,7 @@ with right:
 
 st.subheader(f"{meta['short_title']} over time")
 both = pd.concat([county[county["indicator_id"] == indicator], lad], ignore_index=True)
-target = float(meta["target"]) if pd.notna(meta["target"]) else None
+target = data.target_path(indicator, code, "utla")  # in force at each period (a local trajectory moves it)
 series = county[county["indicator_id"] == indicator].dropna(subset=["value"]).sort_values("period")
 ui.chart(charts.trend(both, code, unit, target), f"{indicator}_trend",
          f"{meta['definition']} Bold: {name} with its 95% confidence interval"

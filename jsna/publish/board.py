@@ -273,8 +273,11 @@ def trend_figure(ctx: Board, indicator_id: str) -> Figure | None:
     if both.empty:
         return None
     ctx.use(indicator_id)
-    target = None if missing(meta["target"]) else float(meta["target"])
-    spec = charts.trend(both, ctx.code if len(county) else str(both["area_code"].iloc[0]), unit, target)
+    path = charts.target_path(ctx.pub.comparisons([indicator_id], ctx.code, "utla"))  # a trajectory moves it
+    target = charts.target_at_end(path) if path is not None else None if missing(meta["target"]) else float(
+        meta["target"])
+    spec = charts.trend(both, ctx.code if len(county) else str(both["area_code"].iloc[0]), unit,
+                        path if path is not None else target)
     spec["title"] = f"{meta['short_title']}, {ctx.name} and its districts"
     mine = county.dropna(subset=["value"]).sort_values("period")
     alt = (f"Line chart of {in_sentence(str(meta['short_title']))} over {both['period'].nunique()} periods for "
@@ -297,9 +300,11 @@ def advice_figure(ctx: Board) -> Figure | None:
     if rows.empty:
         return None
     ctx.use("advice_6_weeks")
-    target = None if missing(meta["target"]) else float(meta["target"])
+    path = charts.target_path(ctx.pub.comparisons(["advice_6_weeks"], ctx.code, "utla"))
+    target = charts.target_at_end(path) if path is not None else None if missing(meta["target"]) else float(
+        meta["target"])
     order = [ctx.name, *sorted(set(rows["area_name"]) - {ctx.name})]
-    spec = charts.series(rows, "area_name", "%", target=target, order=order)
+    spec = charts.series(rows, "area_name", "%", target=path if path is not None else target, order=order)
     spec["title"] = f"{meta['short_title']}, {ctx.name} and its NHS trusts"
     latest = rows[rows["period"] == rows["period"].max()].dropna(subset=["value"])
     alt = (f"Line chart of health advice returned within six weeks by quarter, {period_label(rows['period'].min())} "

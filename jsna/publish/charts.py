@@ -11,7 +11,7 @@ maps. Maps over a tile basemap (JSNA_BASEMAP_URL) are drawn by `dashboards.tilem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -135,6 +135,40 @@ def target_line(value: float | None, unit: str) -> list[Spec]:
                                    "dy": -2}, "encoding": {"y": y, "text": {"value": label}}}]
 
 
+Target: TypeAlias = float | pd.DataFrame | None  # a target, or the one in force at each period (period, target)
+
+
+def target_layers(target: Target, unit: str, data: pd.DataFrame, x: Spec) -> list[Spec]:
+    """The target over a series' periods: where a local trajectory moves it (`target` holds each period's, as
+    published.comparisons does), a dashed line through the periods drawn; else the one line across."""
+    if isinstance(target, pd.DataFrame):
+        path = target[target["period"].isin(set(data["period"]))].dropna(subset=["target"])
+        if path["target"].nunique() > 1:
+            return [layer(periods_of(path.sort_values("period")),
+                          {"type": "line", "color": TARGET, "strokeDash": [6, 4], "point": {"color": TARGET}},
+                          x=x, y=value_axis(unit, "target"),
+                          tooltip=tooltip(("when", "Period"), ("target", "Target", ",.1f")))]
+        target = float(path["target"].iloc[-1]) if len(path) else None
+    return target_line(target, unit)
+
+
+def target_path(comparisons: pd.DataFrame) -> pd.DataFrame | None:
+    """The target in force at each period (period, target) from an area's published comparisons (their 'target'
+    rows: a local trajectory moves it from period to period); None where there is no target."""
+    rows = comparisons[comparisons["comparator_type"] == "target"] if len(comparisons) else comparisons
+    if rows.empty:
+        return None
+    return rows[["period", "comparator_value"]].rename(columns={"comparator_value": "target"}).reset_index(drop=True)
+
+
+def target_at_end(target: Target) -> float | None:
+    """The target a caption names: the one in force at the last period (a trajectory's end so far)."""
+    if isinstance(target, pd.DataFrame):
+        path = target.dropna(subset=["target"]).sort_values("period")
+        return float(path["target"].iloc[-1]) if len(path) else None
+    return None if target is None or pd.isna(target) else float(target)
+
+
 def rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
@@ -221,8 +255,9 @@ def point_layers(points: list[Points]) -> list[Spec]:
 
 
 # -- time series -----------------------------------------------------------------------------------
-def trend(values: pd.DataFrame, highlight: str, unit: str, target: float | None = None) -> Spec:
-    """Each area's series over time, the highlighted one bold with its 95% interval."""
+def trend(values: pd.DataFrame, highlight: str, unit: str, target: Target = None) -> Spec:
+    """Each area's series over time, the highlighted one bold with its 95% interval, and the target (a local
+    trajectory where one is set: `target_layers`)."""
     data = periods_of(values)
     codes = sorted(data["area_code"].unique())
     names = [str(data.loc[data["area_code"] == c, "area_name"].iloc[0]) for c in codes]
@@ -238,10 +273,10 @@ def trend(values: pd.DataFrame, highlight: str, unit: str, target: float | None 
                         strokeWidth={"field": "width", "type": "quantitative", "scale": None, "legend": None},
                         opacity={"field": "alpha", "type": "quantitative", "scale": None, "legend": None},
                         tooltip=tooltip(("area_name", "Area"), ("when", "Period"), ("value", unit, ",.1f"))))
-    return chart(layers + target_line(target, unit), 380)
+    return chart(layers + target_layers(target, unit, data, x), 380)
 
 
-def series(frame: pd.DataFrame, by: str, unit: str, target: float | None = None, ci: bool = True,
+def series(frame: pd.DataFrame, by: str, unit: str, target: Target = None, ci: bool = True,
            names: dict[str, str] | None = None, order: list[str] | None = None) -> Spec:
     """One line per value of `by` (e.g. breakdown, indicator_id, area_name) over period, with 95% bands."""
     keys = [k for k in (order or sorted(frame[by].unique())) if k in set(frame[by])]
@@ -257,7 +292,7 @@ def series(frame: pd.DataFrame, by: str, unit: str, target: float | None = None,
                             y2={"field": "upper_ci95"}, color=colour))
     layers.append(layer(data, {"type": "line", "point": True, "strokeWidth": 2.5}, x=x, y=value_axis(unit),
                         color=colour, tooltip=tooltip(("name", "Series"), ("when", "Period"), ("value", unit, ",.1f"))))
-    return chart(layers + target_line(target, unit), 360)
+    return chart(layers + target_layers(target, unit, data, x), 360)
 
 
 def area(frame: pd.DataFrame, unit: str, colour: str = TARGET) -> Spec:

@@ -102,6 +102,25 @@ def test_trend_draws_the_home_area_bold_with_its_interval_and_the_target() -> No
     assert lines["encoding"]["x"]["sort"] == ["2023", "2024"]
 
 
+def test_a_local_trajectory_is_drawn_through_the_periods_and_a_fixed_target_across() -> None:
+    comps = pd.DataFrame({"period": ["2022", "2023", "2024", "2023"], "comparator_type": ["target"] * 3 + ["parent"],
+                          "comparator_value": [60.0, 70.0, 80.0, 12.0]})
+    path = charts.target_path(comps)
+    assert path is not None and path.to_dict("list") == {"period": ["2022", "2023", "2024"],
+                                                         "target": [60.0, 70.0, 80.0]}
+    assert charts.target_at_end(path) == 80.0 and charts.target_at_end(None) is None
+    spec = valid(charts.trend(rows(), "E1", "%", target=path))
+    line = spec["layer"][-1]
+    assert line["mark"]["strokeDash"] == [6, 4] and line["encoding"]["y"]["field"] == "target"
+    # only the chart's periods (2023, 2024), on its own period axis
+    assert [(r["when"], r["target"]) for r in line["data"]["values"]] == [("2023", 70.0), ("2024", 80.0)]
+    assert line["encoding"]["x"] == spec["layer"][1]["encoding"]["x"]
+    # a target the same at every period drawn is the one line across, labelled
+    flat = valid(charts.series(rows(), "area_name", "%", target=path.assign(target=95.0)))
+    assert flat["layer"][-2]["encoding"]["y"]["datum"] == 95.0
+    assert charts.target_path(comps[comps["comparator_type"] == "parent"]) is None
+
+
 @pytest.mark.parametrize("build", [
     lambda: charts.series(rows(), "area_name", "%", target=90, order=["Gamma", "Alpha", "Beta"]),
     lambda: charts.stacked(rows(), "area_name", "value", ["Alpha", "Beta", "Gamma"], "plans", share=True),
