@@ -32,7 +32,7 @@ from jsna.errors import RefreshError
 from jsna.kinds import PUBLISHERS
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import get_engine, libpq_conninfo
-from jsna.warehouse.sqlfiles import statement, statements
+from jsna.warehouse.sqlfiles import execute_file, statement, statements
 
 LOCK_KEY = 4_242_017  # advisory lock held by the process running a refresh
 _locks: dict[int, psycopg.Connection[Any]] = {}
@@ -330,40 +330,10 @@ def keep_tables(run: Run, layer: str, tables: Sequence[str]) -> None:
 def commit_run(run: Run) -> None:
     """Make the run's work the warehouse's, all at once: attach landed partitions, record files and
     quarantine, swap in every staged core and published table, mark the run succeeded."""
-    s = run.schema
     try:
         with run.engine.begin() as conn:
-            staged = conn.execute(
-                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s "
-                        "AND table_type = 'BASE TABLE' ORDER BY table_name"),
-                {"s": s},
-            ).scalars().all()
-            new_files = conn.execute(sa.text(f"SELECT file_id, raw_table FROM {s}.files")).all()
-            conn.execute(sa.text(f"INSERT INTO meta.files SELECT * FROM {s}.files"))
-            conn.execute(sa.text(f"INSERT INTO meta.quarantine SELECT * FROM {s}.quarantine"))
-            conn.execute(sa.text(f"INSERT INTO meta.validation SELECT * FROM {s}.validation"))
-            conn.execute(
-                sa.text(f"INSERT INTO meta.run_files SELECT :r, file_id FROM {s}.used_files"), {"r": run.run_id}
-            )
-            # views over staged partitions go before the partitions move
-            for (view,) in conn.execute(sa.text(
-                "SELECT table_name FROM information_schema.views WHERE table_schema = :s"), {"s": s}
-            ).all():
-                conn.execute(sa.text(f'DROP VIEW {s}."{view}"'))
-            for file_id, raw_table in new_files:
-                part = f"{raw_table}__f{file_id}"
-                conn.execute(sa.text(f'ALTER TABLE {s}."raw__{part}" SET SCHEMA raw'))
-                conn.execute(sa.text(f'ALTER TABLE raw."raw__{part}" RENAME TO "{part}"'))
-                conn.execute(sa.text(
-                    f'ALTER TABLE raw.{raw_table} ATTACH PARTITION raw."{part}" FOR VALUES IN ({file_id})'
-                ))
-            for name in staged:
-                layer, _, table = name.partition("__")
-                if layer not in ("core", "published"):
-                    continue
-                conn.execute(sa.text(f'DROP TABLE IF EXISTS {layer}."{table}" CASCADE'))
-                conn.execute(sa.text(f'ALTER TABLE {s}."{name}" SET SCHEMA {layer}'))
-                conn.execute(sa.text(f'ALTER TABLE {layer}."{name}" RENAME TO "{table}"'))
+            execute_file(conn, "runs/swap_in", run.schema)
+            conn.execute(statement("runs/used_files", run.schema), {"run_id": run.run_id})
             conn.execute(
                 sa.text("UPDATE meta.runs SET status = 'succeeded', finished_at = now() WHERE run_id = :r"),
                 {"r": run.run_id},
