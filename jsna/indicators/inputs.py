@@ -47,6 +47,13 @@ class Inputs:
         """area_level, area_code, area_name for every area known to the run."""
         return self.query("area_names")
 
+    def names_for(self, counts: pd.DataFrame) -> pd.DataFrame:
+        """The names `counts` need: every area's (`names`), and the NHS trusts' where they count by trust (read
+        only then: a new advice return changes no figure that has no trust in it)."""
+        if "area_level" in counts and counts["area_level"].eq("trust").any():
+            return pd.concat([self.names, self.query("trust_names")], ignore_index=True)
+        return self.names
+
     @property
     def nesting(self) -> pd.DataFrame:
         """child_level, child_code, parent_level, parent_code: each area in the one above it."""

@@ -33,7 +33,8 @@ def compute_all(inputs: Inputs, catalogue: Mapping[str, Indicator] | None = None
             continue
         inputs.read.clear()
         for indicator_id, counts in build(inputs).items():
-            v, c = finish(counts, catalogue[indicator_id], inputs.names, inputs.nesting, inputs.neighbours)
+            v, c = finish(counts, catalogue[indicator_id], inputs.names_for(counts), inputs.nesting,
+                          inputs.neighbours)
             values.append(v)
             comps.append(c)
         if reads is not None:

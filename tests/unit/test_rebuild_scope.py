@@ -28,6 +28,9 @@ def test_a_changed_source_reaches_what_reads_it_and_nothing_else() -> None:
     assert "statistics" not in lookup.core and "school_places" not in lookup.core
     # schools: the school list, and the plans (their setting comes from it), not the waits
     assert scope_of(["schools"]).core == ["schools", "ehcp_cases"]
+    # a new advice return: the trusts' names and the figures by trust, not every figure named by area
+    advice = scope_of(["advice_returns"])
+    assert not advice.redo(["area_names", "area_nesting", "planning_cases"]) and advice.redo(["trust_names"])
     assert FULL.redo(["anything"]) and FULL.core[0] == "areas" and scope_of([]).describe() == "nothing"
 
 
