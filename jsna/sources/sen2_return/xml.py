@@ -3,6 +3,10 @@ each person is cleared once read). The header's collection and year are checked 
 
 from __future__ import annotations
 
+import gc
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
@@ -74,10 +78,10 @@ class _Tables:
         # element name -> code: the modules' first (0 is the person), then every item name
         self.code = {t: k for k, t in enumerate([*self.module_tags, *items])}
         self.is_module = [k < len(self.names) for k in range(len(self.code))] + [False]  # by code (-1: last)
-        self.codes: list[int] = []  # every element's name code (-1: neither a module nor an item)
+        self.codes = array("b")  # every element's name code (-1: neither a module nor an item)
         self.texts: list[str] = []  # per Person, its elements' texts joined by NUL (which XML cannot hold)
-        self.parents: list[int] = []  # every element's parent as an index into the module elements (or -1)
-        self.lines: list[int] = []  # every module element's line
+        self.parents = array("q")  # every element's parent as an index into the module elements (or -1)
+        self.lines = array("q")  # every module element's line
         self.roots: list[int] = []  # the element index of every Person read
         self.modules = 0
 
@@ -92,16 +96,16 @@ class _Tables:
         at = dict(zip(mods, range(self.modules, self.modules + len(mods)), strict=True)).get
         self.roots.append(len(self.codes))
         self.modules += len(mods)
-        self.codes += codes
+        self.codes.extend(codes)
         self.texts.append("\0".join([el.text or "" for el in els]))
-        self.parents += [at(el.getparent(), -1) for el in els]
-        self.lines += map(_LINE, mods)
+        self.parents.extend([at(el.getparent(), -1) for el in els])
+        self.lines.extend(map(_LINE, mods))
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """One frame per module: integer id, parent and line; items as text as written ("" where absent),
         each column one Arrow string array (pandas' `str`) taken from the texts, never cell by cell."""
-        codes = np.array(self.codes, dtype=np.int64)
-        parents = np.array(self.parents, dtype=np.int64)
+        codes = np.frombuffer(self.codes, dtype=np.int8).astype(np.int64)
+        parents = np.frombuffer(self.parents, dtype=np.int64)
         text = pc.split_pattern(pa.array([*self.texts, ""], type=pa.large_string()), "\0").flatten()
         if len(text) != len(codes) + 1:  # the last is the "" of items absent
             raise AssertionError("element texts miscounted")
@@ -110,7 +114,7 @@ class _Tables:
         members = [np.flatnonzero(module == m) for m in range(len(self.names))]
         for k in members:
             row[k] = np.arange(len(k))
-        lines = np.array(self.lines, dtype=np.int64)
+        lines = np.frombuffer(self.lines, dtype=np.int64).copy()
         big = np.flatnonzero(lines >= BIG_LINE)  # libxml2 gives the line after the text the element opens with
         lines[big] -= pc.count_substring(text.take(module_els[big]), "\n").to_numpy(zero_copy_only=False)
         cells = self._items(codes, parents, module, row, members, len(text) - 1)
@@ -203,8 +207,32 @@ def read_xml(path: Path) -> Modules:
     if root != "Message":
         raise SourceError(path, f"its root element is <{root[:40]}>, not the SEN2 return's <Message>; "
                                 "is it another collection's file?")
-    header: Header | None = None
     tables = _Tables(namespace)
+    with _collector_paused():
+        header = _stream(path, tables)
+        frames = tables.frames()
+    if header is None:
+        raise SourceError(path, "has no Header element (Message/Header), so its collection and year are unknown.")
+    return Modules(header, frames)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a return is read: the reader makes no reference cycles, and
+    the collector's passes, set off by the millions of element proxies lxml hands out, cost a tenth of the
+    read. Its previous state comes back however the read ends."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _stream(path: Path, tables: _Tables) -> Header | None:
+    """Read the file's Header and every Person into `tables`, one at a time, each cleared once read."""
+    header: Header | None = None
     try:
         for _, el in etree.iterparse(str(path), events=("end",), tag=("{*}Header", "{*}Person"),
                                      resolve_entities=False, no_network=True, remove_comments=True,
@@ -221,6 +249,4 @@ def read_xml(path: Path) -> Modules:
                 del el.getparent()[0]
     except etree.XMLSyntaxError as exc:
         raise _not_xml(path, exc) from None
-    if header is None:
-        raise SourceError(path, "has no Header element (Message/Header), so its collection and year are unknown.")
-    return Modules(header, tables.frames())
+    return header
