@@ -212,8 +212,10 @@ def _census_date(path: Path, header: _Header) -> pd.Timestamp:
 
 
 def _codes_outside(joined: pd.Series, allowed: frozenset[str]) -> pd.Series:
-    """Rows whose comma-joined codes hold one outside `allowed` (blank holds none)."""
-    return joined.map(lambda s: any(c not in allowed for c in s.split(",")) if s else False).astype(bool)
+    """Rows whose comma-joined codes hold one outside `allowed` (blank holds none); each distinct list is
+    checked once."""
+    outside = {s: bool(s) and any(c not in allowed for c in s.split(",")) for s in joined.unique()}
+    return joined.map(outside).astype(bool)
 
 
 def _item_rules(screen: Screen, frame: pd.DataFrame, dates: dict[str, pd.Series]) -> None:
@@ -269,11 +271,11 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
     key_children(frame, context, path)
     assert context is not None  # key_children stops the file otherwise
     born = frame["dob"].where(frame["dob"] != "", frame["expected_dob"])
-    frame["born_parsed"] = parse_date(born)
+    frame["born_parsed"] = _parse_dates(born)
     frame = frame.drop(columns=["dob_parsed"], errors="ignore")
     screen = Screen(frame, record_columns=RECORD)
     _child_rules(screen, frame)
-    dates = {col: parse_date(frame[col]) for col in ("start", "end")}
+    dates = {col: _parse_dates(frame[col]) for col in ("start", "end")}
     _item_rules(screen, frame, dates)
     referral = frame["record"] == "referral"
     twice = referral & dates["start"].notna() & frame.assign(s=dates["start"]).duplicated(["child_no", "record", "s"])
@@ -307,6 +309,13 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
                   unique=(["child_key", "record", "episode", "start_date"], "start",
                           "the same item twice (same child, episode, kind and start date)"),
                   integers=["census_year", "episode"])
+
+
+def _parse_dates(s: pd.Series) -> pd.Series:
+    """`parse_date` of each distinct text once (a return repeats its dates), spread back over the rows."""
+    codes, distinct = pd.factorize(s, use_na_sentinel=False)
+    parsed = parse_date(pd.Series(distinct, dtype=object)).to_numpy()
+    return pd.Series(parsed[codes], index=s.index, name=s.name)
 
 
 def _blank(s: pd.Series) -> pd.Series:

@@ -234,6 +234,33 @@ def test_quarantine_lines_hold_past_line_65535(tmp_path: Path, small: ReadContex
     assert opens > 70_000 and parsed.quarantine["line"].tolist() == [opens]
 
 
+def test_module_tables_take_only_a_rows_own_items(tmp_path: Path) -> None:
+    """Given a return whose elements stray from the specification (an item given twice, an item wrapped in an
+    unknown element, an item of another module, a module where its parent module is not, a nested module of
+    the same name, a Person in another namespace), when its modules are read, then each row holds only the items
+    that are its own children (the last of two), rows sit only in rows of their parent module, ids and parents
+    follow document order, and every row keeps the line its element opens on."""
+    odd = ("<Person><Surname>A</Surname><Surname>B</Surname><Forename/><Sex>M</Sex><!-- c -->\n"
+           "<Foo><UPN>X1</UPN><Requests><RYA>x</RYA></Requests></Foo><UPN>Y</UPN>\n"
+           "<Requests><RequestOutcome>Y</RequestOutcome><Assessment><NamedPlan><StartDate>2020-01-01</StartDate>"
+           "<PlanDetail><URN>1</URN><URN>2</URN></PlanDetail><URN>9</URN><CeaseReason>2</CeaseReason>\n"
+           "<PlanDetail><PlanDetail><URN>7</URN></PlanDetail><URN>8</URN></PlanDetail></NamedPlan></Assessment>"
+           "<ActivePlans><Requests/><SENneed><SENtype>ASD</SENtype></SENneed>\n<SENneed><SENtype>MLD</SENtype>"
+           "<SENtype>SLD</SENtype></SENneed></ActivePlans></Requests>\n<Requests><RYA>false</RYA></Requests>"
+           "</Person>")
+    path = write(tmp_path, odd, '<x:Person xmlns:x="urn:x"><Surname>N</Surname><Requests><RYA>true</RYA>'
+                               "</Requests></x:Person>", "<Person/>")
+    t = sen2_return.read_modules(path).tables
+    assert t["person"][["id", "parent", "line", "Surname", "UPN", "Forename"]].values.tolist() == [
+        [0, -1, 5, "B", "Y", ""], [1, -1, 11, "N", "", ""], [2, -1, 12, "", "", ""]]
+    assert t["requests"][["id", "parent", "line", "RYA", "RequestOutcome"]].values.tolist() == [
+        [0, 0, 7, "", "Y"], [1, 0, 10, "false", ""], [2, 1, 11, "true", ""]]
+    assert t["plan_detail"][["parent", "line", "URN"]].values.tolist() == [[0, 7, "2"], [0, 8, "8"]]
+    assert t["named_plan"][["StartDate", "CeaseReason"]].values.tolist() == [["2020-01-01", "2"]]
+    assert t["sen_need"][["parent", "line", "SENtype"]].values.tolist() == [[0, 8, "ASD"], [0, 9, "SLD"]]
+    assert len(t["active_plans"]) == 1 and len(t["placement_detail"]) == 0
+
+
 def test_no_name_upn_or_birth_date_of_a_return_reaches_quarantine(tmp_path: Path, small: ReadContext) -> None:
     """Given persons with a malformed UPN, a birth date that is not a date, a birth date after the request
     and an unknown postcode, then their quarantine rows name the rule but show none of their names, UPNs,
