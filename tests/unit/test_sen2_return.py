@@ -339,3 +339,20 @@ def test_the_kind_is_declared_child_level_placed_and_read_from_a_file_or_a_folde
     check_path("sen2_return", tmp_path)
     with pytest.raises(SourceError, match="is a folder"):
         check_path("ehcp_cases", tmp_path)
+
+
+def test_reads_side_by_side_give_the_garbage_collector_back_as_they_found_it() -> None:
+    """Two returns read at once in threads, ending in the other order than they began: the collector is off while
+    either reads and on again after both (the first to end must not turn it on, nor the last leave it off)."""
+    import gc
+
+    from jsna.sources.sen2_return.xml import _collector_paused
+
+    assert gc.isenabled()
+    first, second = _collector_paused(), _collector_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second read is still under way
+    second.__exit__(None, None, None)
+    assert gc.isenabled()

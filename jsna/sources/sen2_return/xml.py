@@ -4,6 +4,7 @@ each person is cleared once read). The header's collection and year are checked 
 from __future__ import annotations
 
 import gc
+import threading
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -216,18 +217,30 @@ def read_xml(path: Path) -> Modules:
     return Modules(header, frames)
 
 
+_paused = 0  # reads under way with the collector paused (files land side by side in worker threads)
+_was_enabled = True
+_pause_guard = threading.Lock()
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while a return is read: the reader makes no reference cycles, and
     the collector's passes, set off by the millions of element proxies lxml hands out, cost a tenth of the
-    read. Its previous state comes back however the read ends."""
-    was = gc.isenabled()
-    gc.disable()
+    read. The first read to start pauses it and the last to end gives it back its state, however reads
+    running side by side in threads end."""
+    global _paused, _was_enabled
+    with _pause_guard:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
     try:
         yield
     finally:
-        if was:
-            gc.enable()
+        with _pause_guard:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 def _stream(path: Path, tables: _Tables) -> Header | None:
