@@ -187,6 +187,10 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("service_sites", "service_sites", "health/service_sites.csv", None, None),
     ("school_census_sen", "school_census_sen", "education/school_census_sen.csv", None, None),
     ("cin_census_return", "cin_census_return", "social_care/cin_census_2025.xml", None, None),
+    # benchmarks: DfE's EHC plan statistics for England, the regions and every authority, and its
+    # statistical neighbours (the 2025 model; the 2021 groupings are written beside it, not loaded)
+    ("ehcp_statistics", "ees_ehcp", "statistics/ehcp_plans", None, None),
+    ("statistical_neighbours", "statistical_neighbours", "statistics/sn_model_2025_wide.csv", None, None),
 )
 
 
