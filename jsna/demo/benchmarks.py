@@ -198,7 +198,7 @@ def _share_out(weight: np.ndarray, total: np.ndarray) -> np.ndarray:
     raw = weight / weight.sum(axis=0) * total
     out = np.floor(raw).astype(np.int64)
     for j in range(out.shape[1]):
-        short = int(round(total[j])) - out[:, j].sum()
+        short = int(np.round(total[j])) - int(out[:, j].sum())
         out[np.argsort(-(raw[:, j] - out[:, j]), kind="stable")[:short], j] += 1
     return out
 
