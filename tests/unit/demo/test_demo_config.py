@@ -29,7 +29,8 @@ def test_toml_describes_every_source(county: Path) -> None:
                       "ctyua23_boundaries": "utla", "rgn23_boundaries": "region"}
     assert {s.name: s.options.get("vintage") for s in cfg.sources}["imd"] == 2021
     for source in cfg.sources:  # a release is given as its folder, as downloaded
-        assert cfg.resolve(source).is_file() or source.kind == "ees_ehcp" and cfg.resolve(source).is_dir(), source.path
+        path = cfg.resolve(source)
+        assert path.is_file() or (source.kind == "ees_ehcp" and path.is_dir()), source.path
     assert "synthetic" in (county / "README.md").read_text(encoding="utf-8").lower()
 
 
