@@ -40,7 +40,7 @@ def test_county_and_districts_have_england_region_and_neighbour_rows(refreshed: 
     assert county.loc["england", "comparator_value"] == pytest.approx(england["value"])
     assert county.loc["region", "comparator_value"] == pytest.approx(region["value"])
     own = value(engine, "ehcp_20_weeks", "2025", "X10000001")
-    assert region["denominator"] > 5 * own["denominator"]  # the region's published figure counts other authorities
+    assert region["denominator"] > 3 * own["denominator"]  # the region's published figure counts other authorities
     pooled = [value(engine, "ehcp_20_weeks", "2025", code) for code in sn]
     assert county.loc["neighbours", "comparator_value"] == pytest.approx(
         100 * sum(p["numerator"] for p in pooled) / sum(p["denominator"] for p in pooled))
