@@ -27,7 +27,9 @@ def read(engine: sa.Engine, sql: str, **params: object) -> pd.DataFrame:
 
 
 def latest_county(engine: sa.Engine, indicator: str) -> pd.Series:
+    """The county's latest row (the published statistics hold every other English authority too)."""
     return read(engine, "SELECT * FROM published.indicator_values WHERE indicator_id = :i AND area_level = 'utla' "
+                "AND area_code IN (SELECT area_code FROM published.areas WHERE area_level = 'utla') "
                 "AND breakdown = 'all' ORDER BY period DESC LIMIT 1", i=indicator).iloc[0]
 
 
