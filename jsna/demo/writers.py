@@ -254,7 +254,9 @@ and describes no real place, school, child or family. Codes use the letter X whe
 country `X92000001`); postcodes start with X; NHS numbers are in the 999 test range; URNs start at 900001.
 
 The files follow the layouts of the real publications (ONS boundaries, lookups and mid-year estimates,
-Census 2021, IMD 2019 File 1, ONSPD, GIAS, DfE school census SEN) and of typical local case-management
+Census 2021, IMD 2019 File 1, ONSPD, GIAS, DfE school census SEN, DfE's "Education, health and care plans"
+release files for England, its regions and every authority under `statistics/ehcp_plans/`, DfE's statistical
+neighbours in the 2025 model's and the 2021 groupings' layouts) and of typical local case-management
 exports (EHC requests and plans, waiting lists, health advice returns, the disabled children's team).
 The same child keeps the same identifiers across every case-level file. `jsna.toml` lists every source.
 
