@@ -29,7 +29,7 @@ from jsna.demo.dates import EXTRACT, age_on, day, year_of
 from jsna.demo.ehcp import Requests
 from jsna.demo.geography import LA_NUMBERS, Geography
 from jsna.demo.population import Population
-from jsna.demo.spec import ENGLAND, ENGLAND_CASELOAD, ENGLAND_TIMELINESS, FIRST_YEAR, IMD_LSOAS, LAST_YEAR, ScaleSpec
+from jsna.demo.spec import ENGLAND, ENGLAND_CASELOAD, ENGLAND_TIMELINESS, FIRST_YEAR, IMD_LSOAS, LAST_YEAR
 
 FOLDER = "statistics"
 RELEASE = f"{FOLDER}/ehcp_plans"  # the release's data files, as "download all" gives them
@@ -203,13 +203,13 @@ def _share_out(weight: np.ndarray, total: np.ndarray) -> np.ndarray:
     return out
 
 
-def build(spec: ScaleSpec, geo: Geography, pop: Population, rank: np.ndarray, requests: Requests,
+def build(geo: Geography, pop: Population, rank: np.ndarray, requests: Requests,
           rng: np.random.Generator) -> Benchmarks:
     """The authorities and their counts: the geography's own from the cases, the rest of England made up
     where the demo is a single county."""
     own = own_authorities(geo, pop, rank)
     figures = case_figures(requests, len(own.code))
-    if spec.n_regions >= ENGLAND.n_regions:
+    if len(own.code) > 1:  # England scale (or a small place of several authorities): its own authorities only
         return Benchmarks(own, figures)
     auth = _rest_of_england(own, rng)
     rest = _rest_figures(auth, figures, rng)
@@ -285,7 +285,7 @@ def neighbours(a: Authorities, columns: int) -> tuple[np.ndarray, np.ndarray]:
     z = (x - x.mean(axis=0)) / x.std(axis=0)
     dist = np.sqrt(((z[:, None, :] - z[None, :, :]) ** 2).sum(axis=2))
     np.fill_diagonal(dist, np.inf)
-    nearest = np.argsort(dist, axis=1, kind="stable")[:, :10]
+    nearest = np.argsort(dist, axis=1, kind="stable")[:, :min(10, len(z) - 1)]  # ten, or all others of a few
     d = np.take_along_axis(dist, nearest, axis=1)
     cuts = np.quantile(d[:, -1], [q for q, _ in BANDS[:-1]])
     band = np.array([label for _, label in BANDS], dtype=object)[np.searchsorted(cuts, d)]
@@ -300,14 +300,14 @@ def neighbour_files(a: Authorities) -> dict[str, pd.DataFrame]:
     near, band = neighbours(a, 3)
     model = pd.DataFrame({"old_la_code": a.la_number, "la_name": a.name, "region_ind": region_ind,
                           "region_name": a.region_name[a.region]})
-    for k in range(10):
+    for k in range(near.shape[1]):
         model[f"SN_{k + 1}"], model[f"SN_{k + 1}P"] = a.la_number[near[:, k]], band[:, k]
     near, band = neighbours(a, 2)
     cols: dict[str, object] = {"LA num": a.la_number, "LA Name": a.name, "LA number": a.la_number,
                                "GOInd": region_ind, "GOReg": a.region_name[a.region]}
     groupings = pd.DataFrame(cols)
     title = pd.DataFrame(band).replace(GROUPINGS_2021).to_numpy()  # the 2021 file's wording of the bands
-    for k in range(10):
+    for k in range(near.shape[1]):
         groupings[f"SN{k + 1}"] = a.la_number[near[:, k]]
         groupings.insert(len(groupings.columns), f"SNP.{k}", title[:, k], allow_duplicates=True)
     groupings[""] = ""

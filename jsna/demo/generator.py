@@ -73,7 +73,7 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     who = register.finalise(geo, pop, pc, rng["people"])
 
     say("England, regions and statistical neighbours")
-    bench = benchmarks.build(spec, geo, pop, rank, plans.requests, rng["benchmarks"])
+    bench = benchmarks.build(geo, pop, rank, plans.requests, rng["benchmarks"])
 
     say("writing boundaries and lookups")
     writers.write_boundaries(out, geo, rng["files"])

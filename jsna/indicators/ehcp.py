@@ -329,8 +329,19 @@ def transfer_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
 
 
 def _prefer(published: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    """Published figures where they exist; case-level counts for everything else."""
+    """Published figures where they exist; case-level counts for everything else, but none for an area and
+    period whose published total differs from the records' (a region holding other authorities than the
+    records' own): there the records' breakdowns would describe part of the area only."""
     cols = ["period", "area_level", "area_code", "breakdown", "numerator", "denominator"]
+    if published is not None and len(published) and cases is not None and len(cases):
+        key = ["period", "area_level", "area_code"]
+        pub = published.loc[published["breakdown"] == "all", [*key, "numerator"]]
+        own = cases.loc[cases["breakdown"] == "all", [*key, "numerator"]]
+        both = pub.merge(own, on=key, suffixes=("_pub", "_own"))
+        part = both.loc[both["numerator_pub"].astype(float) != both["numerator_own"].astype(float), key]
+        if len(part):
+            marked = cases.merge(part.assign(__part=True), on=key, how="left")
+            cases = cases[marked["__part"].isna().to_numpy()]
     frames = [f[cols] for f in (published, cases) if f is not None and len(f)]
     return prefer_published(*frames)
 
