@@ -10,6 +10,7 @@ import numpy as np
 
 from jsna.demo import (
     advice,
+    benchmarks,
     cin_census,
     deprivation,
     ehcp,
@@ -28,7 +29,7 @@ from jsna.demo import (
 from jsna.demo.spec import FIRST_YEAR, LAST_YEAR, SCALES, ScaleSpec
 
 STEPS = ("geography", "deprivation", "population", "postcodes", "schools", "ehcp", "waits", "social_care",
-         "people", "advice", "school_census", "files", "cin")
+         "people", "advice", "school_census", "files", "cin", "benchmarks")
 
 
 def generate(out_dir: Path, scale: Literal["county", "england"] = "county", seed: int = 2017,
@@ -71,13 +72,16 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     say(f"register: {register.size:,} children")
     who = register.finalise(geo, pop, pc, rng["people"])
 
+    say("England, regions and statistical neighbours")
+    bench = benchmarks.build(geo, pop, rank, plans.requests, rng["benchmarks"])
+
     say("writing boundaries and lookups")
     writers.write_boundaries(out, geo, rng["files"])
     writers.write_lookups(out, geo)
     writers.write_towns(out, geo)
     writers.write_service_sites(out, geo, spec.project_name)
     say("writing population, deprivation, postcodes and schools")
-    writers.write_csv(out / "population" / "myeb1_lad.csv", population.mye_table(geo, pop))
+    writers.write_csv(out / "population" / "myeb1_lad.csv", population.mye_table(geo, pop, benchmarks.others(bench)))
     writers.write_csv(out / "population" / "census2021_lsoa21_age6.csv", population.census_table(geo, pop))
     writers.write_imd(out, geo, rank, dep["decile"].to_numpy())
     writers.write_csv(out / "postcodes" / "onspd_demo.csv", pc.table)
@@ -98,6 +102,7 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     cin_census.write_return(out / "social_care" / cin_census.FILE,
                             cin_census.build(geo, pop, plans, episodes, who, rng["cin"]),
                             la_number=str(geo.utla["la_number"][0]))
+    benchmarks.write(out, bench)
     writers.write_readme(out, spec.project_name, spec.name, seed)
     say("done")
     return writers.write_toml(out, spec.project_name, str(geo.utla["code"][0]), FIRST_YEAR, LAST_YEAR)

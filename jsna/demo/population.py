@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,9 @@ import pandas as pd
 from jsna.demo.geography import Geography
 from jsna.demo.sampling import stochastic_round
 from jsna.demo.spec import FIRST_YEAR, LAST_YEAR, ScaleSpec
+
+if TYPE_CHECKING:
+    from jsna.demo.benchmarks import Authorities as Others
 
 AGES = np.arange(91)  # 90 = 90 and over
 CENSUS_BANDS = (
@@ -122,8 +126,10 @@ def census_table(geo: Geography, pop: Population) -> pd.DataFrame:
     return out.drop(columns="band").reset_index(drop=True)
 
 
-def mye_table(geo: Geography, pop: Population) -> pd.DataFrame:
-    """MYEB1 long layout: districts, counties, regions and the country, by sex and single year of age."""
+def mye_table(geo: Geography, pop: Population, others: Others | None = None) -> pd.DataFrame:
+    """MYEB1 long layout: districts, counties, regions and the country, by sex and single year of age.
+    `others`: authorities beyond the geography (the rest of England around a single county), which count
+    in their regions and the country too."""
     lad_utla = geo.lad["utla"].to_numpy()
     utla = geo.utla
     county = utla["is_county"].to_numpy()
@@ -134,9 +140,20 @@ def mye_table(geo: Geography, pop: Population) -> pd.DataFrame:
     for u in np.flatnonzero(county):
         blocks.append((utla["code"].to_numpy()[u], utla["name"].to_numpy()[u], "County",
                        pop.lad_mye[lad_utla == u].sum(axis=0)))
-    for r, (code, name) in enumerate(geo.region[["code", "name"]].itertuples(index=False)):
-        blocks.append((code, name, "Region", pop.lad_mye[region_of_lad == r].sum(axis=0)))
-    blocks.append(("X92000001", "England", "Country", pop.lad_mye.sum(axis=0)))
+    regions = list(geo.region[["code", "name"]].itertuples(index=False, name=None))
+    extra = np.zeros((len(regions), *pop.lad_mye.shape[1:]), dtype=pop.lad_mye.dtype)
+    if others is not None:
+        regions += [r for r in zip(others.region_code, others.region_name, strict=True) if r[0] not in
+                    set(geo.region["code"])]
+        extra = np.zeros((len(regions), *pop.lad_mye.shape[1:]), dtype=pop.lad_mye.dtype)
+        for code, name, county_, region, arr in zip(others.code, others.name, others.is_county, others.region,
+                                                    others.pop, strict=True):
+            blocks.append((code, name, "County" if county_ else "Unitary Authority", arr))
+            extra[region] += arr
+    for r, (code, name) in enumerate(regions):
+        own = pop.lad_mye[region_of_lad == r].sum(axis=0) if r < len(geo.region) else 0
+        blocks.append((code, name, "Region", own + extra[r]))
+    blocks.append(("X92000001", "England", "Country", pop.lad_mye.sum(axis=0) + extra.sum(axis=0)))
     blocks.sort(key=lambda b: b[0])
     n_age = len(AGES)
     frames = []

@@ -187,6 +187,10 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("service_sites", "service_sites", "health/service_sites.csv", None, None),
     ("school_census_sen", "school_census_sen", "education/school_census_sen.csv", None, None),
     ("cin_census_return", "cin_census_return", "social_care/cin_census_2025.xml", None, None),
+    # benchmarks: DfE's EHC plan statistics for England, the regions and every authority, and its
+    # statistical neighbours (the 2025 model; the 2021 groupings are written beside it, not loaded)
+    ("ehcp_statistics", "ees_ehcp", "statistics/ehcp_plans", None, None),
+    ("statistical_neighbours", "statistical_neighbours", "statistics/sn_model_2025_wide.csv", None, None),
 )
 
 
@@ -250,7 +254,9 @@ and describes no real place, school, child or family. Codes use the letter X whe
 country `X92000001`); postcodes start with X; NHS numbers are in the 999 test range; URNs start at 900001.
 
 The files follow the layouts of the real publications (ONS boundaries, lookups and mid-year estimates,
-Census 2021, IMD 2019 File 1, ONSPD, GIAS, DfE school census SEN) and of typical local case-management
+Census 2021, IMD 2019 File 1, ONSPD, GIAS, DfE school census SEN, DfE's "Education, health and care plans"
+release files for England, its regions and every authority under `statistics/ehcp_plans/`, DfE's statistical
+neighbours in the 2025 model's and the 2021 groupings' layouts) and of typical local case-management
 exports (EHC requests and plans, waiting lists, health advice returns, the disabled children's team).
 The same child keeps the same identifiers across every case-level file. `jsna.toml` lists every source.
 

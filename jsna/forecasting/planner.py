@@ -178,9 +178,13 @@ def area_from_districts(districts: pd.DataFrame, inp: PlanInputs, skip: set[str]
 
 def forecasts(inp: PlanInputs, districts: pd.DataFrame) -> pd.DataFrame:
     """Authorities (DfE statistics), districts (case-level records, with the area they lie in, `parent_code`)
-    and, where DfE's caseload for it is not loaded, the home area as its districts' sum; rounded."""
+    and the home area as its districts' sum (in place of its DfE-based forecast); rounded."""
     authorities = authority_forecasts(inp)
-    whole = area_from_districts(districts, inp, set(authorities["area_code"]) if len(authorities) else set())
+    # an area forecast district by district from its own records is their sum even where DfE's caseload for it
+    # is loaded too (the national files hold every authority): its breakdowns and its sufficiency add up
+    whole = area_from_districts(districts, inp, set())
+    if len(whole) and len(authorities):
+        authorities = authorities[~authorities["area_code"].isin(set(whole["area_code"]))]
     if len(districts):  # the unplaced children count in their area's sum, in no district
         districts = districts[districts["area_code"] != UNPLACED]
     parts = [f for f in (authorities, whole, districts) if len(f)]

@@ -168,12 +168,10 @@ def comparisons(values: pd.DataFrame, ind: Indicator, parent_of: pd.DataFrame,
         others = values[values["area_level"] != "country"]
         code = england["area_code"].iloc[0]
         compare_with(others, "england", pd.Series("country", index=others.index), pd.Series(code, index=others.index))
-    # the area each row sits in (an authority's parent is its region); a parent holding nothing but
-    # this one area (a one-county region in the demo, a unitary as its own upper tier) is no comparison
-    rel = parent_of.drop_duplicates(["child_level", "child_code"])
-    siblings = rel.groupby(["parent_level", "parent_code"])["child_code"].transform("size")
-    rel = rel[siblings > 1]
-    rows = values.merge(rel, left_on=["area_level", "area_code"], right_on=["child_level", "child_code"])
+    # the area each row sits in (an authority's parent is its region) and a district's region
+    rows = values.merge(_ancestors(parent_of), left_on=["area_level", "area_code"],
+                        right_on=["child_level", "child_code"])
+    rows = _beyond_itself(rows, values, parent_of)
     for kind in ("region", "parent"):
         sub = rows[(rows["parent_level"] == "region") == (kind == "region")]
         if len(sub):
@@ -194,6 +192,45 @@ def comparisons(values: pd.DataFrame, ind: Indicator, parent_of: pd.DataFrame,
     if not parts:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     return pd.concat(parts, ignore_index=True)[COMPARISON_COLUMNS]
+
+
+def _ancestors(parent_of: pd.DataFrame) -> pd.DataFrame:
+    """child_level, child_code, parent_level, parent_code, via_level, via_code: each area's parent (via itself)
+    and a district's region (via its upper tier)."""
+    rel = parent_of.drop_duplicates(["child_level", "child_code", "parent_level"])
+    direct = rel.assign(via_level=rel["child_level"], via_code=rel["child_code"])
+    up = rel[(rel["child_level"] == "lad") & (rel["parent_level"] == "utla")]
+    region = rel[(rel["child_level"] == "utla") & (rel["parent_level"] == "region")]
+    two = up.merge(region, left_on="parent_code", right_on="child_code", suffixes=("", "_r"))
+    two = pd.DataFrame({"child_level": two["child_level"], "child_code": two["child_code"],
+                        "parent_level": "region", "parent_code": two["parent_code_r"], "via_level": "utla",
+                        "via_code": two["parent_code"]})
+    direct = direct[~((direct["child_level"] == "lad") & (direct["parent_level"] == "region"))]
+    return pd.concat([direct, two], ignore_index=True)
+
+
+def _beyond_itself(rows: pd.DataFrame, values: pd.DataFrame, parent_of: pd.DataFrame) -> pd.DataFrame:
+    """Drop comparisons with a parent holding nothing beyond the one area below it on the way (a one-county
+    region of case-level figures, a unitary as its own upper tier): one child, and the same numerator,
+    denominator and value. A region whose published figures count other authorities too stays a comparison."""
+    rel = parent_of.drop_duplicates(["child_level", "child_code", "parent_level"])
+    children = rel.groupby(["parent_level", "parent_code"]).size()
+    only = children.reindex(pd.MultiIndex.from_arrays([rows["parent_level"], rows["parent_code"]])).to_numpy() == 1
+    if not only.any():
+        return rows
+    counts = values.set_index(["period", "breakdown", "area_level", "area_code"])[["numerator", "denominator", "value"]]
+    counts = counts[~counts.index.duplicated()]
+
+    def at(level: str, code: str) -> pd.DataFrame:
+        idx = pd.MultiIndex.from_arrays([rows["period"], rows["breakdown"], rows[level], rows[code]])
+        return counts.reindex(idx).astype(float)
+
+    via, parent = at("via_level", "via_code"), at("parent_level", "parent_code")
+    same = np.ones(len(rows), dtype=bool)
+    for col in ("numerator", "denominator", "value"):
+        a, b = via[col].to_numpy(), parent[col].to_numpy()
+        same &= (a == b) | (np.isnan(a) & np.isnan(b))
+    return rows[~(only & same)]
 
 
 def _judge(rows: pd.DataFrame, comparator: np.ndarray, ind: Indicator) -> np.ndarray:

@@ -200,7 +200,10 @@ def _specialist(inputs: Inputs, c: pd.DataFrame, lookup: pd.DataFrame) -> pd.Dat
         specialist=lambda f: f["plans"].where(f["placement"].isin(SPECIALIST_PLACEMENTS), 0))
     lv = _levels(known, lookup, ind.levels, ["period", "band"], ["specialist", "plans"])
     counts = with_breakdowns(lv, {"band": "age_band"}, ["period", "area_level", "area_code"], ["specialist", "plans"])
-    return _prefer(published, counts.rename(columns={"specialist": "numerator", "plans": "denominator"}))
+    plans = prefer_published(_published(inputs, CASELOAD, ["ehcplans"]),
+                             _published(inputs, OLD_CASELOAD, ["total_all"], census=True))
+    return _prefer(published, counts.rename(columns={"specialist": "numerator", "plans": "denominator"}),
+                   totals=plans, own_total="denominator")
 
 
 def _neet(c: pd.DataFrame, lookup: pd.DataFrame, levels: list[str]) -> pd.DataFrame:
@@ -239,6 +242,7 @@ def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
         one = _published(inputs, REQUESTS, [measure])
         pub_outcomes = pd.concat([pub_outcomes, one.assign(breakdown=f"outcome={o}")], ignore_index=True)
     decided = lv["assess"] + lv["not_assess"]
+    pub_total = _published(inputs, REQUESTS, ["requests_received_in_year"])  # whose records cover the area
     return {
         "ehcp_requests_rate": _prefer(pub_req, rate),
         "ehcp_request_outcomes": _prefer(pub_outcomes, by_outcome.assign(denominator=float("nan"))),
@@ -246,11 +250,12 @@ def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
             _published(inputs, REQUESTS, ["request_outcome_six_weeks"],
                        ["request_outcome_six_weeks", "request_outcome_over_6_weeks"]),
             lv.assign(numerator=lv["decided_6_weeks"], denominator=decided)[
-                lv["area_level"].isin(get_indicator("ehcp_requests_decided_6_weeks").levels)]),
+                lv["area_level"].isin(get_indicator("ehcp_requests_decided_6_weeks").levels)],
+            totals=pub_total, own_total="requests"),
         "ehcp_requests_assessed": _prefer(
             _published(inputs, REQUESTS, ["requests_decided_to_assess"],
                        ["requests_decided_to_assess", "requests_decided_not_to_assess"]),
-            lv.assign(numerator=lv["assess"], denominator=decided)),
+            lv.assign(numerator=lv["assess"], denominator=decided), totals=pub_total, own_total="requests"),
         **assessment_counts(inputs),
     }
 
@@ -328,9 +333,23 @@ def transfer_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     return {"ehcp_transfers_completed": counts.rename(columns={"done": "numerator", "all": "denominator"})}
 
 
-def _prefer(published: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    """Published figures where they exist; case-level counts for everything else."""
+def _prefer(published: pd.DataFrame, cases: pd.DataFrame, totals: pd.DataFrame | None = None,
+            own_total: str = "numerator") -> pd.DataFrame:
+    """Published figures where they exist; case-level counts for everything else, but none for an area and
+    period whose published total (of `totals`, else of `published`) differs from the records' (their
+    `own_total` column): a region holding other authorities than the records' own, where the records'
+    figures would describe part of the area only."""
     cols = ["period", "area_level", "area_code", "breakdown", "numerator", "denominator"]
+    totals = published if totals is None else totals
+    if totals is not None and len(totals) and cases is not None and len(cases):
+        key = ["period", "area_level", "area_code"]
+        pub = totals.loc[totals["breakdown"] == "all", [*key, "numerator"]]
+        own = cases.loc[cases["breakdown"] == "all", [*key, own_total]].rename(columns={own_total: "numerator"})
+        both = pub.merge(own, on=key, suffixes=("_pub", "_own"))
+        part = both.loc[both["numerator_pub"].astype(float) != both["numerator_own"].astype(float), key]
+        if len(part):
+            marked = cases.merge(part.assign(__part=True), on=key, how="left")
+            cases = cases[marked["__part"].isna().to_numpy()]
     frames = [f[cols] for f in (published, cases) if f is not None and len(f)]
     return prefer_published(*frames)
 

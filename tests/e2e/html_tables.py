@@ -60,6 +60,14 @@ def page_tables(at: Any) -> list[pd.DataFrame]:
     return [f for h in at.get("html") for f in read_tables(h.proto.body)]
 
 
+def badges(at: Any) -> list[str]:
+    """The comparison badge of each headline tile on an AppTest page, in page order, as its words read."""
+    out = []
+    for h in at.get("html"):
+        out += [unescape(w) for w in re.findall(r"data-testid='comparison-badge'[^>]*>(.*?)</span>", h.proto.body)]
+    return out
+
+
 def headlines(at: Any) -> list[tuple[str, str]]:
     """The headline tiles on an AppTest page, in page order: (label, value) as shown."""
     out = []

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.html_tables import headlines, page_tables
+from tests.e2e.html_tables import badges, headlines, page_tables
 
 pytestmark = pytest.mark.db
 
@@ -64,6 +64,28 @@ def test_overview_headlines_narrative_and_indicator_filter(app: Any, engine: sa.
     assert len(table) == districts and table.attrs["caption"].startswith("New EHC plans within 20 weeks by district")
     rug = page_tables(at)[0]
     assert len(rug) == districts and rug.columns[0] == "District"
+
+
+def test_overview_tiles_compare_with_england_where_a_national_figure_exists(app: Any, engine: sa.Engine) -> None:
+    """Given the demo's DfE figures for England, when the Overview opens, then the two tiles England publishes
+    a figure for (20-week timeliness, plans per 1,000) compare with England, each as the warehouse judges it
+    against England's published value; the backlog (no national figure) is not compared, the health advice
+    tile keeps its target."""
+    at = open_page(app, "overview")
+    shown = badges(at)
+    with engine.connect() as conn:
+        judged = dict(conn.execute(sa.text(
+            "SELECT c.indicator_id, coalesce(c.comparison, '') FROM published.comparisons c "
+            "WHERE c.area_code = 'X10000001' AND c.breakdown = 'all' AND c.comparator_type = 'england' "
+            "AND c.period = (SELECT max(period) FROM published.indicator_values v "
+            "WHERE v.indicator_id = c.indicator_id "
+            "AND v.area_code = 'X10000001' AND v.breakdown = 'all' AND v.value IS NOT NULL)")).all())
+    assert {"ehcp_20_weeks", "ehcp_rate_0_25"} <= set(judged)
+    assert shown[0] == f"{judged['ehcp_20_weeks'].capitalize()} than England" or \
+        (shown[0] == "Similar to England" and judged["ehcp_20_weeks"] == "similar")
+    assert shown[1] == f"{judged['ehcp_rate_0_25'].capitalize()} than England"
+    assert shown[2] == "Not compared" and "ehcp_backlog" not in judged
+    assert shown[3].endswith("than the 95% target") or shown[3] == "Similar to the 95% target"
 
 
 def qp(at: Any, key: str) -> str:

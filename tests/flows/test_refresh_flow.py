@@ -54,7 +54,9 @@ def demo_cases(demo_dir: Path) -> pd.DataFrame:
 
 
 def published(engine: sa.Engine, indicator: str, level: str) -> pd.DataFrame:
-    sql = "SELECT * FROM published.indicator_values WHERE indicator_id = :i AND area_level = :l AND breakdown = 'all'"
+    """The demo's own areas at `level` (DfE's files hold every English authority too)."""
+    sql = ("SELECT * FROM published.indicator_values WHERE indicator_id = :i AND area_level = :l AND breakdown = 'all' "
+           "AND area_code IN (SELECT area_code FROM published.areas)")
     return pd.read_sql(sa.text(sql), engine, params={"i": indicator, "l": level})
 
 

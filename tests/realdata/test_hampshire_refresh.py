@@ -132,3 +132,34 @@ def test_forecasts_split_by_age_band_and_placement_and_requests_forecast(real_en
     requests = f[f["measure"] == "requests"].set_index("year")
     assert list(requests["horizon"]) == [1, 2, 3, 4, 5] and requests.index.min() == 2025
     assert (requests["lower80"] <= requests["point"]).all() and (requests["point"] <= requests["upper80"]).all()
+
+
+def test_hampshire_compares_with_england_the_south_east_and_dfe_s_neighbours(real_engine: sa.Engine) -> None:
+    """Given DfE's 2025 statistical neighbour model (authorities by DfE number), then Hampshire's ten neighbours
+    reach the warehouse by GSS code in DfE's order, and its 20-week share in 2024 (41.0%) compares with England,
+    the South East and the ten neighbours pooled (their plans within 20 weeks over their plans issued), each
+    value as DfE published it."""
+    timeliness = published_file(REALDATA / "education/ehcp_sen2_2025/data/timeliness_20_week.csv")
+    timeliness = timeliness[(timeliness["breakdown_topic"] == "All EHC plans issued")
+                            & (timeliness["time_period"] == "2024")]
+    las = timeliness[timeliness["geographic_level"] == "Local authority"]
+    code_of = dict(zip(las["old_la_code"], las["new_la_code"], strict=True))
+    numbers = ["865", "802", "916", "938", "869", "867", "803", "937", "931", "855"]  # sn_model_2025_wide.csv
+    sn = list(pd.read_sql("SELECT neighbour_code FROM core.neighbours WHERE area_code = 'E10000014' ORDER BY rank",
+                          real_engine)["neighbour_code"])
+    assert sn == [code_of[n] for n in numbers]
+    c = pd.read_sql("SELECT comparator_type, comparator_code, comparator_value FROM published.comparisons "
+                    "WHERE indicator_id = 'ehcp_20_weeks' AND period = '2024' AND area_code = 'E10000014' "
+                    "AND breakdown = 'all'", real_engine).set_index("comparator_type")
+
+    def share(rows: pd.DataFrame) -> float:
+        num, den = rows["plans_issued_within_20_weeks"], rows["plans_issued_den"]
+        ok = num.str.fullmatch(r"\d+") & den.str.fullmatch(r"\d+")  # published counts, not suppressed
+        return 100 * num[ok].astype(float).sum() / den[ok].astype(float).sum()
+
+    assert c.loc["england", "comparator_value"] == pytest.approx(
+        share(timeliness[timeliness["geographic_level"] == "National"]))
+    assert c.loc["region", "comparator_code"] == "E12000008"
+    assert c.loc["region", "comparator_value"] == pytest.approx(
+        share(timeliness[(timeliness["geographic_level"] == "Regional") & (timeliness["region_code"] == "E12000008")]))
+    assert c.loc["neighbours", "comparator_value"] == pytest.approx(share(las[las["old_la_code"].isin(numbers)]))

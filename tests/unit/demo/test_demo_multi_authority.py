@@ -80,3 +80,20 @@ def testnhs_numbers_stay_distinct_within_authorities_beyond_the_test_range() -> 
         assert len(np.unique(part)) == len(part)
     assert (nhs // 10_000_000 == 999).all()
     assert (nhs_check_digit(nhs // 10) == nhs % 10).all()
+
+
+def test_benchmarks_are_the_place_s_own_authorities(small: Path) -> None:
+    """Where the demo holds several authorities (the England scale's code paths), DfE's files publish those, each
+    counted from its own cases, adding up to England; each has the others (here fewer than ten) as neighbours."""
+    from jsna.demo import benchmarks
+
+    c = _read(small, f"{benchmarks.RELEASE}/caseload.csv")
+    las = c[c["geographic_level"] == "Local authority"]
+    lt = _read(small, "lookups/ltla_utla23.csv")
+    assert set(las["new_la_code"]) == set(lt["UTLA23CD"])
+    latest = c[c["time_period"] == "202425"]
+    national = int(latest.loc[latest["geographic_level"] == "National", "ehcplans"].iloc[0])
+    assert national == latest.loc[latest["geographic_level"] == "Local authority", "ehcplans"].astype(int).sum() > 0
+    sn = _read(small, benchmarks.SN_2025)
+    assert len(sn) == 8 and "SN_7" in sn.columns and "SN_8" not in sn.columns
+    assert (sn["old_la_code"] != sn["SN_1"]).all()

@@ -32,15 +32,20 @@ def test_mye_layout(mye: pd.DataFrame) -> None:
 
 
 def test_mye_levels_sum_exactly(mye: pd.DataFrame) -> None:
+    """Demoshire is its districts; its region and England add the rest of England's authorities to it."""
     key = ["sex", "age"]
     districts = mye[mye["geography"] == "Non-metropolitan District"].groupby(key)[YEARS].sum()
-    for kind in ("County", "Region", "Country"):
-        level = mye[mye["geography"] == kind].set_index(key)[YEARS].sort_index()
-        assert (level == districts.sort_index()).all().all()
+    level = mye[mye["code"] == "X10000001"].set_index(key)[YEARS].sort_index()
+    assert (level == districts.sort_index()).all().all()
+    uppers = mye[mye["geography"].isin(["County", "Unitary Authority"])].groupby(key)[YEARS].sum().sort_index()
+    for kind in ("Region", "Country"):
+        level = mye[mye["geography"] == kind].groupby(key)[YEARS].sum().sort_index()
+        assert (level == uppers).all().all()
+    assert (mye[mye["code"] == "X12000001"].set_index(key)[YEARS].sort_index() > level / 20).all().all()
 
 
 def test_mye_structure(mye: pd.DataFrame) -> None:
-    county = mye[mye["geography"] == "County"]
+    county = mye[mye["code"] == "X10000001"]
     total = county[YEARS].sum()
     assert 1.3e6 < total["population_2021"] < 1.5e6
     growth = (total["population_2025"] / total["population_2015"]) ** 0.1 - 1
