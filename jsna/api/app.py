@@ -126,25 +126,24 @@ def create_app(url: str | None = None) -> FastAPI:
                           see="/indicators")
         return rows
 
+    def found(snap: Snapshot, name: str, **params: Any) -> bool:
+        return bool(snap.rows(name, **params).rows[0][0])
+
     def check_area(snap: Snapshot, code: str | None) -> None:
-        if code is not None and not snap.rows("areas", level=None, code=code, limit=1, offset=0).rows:
+        if code is not None and not found(snap, "area_exists", code=code):
             raise Problem(404, f"No published area '{code}': see /areas?level=... for the list.", see="/areas")
 
     def check_level(snap: Snapshot, level: str | None, in_path: bool = False) -> None:
-        if level is None:
+        if level is None or found(snap, "level_exists", level=level):
             return
-        levels = [r[0] for r in snap.rows("levels").rows]
-        if level not in levels and in_path:
+        if in_path:
             raise Problem(404, f"No published level '{level}': see /levels for the list.", see="/levels")
-        if level not in levels:
-            raise Problem(422, f"Bad parameter(s): level: '{level}' is not a published level; one of "
-                               f"{', '.join(levels)} (see /levels).", parameters=["level"])
+        levels = [r[0] for r in snap.rows("levels").rows]
+        raise Problem(422, f"Bad parameter(s): level: '{level}' is not a published level; one of "
+                           f"{', '.join(levels)} (see /levels).", parameters=["level"])
 
     def check_period(snap: Snapshot, indicator: str, period: str | None) -> None:
-        if period is None:
-            return
-        coverage = snap.rows("indicator_coverage", id=indicator)
-        if not any(period in r[2] for r in coverage.rows):
+        if period is not None and not found(snap, "period_exists", id=indicator, period=period):
             raise Problem(404, f"Indicator '{indicator}' is not published for period '{period}': see "
                                f"/indicators/{indicator} for its periods.", see=f"/indicators/{indicator}")
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
 import pandas as pd
 from starlette.requests import Request
 from starlette.responses import Response
@@ -56,18 +55,15 @@ def headers(run: Run, tag: str, next_url: str | None = None) -> dict[str, str]:
     return out
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
+def _other(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, float) and value != value:  # NaN: no value
-        return None
-    return value
+    raise TypeError(f"{type(value).__name__} is not written to JSON")
 
 
 def json_body(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, default=_plain, separators=(",", ":"), allow_nan=False).encode()
+    """JSON (orjson: times as ISO 8601, NaN as null, as no published value is NaN)."""
+    return orjson.dumps(payload, default=_other)
 
 
 def table_response(rows: Rows, fmt: str, run: Run, tag: str, extra: dict[str, Any] | None = None,
@@ -76,8 +72,7 @@ def table_response(rows: Rows, fmt: str, run: Run, tag: str, extra: dict[str, An
     metadata too)."""
     hdrs = headers(run, tag, next_url)
     if fmt == "json":
-        payload = {"run": run.as_dict(), **(extra or {}), "rows": [
-            {k: _plain(v) for k, v in r.items()} for r in rows.records()]}
+        payload = {"run": run.as_dict(), **(extra or {}), "rows": rows.records()}
         return Response(json_body(payload), media_type=FORMATS["json"], headers=hdrs)
     frame = pd.DataFrame.from_records(rows.rows, columns=rows.columns)
     if fmt == "csv":
@@ -93,7 +88,7 @@ def parquet_bytes(frame: pd.DataFrame, run: Run) -> bytes:
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    meta = {**(table.schema.metadata or {}), b"jsna_run": json.dumps(run.as_dict()).encode()}
+    meta = {**(table.schema.metadata or {}), b"jsna_run": orjson.dumps(run.as_dict())}
     out = io.BytesIO()
     pq.write_table(table.replace_schema_metadata(meta), out)
     return out.getvalue()
@@ -104,8 +99,8 @@ def geojson_response(rows: Rows, run: Run, tag: str, single: bool = False, next_
     features = []
     for record in rows.records():
         geometry = record.pop("geometry")
-        features.append({"type": "Feature", "id": record["area_code"],
-                         "geometry": json.loads(geometry) if geometry else None, "properties": record})
+        features.append({"type": "Feature", "id": record["area_code"],  # the geometry as PostGIS wrote it
+                         "geometry": orjson.Fragment(geometry) if geometry else None, "properties": record})
     body: dict[str, Any] = features[0] if single else {"type": "FeatureCollection", "features": features}
     body = {**body, "run": run.as_dict()}  # a foreign member (RFC 7946, 6.1)
     return Response(json_body(body), media_type=GEOJSON, headers=headers(run, tag, next_url))
