@@ -1,15 +1,21 @@
 """SQLAlchemy models of the published tables that carry geometry, with GeoAlchemy2 geometry types: the one
-typed path geometry is read by (the API's GeoJSON). Their columns mirror the migrations (sql/migrations):
-`published.areas.geom` is the web geometry, WGS84 and simplified per level when a refresh publishes it."""
+typed path geometry is read by (the API's GeoJSON, the dashboards' maps, the printed map exports). Their columns
+mirror the migrations (sql/migrations): `published.areas.geom` is the web geometry, WGS84 and simplified per
+level when a refresh publishes it."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 WGS84 = 4326
 GEOJSON_DECIMALS = 5  # as the dashboards' maps: about a metre
@@ -31,6 +37,16 @@ class Area(Published):
     area_name: Mapped[str] = mapped_column(sa.Text)
     parent_code: Mapped[str | None] = mapped_column(sa.Text)
     geom: Mapped[Any] = mapped_column(Geometry("MULTIPOLYGON", srid=WGS84, spatial_index=False), nullable=True)
+
+
+class AreaHierarchy(Published):
+    """published.area_hierarchy: which area lies in which (every level above, not only the parent)."""
+
+    __tablename__ = "area_hierarchy"
+    child_level: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    child_code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    parent_level: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    parent_code: Mapped[str] = mapped_column(sa.Text)
 
 
 class School(Published):
@@ -62,9 +78,10 @@ def latest_vintage(level: Any) -> sa.ScalarSelect[Any]:
     return sa.select(sa.func.max(other.vintage)).where(other.area_level == level).scalar_subquery()
 
 
-def area_shapes(level: str | None = None, code: str | None = None) -> sa.Select[Any]:
-    """The areas of `level` (or the one area `code`), latest vintage, with their boundary as GeoJSON text
-    (WGS84, GEOJSON_DECIMALS) in `geometry`: no geometry column ever built from text."""
+def area_shapes(level: str | None = None, code: str | None = None, codes: list[str] | None = None,
+                drawn: bool = False) -> sa.Select[Any]:
+    """The areas of `level` (or the one area `code`, or those of `codes`), latest vintage, with their boundary
+    as GeoJSON text (WGS84, GEOJSON_DECIMALS) in `geometry`; only those with a boundary when `drawn`."""
     query = (sa.select(Area.area_code, Area.area_name, Area.area_level, Area.parent_code,
                        sa.func.ST_AsGeoJSON(Area.geom, GEOJSON_DECIMALS).label("geometry"))
              .where(Area.vintage == latest_vintage(Area.area_level)))
@@ -72,4 +89,37 @@ def area_shapes(level: str | None = None, code: str | None = None) -> sa.Select[
         query = query.where(Area.area_level == level)
     if code is not None:
         query = query.where(Area.area_code == code)
+    if codes is not None:
+        query = query.where(Area.area_code.in_(codes))
+    if drawn:
+        query = query.where(Area.geom.is_not(None))
     return query.order_by(Area.area_code)
+
+
+def boundaries(level: str, within: str | None = None) -> sa.Select[Any]:
+    """The areas of `level` with a boundary (latest vintage; `geom` typed), inside area `within` (down the
+    published hierarchy) when given: what a printed map draws."""
+    query = (sa.select(Area.area_code, Area.area_name, Area.geom)
+             .where(Area.area_level == level, Area.geom.is_not(None), Area.vintage == latest_vintage(level)))
+    if within is not None:
+        start = sa.select(sa.cast(sa.literal(within), sa.Text(collation="C")).label("code"))
+        down = start.cte("down", recursive=True)
+        step = sa.orm.aliased(AreaHierarchy)
+        down = down.union(sa.select(step.child_code).join(down, step.parent_code == down.c.code))
+        query = query.where(Area.area_code.in_(sa.select(down.c.code)))
+    return query.order_by(Area.area_code)
+
+
+def geoframe(bind: Engine | Connection, query: sa.Select[Any], geom_col: str = "geom") -> gpd.GeoDataFrame:
+    """A select's rows as a GeoDataFrame in WGS84: GeoAlchemy2 reads `geom_col` as WKB elements, made shapes."""
+    import geopandas as gpd  # here: the dashboards and the API need no geopandas for their reads
+    from geoalchemy2.shape import to_shape
+
+    with bind.connect() if isinstance(bind, Engine) else nullcontext(bind) as conn:
+        result = conn.execute(query)
+        columns, rows = list(result.keys()), result.all()
+    frame = gpd.pd.DataFrame.from_records(rows, columns=columns)
+    shapes = [None if g is None else to_shape(g) for g in frame[geom_col]]
+    return gpd.GeoDataFrame(frame.drop(columns=[geom_col]), geometry=gpd.GeoSeries(shapes, crs=WGS84),
+                            crs=WGS84).rename_geometry(geom_col)
+
