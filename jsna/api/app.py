@@ -152,10 +152,13 @@ def create_app(url: str | None = None) -> FastAPI:
     def index(request: Request) -> Response:
         with snapshot(engine) as snap:
             run = snap.run
+        tag = formats.etag(run, request, "json")
+        if formats.not_modified(request, tag):
+            return Response(status_code=304, headers=formats.headers(run, tag))
         paths = sorted({r.path for r in app.routes if getattr(r, "include_in_schema", False)})  # type: ignore[attr-defined]
-        return Response(formats.json_body({"run": run.as_dict(), "docs": "/docs", "openapi": "/openapi.json",
+        return Response(formats.json_body({"run": run.as_dict(), "docs": "docs", "openapi": "openapi.json",
                                            "endpoints": paths}), media_type="application/json",
-                        headers={"Cache-Control": formats.CACHE_CONTROL, "X-JSNA-Run": str(run.run_id)})
+                        headers=formats.headers(run, tag))
 
     @app.get("/docs", include_in_schema=False)
     def documentation() -> HTMLResponse:

@@ -111,8 +111,10 @@ def test_every_endpoint_names_the_run_it_read(api: httpx.Client, reader: sa.Engi
     for path in paths:
         response = api.get(concrete.get(path, path))
         assert response.status_code == 200, (path, response.text)
-        assert response.headers["x-jsna-run"] == str(run)
+        assert response.headers["x-jsna-run"] == str(run) and response.headers["etag"].startswith(f'"run-{run}-')
         assert response.json()["run"]["run_id"] == run
+        again = api.get(concrete.get(path, path), headers={"If-None-Match": response.headers["etag"]})
+        assert again.status_code == 304, path
 
 
 def test_figures_equal_the_published_rows_and_suppressed_are_c(api: httpx.Client, reader: sa.Engine) -> None:
