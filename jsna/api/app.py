@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
+import psycopg
+import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -15,7 +17,7 @@ from starlette.responses import Response
 
 from jsna import __version__
 from jsna.api import docs, formats
-from jsna.api.snapshot import NotPublished, Rows, Snapshot, snapshot
+from jsna.api.snapshot import TIMEOUT_MS, NotPublished, Rows, Snapshot, snapshot
 from jsna.warehouse import models
 from jsna.warehouse.engine import get_engine, reader_url
 
@@ -97,6 +99,14 @@ def create_app(url: str | None = None) -> FastAPI:
         detail = "No such endpoint: see / for the list." if exc.status_code == 404 else str(exc.detail)
         return JSONResponse({"detail": detail, **({"see": "/"} if exc.status_code == 404 else {})},
                             status_code=exc.status_code)
+
+    @app.exception_handler(psycopg.errors.QueryCanceled)
+    @app.exception_handler(sa.exc.OperationalError)
+    def _too_long(request: Request, exc: Exception) -> JSONResponse:
+        if not isinstance(getattr(exc, "orig", exc), psycopg.errors.QueryCanceled):
+            raise exc
+        return JSONResponse({"detail": f"The read took longer than {TIMEOUT_MS // 1000} s and was stopped: ask for "
+                                       "fewer rows (limit) or filter them."}, status_code=503)
 
     @app.exception_handler(NotPublished)
     def _unpublished(request: Request, exc: NotPublished) -> JSONResponse:

@@ -330,3 +330,21 @@ def test_a_response_never_mixes_two_runs_mid_swap(api: httpx.Client, reader: sa.
             conn.execute(sa.text("DROP SCHEMA IF EXISTS api_test_next CASCADE"))
             conn.execute(sa.text("DROP SCHEMA IF EXISTS api_test_old CASCADE"))
     assert run_id(reader) == old and float(sql(reader, figure, **where)["value"].iloc[0]) == before
+
+
+def test_a_read_that_takes_too_long_is_stopped_with_503(refreshed: dict, reader: sa.Engine,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given the statements' time bound at 1 ms (in-process, the same app and database), when a big page is read,
+    then the server stops it and answers 503 saying what to ask for instead, for a table and for geometry."""
+    import functools
+
+    from fastapi.testclient import TestClient
+
+    import jsna.api.app as app_module
+    from jsna.api.snapshot import snapshot
+
+    monkeypatch.setattr(app_module, "snapshot", functools.partial(snapshot, timeout_ms=1))
+    client = TestClient(app_module.create_app(reader.url.render_as_string(hide_password=False)))
+    for path in (f"/figures?indicator={INDICATOR}&limit=10000", "/levels/lsoa/geometry?limit=10000"):
+        response = client.get(path)
+        assert response.status_code == 503 and "fewer rows" in response.json()["detail"], path
