@@ -1,5 +1,6 @@
 # The two commands of the README, and the steps they share.
 #   make demo   set up, start the warehouse, generate the demo county, refresh, serve the dashboard
+#   make api    serve the read API of the published figures (after make demo)
 #   make test   the same set-up, then lint and the whole test suite (database and browser tests included)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -7,10 +8,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+API_PORT ?= 8000
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint bench system system-browser db demo-data refresh dashboard lock clean
+.PHONY: demo test lint bench system system-browser db demo-data refresh dashboard api lock clean
 
 demo: system $(STAMP) db demo-data refresh dashboard
 
@@ -43,7 +45,11 @@ refresh: $(STAMP)
 	$(BIN)/jsna refresh --config data/demo/jsna.toml
 
 dashboard: $(STAMP)
+	@echo "The read API of the same figures: make api (http://127.0.0.1:$(API_PORT)/, docs at /docs)"
 	$(BIN)/jsna dashboard --port $(PORT)
+
+api: $(STAMP)
+	$(BIN)/jsna api --port $(API_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

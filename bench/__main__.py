@@ -1,5 +1,6 @@
-"""`make bench`: the demo refresh step by step, the board pack beside one map export over the refreshed demo,
-the loader beside its peers, and the disclosure audit beside the algorithm it replaced, in one run.
+"""`make bench`: the demo refresh step by step, the board pack beside one map export over the refreshed demo, the
+read API beside a bare psycopg query of the same rows (at England scale its first page, 10,000 LSOAs), the loader
+beside its peers, and the disclosure audit beside the algorithm it replaced, in one run.
 
 Usage: python -m bench [--scale county|england] [--rows N]
 """
@@ -11,7 +12,7 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from bench import disclosure_audit, loader, pack, refresh
+from bench import api, disclosure_audit, loader, pack, refresh
 from bench.common import save, scratch_database
 
 
@@ -24,6 +25,7 @@ def main() -> None:
     with scratch_database() as url:
         steps = refresh.run(url, args.scale)
         packs = pack.run(url) if args.scale == "county" else {}
+        served = api.run(url)
     for title, times in steps.items():
         table = Table("step", "seconds", title=f"{title} ({args.scale})")
         for step, seconds in times.items():
@@ -34,6 +36,10 @@ def main() -> None:
         for key, value in packs.items():
             table.add_row(key, f"{value:.2f}")
         console.print(table)
+    table = Table("measure", "value", title=f"read API beside bare psycopg: one indicator, every LSOA ({args.scale})")
+    for key, value in served.items():
+        table.add_row(key, f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+    console.print(table)
     with scratch_database() as url:
         load = loader.run(url, args.rows)
     table = Table("measure", "value", title=f"loader throughput, {args.rows:,} rows (median of 3)")
@@ -47,7 +53,7 @@ def main() -> None:
         table.add_row(key, f"{value:,.2f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int)
                       else str(value))
     console.print(table)
-    payload = {"steps": steps, "pack": packs, "loader": load, "disclosure_audit": audit}
+    payload = {"steps": steps, "pack": packs, "api": served, "loader": load, "disclosure_audit": audit}
     console.print(f"results saved to {save(f'bench_{args.scale}', payload)}")
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from jsna.publish import charts
+from jsna.warehouse import models
 from jsna.warehouse.engine import get_engine, reader_url
 from jsna.warehouse.sqlfiles import statement
 
@@ -199,7 +200,8 @@ def parent_of(area_code: str) -> pd.Series | None:
 def area_geojson(level: str, within: str | None = None) -> dict[str, Any]:
     """Areas of a level as a GeoJSON FeatureCollection (WGS84, 5 decimals), optionally inside one area."""
     codes = None if within is None else list(areas(level, within)["area_code"])
-    frame = query("area_shapes", l=level, codes=codes)
+    with _engine().connect() as conn:  # GeoAlchemy2's typed path (jsna.warehouse.models), as the API's
+        frame = pd.read_sql(models.area_shapes(level, codes=codes, drawn=True), conn)
     return {
         "type": "FeatureCollection",
         "features": [

@@ -232,6 +232,21 @@ def dashboard(
     os.execv(sys.executable, cmd)  # the server takes this process's place: Ctrl+C or SIGTERM stops it
 
 
+# -- api ----------------------------------------------------------------------------------------------
+@app.command()
+def api(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    root_path: Annotated[str, typer.Option(help="Prefix a reverse proxy serves the API under, e.g. /jsna-api.")] = "",
+) -> None:
+    """Serve the read API of the published figures (as jsna_reader); stopping this command stops the server."""
+    from jsna.api.server import serve
+
+    console.print(f"API on http://{address}:{port}{root_path}/ (docs at /docs; Ctrl+C to stop).")
+    sys.stdout.flush()
+    serve(port=port, address=address, root_path=root_path)
+
+
 # -- export -------------------------------------------------------------------------------------------
 @export_app.command("map")
 def export_map(

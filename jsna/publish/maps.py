@@ -14,8 +14,9 @@ import numpy as np
 from jsna.errors import ExportError
 from jsna.publish.attribution import attribution, kinds_behind
 from jsna.publish.formatting import breakdown_label, period_label
+from jsna.warehouse import models
 from jsna.warehouse.engine import get_engine, reader_url
-from jsna.warehouse.sqlfiles import query_frame, query_geoframe, statement
+from jsna.warehouse.sqlfiles import query_frame, statement
 
 LEVELS = ["lsoa", "msoa", "lad", "utla", "region"]  # mapped levels, finest first
 LOCAL = {"lsoa", "msoa", "lad"}  # drawn inside the home authority, as the dashboards draw them
@@ -112,10 +113,10 @@ def map_data(indicator: str, level: str, period: str | None = None, breakdown: s
         sources = conn.execute(statement("publish/map_sources"),
                                {"kinds": kinds_behind(str(meta["sources"]).split(","))}).mappings().all()
     within = code if level in LOCAL else None
-    shapes = query_geoframe(engine, "publish/map_shapes", params={"l": level, "w": within})
+    shapes = models.geoframe(engine, models.boundaries(level, within))
     if shapes.empty:
         raise ExportError(f"No {level} boundaries are published; load a boundary file for that level.")
-    districts = query_geoframe(engine, "publish/map_shapes", params={"l": "lad", "w": code})
+    districts = models.geoframe(engine, models.boundaries("lad", code))
     values = query_frame(engine, "publish/map_values",
                          params={"i": indicator, "l": level, "p": period, "b": breakdown, "ct": compare})
     areas = shapes.merge(values, on="area_code", how="left")
