@@ -152,6 +152,14 @@ def create_app(url: str | None = None) -> FastAPI:
         raise Problem(422, f"Bad parameter(s): level: '{level}' is not a published level; one of "
                            f"{', '.join(levels)} (see /levels).", parameters=["level"])
 
+    def check_filters(snap: Snapshot, indicator: str, level: str | None, area: str | None,
+                      period: str | None) -> None:
+        """The indicator, level, area and period a figures or comparisons request names: each published."""
+        indicator_row(snap, indicator)
+        check_level(snap, level)
+        check_area(snap, area)
+        check_period(snap, indicator, period)
+
     def check_period(snap: Snapshot, indicator: str, period: str | None) -> None:
         if period is not None and not found(snap, "period_exists", id=indicator, period=period):
             raise Problem(404, f"Indicator '{indicator}' is not published for period '{period}': see "
@@ -236,10 +244,7 @@ def create_app(url: str | None = None) -> FastAPI:
                 level: Text = None, area: Text = None, period: Text = None, breakdown: Text = None,
                 fmt: Format = None) -> Response:
         def read(snap: Snapshot) -> tuple[Rows, dict[str, Any], str | None]:
-            indicator_row(snap, indicator)
-            check_level(snap, level)
-            check_area(snap, area)
-            check_period(snap, indicator, period)
+            check_filters(snap, indicator, level, area, period)
             return page.cut(snap.rows("figures", indicator=indicator, level=level, area=area, period=period,
                                       breakdown=breakdown, **page.params()), request)
         return respond(request, fmt, read)
@@ -253,10 +258,7 @@ def create_app(url: str | None = None) -> FastAPI:
                                           Query()] = None,
                     fmt: Format = None) -> Response:
         def read(snap: Snapshot) -> tuple[Rows, dict[str, Any], str | None]:
-            indicator_row(snap, indicator)
-            check_level(snap, level)
-            check_area(snap, area)
-            check_period(snap, indicator, period)
+            check_filters(snap, indicator, level, area, period)
             return page.cut(snap.rows("comparisons", indicator=indicator, level=level, area=area, period=period,
                                       breakdown=breakdown, comparator=comparator, **page.params()), request)
         return respond(request, fmt, read)

@@ -288,9 +288,11 @@ class LocalCluster:
         """Create the database (with PostGIS) when it does not exist yet."""
         name = name or self.database
         password = self.passwords().get(SUPERUSER)
+        from psycopg import sql as psql
+
         with self._superuser(password=password) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
+                conn.execute(psql.SQL("CREATE DATABASE {}").format(psql.Identifier(name)))
         with self._superuser(name, password) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
 

@@ -120,17 +120,8 @@ def _abandon_dead_runs(conn: Connection) -> None:
         )
     )
     for run_id in dead:
-        record_run(conn, int(run_id), "abandoned", ABANDONED)
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS run_{int(run_id)} CASCADE"))
-    # schemas of runs whose bookkeeping was itself rolled back
-    orphans = conn.execute(
-        sa.text(
-            "SELECT nspname FROM pg_namespace WHERE nspname ~ '^run_[0-9]+$' AND substr(nspname, 5)::bigint "
-            "NOT IN (SELECT run_id FROM meta.runs WHERE status = 'running')"
-        )
-    ).scalars().all()
-    for name in orphans:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        record_run(conn, int(run_id), "abandoned", ABANDONED)  # while its schema still holds its files
+    execute_file(conn, "runs/drop_stale_schemas")  # theirs, and those of runs whose bookkeeping rolled back
 
 
 def _release(run: Run) -> None:
@@ -218,9 +209,7 @@ def use_files(run: Run, file_ids: Iterable[int]) -> None:
     ids = [{"f": int(f)} for f in file_ids]
     if ids:
         with run.engine.begin() as conn:
-            conn.execute(
-                sa.text(f"INSERT INTO {run.schema}.used_files VALUES (:f) ON CONFLICT DO NOTHING"), ids
-            )
+            conn.execute(statement("runs/use_files", run.schema), ids)
 
 
 def land_frame(
@@ -279,7 +268,7 @@ def land_frame(
         if validation:  # the rules broken, in one round trip
             conn.execute(statement("pipeline/file_validation", run.schema),
                          [{"file_id": file_id, **v} for v in validation])
-        conn.execute(sa.text(f"INSERT INTO {run.schema}.used_files VALUES (:f)"), {"f": file_id})
+        conn.execute(statement("runs/use_files", run.schema), {"f": file_id})
     return LandedFile(file_id, source_name, kind, str(path), sha256, raw_table, new=True)
 
 

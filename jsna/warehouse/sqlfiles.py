@@ -55,7 +55,7 @@ def statements(name: str, run_schema: str | None = None) -> list[sa.TextClause]:
             any(not line.lstrip().startswith("--") for line in part.strip().splitlines())]
 
 
-def execute_file(conn: Connection, name: str, run_schema: str) -> None:
+def execute_file(conn: Connection, name: str, run_schema: str | None = None) -> None:
     """Run every statement of a build file (no parameters) on the connection."""
     raw = conn.connection.driver_connection
     assert raw is not None
