@@ -188,19 +188,23 @@ def _own_main() -> Iterator[None]:
 def _refreshed_apart(server_url: str, demo_dir: Path, workers: int) -> Iterator[dict[str, object]]:
     from flows.refresh import refresh
     from jsna.warehouse.engine import get_engine
+    from tests.flows.test_partial_refresh import core_snapshot, latest_headlines
     from tests.flows.test_refresh_flow import published_snapshot
 
     with throwaway_database(server_url) as url:
         with warehouse_env(url):
             summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
-        yield {"url": url, "summary": summary, "published": published_snapshot(get_engine(url))}
+        engine = get_engine(url)
+        yield {"url": url, "summary": summary, "published": published_snapshot(engine),
+               "core": core_snapshot(engine), "headlines": latest_headlines(engine)}
 
 
 @pytest.fixture(scope="session")
 def threaded_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
     """A warehouse of its own with the demo county committed by the threaded flow, for the tests that refresh
-    it again (a killed refresh, shrunken deliveries): its url, the flow's summary and every published table's
-    fingerprint at commit (what the Dask refresh must publish too)."""
+    it again (a killed refresh, shrunken deliveries, partial refreshes): its url, the flow's summary, every
+    published table's fingerprint at commit (what the Dask refresh must publish too), every core table's and
+    the headline rows (what a partial refresh back to the demo's files must leave)."""
     yield from _refreshed_apart(server_url, demo_dir, 1)
 
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from jsna import __version__
 from jsna.api import docs, formats
-from jsna.api.snapshot import TIMEOUT_MS, NotPublished, Rows, Snapshot, snapshot
+from jsna.api.snapshot import LOCK_WAIT_MS, TIMEOUT_MS, NotPublished, Rows, Snapshot, snapshot
 from jsna.warehouse import models
 from jsna.warehouse.engine import get_engine, reader_url
 
@@ -101,9 +101,15 @@ def create_app(url: str | None = None) -> FastAPI:
                             status_code=exc.status_code)
 
     @app.exception_handler(psycopg.errors.QueryCanceled)
+    @app.exception_handler(psycopg.errors.LockNotAvailable)
     @app.exception_handler(sa.exc.OperationalError)
     def _too_long(request: Request, exc: Exception) -> JSONResponse:
-        if not isinstance(getattr(exc, "orig", exc), psycopg.errors.QueryCanceled):
+        cause = getattr(exc, "orig", exc)
+        if isinstance(cause, psycopg.errors.LockNotAvailable):
+            return JSONResponse({"detail": f"A refresh has been publishing new figures for over {LOCK_WAIT_MS // 1000}"
+                                           " s: ask again in a minute."}, status_code=503,
+                                headers={"Retry-After": "60"})
+        if not isinstance(cause, psycopg.errors.QueryCanceled):
             raise exc
         return JSONResponse({"detail": f"The read took longer than {TIMEOUT_MS // 1000} s and was stopped: ask for "
                                        "fewer rows (limit) or filter them."}, status_code=503)

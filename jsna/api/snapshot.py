@@ -1,6 +1,7 @@
 """One snapshot per response: a REPEATABLE READ, read-only transaction that first takes a share lock on the
-published tables (sql/api/snapshot.sql, so a refresh's swap is wholly before or after it), bounds its
-statements' time, then reads published.build, the run every row of the response comes from."""
+published tables (sql/api/snapshot.sql, so a refresh's swap is wholly before or after it; waiting for them at
+most LOCK_WAIT_MS), bounds its statements' time, then reads published.build, the run every row of the response
+comes from."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from jsna.warehouse.sqlfiles import statement
 
 TIMEOUT_MS = 10_000  # a response's statements give up after this long (query cost bounded)
+LOCK_WAIT_MS = 15_000  # ... and its locks after this long behind a refresh's swap (answered 503, Retry-After)
 
 
 class NotPublished(Exception):
@@ -75,11 +77,13 @@ class Snapshot:
 
 
 @contextmanager
-def snapshot(engine: Engine, timeout_ms: int = TIMEOUT_MS) -> Iterator[Snapshot]:
-    """A snapshot of the published tables and the run that built them (NotPublished before any refresh)."""
+def snapshot(engine: Engine, timeout_ms: int = TIMEOUT_MS, lock_wait_ms: int = LOCK_WAIT_MS) -> Iterator[Snapshot]:
+    """A snapshot of the published tables and the run that built them (NotPublished before any refresh;
+    psycopg's LockNotAvailable when a swap holds the tables longer than `lock_wait_ms`)."""
     with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         with conn.begin():
+            conn.execute(statement("api/lock_wait"), {"ms": lock_wait_ms})
             conn.execute(statement("api/snapshot"))  # locks first: the snapshot is taken by the next query
             conn.execute(statement("api/timeout"), {"ms": timeout_ms})
             build = conn.execute(statement("api/build")).first()

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 import psycopg
 import sqlalchemy as sa
+from psycopg import sql
 from sqlalchemy.engine import Connection, Engine
 
 from jsna import __version__
@@ -58,6 +59,10 @@ class Run:
     def staged(self, layer: str, table: str) -> str:
         """Qualified name of the run's next version of layer.table."""
         return f'{self.schema}."{layer}__{table}"'
+
+    def staged_id(self, layer: str, table: str) -> sql.Identifier:
+        """The same name as an identifier to compose DDL with (psycopg.sql)."""
+        return sql.Identifier(self.schema, f"{layer}__{table}")
 
 
 @dataclass(frozen=True)
@@ -240,15 +245,15 @@ def land_frame(
     loaded_at = datetime.now(UTC)
     with engine.begin() as conn:
         file_id = int(conn.execute(sa.text("SELECT nextval('meta.file_ids')")).scalar_one())
-        part = run.staged("raw", f"{raw_table}__f{file_id}")
-        conn.execute(sa.text(f"CREATE TABLE {part} (LIKE raw.{raw_table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
+        part = run.staged_id("raw", f"{raw_table}__f{file_id}")
+        ddl(conn, "CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)",
+            part, sql.Identifier("raw", raw_table))
         defaults = {"file_id": file_id, "run_id": run.run_id, "source_file": str(path), "sha256": sha256,
                     "loaded_at": loaded_at.isoformat()}
         for col, value in defaults.items():
-            conn.execute(
-                sa.text(f"ALTER TABLE {part} ALTER COLUMN {col} SET DEFAULT {_literal(conn, value)}")
-            )
-        conn.execute(sa.text(f"ALTER TABLE {part} ADD CONSTRAINT f{file_id}_only CHECK (file_id = {file_id})"))
+            ddl(conn, "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", part, sql.Identifier(col), sql.Literal(value))
+        ddl(conn, "ALTER TABLE {} ADD CONSTRAINT {} CHECK (file_id = {})",
+            part, sql.Identifier(f"f{file_id}_only"), sql.Literal(file_id))
         copy_frame(conn, f"raw__{raw_table}__f{file_id}", frame, schema=run.schema)
         if len(quarantine):
             q = quarantine.assign(file_id=file_id)
@@ -256,11 +261,7 @@ def land_frame(
             copy_frame(conn, "quarantine", q, ["file_id", "line", "column_name", "rule", "value", "record"],
                        schema=run.schema)
         conn.execute(
-            sa.text(
-                f"INSERT INTO {run.schema}.files (file_id, run_id, source_name, kind, path, sha256, bytes, "
-                "raw_table, rows_in, rows_loaded, rows_quarantined, loaded_at, reader_version) VALUES (:f, :r, :n, "
-                ":k, :p, :s, :b, :t, :i, :l, :q, :a, :v)"
-            ),
+            statement("runs/land_file", run.schema),
             {"f": file_id, "r": run.run_id, "n": source_name, "k": kind, "p": str(path), "s": sha256,
              "b": path.stat().st_size if path.exists() else 0, "t": raw_table, "i": rows_in,
              "l": rows_loaded, "q": len(quarantine), "a": loaded_at, "v": reader_version},
@@ -272,39 +273,32 @@ def land_frame(
     return LandedFile(file_id, source_name, kind, str(path), sha256, raw_table, new=True)
 
 
-def _literal(conn: Connection, value: object) -> str:
+def ddl(conn: Connection, template: str, *parts: sql.Composable) -> None:
+    """Run one statement composed by psycopg.sql from a constant template and quoted identifiers or literals."""
     raw = conn.connection.driver_connection
     assert raw is not None
-    return sql_literal(raw, value)
-
-
-def sql_literal(raw: psycopg.Connection[Any], value: object) -> str:
-    from psycopg import sql
-
-    return sql.Literal(value).as_string(raw)
+    raw.execute(sql.SQL(template).format(*parts))
 
 
 def create_raw_views(run: Run, raw_tables: Sequence[str]) -> None:
     """run_<id>.raw__<table>: the rows of the files this run uses, landed earlier or now."""
     with run.engine.begin() as conn:
-        new = conn.execute(
-            sa.text(f"SELECT file_id, raw_table FROM {run.schema}.files ORDER BY file_id")
-        ).all()
+        new = conn.execute(statement("runs/run_files", run.schema)).all()
         for table in raw_tables:
-            parts = [
-                f"SELECT * FROM raw.{table} WHERE file_id IN (SELECT file_id FROM {run.schema}.used_files)"
-            ]
-            parts += [f"SELECT * FROM {run.staged('raw', f'{table}__f{f}')}" for f, t in new if t == table]
-            conn.execute(sa.text(f"CREATE OR REPLACE VIEW {run.staged('raw', table)} AS " + " UNION ALL ".join(parts)))
+            parts = [sql.SQL("SELECT * FROM {} WHERE file_id IN (SELECT file_id FROM {})").format(
+                sql.Identifier("raw", table), sql.Identifier(run.schema, "used_files"))]
+            parts += [sql.SQL("SELECT * FROM {}").format(run.staged_id("raw", f"{table}__f{f}"))
+                      for f, t in new if t == table]
+            ddl(conn, "CREATE OR REPLACE VIEW {} AS {}", run.staged_id("raw", table),
+                sql.SQL(" UNION ALL ").join(parts))
 
 
 def stage_table(run: Run, layer: str, table: str) -> str:
     """Create the run's empty next version of layer.table (same columns, keys and indexes)."""
-    name = run.staged(layer, table)
     with run.engine.begin() as conn:
-        conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
-        conn.execute(sa.text(f"CREATE TABLE {name} (LIKE {layer}.{table} INCLUDING ALL)"))
-    return name
+        ddl(conn, "DROP TABLE IF EXISTS {}", run.staged_id(layer, table))
+        ddl(conn, "CREATE TABLE {} (LIKE {} INCLUDING ALL)", run.staged_id(layer, table), sql.Identifier(layer, table))
+    return run.staged(layer, table)
 
 
 def keep_tables(run: Run, layer: str, tables: Sequence[str]) -> None:
@@ -312,7 +306,7 @@ def keep_tables(run: Run, layer: str, tables: Sequence[str]) -> None:
     rebuild: what it builds reads them as they are, and the commit leaves them in place (views are dropped)."""
     with run.engine.begin() as conn:
         for table in tables:
-            conn.execute(sa.text(f'CREATE VIEW {run.staged(layer, table)} AS SELECT * FROM {layer}."{table}"'))
+            ddl(conn, "CREATE VIEW {} AS SELECT * FROM {}", run.staged_id(layer, table), sql.Identifier(layer, table))
 
 
 # -- commit ---------------------------------------------------------------------------------------

@@ -348,3 +348,27 @@ def test_a_read_that_takes_too_long_is_stopped_with_503(refreshed: dict, reader:
     for path in (f"/figures?indicator={INDICATOR}&limit=10000", "/levels/lsoa/geometry?limit=10000"):
         response = client.get(path)
         assert response.status_code == 503 and "fewer rows" in response.json()["detail"], path
+
+
+def test_a_read_held_up_by_a_swap_gives_up_with_503_and_retry_after(refreshed: dict, reader: sa.Engine,
+                                                                     engine: sa.Engine,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given a refresh's swap holding a published table (an ACCESS EXCLUSIVE lock, as commit_run's renames take)
+    longer than the API waits for its locks (in-process, the wait at 200 ms), when a client asks, then the answer
+    is 503 with Retry-After saying a refresh is publishing; once the swap ends, the same request is answered."""
+    import functools
+
+    from fastapi.testclient import TestClient
+
+    import jsna.api.app as app_module
+    from jsna.api.snapshot import snapshot
+
+    monkeypatch.setattr(app_module, "snapshot", functools.partial(snapshot, lock_wait_ms=200))
+    client = TestClient(app_module.create_app(reader.url.render_as_string(hide_password=False)))
+    with engine.begin() as conn:
+        conn.execute(sa.text("LOCK TABLE published.alerts IN ACCESS EXCLUSIVE MODE"))
+        response = client.get("/alerts")  # the lock is held until after the answer: it gave up waiting
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert response.json()["detail"].startswith("A refresh has been publishing new figures for over")
+    answered = client.get("/alerts")
+    assert answered.status_code == 200 and answered.json()["run"]["run_id"] == run_id(reader)
