@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterable
@@ -261,6 +263,13 @@ class JsnaConfig(BaseModel):
     alerts: list[AlertRule] = Field(default_factory=list)
     targets: list[LocalTarget] = Field(default_factory=list)
     base_dir: Path = Path(".")
+
+    def build_digest(self) -> str:
+        """SHA-256 of what the built tables depend on: every setting but the alert rules, where messages go and
+        the refresh policy (told after a build, or deciding whether one runs), and the folder it sits in. Editing
+        only those (or comments) makes no rebuild: the next refresh evaluates the new rules on what stands."""
+        build = self.model_dump(mode="json", exclude={"alerts", "notify", "refresh", "base_dir"})
+        return hashlib.sha256(json.dumps(build, sort_keys=True).encode()).hexdigest()
 
     def resolve(self, entry: SourceEntry) -> Path:
         return entry.path if entry.path.is_absolute() else (self.base_dir / entry.path).resolve()

@@ -104,8 +104,7 @@ def start(config_path: Path, settings: Settings, accept_shrink: Sequence[str] = 
     cfg = check_refresh(config_path, settings, accept_shrink)
     log.info("configuration %s checked: %d sources", Path(config_path).name, len(cfg.sources))
     migrate.upgrade(get_engine(database_url(settings)))
-    sha = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
-    run = runs.begin_run(loader_url(settings), Path(config_path).resolve(), sha, build_version(),
+    run = runs.begin_run(loader_url(settings), Path(config_path).resolve(), cfg.build_digest(), build_version(),
                          cfg.disclosure.min_count)
     log.info("run %d opened", run.run_id)
     return run, cfg

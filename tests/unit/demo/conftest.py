@@ -1,4 +1,4 @@
-"""One county-scale demo generated per test session (a few seconds), shared by the demo tests."""
+"""The county-scale demo of the test session (tests/conftest.py: demo_dir), shared by the demo tests."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jsna.demo import generate
-
-SEED = 2017
+SEED = 2017  # the session demo's (tests/conftest.py: demo_dir)
 DATE_COLUMNS = ("Request Date", "Decision Date", "Draft Issue Date", "Final Issue Date", "Ceased Date",
                 "Date of Birth")
 
@@ -21,11 +19,9 @@ def to_dates(col: pd.Series) -> pd.Series:
 
 
 @pytest.fixture(scope="session")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Folder holding the county demo (seed 2017)."""
-    out = tmp_path_factory.mktemp("demo_county")
-    generate(out, scale="county", seed=SEED)
-    return out
+def county(demo_dir: Path) -> Path:
+    """Folder holding the county demo (seed 2017): the session's own (tests/conftest.py), generated once."""
+    return demo_dir
 
 
 @pytest.fixture(scope="session")
