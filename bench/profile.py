@@ -285,7 +285,7 @@ def _rows(run: Run, prefix: str, schema: str | None = None) -> dict[str, int]:
 
 
 def _file_rows(run: Run, landed: list[LandedFile]) -> tuple[int, int]:
-    frame = query_frame(run.engine, "bench/file_rows", params={"file_ids": [f.file_id for f in landed]})
+    frame = query_frame(run.engine, "bench/file_rows", run.schema, {"file_ids": [f.file_id for f in landed]})
     return int(frame["rows_in"].iloc[0]), int(frame["rows_out"].iloc[0])
 
 
@@ -322,9 +322,10 @@ def profile_refresh(config: Path, url: str) -> list[Step]:
             pipeline.unchanged_since(run, landed)
             scope = pipeline.scope(run)
         steps.append(_step("unchanged? what to redo", m))
-        raw_rows = sum(_rows(run, t, "raw").get(t, 0) for t in {f.raw_table for f in landed})
         with Meter() as m:
             pipeline.build_core(run, scope)
+        raw = _rows(run, "raw__")  # the run's raw views (and its files' partitions: __f<id>, not counted twice)
+        raw_rows = sum(raw.get(f"raw__{t}", 0) for t in {f.raw_table for f in landed})
         core = _rows(run, "core__")
         steps.append(_step("build core", m, rows_in=raw_rows, rows_out=sum(core.values()),
                            floor_seconds=core_floor(run, sorted(core)),
