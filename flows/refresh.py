@@ -8,8 +8,9 @@ is abandoned and the warehouse is left exactly as it was.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_table_artifact
 from prefect.futures import PrefectFuture, wait
@@ -27,11 +28,14 @@ from flows.ops import (
 from jsna import pipeline
 from jsna.config import JsnaConfig, SourceEntry, get_settings
 from jsna.errors import JsnaError
+from jsna.forecasting import planner
+from jsna.forecasting.planner import PlanInputs
 from jsna.publish.run_summary import run_summary, unstarted_summary
 from jsna.rebuild import Scope
 from jsna.sources.context import ReadContext
 from jsna.warehouse.runs import LandedFile, Run
 
+T = TypeVar("T")
 TIMEOUT = get_settings().task_timeout_seconds  # JSNA_TASK_TIMEOUT_SECONDS: a step running longer fails the run
 
 
@@ -88,15 +92,84 @@ def build_core(run: Run, scope: Scope) -> None:
 
 
 @task(timeout_seconds=TIMEOUT)
-def compute_and_publish(run: Run, cfg: JsnaConfig, scope: Scope) -> int:
+def indicator_families(run: Run, scope: Scope) -> tuple[list[str], tuple[str, ...]]:
     forward_library_logs()
-    return pipeline.publish(run, cfg, pipeline.compute_indicators(run, cfg, scope))
+    return pipeline.indicator_families(run, scope)
+
+
+@task(timeout_seconds=TIMEOUT, task_run_name="indicators: {families}")
+def compute_families(run: Run, cfg: JsnaConfig, families: list[str]) -> pipeline.Computed:
+    forward_library_logs()
+    return pipeline.compute_families(run, cfg, families)
 
 
 @task(timeout_seconds=TIMEOUT)
-def plan_places(run: Run, cfg: JsnaConfig, scope: Scope) -> dict[str, int] | None:
+def publish(run: Run, cfg: JsnaConfig, parts: list[pipeline.Computed], kept: tuple[str, ...]) -> int:
     forward_library_logs()
-    return pipeline.plan_places(run, cfg, scope=scope)
+    return pipeline.publish(run, cfg, pipeline.combine_computed(parts, kept))
+
+
+def compute_and_publish(run: Run, cfg: JsnaConfig, scope: Scope) -> int:
+    """Each indicator family computed as a task of its own (side by side on a Dask cluster), then published
+    together through disclosure control."""
+    redo, kept = indicator_families(run, scope)
+    parts = _results([compute_families.submit(run, cfg, [f]) for f in redo])
+    return publish(run, cfg, parts, kept)
+
+
+SIMS = 300  # simulated paths of each district's caseload
+PLANNING_PARTS = 8  # the districts' simulations in at most this many tasks (each district keeps its seed)
+
+
+@task(timeout_seconds=TIMEOUT)
+def planning_inputs(run: Run, cfg: JsnaConfig, scope: Scope) -> tuple[PlanInputs, list[str]] | None:
+    forward_library_logs()
+    return pipeline.planning_inputs(run, cfg, scope)
+
+
+@task(timeout_seconds=TIMEOUT)
+def authority_forecasts(inputs: PlanInputs) -> pd.DataFrame:
+    return planner.authority_forecasts(inputs)
+
+
+@task(timeout_seconds=TIMEOUT)
+def district_forecasts(inputs: PlanInputs, prepared: planner.Prepared) -> pd.DataFrame:
+    return planner.district_forecasts(inputs, prepared.children)
+
+
+@task(timeout_seconds=TIMEOUT)
+def access(inputs: PlanInputs, prepared: planner.Prepared) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return planner.access(inputs, prepared.panel)
+
+
+@task(timeout_seconds=TIMEOUT, task_run_name="simulate districts from {offset}")
+def simulate(placed: pd.DataFrame, totals: pd.DataFrame | None, offset: int) -> pd.DataFrame:
+    return planner.simulate(placed, SIMS, totals, offset)
+
+
+@task(timeout_seconds=TIMEOUT)
+def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], read: list[str]) -> dict[str, int]:
+    forward_library_logs()
+    return pipeline.write_planning(run, cfg, built, read)
+
+
+def plan_places(run: Run, cfg: JsnaConfig, scope: Scope) -> dict[str, int] | None:
+    """Forecasts, sufficiency and access, their heavy parts as tasks of their own (side by side on a Dask
+    cluster): the authorities' forecasts, the districts' forecasts, access, and the districts' simulations in
+    parts; then published together. None: the last build's place planning stands."""
+    got = planning_inputs(run, cfg, scope)
+    if got is None:
+        return None
+    inputs, read = got
+    prepared = planner.prepare(inputs)
+    authorities = authority_forecasts.submit(inputs)
+    near = access.submit(inputs, prepared)
+    districts = district_forecasts(inputs, prepared)
+    totals = planner.district_totals(districts)
+    sims = _results([simulate.submit(part, totals, offset)
+                     for offset, part in planner.district_parts(prepared.placed, PLANNING_PARTS)])
+    built = planner.assemble(inputs, authorities.result(), districts, sims, near.result())
+    return write_planning(run, cfg, built, read)
 
 
 @task(timeout_seconds=TIMEOUT)
@@ -133,30 +206,35 @@ def _summarise(run: Run) -> None:
         get_run_logger().warning("run %s: no summary artifact (%s)", run.run_id, type(exc).__name__)
 
 
-def _results(futures: list[PrefectFuture[LandedFile]]) -> list[LandedFile]:
+def _results(futures: list[PrefectFuture[T]]) -> list[T]:
     """Every task's result once all have finished: a failure is raised only when no task is still
     writing to the run (the run is then abandoned and its schema dropped)."""
     wait(futures)
     return [f.result() for f in futures]
 
 
-def dask_runner(workers: int) -> DaskTaskRunner:
-    """A local Dask cluster of single-threaded worker processes (files then land side by side)."""
+def dask_runner(workers: int, address: str | None = None) -> DaskTaskRunner:
+    """The Dask cluster whose scheduler is at `address` (e.g. tcp://host:8786), or else a local cluster of
+    `workers` single-threaded worker processes."""
+    if address:
+        return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
                                           "dashboard_address": None})
 
 
 @flow(name="jsna-refresh", log_prints=True, flow_run_name=refresh_name)
 def refresh(config: str | None = None, workers: int = 1, accept_shrink: list[str] | None = None,
-            force: bool = False, pack_dir: str | None = None) -> dict[str, Any]:
+            force: bool = False, pack_dir: str | None = None, dask_address: str | None = None) -> dict[str, Any]:
     """Load every source declared in the jsna.toml into the warehouse and republish it; with
-    `workers` > 1 the tasks are spread over a local Dask cluster of that many processes. A source whose
+    `workers` > 1 the tasks are spread over a local Dask cluster of that many processes, with `dask_address`
+    (tcp://host:8786) over the existing cluster whose scheduler is there (its workers need this project's code and
+    settings, and reach the same database and files). A source whose
     delivery is smaller than the one published stops the refresh unless it is named in `accept_shrink`.
     Where the files, the configuration and the code are those the published tables were built from, nothing
     is rebuilt (the run is recorded as unchanged) unless `force`. With `pack_dir`, the board pack of what is
     published is written there afterwards (a PDF) and linked from the run's artifacts."""
-    run_once = refresh_run if workers <= 1 else refresh_run.with_options(
-        task_runner=dask_runner(workers))  # type: ignore[arg-type]  # prefect-dask's futures are PrefectFutures
+    run_once = refresh_run if workers <= 1 and not dask_address else refresh_run.with_options(
+        task_runner=dask_runner(workers, dask_address))  # type: ignore[arg-type]  # prefect-dask's are PrefectFutures
     return run_once(config, accept_shrink, force, pack_dir)
 
 

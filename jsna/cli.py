@@ -163,6 +163,9 @@ def demo_generate(
 def refresh(
     config: Annotated[Path | None, typer.Option(help="The jsna.toml to load.")] = None,
     workers: Annotated[int, typer.Option(help="Spread the tasks over this many Dask worker processes.")] = 1,
+    dask_address: Annotated[str | None, typer.Option(
+        "--dask-address", metavar="tcp://HOST:8786",
+        help="Spread the tasks over an existing Dask cluster, by its scheduler's address (not a local one).")] = None,
     accept_shrink: Annotated[list[str] | None, typer.Option(
         "--accept-shrink", metavar="SOURCE",
         help="Publish this source's delivery although it is smaller than the last (repeatable).")] = None,
@@ -185,7 +188,8 @@ def refresh(
 
     try:
         with progress(console, "Refreshing"):
-            summary = refresh_flow(config=str(path), workers=workers, accept_shrink=accept_shrink or [], force=force)
+            summary = refresh_flow(config=str(path), workers=workers, accept_shrink=accept_shrink or [], force=force,
+                                   dask_address=dask_address)
     except Exception as exc:
         traceback.print_exc()  # into the log, beside Prefect's own
         cause = _user_cause(exc)

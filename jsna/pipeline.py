@@ -38,6 +38,7 @@ from jsna.geography.bestfit import best_fit
 from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators import milestones
 from jsna.indicators.catalogue import catalogue_frame, family_of, load_catalogue
+from jsna.indicators.compute import COMPARISON_COLUMNS, VALUE_COLUMNS
 from jsna.indicators.inputs import Inputs
 from jsna.indicators.registry import FAMILIES, compute_all, family
 from jsna.indicators.targets import with_local_targets
@@ -293,19 +294,43 @@ class Computed:
 def compute_indicators(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> Computed:
     """Every catalogued indicator the data support, before disclosure control, but for the families whose
     queries read nothing `scope` changed (and that share no protection with one that did)."""
-    engine, s = run.engine, run.schema
+    redo, kept = indicator_families(run, scope)
+    return combine_computed([compute_families(run, cfg, redo)], kept)
+
+
+def indicator_families(run: Run, scope: Scope = FULL) -> tuple[list[str], tuple[str, ...]]:
+    """The families to compute now (in the registry's order) and those kept from the last build (`scope`)."""
     redo = families_to_compute(scope, {} if scope.full else last_reads(run))
     kept = tuple(family(b) for b in FAMILIES if family(b) not in redo)
     log.info("computing indicators: %s%s", ", ".join(sorted(redo)) or "none",
              f" (kept from the last build: {', '.join(kept)})" if kept else "")
+    return [family(b) for b in FAMILIES if family(b) in redo], kept
+
+
+def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str]) -> Computed:
+    """The indicators of `families` (by name), before disclosure control: one part of the run's indicators, which
+    can be computed apart from the others (in another process) and joined to them by `combine_computed`."""
+    engine, s = run.engine, run.schema
 
     def fetch(name: str, **params: object) -> pd.DataFrame:
         return query_frame(engine, f"queries/{name}", s, params)
 
     reads: dict[str, list[str]] = {}
     values, comps = compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year),
-                                with_local_targets(cfg.targets), families=redo, reads=reads)
-    return Computed(values, comps, {f"indicators:{f}": q for f, q in reads.items()}, kept)
+                                with_local_targets(cfg.targets), families=set(families), reads=reads)
+    return Computed(values, comps, {f"indicators:{f}": q for f, q in reads.items()})
+
+
+def combine_computed(parts: Sequence[Computed], kept: tuple[str, ...] = ()) -> Computed:
+    """Parts computed apart (`compute_families`, in the registry's order) as one run's indicators: the rows of one
+    computation of them all, in the same order."""
+    values = [p.values for p in parts if len(p.values)]
+    comps = [p.comparisons for p in parts if len(p.comparisons)]
+    reads = {k: v for p in parts for k, v in p.reads.items()}
+    return Computed(pd.concat(values, ignore_index=True) if values else parts[0].values if parts else
+                    pd.DataFrame(columns=VALUE_COLUMNS),
+                    pd.concat(comps, ignore_index=True) if comps else parts[0].comparisons if parts else
+                    pd.DataFrame(columns=COMPARISON_COLUMNS), reads, kept)
 
 
 def families_to_compute(scope: Scope, last: dict[str, list[str]]) -> set[str]:
@@ -379,12 +404,21 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300, scope: Scope = FULL)
     """Forecasts, place sufficiency and access (jsna.forecasting.planner), published through the same
     disclosure policy. Returns the rows written per table; None where the last build's stand (nothing they read
     changed, `scope`)."""
+    read = planning_inputs(run, cfg, scope)
+    if read is None:
+        return None
+    log.info("place planning: forecasts, sufficiency and access (%d simulations)", sims)
+    return write_planning(run, cfg, planner.build(read[0], sims=sims), read[1])
+
+
+def planning_inputs(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> tuple[PlanInputs, list[str]] | None:
+    """What place planning reads, and the named queries it read; None where the last build's tables stand
+    (nothing they read changed, `scope`)."""
     engine, s = run.engine, run.schema
     if not scope.redo(last_reads(run).get("planning") if not scope.full else None):
         log.info("place planning: nothing it reads changed; the last build's tables stand")
         keep_reads(run, ["planning"])
         return None
-    log.info("place planning: forecasts, sufficiency and access (%d simulations)", sims)
     read: set[str] = set()
 
     def fetch(name: str, **params: object) -> pd.DataFrame:  # rows in a fixed order: results do not vary
@@ -412,7 +446,14 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300, scope: Scope = FULL)
         requests_stats=requests if len(requests) else None, sen2_mi=mi if len(mi) else None,
         newplans_stats=newplans if len(newplans) else None, population=population if len(population) else None,
     )
-    tables = {name: protect(name, frame, cfg.disclosure) for name, frame in planner.build(inputs, sims=sims).items()}
+    return inputs, sorted(read)
+
+
+def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], read: Sequence[str]) -> dict[str, int]:
+    """The planning tables (`planner.build`, or its parts computed apart and `planner.assemble`d) through disclosure
+    control into the run's published tables; the rows written per table."""
+    engine, s = run.engine, run.schema
+    tables = {name: protect(name, frame, cfg.disclosure) for name, frame in built.items()}
     if len(tables["sufficiency"]):
         tables["sufficiency"] = planner.first_short_years(tables["sufficiency"])
     sites = tables["candidate_sites"]

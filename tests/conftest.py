@@ -11,6 +11,7 @@ import fcntl
 import os
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -185,7 +186,10 @@ def _own_main() -> Iterator[None]:
     sys.modules["__main__"] = _MAIN
 
 
-def _refreshed_apart(server_url: str, demo_dir: Path, workers: int) -> Iterator[dict[str, object]]:
+def _refreshed_apart(server_url: str, demo_dir: Path, workers: int, cluster: bool = False
+                     ) -> Iterator[dict[str, object]]:
+    """With `cluster`, the refresh is sent to a Dask cluster already running (`workers` worker processes, started
+    here with the warehouse's settings in their environment) by its scheduler's address."""
     from flows.refresh import refresh
     from jsna.warehouse.engine import get_engine
     from tests.flows.test_partial_refresh import core_snapshot, latest_headlines
@@ -193,7 +197,16 @@ def _refreshed_apart(server_url: str, demo_dir: Path, workers: int) -> Iterator[
 
     with throwaway_database(server_url) as url:
         with warehouse_env(url):
-            summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
+            if cluster:
+                from distributed import LocalCluster
+
+                started = time.perf_counter()
+                with LocalCluster(n_workers=workers, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as running:
+                    summary = refresh(config=str(demo_dir / "jsna.toml"), dask_address=running.scheduler_address)
+                    summary["seconds"] = time.perf_counter() - started
+            else:
+                summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
         engine = get_engine(url)
         yield {"url": url, "summary": summary, "published": published_snapshot(engine),
                "core": core_snapshot(engine), "headlines": latest_headlines(engine)}
@@ -210,9 +223,10 @@ def threaded_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -
 
 @pytest.fixture(scope="session")
 def dask_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
-    """A warehouse with the demo county committed by a refresh whose tasks run on two Dask worker processes:
-    its url, the flow's summary and every published table's fingerprint at commit."""
-    yield from _refreshed_apart(server_url, demo_dir, 2)
+    """A warehouse with the demo county committed by a refresh whose tasks run on an existing Dask cluster of two
+    worker processes, reached by its scheduler's address: its url, the flow's summary and every published table's
+    fingerprint at commit."""
+    yield from _refreshed_apart(server_url, demo_dir, 2, cluster=True)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ would give them back, as for every published table. The published tables carry n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -176,10 +176,12 @@ def area_from_districts(districts: pd.DataFrame, inp: PlanInputs, skip: set[str]
         "their bounds summed")
 
 
-def forecasts(inp: PlanInputs, districts: pd.DataFrame) -> pd.DataFrame:
-    """Authorities (DfE statistics), districts (case-level records, with the area they lie in, `parent_code`)
-    and the home area as its districts' sum (in place of its DfE-based forecast); rounded."""
-    authorities = authority_forecasts(inp)
+def forecasts(inp: PlanInputs, districts: pd.DataFrame, authorities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Authorities (DfE statistics: `authority_forecasts`, computed here unless given), districts (case-level
+    records, with the area they lie in, `parent_code`) and the home area as its districts' sum (in place of its
+    DfE-based forecast); rounded."""
+    if authorities is None:
+        authorities = authority_forecasts(inp)
     # an area forecast district by district from its own records is their sum even where DfE's caseload for it
     # is loaded too (the national files hold every authority): its breakdowns and its sufficiency add up
     whole = area_from_districts(districts, inp, set())
@@ -206,16 +208,30 @@ def capacity(inp: PlanInputs) -> pd.DataFrame:
     return SUF.capacity_from_schools(schools, inp.places)
 
 
-def sufficiency(inp: PlanInputs, panel: pd.DataFrame, sims: int,
-                scenarios: tuple[SUF.Scenario, ...] = (), totals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Demand (simulated, by district, need and provision, the base year and five years on) against places;
-    each district's expected caseload brought to its published forecast (`totals`, district x year) when
-    given."""
-    if panel.empty:
+def simulate(placed: pd.DataFrame, sims: int, totals: pd.DataFrame | None = None, offset: int = 0) -> pd.DataFrame:
+    """Demand simulated by district, need and setting, the base year and five years on (the transition model);
+    each district's expected caseload brought to its published forecast (`totals`, district x year) when given.
+    `placed` may be a part of the districts (`district_parts`, `offset` its first district's place among all):
+    each district keeps its seed, so the parts' rows in district order are those of all districts at once."""
+    if placed.empty:
         return pd.DataFrame()
     # a case-management extract records each plan's current placement only: moves inferred from the census
-    sim = T.simulate_groups(panel, "lad_code", years=5, sims=sims, by=("need", "setting"),
-                            setting_moves="cross_section", totals=totals)
+    return T.simulate_groups(placed, "lad_code", years=5, sims=sims, by=("need", "setting"),
+                             setting_moves="cross_section", totals=totals, offset=offset)
+
+
+def district_parts(placed: pd.DataFrame, parts: int) -> list[tuple[int, pd.DataFrame]]:
+    """The placed children in at most `parts` runs of whole districts (in the simulation's order), each with the
+    place of its first district among all (`simulate`'s `offset`)."""
+    names = sorted(placed["lad_code"].unique()) if len(placed) else []
+    size = max(1, -(-len(names) // max(1, parts)))
+    return [(i, placed[placed["lad_code"].isin(names[i:i + size])]) for i in range(0, len(names), size)]
+
+
+def sufficiency(inp: PlanInputs, sim: pd.DataFrame, scenarios: tuple[SUF.Scenario, ...] = ()) -> pd.DataFrame:
+    """Demand (`simulate`d, by district, need and provision, the base year and five years on) against places."""
+    if sim.empty:
+        return pd.DataFrame()
     sim = sim.rename(columns={"lad_code": "area"})
     demand = SUF.demand_from_simulation(sim)
     bands = SUF.demand_from_simulation(sim, column="lower80").rename(columns={"demand": "demand_lower80"})
@@ -276,24 +292,56 @@ def access(inp: PlanInputs, panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     return dist, summary, ranked
 
 
-def build(inp: PlanInputs, sims: int = 300) -> dict[str, pd.DataFrame]:
-    """Every published planning table, keyed by table name, before disclosure control."""
+@dataclass
+class Prepared:
+    """The case-level panel the planning tables share: `panel` (child-years, with each child's home LSOA where
+    known: access), `children` (without it: forecasts) and `placed` (those in a district: sufficiency)."""
+
+    panel: pd.DataFrame
+    children: pd.DataFrame
+    placed: pd.DataFrame
+
+
+def prepare(inp: PlanInputs) -> Prepared:
     panel = district_panel(inp)
     if len(panel) and "lsoa_code" not in panel and inp.cases is not None and "lsoa_code" in inp.cases:
         homes = inp.cases.drop_duplicates("child_key", keep="last").set_index("child_key")["lsoa_code"]
         panel = panel.assign(lsoa_code=panel["child_key"].map(homes))
-    dist, summary, sites = access(inp, panel)
-    places = capacity(inp).groupby(["urn", "area", "need", "provision"], as_index=False, dropna=False)["places"].sum()
     children = panel.drop(columns="lsoa_code", errors="ignore")
-    districts = district_forecasts(inp, children)
-    totals = districts[districts["breakdown_topic"] == "Total"].pivot(index="unit", columns="year", values="point") \
-        if len(districts) else None
     placed = children[children["lad_code"] != UNPLACED] if len(children) else children  # places are by district
+    return Prepared(panel, children, placed)
+
+
+def district_totals(districts: pd.DataFrame) -> pd.DataFrame | None:
+    """Each district's forecast total by year: what its simulated caseload is brought to."""
+    if districts.empty:
+        return None
+    return districts[districts["breakdown_topic"] == "Total"].pivot(index="unit", columns="year", values="point")
+
+
+def assemble(inp: PlanInputs, authorities: pd.DataFrame, districts: pd.DataFrame, sims: Sequence[pd.DataFrame],
+             access_parts: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every published planning table, keyed by table name, before disclosure control, from the parts computed
+    apart: `authority_forecasts`, `district_forecasts`, the districts' `simulate` (its parts in district order)
+    and `access`."""
+    dist, summary, sites = access_parts
+    parts = [s for s in sims if len(s)]
+    sim = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    places = capacity(inp).groupby(["urn", "area", "need", "provision"], as_index=False, dropna=False)["places"].sum()
     return {
         "school_places": places.rename(columns={"area": "lad_code"}),
-        "forecasts": forecasts(inp, districts),
-        "sufficiency": sufficiency(inp, placed, sims, totals=totals),
+        "forecasts": forecasts(inp, districts, authorities),
+        "sufficiency": sufficiency(inp, sim),
         "access": dist.rename(columns={"area_code": "lsoa_code"}),
         "access_summary": summary,
         "candidate_sites": sites,
     }
+
+
+def build(inp: PlanInputs, sims: int = 300) -> dict[str, pd.DataFrame]:
+    """Every published planning table, keyed by table name, before disclosure control (in one process; the
+    refresh flow spreads the same parts over workers)."""
+    prep = prepare(inp)
+    districts = district_forecasts(inp, prep.children)
+    sim = simulate(prep.placed, sims, district_totals(districts))
+    return assemble(inp, authority_forecasts(inp), districts, [sim], access(inp, prep.panel))

@@ -373,12 +373,15 @@ def backtest(panel: pd.DataFrame, base_year: int, years: int = 3, sims: int = 50
 
 def simulate_groups(panel: pd.DataFrame, group: str, years: int = 5, sims: int = 1000, seed: int = 2017,
                     by: Sequence[str] = ("need", "setting"), totals: pd.DataFrame | None = None,
-                    **kw: object) -> pd.DataFrame:
+                    offset: int = 0, **kw: object) -> pd.DataFrame:
     """`estimate` and `simulate` separately in each group (e.g. district: children are not moved between
     groups), summarised by `by`; the group's value in a column named `group`. `totals` (group x year, the
-    years after the base) reconciles each group's expected caseload with a forecast of it (`joiner_scales`)."""
+    years after the base) reconciles each group's expected caseload with a forecast of it (`joiner_scales`).
+    `offset`: the place of the panel's first group among all groups, when the panel is a part of a larger one (its
+    groups in a row, e.g. simulated on another worker): each group's seed is `seed` plus its place among all, so
+    the parts' rows, in group order, are those of the whole."""
     out = []
-    for i, (g, sub) in enumerate(panel.groupby(group, sort=True)):
+    for i, (g, sub) in enumerate(panel.groupby(group, sort=True), start=offset):
         rates = estimate(sub.drop(columns=group), **kw)  # type: ignore[arg-type]
         scale = None
         if totals is not None and g in totals.index:
@@ -386,4 +389,4 @@ def simulate_groups(panel: pd.DataFrame, group: str, years: int = 5, sims: int =
             scale = joiner_scales(rates, wanted.to_numpy()) if wanted.notna().all() else None
         sim = simulate(rates, years=years, sims=sims, seed=seed + i, joiner_scale=scale)
         out.append(sim.summary(by).assign(**{group: g}))
-    return pd.concat(out, ignore_index=True)
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()

@@ -249,8 +249,10 @@ def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(threaded_refr
 
 
 def test_a_refresh_on_dask_publishes_the_same(threaded_refreshed: dict, dask_refreshed: dict) -> None:
-    """Given a fresh warehouse, when the demo county is refreshed with its tasks spread over two Dask
-    worker processes, then every file lands once and it publishes exactly what the threaded run did."""
+    """Given a fresh warehouse and a Dask cluster of two worker processes already running, when the demo county is
+    refreshed on it by its scheduler's address (files, indicator families, forecasts, access and the districts'
+    simulations as tasks of their own), then every file lands once and it publishes exactly what the threaded run
+    did, Monte Carlo figures too."""
     expected, got, summary = threaded_refreshed["published"], dask_refreshed["published"], dask_refreshed["summary"]
     assert summary["new_files"] == summary["files"] == threaded_refreshed["summary"]["files"]  # type: ignore[index]
     # load times differ; each names the run that built it (published.build)

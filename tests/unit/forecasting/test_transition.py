@@ -126,6 +126,11 @@ def test_demo_county_simulated_with_intervals(demo_panel: pd.DataFrame) -> None:
     # districts simulated separately, children kept in their district
     g = T.simulate_groups(demo_panel, "district", years=2, sims=50, by=("setting",))
     assert g["district"].nunique() == demo_panel["district"].nunique()
+    # and in parts (as on workers apart): each district keeps its seed, so the parts are the whole's rows
+    names = sorted(demo_panel["district"].unique())
+    parts = [T.simulate_groups(demo_panel[demo_panel["district"].isin(names[i:i + 2])], "district", years=2, sims=50,
+                               by=("setting",), offset=i) for i in range(0, len(names), 2)]
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), g)
 
 
 def true_and_extract_panels(seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
