@@ -191,6 +191,9 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     # statistical neighbours (the 2025 model; the 2021 groupings are written beside it, not loaded)
     ("ehcp_statistics", "ees_ehcp", "statistics/ehcp_plans", None, None),
     ("statistical_neighbours", "statistical_neighbours", "statistics/sn_model_2025_wide.csv", None, None),
+    # the 0-25 pathway: early years children with SEN, and key stage 4 destinations by SEN provision
+    ("early_years_sen", "early_years_sen", "statistics/early_years", None, None),
+    ("ks4_destinations", "ks4_destinations", "statistics/ks4_destinations", None, None),
 )
 
 
