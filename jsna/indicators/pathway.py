@@ -95,8 +95,12 @@ def early_years(inputs: Inputs) -> pd.DataFrame:
     for label, name in EY_PROVISIONS.items():
         part = f[provision.str.lower().eq(label.lower())].drop_duplicates(keys).set_index(keys)["value"]
         parts.append(part.rename(f"provision={name}"))
-    wide = pd.concat([den, *parts], axis=1)
-    wide["all"] = wide[[p.name for p in parts]].sum(axis=1, min_count=len(parts))
+    sen = f[provision.str.lower().eq("total") & status.fillna("").str.lower().eq("sen")]
+    sen_total = sen.drop_duplicates(keys).set_index(keys)["value"].rename("sen")
+    wide = pd.concat([den, sen_total, *parts], axis=1)
+    # all with SEN: the published SEN total, else (a layout without sen_status) its two provisions added up
+    wide["all"] = wide["sen"].where(wide["sen"].notna(), wide[[p.name for p in parts]].sum(axis=1, min_count=len(parts)))
+    wide = wide.drop(columns="sen")
     long = wide.reset_index().melt(id_vars=[*keys, "denominator"], var_name="breakdown", value_name="numerator")
     return long.dropna(subset=["numerator", "denominator"])[COUNT_COLUMNS].reset_index(drop=True)
 
