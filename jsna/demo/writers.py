@@ -259,7 +259,9 @@ country `X92000001`); postcodes start with X; NHS numbers are in the 999 test ra
 The files follow the layouts of the real publications (ONS boundaries, lookups and mid-year estimates,
 Census 2021, IMD 2019 File 1, ONSPD, GIAS, DfE school census SEN, DfE's "Education, health and care plans"
 release files for England, its regions and every authority under `statistics/ehcp_plans/`, DfE's statistical
-neighbours in the 2025 model's and the 2021 groupings' layouts) and of typical local case-management
+neighbours in the 2025 model's and the 2021 groupings' layouts, DfE's funded early education file of children
+registered by SEN provision under `statistics/early_years/` and its key stage 4 destination measures by SEN
+provision under `statistics/ks4_destinations/`) and of typical local case-management
 exports (EHC requests and plans, waiting lists, health advice returns, the disabled children's team).
 The same child keeps the same identifiers across every case-level file. `jsna.toml` lists every source.
 

@@ -99,7 +99,8 @@ def early_years(inputs: Inputs) -> pd.DataFrame:
     sen_total = sen.drop_duplicates(keys).set_index(keys)["value"].rename("sen")
     wide = pd.concat([den, sen_total, *parts], axis=1)
     # all with SEN: the published SEN total, else (a layout without sen_status) its two provisions added up
-    wide["all"] = wide["sen"].where(wide["sen"].notna(), wide[[p.name for p in parts]].sum(axis=1, min_count=len(parts)))
+    added = wide[[p.name for p in parts]].sum(axis=1, min_count=len(parts))
+    wide["all"] = wide["sen"].where(wide["sen"].notna(), added)
     wide = wide.drop(columns="sen")
     long = wide.reset_index().melt(id_vars=[*keys, "denominator"], var_name="breakdown", value_name="numerator")
     return long.dropna(subset=["numerator", "denominator"])[COUNT_COLUMNS].reset_index(drop=True)

@@ -56,7 +56,8 @@ def test_early_years_file_4_is_read_in_its_2026_layout_and_other_files_of_the_re
 
 
 @pytest.mark.parametrize(("area", "period", "breakdown", "measure", "symbol"), [
-    ("E06000045", "2026", "15-hour entitlement; Total; Total; Total; SEN; SEN support", "registered_children_count", "c"),
+    ("E06000045", "2026", "15-hour entitlement; Total; Total; Total; SEN; SEN support", "registered_children_count",
+     "c"),
     ("E06000045", "2026", "Working parents; Total; Total; Total; Total; Total", "registered_children_count", "x"),
     ("E10000014", "2026", "Working parents; Total; Total; Total; Total; Total", "registered_children_percent", "z"),
     ("E92000001", "2026", "Working parents; Total; Total; Total; SEN; EHC plan", "registered_children_percent", "low"),
