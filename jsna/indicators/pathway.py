@@ -39,10 +39,12 @@ def filters(rows: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for topic, group in rows.groupby("breakdown_topic", sort=False):
         names = str(topic).split("; ")
-        values = group["breakdown"].str.split("; ", expand=True, regex=False)
-        if values.shape[1] != len(names):
+        codes, unique = pd.factorize(group["breakdown"])  # a few distinct breakdowns repeat over many rows
+        split = pd.Series(unique, dtype="str").str.split("; ", expand=True, regex=False)
+        if split.shape[1] != len(names):
             continue
-        values.columns = [f"f_{n}" if n in FILTER_NAMES else "f_topic" for n in names]
+        split.columns = [f"f_{n}" if n in FILTER_NAMES else "f_topic" for n in names]
+        values = split.take(codes).set_axis(group.index)
         parts.append(pd.concat([group, values], axis=1))
     if not parts:
         return rows.iloc[:0]
