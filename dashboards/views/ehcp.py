@@ -21,6 +21,7 @@ GROUP_ORDER = ["Mainstream", "Special", "Independent", "Post-16", "Other"]
 PATHWAY = {"early_years_sen_pct": "Early years children with SEN",
            "ks4_destination_ehcp": "Sustained destinations after KS4, EHC plan",
            "ks4_destination_sen_support": "Sustained destinations after KS4, SEN support"}
+NEET = ("ehcp_neet_16_25", "NEET, plan holders 16-25")  # from the case-level data: no national figure
 COMPARATORS = {"england": "England", "region": "Region", "neighbours": "Statistical neighbours", "parent": "County"}
 DESTINATIONS = {"education": "Education", "apprenticeship": "Apprenticeship", "employment": "Employment",
                 "not_sustained": "Not sustained", "not_captured": "Activity not captured"}
@@ -49,7 +50,7 @@ series = data.area_series(tuple(i for i in ("ehcp_plans", "ehcp_rate_0_25", "ehc
                                              "ehcp_requests_assessed", "ehcp_assessments_to_plan", "ehcp_20_weeks",
                                              "ehcp_20_weeks_ex", "ehcp_backlog", "ehcp_specialist_placement",
                                              "ehcp_transfers_completed", "sen_support_pupils_pct", "ehcp_pupils_pct",
-                                             *PATHWAY)
+                                             *PATHWAY, NEET[0])
                                 if has(i)), code, level)
 
 
@@ -297,7 +298,8 @@ def _against(indicator_id: str) -> pd.DataFrame:
 def pathway() -> None:
     """Early years children with SEN and destinations after key stage 4, against England, region and neighbours."""
     st.subheader("Early years and preparation for adulthood")
-    for col, (indicator_id, title) in zip(st.columns(len(PATHWAY)), PATHWAY.items(), strict=True):
+    tiles = [*PATHWAY.items(), NEET]
+    for col, (indicator_id, title) in zip(st.columns(len(tiles)), tiles, strict=True):
         with col:
             ui.headline(ui.indicator_meta(catalogue, indicator_id, title), _leavers(indicator_id, of(indicator_id)))
     st.subheader("Against England, the region and statistical neighbours")

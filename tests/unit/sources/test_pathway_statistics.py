@@ -205,3 +205,17 @@ def test_ks4_destination_counts_by_hand() -> None:
     support = built["ks4_destination_sen_support"]
     assert counts(support, "E10000014", "202223") == {"all": (1350, 1500)}
     assert counts(support, "E92000001", "202223") == {"all": (98000, 110000)}
+
+
+def test_the_download_all_zip_reads_as_its_folder(tmp_path: Path) -> None:
+    """Given the key stage 4 release as its "download all" zip (data files under data/), when read, then it gives
+    the folder's rows."""
+    import zipfile
+
+    archive = tmp_path / "key-stage-4-destination-measures_2022-23.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in KS4.iterdir():
+            z.write(f, f"data/{f.name}")
+    zipped, folder = release(archive, ees.read_ks4_destinations), release(KS4, ees.read_ks4_destinations)
+    assert (zipped.rows_in, zipped.rows_loaded) == (folder.rows_in, folder.rows_loaded) == (17, 17)
+    assert zipped.frame.drop(columns="line").equals(folder.frame.drop(columns="line"))
