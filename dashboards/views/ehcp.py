@@ -1,5 +1,6 @@
 """EHC plans: caseload by age band, requests and decisions, 20-week timeliness and the backlog,
-placements, primary needs, transfers, and SEN in schools, for the authority or one district."""
+placements, primary needs, transfers, SEN in schools, and the 0-25 pathway's published figures (early years
+children with SEN, destinations after key stage 4), for the authority or one district."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ PLACEMENT_GROUPS = {  # the four groups board papers use, and the rest
     "elsewhere": "Other", "neet": "Other",
 }
 GROUP_ORDER = ["Mainstream", "Special", "Independent", "Post-16", "Other"]
+PATHWAY = {"early_years_sen_pct": "Early years children with SEN",
+           "ks4_destination_ehcp": "Sustained destinations after KS4, EHC plan",
+           "ks4_destination_sen_support": "Sustained destinations after KS4, SEN support"}
+NEET = ("ehcp_neet_16_25", "NEET, plan holders 16-25")  # from the case-level data: no national figure
+COMPARATORS = {"england": "England", "region": "Region", "neighbours": "Statistical neighbours", "parent": "County"}
+DESTINATIONS = {"education": "Education", "apprenticeship": "Apprenticeship", "employment": "Employment",
+                "not_sustained": "Not sustained", "not_captured": "Activity not captured"}
 
 catalogue = data.indicators()
 home = ui.home_page("EHC plans")
@@ -41,7 +49,8 @@ def breakdown(indicator_id: str, dimension: str) -> pd.DataFrame:
 series = data.area_series(tuple(i for i in ("ehcp_plans", "ehcp_rate_0_25", "ehcp_rate_sii", "ehcp_requests_rate",
                                              "ehcp_requests_assessed", "ehcp_assessments_to_plan", "ehcp_20_weeks",
                                              "ehcp_20_weeks_ex", "ehcp_backlog", "ehcp_specialist_placement",
-                                             "ehcp_transfers_completed", "sen_support_pupils_pct", "ehcp_pupils_pct")
+                                             "ehcp_transfers_completed", "sen_support_pupils_pct", "ehcp_pupils_pct",
+                                             *PATHWAY, NEET[0])
                                 if has(i)), code, level)
 
 
@@ -264,5 +273,63 @@ def transfers() -> None:
                     if len(last) else "."), transfers.drop(columns=["kind"]))
 
 
+def _leavers(indicator_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """Key stage 4 figures' periods as the academic year the cohort left ('202324' -> '2023/24'), not a census."""
+    if not indicator_id.startswith("ks4_") or rows.empty:
+        return rows
+    return rows.assign(period=rows["period"].astype(str).str[:4] + "/" + rows["period"].astype(str).str[4:])
+
+
+def _against(indicator_id: str) -> pd.DataFrame:
+    """The area's latest figure beside England's, the region's, the neighbours' (and the county's for a district)."""
+    own = of(indicator_id).dropna(subset=["value"]).sort_values("period")
+    if own.empty:
+        return pd.DataFrame(columns=["indicator", "series", "value", "period"])
+    period = own["period"].iloc[-1]
+    comps = data.comparisons((indicator_id,), code, level)
+    comps = comps[(comps["period"] == period) & (comps["breakdown"] == "all")
+                  & comps["comparator_type"].isin(list(COMPARATORS))].drop_duplicates("comparator_type")
+    rows = [{"series": name, "value": float(own["value"].iloc[-1])}]
+    rows += [{"series": COMPARATORS[t], "value": float(v)} for t, v in
+             zip(comps["comparator_type"], comps["comparator_value"], strict=True) if pd.notna(v)]
+    return _leavers(indicator_id, pd.DataFrame(rows).assign(indicator=PATHWAY[indicator_id], period=period))
+
+
+def pathway() -> None:
+    """Early years children with SEN and destinations after key stage 4, against England, region and neighbours."""
+    st.subheader("Early years and preparation for adulthood")
+    tiles = [*PATHWAY.items(), NEET]
+    for col, (indicator_id, title) in zip(st.columns(len(tiles)), tiles, strict=True):
+        with col:
+            ui.headline(ui.indicator_meta(catalogue, indicator_id, title), _leavers(indicator_id, of(indicator_id)))
+    st.subheader("Against England, the region and statistical neighbours")
+    against = pd.concat([_against(i) for i in PATHWAY if has(i)] or [pd.DataFrame()], ignore_index=True)
+    if against.empty:
+        ui.no_data("the 0-25 pathway's published figures for this area")
+    else:
+        order = [s for s in [name, *COMPARATORS.values()] if s in set(against["series"])]
+        fig = charts.grouped(against, "indicator", "value", "series", order, "%",
+                             [charts.HOME, *charts.QUALITATIVE[1:len(order)]], horizontal=True,
+                             height=max(220, 24 * len(against)))
+        ui.chart(fig, f"pathway_against_{code}", "; ".join(
+            f"{ind} ({period_label(g['period'].iloc[0])}): " + ", ".join(
+                f"{r.series} {fmt_number(r.value, '%')}" for r in g.itertuples())
+            for ind, g in against.groupby("indicator", sort=False)) + ". From DfE's published statistics "
+            "(funded early education, key stage 4 destination measures).", against)
+    st.subheader("Where young people with an EHC plan went after key stage 4")
+    dest = breakdown("ks4_destination_ehcp", "destination")
+    dest = _leavers("ks4_", dest[dest["period"] == dest["period"].max()] if len(dest) else dest)
+    if dest.empty or dest["value"].isna().all():
+        ui.no_data("key stage 4 destinations of pupils with an EHC plan")
+    else:
+        dest = dest.assign(label=dest["key"].map(DESTINATIONS).fillna(dest["key"]))
+        dest = dest.set_index("key").reindex([k for k in DESTINATIONS if k in set(dest["key"])]).reset_index()
+        ui.chart(charts.bars(dest, "label", "value", "%", horizontal=True), f"ks4_destinations_ehcp_{code}",
+                 f"Key stage 4 leavers with an EHC plan in {name} by destination, {dest['period'].iloc[0]} leavers: "
+                 + ", ".join(f"{r.label} {fmt_number(r.value, '%')}" if pd.notna(r.value) else f"{r.label} c"
+                                  for r in dest.itertuples()) + " (sustained for two terms of the next year).",
+                 dest.drop(columns=["key", "label"]))
+
+
 ui.sections({"Caseload": caseload, "Requests and timeliness": requests, "Placements and needs": placements,
-             "Transfers": transfers}, "ehcp_tab")
+             "Transfers": transfers, "Early years and adulthood": pathway}, "ehcp_tab")

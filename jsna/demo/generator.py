@@ -15,6 +15,7 @@ from jsna.demo import (
     deprivation,
     ehcp,
     geography,
+    pathway,
     people,
     population,
     postcodes,
@@ -29,7 +30,7 @@ from jsna.demo import (
 from jsna.demo.spec import FIRST_YEAR, LAST_YEAR, SCALES, ScaleSpec
 
 STEPS = ("geography", "deprivation", "population", "postcodes", "schools", "ehcp", "waits", "social_care",
-         "people", "advice", "school_census", "files", "cin", "benchmarks")
+         "people", "advice", "school_census", "files", "cin", "benchmarks", "pathway")
 
 
 def generate(out_dir: Path, scale: Literal["county", "england"] = "county", seed: int = 2017,
@@ -103,6 +104,8 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
                             cin_census.build(geo, pop, plans, episodes, who, rng["cin"]),
                             la_number=str(geo.utla["la_number"][0]))
     benchmarks.write(out, bench)
+    say("writing the 0-25 pathway's statistics: early years SEN and key stage 4 destinations")
+    pathway.write(out, bench, geo, pop, rng["pathway"])
     writers.write_readme(out, spec.project_name, spec.name, seed)
     say("done")
     return writers.write_toml(out, spec.project_name, str(geo.utla["code"][0]), FIRST_YEAR, LAST_YEAR)

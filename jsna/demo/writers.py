@@ -191,6 +191,9 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     # statistical neighbours (the 2025 model; the 2021 groupings are written beside it, not loaded)
     ("ehcp_statistics", "ees_ehcp", "statistics/ehcp_plans", None, None),
     ("statistical_neighbours", "statistical_neighbours", "statistics/sn_model_2025_wide.csv", None, None),
+    # the 0-25 pathway: early years children with SEN, and key stage 4 destinations by SEN provision
+    ("early_years_sen", "early_years_sen", "statistics/early_years", None, None),
+    ("ks4_destinations", "ks4_destinations", "statistics/ks4_destinations", None, None),
 )
 
 
@@ -256,7 +259,9 @@ country `X92000001`); postcodes start with X; NHS numbers are in the 999 test ra
 The files follow the layouts of the real publications (ONS boundaries, lookups and mid-year estimates,
 Census 2021, IMD 2019 File 1, ONSPD, GIAS, DfE school census SEN, DfE's "Education, health and care plans"
 release files for England, its regions and every authority under `statistics/ehcp_plans/`, DfE's statistical
-neighbours in the 2025 model's and the 2021 groupings' layouts) and of typical local case-management
+neighbours in the 2025 model's and the 2021 groupings' layouts, DfE's funded early education file of children
+registered by SEN provision under `statistics/early_years/` and its key stage 4 destination measures by SEN
+provision under `statistics/ks4_destinations/`) and of typical local case-management
 exports (EHC requests and plans, waiting lists, health advice returns, the disabled children's team).
 The same child keeps the same identifiers across every case-level file. `jsna.toml` lists every source.
 

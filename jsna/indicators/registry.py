@@ -6,13 +6,13 @@ from collections.abc import Callable, Collection, Mapping
 
 import pandas as pd
 
-from jsna.indicators import cin, ehcp, health, pupils, social
+from jsna.indicators import cin, ehcp, health, pathway, pupils, social
 from jsna.indicators.catalogue import Indicator, load_catalogue
 from jsna.indicators.compute import COMPARISON_COLUMNS, VALUE_COLUMNS, finish
 from jsna.indicators.inputs import Inputs
 
 Builder = Callable[[Inputs], dict[str, pd.DataFrame]]
-FAMILIES: list[Builder] = [ehcp.build, health.build, social.build, pupils.build, cin.build]
+FAMILIES: list[Builder] = [ehcp.build, health.build, social.build, pupils.build, cin.build, pathway.build]
 
 
 def family(build: Builder) -> str:

@@ -27,4 +27,8 @@ SEN2_AGE_NEW_PLANS = dataset("sen2_mi", "age_new_plans")
 SEN2_ESTAB_NEW_PLANS = dataset("sen2_mi", "estab_new_plans")
 # others
 SCHOOL_CENSUS_SEN = dataset("school_census_sen")
+# the 0-25 pathway: DfE "Funded early education and childcare" (file 4, SEN provision) and "Key stage 4
+# destination measures" (local authority and national files)
+EARLY_YEARS_SEN = dataset("early_years_sen")
+KS4_DESTINATIONS = dataset("ks4_destinations")
 CIN_FACTORS = dataset("cin_census", "c3_factors_identified_at_end_of_assessment_2018_to_2025")

@@ -152,7 +152,10 @@ OPTIONAL = {**LA, **BREAKDOWN, **AREA_COLUMNS}
 # Filters DfE files carry besides breakdown_topic/breakdown (others are found by their text values).
 FILTERS = {"characteristic_age", "category", "social_care_group", "population_type", "establishment_group",
            "establishment_type", "characteristic_grouping", "pupil_characteristic", "setting_type",
-           "phase_type_grouping", "type_of_establishment"}
+           "phase_type_grouping", "type_of_establishment",
+           # early years (funded early education) and key stage 4 destination files
+           "entitlement_type", "year_group", "age", "ethnicity_major", "sen", "sen_status", "sen_provision",
+           "level_methodology", "institution_group", "institution_type", "version", "data_type"}
 
 
 def _is_filter(column: str, cells: Cells) -> bool:
@@ -185,11 +188,15 @@ def _drop_repeated_headers(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _breakdown(frame: pd.DataFrame, filters: list[str]) -> tuple[pd.Series, pd.Series]:
+def _breakdown(frame: pd.DataFrame, filters: list[str], fold: tuple[str, ...] = ()) -> tuple[pd.Series, pd.Series]:
     """breakdown_topic/breakdown as published; else the other filters' names and values joined by '; '
-    ('Total' when there are none or every filter reads Total)."""
+    ('Total' when there are none or every filter reads Total). The `fold` filters (a file whose rows repeat a
+    breakdown once per institution group, data type ...) follow the published topic and breakdown, '; '-joined."""
     topic, value = frame["breakdown_topic"].str.strip(), frame["breakdown"].str.strip()
     has = topic != ""
+    for c in (f for f in fold if f in frame.columns):
+        topic = topic.where(~has, topic + "; " + c)
+        value = value.where(~has, value.where(value != "", "Total") + "; " + frame[c].str.strip())
     if filters:
         vals = [frame[c].str.strip() for c in filters]
         joined = vals[0].str.cat(vals[1:], sep="; ") if len(vals) > 1 else vals[0]
@@ -205,10 +212,11 @@ Namer = Callable[[pd.DataFrame], str]
 RECORD = ["time_period", "time_identifier", "geographic_level", "new_la_code", "urn", "breakdown_topic", "breakdown"]
 
 
-def read_tidy(path: Path, required: Mapping[str, list[str]], dataset: str | Namer) -> Parsed:
+def read_tidy(path: Path, required: Mapping[str, list[str]], dataset: str | Namer,
+              fold: tuple[str, ...] = ()) -> Parsed:
     """Any EES-style tidy CSV whose `required` columns are there; `dataset` names it (or is called on
     the frame of text to name it). The dataset's HEADLINE measures must be there too, and its periods
-    complete (jsna.sources.screening.check_periods)."""
+    complete (jsna.sources.screening.check_periods). `fold`: filters kept beside breakdown_topic (`_breakdown`)."""
     frame = read_delimited(path, list(required.values()))
     frame = match_columns(frame, path, required, {k: v for k, v in OPTIONAL.items() if k not in required})
     frame = _drop_repeated_headers(frame).reset_index(drop=True)
@@ -240,7 +248,7 @@ def read_tidy(path: Path, required: Mapping[str, list[str]], dataset: str | Name
     for c in measures:
         screen.rule(cells[c].bad, c, "not a number or a known symbol")
 
-    topic, value = _breakdown(frame, filters)
+    topic, value = _breakdown(frame, filters, fold)
     ok = ~screen.failed
     by_norm = {norm(c): c for c in measures}
     check_periods(path, pd.DataFrame({
@@ -351,3 +359,33 @@ def read_cin_census(path: Path, options: dict[str, Any], context: object = None)
     """Children in need census tables (referrals, assessments and their factors, s47s, plans, CLA rates,
     CIN by SEN status). dataset = cin_census:<file stem>."""
     return read_tidy(path, COMMON, datasets.dataset("cin_census", file_stem(path)))
+
+
+# -- the 0-25 pathway: early years and destinations ------------------------------------------------
+EY_CHILDREN = "registered_children_count"
+
+
+def read_early_years_sen(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
+    """DfE "Funded early education and childcare" (formerly "Education provision: children under 5 years of
+    age"), data file 4 "Children registered by ethnicity and SEN provision": children registered for funded
+    early education by entitlement_type, year_group, age, ethnicity_major, SEN status (`sen` in 2025,
+    `sen_status` from 2026) and sen_provision; counts `number_children` (2025) or `registered_children_count`
+    (2026), percentages beside them. The filters' values, '; '-joined, are the breakdown."""
+    required = {**COMMON, "entitlement_type": ["entitlement_type"], "sen_provision": ["sen_provision"],
+                EY_CHILDREN: [EY_CHILDREN, "number_children"]}  # the 2025 name is read as the 2026 one
+    return read_tidy(path, required, datasets.EARLY_YEARS_SEN)
+
+
+# the key stage 4 file's filters besides breakdown_topic/breakdown: kept in the breakdown, in this order
+KS4_FOLD = ("institution_group", "institution_type", "level_methodology", "data_type", "version")
+
+
+def read_ks4_destinations(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
+    """DfE "Key stage 4 destination measures": the local authority file ("Key stage 4 leavers local authority
+    level destinations": regions, authorities, districts and constituencies) and the national file, with
+    breakdown_topic/breakdown (2021/22 to 2022/23 layout) and the filters level_methodology, institution_group,
+    institution_type, version and data_type ('Number of pupils' or 'Percentage'), which follow the breakdown
+    ('<breakdown>; <institution group>; <institution type>; <level methodology>; <data type>; <version>')."""
+    required = {**COMMON, **BREAKDOWN, "institution_group": ["institution_group"], "data_type": ["data_type"],
+                "cohort": ["cohort"], "overall": ["overall"]}
+    return read_tidy(path, required, datasets.KS4_DESTINATIONS, fold=KS4_FOLD)

@@ -103,7 +103,10 @@ def test_ehcp_sections_and_measure_filter(app: Any, engine: sa.Engine) -> None:
     tabs = {"Caseload": ["Plans by age band", "Plans by local deprivation decile", "Pupils with SEN in schools"],
             "Requests and timeliness": ["Requests and decisions", "20-week timeliness and the backlog"],
             "Placements and needs": ["Placements", "Primary needs"],
-            "Transfers": ["Transfers from statements and learning difficulty assessments"]}
+            "Transfers": ["Transfers from statements and learning difficulty assessments"],
+            "Early years and adulthood": ["Early years and preparation for adulthood",
+                                          "Against England, the region and statistical neighbours",
+                                          "Where young people with an EHC plan went after key stage 4"]}
     at = open_page(app, "ehcp")  # the first tab, until another is opened
     assert [t.label for t in at.tabs] == list(tabs)
     assert [h.value for h in at.subheader] == tabs["Caseload"]
@@ -128,6 +131,45 @@ def test_ehcp_sections_and_measure_filter(app: Any, engine: sa.Engine) -> None:
         at = open_page(app, "ehcp", tab)
         assert [h.value for h in at.subheader] == heads
         assert qp(at, "ehcp_tab") == tab
+
+
+def test_ehcp_early_years_and_adulthood_shows_the_published_pathway_beside_england(app: Any,
+                                                                                  engine: sa.Engine) -> None:
+    """Given the demo's early years and key stage 4 destination figures, when the EHC plans page's 'Early years and
+    adulthood' tab opens, then its tiles show the county's latest published values, the comparison chart's text
+    names England's, and the destinations of plan holders are listed; a district shows its own KS4 figure."""
+    with engine.connect() as conn:
+        rows = {}
+        for key, indicator, area in (("ey", "early_years_sen_pct", "X10000001"),
+                                     ("ks4", "ks4_destination_ehcp", "X10000001"),
+                                     ("ks4_england", "ks4_destination_ehcp", "X92000001")):
+            rows[key] = conn.execute(sa.text(
+                "SELECT period, value FROM published.indicator_values WHERE indicator_id = :i AND area_code = :a "
+                "AND breakdown = 'all' AND value IS NOT NULL ORDER BY period DESC LIMIT 1"),
+                {"i": indicator, "a": area}).one()
+    at = open_page(app, "ehcp", "Early years and adulthood")
+    at.selectbox(key="area").set_value("X10000001").run()  # the county (an earlier test may have left a district)
+    assert not at.exception
+    tiles = dict(headlines(at))
+    ey, ks4, england = rows["ey"], rows["ks4"], rows["ks4_england"]
+    assert tiles[f"Early years children with SEN ({ey.period})"] == f"{ey.value:.1f}%"
+    leavers = f"{ks4.period[:4]}/{ks4.period[4:]}"
+    assert tiles[f"Sustained destinations after KS4, EHC plan ({leavers})"] == f"{ks4.value:.1f}%"
+    against = next(c.value for c in at.caption if c.value.startswith("Early years children with SEN ("))
+    assert f"Sustained destinations after KS4, EHC plan ({leavers}): Demoshire {ks4.value:.1f}%, " \
+           f"England {england.value:.1f}%" in against
+    assert any(c.value.startswith("Key stage 4 leavers with an EHC plan in Demoshire by destination")
+               for c in at.caption)
+    district = first_district(engine)
+    at.selectbox(key="area").set_value(district).run()
+    assert not at.exception
+    with engine.connect() as conn:
+        own = conn.execute(sa.text(
+            "SELECT value FROM published.indicator_values WHERE indicator_id = 'ks4_destination_ehcp' AND "
+            "area_code = :a AND period = :p AND breakdown = 'all'"), {"a": district, "p": ks4.period}).scalar_one()
+    tiles = dict(headlines(at))
+    assert tiles[f"Sustained destinations after KS4, EHC plan ({leavers})"] == f"{own:.1f}%"
+    assert tiles["Early years children with SEN"] == "no data yet"  # published for authorities only
 
 
 def test_health_waits_pathway_filter(app: Any, engine: sa.Engine) -> None:

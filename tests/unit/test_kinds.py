@@ -46,7 +46,8 @@ def test_the_lists_the_rest_of_the_code_uses_follow_from_the_declarations() -> N
     assert OPTIONS["boundaries"] == {"level", "vintage", "code_column", "name_column"}
     assert all(OPTIONS[k] == {"extract_date", "columns"} for k in cases)
     assert all(OPTIONS[k] == set() for k in returns)
-    releases = {"ees_ehcp", "sen2_mi", "school_census_sen", "cin_census", "autism_stats", "mhsds", "community_health"}
+    releases = {"ees_ehcp", "sen2_mi", "school_census_sen", "cin_census", "autism_stats", "mhsds", "community_health",
+                "early_years_sen", "ks4_destinations"}
     assert releases == kinds.RELEASES
     assert releases | {"sen2_return"} == registry.READS_FOLDERS  # the return's Blade Export: a folder or zip
 

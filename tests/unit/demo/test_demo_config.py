@@ -22,7 +22,8 @@ def test_toml_describes_every_source(county: Path) -> None:
         "advice_returns": "advice_returns",
         "social_care": "social_care_cases", "service_sites": "service_sites", "school_census_sen": "school_census_sen",
         "cin_census_return": "cin_census_return", "ehcp_statistics": "ees_ehcp",
-        "statistical_neighbours": "statistical_neighbours",
+        "statistical_neighbours": "statistical_neighbours", "early_years_sen": "early_years_sen",
+        "ks4_destinations": "ks4_destinations",
     }
     levels = {s.name: s.options.get("level") for s in cfg.by_kind("boundaries")}
     assert levels == {"lsoa21_boundaries": "lsoa", "msoa21_boundaries": "msoa", "lad23_boundaries": "lad",
@@ -30,7 +31,8 @@ def test_toml_describes_every_source(county: Path) -> None:
     assert {s.name: s.options.get("vintage") for s in cfg.sources}["imd"] == 2021
     for source in cfg.sources:  # a release is given as its folder, as downloaded
         path = cfg.resolve(source)
-        assert path.is_file() or (source.kind == "ees_ehcp" and path.is_dir()), source.path
+        releases = {"ees_ehcp", "early_years_sen", "ks4_destinations"}
+        assert path.is_file() or (source.kind in releases and path.is_dir()), source.path
     assert "synthetic" in (county / "README.md").read_text(encoding="utf-8").lower()
 
 
