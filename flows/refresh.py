@@ -91,19 +91,21 @@ def build_core(run: Run, scope: Scope) -> None:
     pipeline.build_core(run, scope)
 
 
-@task(timeout_seconds=TIMEOUT)
+# unprotected counts and case rows pass between these tasks: never written to result storage, nor hashed for a
+# cache key (persist_result=False is Prefect's NO_CACHE)
+@task(persist_result=False, timeout_seconds=TIMEOUT)
 def indicator_families(run: Run, scope: Scope) -> tuple[list[str], tuple[str, ...]]:
     forward_library_logs()
     return pipeline.indicator_families(run, scope)
 
 
-@task(timeout_seconds=TIMEOUT, task_run_name="indicators: {families}")
+@task(persist_result=False, timeout_seconds=TIMEOUT, task_run_name="indicators: {families}")
 def compute_families(run: Run, cfg: JsnaConfig, families: list[str]) -> pipeline.Computed:
     forward_library_logs()
     return pipeline.compute_families(run, cfg, families)
 
 
-@task(timeout_seconds=TIMEOUT)
+@task(persist_result=False, timeout_seconds=TIMEOUT)
 def publish(run: Run, cfg: JsnaConfig, parts: list[pipeline.Computed], kept: tuple[str, ...]) -> int:
     forward_library_logs()
     return pipeline.publish(run, cfg, pipeline.combine_computed(parts, kept))
@@ -121,33 +123,33 @@ SIMS = 300  # simulated paths of each district's caseload
 PLANNING_PARTS = 8  # the districts' simulations in at most this many tasks (each district keeps its seed)
 
 
-@task(timeout_seconds=TIMEOUT)
+@task(persist_result=False, timeout_seconds=TIMEOUT)
 def planning_inputs(run: Run, cfg: JsnaConfig, scope: Scope) -> tuple[PlanInputs, list[str]] | None:
     forward_library_logs()
     return pipeline.planning_inputs(run, cfg, scope)
 
 
-@task(timeout_seconds=TIMEOUT)
+@task(persist_result=False, timeout_seconds=TIMEOUT)
 def authority_forecasts(inputs: PlanInputs) -> pd.DataFrame:
     return planner.authority_forecasts(inputs)
 
 
-@task(timeout_seconds=TIMEOUT)
+@task(persist_result=False, timeout_seconds=TIMEOUT)
 def district_forecasts(inputs: PlanInputs, prepared: planner.Prepared) -> pd.DataFrame:
     return planner.district_forecasts(inputs, prepared.children)
 
 
-@task(timeout_seconds=TIMEOUT)
+@task(persist_result=False, timeout_seconds=TIMEOUT)
 def access(inputs: PlanInputs, prepared: planner.Prepared) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return planner.access(inputs, prepared.panel)
 
 
-@task(timeout_seconds=TIMEOUT, task_run_name="simulate districts from {offset}")
+@task(persist_result=False, timeout_seconds=TIMEOUT, task_run_name="simulate districts from {offset}")
 def simulate(placed: pd.DataFrame, totals: pd.DataFrame | None, offset: int) -> pd.DataFrame:
     return planner.simulate(placed, SIMS, totals, offset)
 
 
-@task(timeout_seconds=TIMEOUT)
+@task(persist_result=False, timeout_seconds=TIMEOUT)
 def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], read: list[str]) -> dict[str, int]:
     forward_library_logs()
     return pipeline.write_planning(run, cfg, built, read)
