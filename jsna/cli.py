@@ -322,7 +322,7 @@ def sources_check(config: Annotated[Path | None, typer.Option(help="The jsna.tom
                       f"{r.rows_quarantined:,}" if r.rows_quarantined is not None else "", r.status)
     console.print(table)
     for r in results:
-        if r.error or r.reasons or r.notes or r.rules:
+        if r.error or r.reasons or r.notes or r.rules or r.schema:
             console.print(f"\n[bold]{escape(r.name)}[/bold] ({r.kind})", highlight=False)
         if r.error:
             console.print(f"  error: {escape(r.error)}", highlight=False, soft_wrap=True)
@@ -332,6 +332,8 @@ def sources_check(config: Annotated[Path | None, typer.Option(help="The jsna.tom
             console.print(f"  note: {escape(note)}", highlight=False, soft_wrap=True)
         for rule in r.rules:
             console.print(f"  rule: {escape(str(rule))}", highlight=False, soft_wrap=True)
+        for complaint in r.schema:
+            console.print(f"  schema: {escape(complaint)}", highlight=False, soft_wrap=True)
     failed = [r for r in results if r.error]
     if failed:
         raise JsnaError(f"{len(failed)} of {len(results)} sources cannot be loaded: {failed[0].error}")

@@ -102,7 +102,7 @@ def write_return(path: Path, rows: Requests, people: People) -> Path:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n<Header><CollectionDetails>'
                 f"<Collection>SEN2</Collection><Year>{YEAR}</Year><ReferenceDate>{REFERENCE_DATE}</ReferenceDate>"
                 f"</CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>{LA}</LEA>"
-                "<SoftwareCode>jsna demo</SoftwareCode></Source></Header>\n<Persons>\n")
+                "<SoftwareCode>jsna demo</SoftwareCode><DMO>Y</DMO><DCO>Y</DCO></Source></Header>\n<Persons>\n")
         start = 0
         persons = rows.person[order]
         while start < len(order):

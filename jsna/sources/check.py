@@ -17,8 +17,10 @@ from jsna.sources.people import unplaced_notes
 from jsna.sources.registry import CHILD_LEVEL, PLACED, READERS, check_path
 from jsna.sources.releases import release_notes
 from jsna.sources.sen2_return.rules import validation_rules
+from jsna.sources.xsd import collection_year, complaints, schema_path, summary
 
 TOP_REASONS = 5  # quarantine reasons shown per source
+RETURNS = ("sen2_return", "cin_census_return")  # kinds checked against the public XSD of their year
 FIRST_LINES = 3  # line numbers shown per reason
 
 
@@ -66,6 +68,7 @@ class CheckResult:
     reasons: list[Reason] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rules: list[RuleBroken] = field(default_factory=list)
+    schema: list[str] = field(default_factory=list)  # complaints of the XSD of the return's year
 
     @property
     def status(self) -> str:
@@ -104,6 +107,9 @@ def check_sources(config_path: Path, settings: Settings) -> list[CheckResult]:
         result.reasons = top_reasons(parsed.quarantine)
         result.notes = notes(parsed.extras)
         result.rules = rules_broken(parsed.extras)
+        if entry.kind in RETURNS and path.is_file() and path.suffix.lower() == ".xml":
+            result.schema, note = schema_check(path)
+            result.notes += [note] if note else []
         _learn(placement, entry.kind, parsed.frame)
     return [r for name in [s.name for s in cfg.sources] for r in results if r.name == name]
 
@@ -117,6 +123,18 @@ def top_reasons(quarantine: pd.DataFrame, top: int = TOP_REASONS) -> list[Reason
     counts = groups.size().sort_values(ascending=False, kind="stable").head(top)
     return [Reason(str(rule), str(column), int(n), sorted(groups.get_group(key).astype(int))[:FIRST_LINES])
             for key, n in counts.items() for rule, column in [key]]
+
+
+def schema_check(path: Path) -> tuple[list[str], str | None]:
+    """A return's complaints against the XSD shipped for its collection year (jsna.sources.xsd), or a note
+    that none is shipped for that year."""
+    found = collection_year(path)
+    if found is None:
+        return [], None
+    schema = schema_path(*found)
+    if schema is None:
+        return [], f"no public XSD shipped for {found[0]} {found[1]}: not checked against one"
+    return summary(path, schema, complaints(path, schema)), None
 
 
 def rules_broken(extras: dict[str, object]) -> list[RuleBroken]:

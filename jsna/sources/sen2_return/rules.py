@@ -5,8 +5,11 @@ produces (jsna.sources.sen2_return.xml, .blade).
 Where they come from. DfE publishes its rule list as a spreadsheet beside the technical specification
 ("Special educational needs person level survey 20NN: validation rules", ODS, at gov.uk/government/
 publications/special-educational-needs-person-level-survey-technical-specification). That file could not be
-reached from here and no public repository keeps its numbers, so no rule carries a DfE number (`dfe` stays
-empty: numbers are never guessed). Each rule cites instead the specification's module (1 person, 2 requests,
+reached from here and no public repository keeps its numbers (searched again on 2026-12-07: documentation,
+web pages, issue threads and code, for the workbook, the survey guide and the rules' wording; found only the
+CIN census's and the SSDA903's numbered rules, in Data to Insight's validators, whose numbers are not
+SEN2's), so no rule carries a DfE number (`dfe` stays empty: numbers are never guessed). Each rule cites
+instead the specification's module (1 person, 2 requests,
 3 assessment, 4a named plan, 4b plan detail, 5a active plans, 5b placement detail, 5c SEN need; "SEN2 person
 level 2023 technical specification" sections 2.1 to 2.5 and 3.2.2, the person XML structure) and its item,
 and checks what the specification's structure requires of it: mandatory items and modules, code lists,
