@@ -122,6 +122,35 @@ def waits_section() -> None:
                          "over 13, 18 and 52 weeks, by period, with 95% confidence intervals.", share)
 
 
+def nhs_section() -> None:
+    """The autism waiting list against NHS England's Autism Statistics: England's and the sub-ICB's figures."""
+    st.subheader("Against NHS England's figures")
+    comps = data.nhs_comparisons(code, level)
+    comps = comps[comps["breakdown"] == "pathway=asc"]
+    if comps.empty:
+        ui.no_data("NHS England's Autism Statistics for the waiting list's quarter ends (nhs_autism_open_13_weeks)")
+        return
+    local = waits["waiting_over_13_weeks"]
+    local = local[local["pathway"] == "asc"].set_index("period")["value"]
+    latest = str(comps["period"].max())
+    words = {"nhs_england": "England", "nhs_sub_icb": "this sub-ICB location as NHS England publishes it"}
+    said = "; ".join(f"{words[r.comparator_type]} {fmt_number(r.comparator_value, '%')} ({r.comparison})"
+                     for r in comps[comps["period"] == latest].itertuples())
+    st.caption(f"Children on the autism (ASC) waiting list in {name} who had waited over 13 weeks, "
+               f"{period_label(latest)}: {fmt_number(local.get(latest), '%')}. NHS England's Autism Statistics "
+               f"(patients aged 0-17 with a referral open 13 weeks or more, the quarter's last month): {said}.")
+    trend = comps.assign(series=comps["comparator_type"].map({"nhs_england": "NHS England: England",
+                                                              "nhs_sub_icb": "NHS England: sub-ICB"}),
+                         value=comps["comparator_value"], lower_ci95=float("nan"), upper_ci95=float("nan"))
+    shown = pd.concat([trend, pd.DataFrame({"period": local.index, "value": local.to_numpy(),
+                                            "series": f"{name} waiting list"})], ignore_index=True)
+    shown = shown[shown["period"].isin(set(comps["period"]))]
+    ui.chart(charts.series(shown, "series", "%", ci=False), f"nhs_autism_{code}",
+             f"Share of the autism waiting list in {name} waiting over 13 weeks at each quarter end, against NHS "
+             f"England's published figures for the quarter's last month. {said}.", shown)
+    ui.definition_link("nhs_autism_open_13_weeks")
+
+
 def variation_section() -> None:
     """The variation between districts on a funnel plot."""
     st.subheader("Variation between districts")
@@ -197,5 +226,10 @@ def advice_section() -> None:
         ui.definition_link("advice_6_weeks")
 
 
-ui.sections({"Waits": waits_section, "Variation between districts": variation_section,
+def waits_and_nhs() -> None:
+    waits_section()
+    nhs_section()
+
+
+ui.sections({"Waits": waits_and_nhs, "Variation between districts": variation_section,
              "Six-week health advice": advice_section}, "health_tab")
