@@ -122,33 +122,42 @@ def waits_section() -> None:
                          "over 13, 18 and 52 weeks, by period, with 95% confidence intervals.", share)
 
 
+NHS_SOURCES = {"waiting_over_13_weeks": "Autism Statistics (0-17s with a referral open 13 weeks or more)",
+               "waiting_over_18_weeks": "Community Health Services waiting lists (community paediatric service)",
+               "waiting_over_52_weeks": "Community Health Services waiting lists (community paediatric service)"}
+NHS_AREAS = {"nhs_england": "England", "nhs_sub_icb": "this sub-ICB", "nhs_icb": "this ICB"}
+
+
 def nhs_section() -> None:
-    """The autism waiting list against NHS England's Autism Statistics: England's and the sub-ICB's figures."""
+    """The chosen pathway's waiting list against NHS England's published figures: England's, and the sub-ICB's or
+    ICB's own where the area is one."""
     st.subheader("Against NHS England's figures")
     comps = data.nhs_comparisons(code, level)
-    comps = comps[comps["breakdown"] == "pathway=asc"]
+    comps = comps[comps["breakdown"] == f"pathway={pathway}"]
     if comps.empty:
-        ui.no_data("NHS England's Autism Statistics for the waiting list's quarter ends (nhs_autism_open_13_weeks)")
+        ui.no_data(f"NHS England's published figures to compare the {PATHWAY_NAMES.get(pathway, pathway)} waiting "
+                   "list with (nhs_autism_open_13_weeks, nhs_paediatrics_over_*_weeks)")
         return
-    local = waits["waiting_over_13_weeks"]
-    local = local[local["pathway"] == "asc"].set_index("period")["value"]
-    latest = str(comps["period"].max())
-    words = {"nhs_england": "England", "nhs_sub_icb": "this sub-ICB location as NHS England publishes it"}
-    said = "; ".join(f"{words[r.comparator_type]} {fmt_number(r.comparator_value, '%')} ({r.comparison})"
-                     for r in comps[comps["period"] == latest].itertuples())
-    st.caption(f"Children on the autism (ASC) waiting list in {name} who had waited over 13 weeks, "
-               f"{period_label(latest)}: {fmt_number(local.get(latest), '%')}. NHS England's Autism Statistics "
-               f"(patients aged 0-17 with a referral open 13 weeks or more, the quarter's last month): {said}.")
-    trend = comps.assign(series=comps["comparator_type"].map({"nhs_england": "NHS England: England",
-                                                              "nhs_sub_icb": "NHS England: sub-ICB"}),
-                         value=comps["comparator_value"], lower_ci95=float("nan"), upper_ci95=float("nan"))
-    shown = pd.concat([trend, pd.DataFrame({"period": local.index, "value": local.to_numpy(),
-                                            "series": f"{name} waiting list"})], ignore_index=True)
-    shown = shown[shown["period"].isin(set(comps["period"]))]
-    ui.chart(charts.series(shown, "series", "%", ci=False), f"nhs_autism_{code}",
-             f"Share of the autism waiting list in {name} waiting over 13 weeks at each quarter end, against NHS "
-             f"England's published figures for the quarter's last month. {said}.", shown)
-    ui.definition_link("nhs_autism_open_13_weeks")
+    said, lines = [], []
+    for indicator_id, g in comps.groupby("indicator_id", sort=True):
+        local = waits[str(indicator_id)]
+        local = local[local["pathway"] == pathway].set_index("period")["value"]
+        latest = str(g["period"].max())
+        theirs = "; ".join(f"{NHS_AREAS[r.comparator_type]} {fmt_number(r.comparator_value, '%')} ({r.comparison})"
+                           for r in g[g["period"] == latest].itertuples())
+        said.append(f"waiting {THRESHOLDS[str(indicator_id)]}, {period_label(latest)}: {name} "
+                    f"{fmt_number(local.get(latest), '%')}; NHS England's {NHS_SOURCES[str(indicator_id)]}: {theirs}")
+        label = f"Waiting {THRESHOLDS[str(indicator_id)]}"
+        lines.append(g.assign(series=label + ": NHS England: " + g["comparator_type"].map(NHS_AREAS),
+                              value=g["comparator_value"]))
+        mine = pd.DataFrame({"period": local.index, "value": local.to_numpy(), "series": f"{label}: {name}"})
+        lines.append(mine[mine["period"].isin(set(g["period"]))])
+    shown = pd.concat(lines, ignore_index=True)[["period", "series", "value"]]
+    ui.chart(charts.series(shown, "series", "%", ci=False), f"nhs_{pathway}_{code}",
+             f"Share of the {PATHWAY_NAMES.get(pathway, pathway)} waiting list in {name} at each quarter end, against "
+             f"NHS England's published figures for the quarter's last month: {'; '.join(said)}.")
+    ui.download(shown, f"nhs_{pathway}_{code}", columns=False)
+    ui.definition_link("nhs_autism_open_13_weeks" if pathway == "asc" else "nhs_paediatrics_over_18_weeks")
 
 
 def variation_section() -> None:

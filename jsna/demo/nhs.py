@@ -5,7 +5,9 @@ about three to a group, and each authority's sub-ICBs make one ICB. The lookup i
 Sub ICB Location to ICB to LAD layout, GSS codes beside the NHS's own (ODS) codes. The Autism Statistics
 file counts, from the demo's own waiting list, the patients with an open autism (ASC) referral at each
 month end and those whose referral had been open 13 weeks or more, by sub-ICB (rounded to 5, '*' below 5,
-as NHS England publishes), with England's figures beside them.
+as NHS England publishes), with England's figures beside them. England's community paediatric service
+waiting list is written in the layout of the derived Community Health Services time series, shaped like the
+county's autism and ADHD lists and scaled up.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from jsna.demo.writers import write_csv
 DISTRICTS_PER_SUB_ICB = 3
 LOOKUP = "lookups/lsoa21_sicbl22_icb22_lad22.csv"
 AUTISM = "health/nhs_autism_stats/autism_stats_subicb.csv"
+PAEDIATRICS = "health/nhs_community_health/eng_ch_time_series_derived.csv"
 AUTISM_MONTHS = (2023, 1), (2025, 12)  # first and last month end published
 ENGLAND_SCALE = 55.0  # England's open referrals against the county's
 BREAKDOWN = "CCG or Sub ICB Location - GP Practice or Residence"
@@ -119,5 +122,26 @@ def autism_table(ref: Referrals, nhs: NhsAreas, rng: np.random.Generator) -> pd.
     return frame
 
 
+def paediatrics_table(ref: Referrals, rng: np.random.Generator) -> pd.DataFrame:
+    """England's community paediatric service waiting list by month (derived series layout)."""
+    keep = ref.pathway < 2  # autism and ADHD: assessed by community paediatrics
+    start, closed = ref.referral[keep], ref.referral[keep] + ref.wait[keep]
+    scale = ENGLAND_SCALE * rng.uniform(1.6, 2.0)  # the service sees more than these two pathways
+    rows = []
+    for first, last in _month_ends():
+        waited = (last - start)[(start <= last) & (closed > last)]
+        counts = np.array([len(waited), ((waited > 126) & (waited <= 364)).sum(), (waited > 364).sum()], dtype=float)
+        t, a, b = (int(v) for v in np.round(counts * scale * rng.uniform(0.97, 1.03, 3)))
+        when = (EPOCH + np.timedelta64(int(first), "D")).astype("datetime64[D]").item()
+        rows.append(("Community Paediatric Service", t, a, b, when.strftime(" %B %Y"), 100 * (a + b) / t if t else "",
+                     when.strftime("%Y-%m-%d")))
+    frame = pd.DataFrame(rows, columns=["Therapy", "Total waiting list", "Waiting >18-52 weeks", "Waiting >52 weeks",
+                                        "Date", "Percentage waiting more than 18 weeks", "formattedDate"])
+    frame.insert(0, "", np.arange(1, len(frame) + 1))
+    return frame
+
+
 def write_autism(out: Path, ref: Referrals, nhs: NhsAreas, rng: np.random.Generator) -> None:
+    """The Autism Statistics file and England's community paediatric waiting list."""
     write_csv(out / AUTISM, autism_table(ref, nhs, rng), encoding="utf-8")
+    write_csv(out / PAEDIATRICS, paediatrics_table(ref, rng), encoding="utf-8")

@@ -233,7 +233,9 @@ def sub_icb_weights(lookup: pd.DataFrame, population: pd.DataFrame, level: str) 
 
 def share_out(counts: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
     """Each sub-ICB's numerator and denominator shared among the areas it has people in (rows of to_code,
-    numerator, denominator). An area any of whose sub-ICBs has no figure gets none: it would be short."""
+    numerator, denominator). An area any of whose sub-ICBs has no figure gets none: it would be short. Sub-ICBs
+    with no LSOA in the weights (elsewhere in England) reach no area here."""
+    counts = counts[counts["from_code"].isin(set(weights["from_code"]))]
     valued = set(counts.dropna(subset=["numerator", "denominator"])["from_code"])
     incomplete = set(weights.loc[~weights["from_code"].isin(valued), "to_code"])
     w = weights[weights["from_code"].isin(valued)]
@@ -296,6 +298,48 @@ def nhs_autism_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     return {NHS_AUTISM: out[COUNT_COLUMNS].reset_index(drop=True)}
 
 
+NHS_PAEDIATRICS = {"nhs_paediatrics_over_18_weeks": ("waiting >18-52 weeks", "waiting >52 weeks"),
+                   "nhs_paediatrics_over_52_weeks": ("waiting >52 weeks",)}
+
+
+def nhs_paediatrics_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """NHS England's children's community paediatric service waiting lists: the share waiting over 18 and over
+    52 weeks, England's and each ICB's (by its ODS code) as published at each month end."""
+    s = inputs.query("nhs_community_paediatrics")
+    if s.empty:
+        return {}
+    ods = inputs.query("ods_codes")
+    ods = ods[ods["area_level"] == "icb"]
+    gss = dict(zip(ods["ods_code"], ods["area_code"], strict=True))
+    national = s["geographic_level"] == "National"
+    s = s.assign(area_code=s["area_code"].where(national, s["area_code"].map(gss)),
+                 area_level=np.where(national, "country", "icb")).dropna(subset=["area_code"])
+    wide = s.pivot_table(index=["period", "area_level", "area_code"], columns="measure", values="value",
+                         aggfunc="first").reset_index()
+    if "total waiting list" not in wide:
+        return {}
+    out = {}
+    for indicator_id, bands in NHS_PAEDIATRICS.items():
+        have = [b for b in bands if b in wide]
+        if len(have) < len(bands):
+            continue
+        frame = wide.assign(numerator=wide[list(bands)].sum(axis=1, min_count=len(bands)),
+                            denominator=wide["total waiting list"], breakdown="all")
+        frame = frame.dropna(subset=["numerator", "denominator"])
+        frame = frame[frame["area_level"].isin(get_indicator(indicator_id).levels) & (frame["denominator"] > 0)]
+        out[indicator_id] = frame[COUNT_COLUMNS].reset_index(drop=True)
+    return out
+
+
+# NHS England's figures each local waiting-list figure is compared with: (local indicator, breakdowns)
+NHS_COMPARES = {
+    NHS_AUTISM: ("waiting_over_13_weeks", ("pathway=asc",)),
+    "nhs_paediatrics_over_18_weeks": ("waiting_over_18_weeks", ("pathway=asc", "pathway=adhd")),
+    "nhs_paediatrics_over_52_weeks": ("waiting_over_52_weeks", ("pathway=asc", "pathway=adhd")),
+}
+NHS_KINDS = (("nhs_england", "country"), ("nhs_sub_icb", "sicbl"), ("nhs_icb", "icb"))  # comparator, NHS level
+
+
 def quarter_end_month(period: pd.Series) -> pd.Series:
     """'2024-Q3' -> '2024-09'."""
     year, quarter = period.str[:4], pd.to_numeric(period.str[-1], errors="coerce")
@@ -303,34 +347,36 @@ def quarter_end_month(period: pd.Series) -> pd.Series:
 
 
 def nhs_comparisons(values: pd.DataFrame) -> pd.DataFrame:
-    """The local waiting list's autism figure (`waiting_over_13_weeks`, pathway=asc) at each quarter end against
-    NHS England's for the quarter's last month: England's (comparator 'nhs_england') and, for a sub-ICB row, the
-    same sub-ICB's as NHS England published it ('nhs_sub_icb'). Rows of COMPARISON_COLUMNS."""
-    local = values[(values["indicator_id"] == "waiting_over_13_weeks") & (values["breakdown"] == "pathway=asc")
-                   & values["value"].notna()]
-    nhs = values[(values["indicator_id"] == NHS_AUTISM) & values["value"].notna()]
-    if local.empty or nhs.empty:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    local = local.assign(month=quarter_end_month(local["period"].astype(str)))
-    ind = get_indicator("waiting_over_13_weeks")
+    """The local waiting list's figures at each quarter end against NHS England's for the quarter's last month
+    (`NHS_COMPARES`): England's (comparator 'nhs_england') and, for a sub-ICB or ICB row, the same area's as NHS
+    England published it ('nhs_sub_icb', 'nhs_icb'). Rows of COMPARISON_COLUMNS."""
     parts = []
-    for kind, level, same_area in (("nhs_england", "country", False), ("nhs_sub_icb", "sicbl", True)):
-        theirs = nhs[nhs["area_level"] == level][["period", "area_code", "value"]]
-        theirs = theirs.rename(columns={"period": "month", "area_code": "comparator_code", "value": "comparator_value"})
-        rows = local[local["area_level"] == level] if same_area else local
-        on = ["month", "comparator_code"] if same_area else ["month"]
-        rows = rows.assign(comparator_code=rows["area_code"]) if same_area else rows
-        r = rows.merge(theirs, on=on)
-        if r.empty:
+    for nhs_id, (local_id, breakdowns) in NHS_COMPARES.items():
+        local = values[(values["indicator_id"] == local_id) & values["breakdown"].isin(breakdowns)
+                       & values["value"].notna()]
+        nhs = values[(values["indicator_id"] == nhs_id) & values["value"].notna()]
+        if local.empty or nhs.empty:
             continue
-        result = methods.compare(r["value"], r["lower_ci95"], r["upper_ci95"], r["comparator_value"].to_numpy(),
-                                 ind.polarity)
-        parts.append(r.assign(comparator_type=kind, comparison=np.asarray(result))[COMPARISON_COLUMNS])
+        local = local.assign(month=quarter_end_month(local["period"].astype(str)))
+        polarity = get_indicator(local_id).polarity
+        for kind, level in NHS_KINDS:
+            theirs = nhs[nhs["area_level"] == level][["period", "area_code", "value"]].rename(
+                columns={"period": "month", "area_code": "comparator_code", "value": "comparator_value"})
+            same_area = level != "country"
+            rows = local[local["area_level"] == level].assign(comparator_code=lambda f: f["area_code"]) \
+                if same_area else local
+            r = rows.merge(theirs, on=["month", "comparator_code"] if same_area else ["month"])
+            if r.empty:
+                continue
+            result = methods.compare(r["value"], r["lower_ci95"], r["upper_ci95"], r["comparator_value"].to_numpy(),
+                                     polarity)
+            parts.append(r.assign(comparator_type=kind, comparison=np.asarray(result))[COMPARISON_COLUMNS])
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COMPARISON_COLUMNS)
 
 
 def build(inputs: Inputs) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
-    for part in (wait_counts, waiting_counts, referral_counts, advice_counts, nhs_autism_counts):
+    for part in (wait_counts, waiting_counts, referral_counts, advice_counts, nhs_autism_counts,
+                 nhs_paediatrics_counts):
         out.update(part(inputs))
     return {k: v for k, v in out.items() if v is not None and len(v)}

@@ -15,7 +15,7 @@ APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 def test_health_waits_shows_nhs_england_as_comparator(refreshed: dict) -> None:
     """Given the refreshed demo county, when the Health waits page opens on the county, then its Waits tab says
     how the county's autism waiting list compares with England's figure from NHS England's Autism Statistics,
-    and draws both over time."""
+    and draws both over time; for ADHD, against NHS England's community paediatric waiting list."""
     from streamlit.testing.v1 import AppTest
 
     at: Any = AppTest.from_file(str(APP), default_timeout=120).run()
@@ -27,3 +27,6 @@ def test_health_waits_shows_nhs_england_as_comparator(refreshed: dict) -> None:
     assert "NHS England's Autism Statistics" in words and "England " in words
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
     assert any("NHS England: England" in s for s in specs)
+    at.radio(key="pathway").set_value("adhd").run()  # ADHD: against community paediatrics
+    assert not at.exception
+    assert "Community Health Services waiting lists" in " ".join(c.value for c in at.caption)

@@ -47,7 +47,7 @@ def test_nhs_autism_statistics_shared_out_sum_back(refreshed: dict, engine: sa.E
         sums = v.groupby(["period", "area_level"])[measure].sum().unstack()
         assert len(sums) >= 12
         for level in ("lad", "utla", "icb"):
-            assert sums[level].to_numpy() == pytest.approx(sums["sicbl"].to_numpy(), rel=1e-9), (measure, level)
+            assert sums[level].to_numpy() == pytest.approx(sums["sicbl"].to_numpy(), abs=1e-4), (measure, level)
     look = pd.read_sql(sa.text("SELECT DISTINCT lad_code, sicbl_code FROM core.lsoa_lookup"), engine)
     lad = v[v["area_level"] == "lad"].merge(look, left_on="area_code", right_on="lad_code")
     sub = v[v["area_level"] == "sicbl"][["period", "area_code", "value"]].rename(
@@ -63,10 +63,33 @@ def test_the_waiting_list_is_compared_with_nhs_england(refreshed: dict, engine: 
     c = pd.read_sql(sa.text("SELECT * FROM published.comparisons WHERE comparator_type LIKE 'nhs%'"), engine)
     nhs = core_values(engine, "nhs_autism_open_13_weeks")
     england = nhs[nhs["area_level"] == "country"].set_index("period")["value"]
-    county = c[(c["area_level"] == "utla") & (c["comparator_type"] == "nhs_england")]
+    county = c[(c["area_level"] == "utla") & (c["comparator_type"] == "nhs_england")
+               & (c["indicator_id"] == "waiting_over_13_weeks")]
     assert set(county["breakdown"]) == {"pathway=asc"}
     assert {"2023-Q1", "2024-Q4"} <= set(county["period"])
     row = county[county["period"] == "2024-Q4"].iloc[0]
     assert row["comparator_value"] == pytest.approx(england["2024-12"])
     sub = c[c["comparator_type"] == "nhs_sub_icb"]
     assert len(sub) and (sub["area_code"] == sub["comparator_code"]).all()
+
+
+def test_autism_and_adhd_lists_are_compared_with_community_paediatrics(refreshed: dict, engine: sa.Engine) -> None:
+    """Given England's community paediatric waiting list (the derived series), when published, then its share over
+    18 weeks is the >18-52 and >52 week bands over the whole list, and the county's autism and ADHD lists' shares
+    over 18 and 52 weeks are compared with it at each quarter end."""
+    v = core_values(engine, "nhs_paediatrics_over_18_weeks")
+    assert set(v["area_level"]) == {"country"} and len(v) == 36
+    series = pd.read_sql(sa.text("SELECT time_period, measure, value FROM core.statistics "
+                                 "WHERE dataset LIKE 'community_health%' AND time_period = '2024-12'"), engine)
+    got = series.set_index("measure")["value"]
+    row = v[v["period"] == "2024-12"].iloc[0]
+    assert row["numerator"] == got["waiting >18-52 weeks"] + got["waiting >52 weeks"]
+    assert row["denominator"] == got["total waiting list"]
+    c = pd.read_sql(sa.text("SELECT * FROM published.comparisons WHERE comparator_type = 'nhs_england' "
+                            "AND area_level = 'utla' AND indicator_id IN ('waiting_over_18_weeks', "
+                            "'waiting_over_52_weeks') AND period = '2024-Q4'"), engine)
+    pairs = set(zip(c["indicator_id"], c["breakdown"], strict=True))
+    assert pairs == {(i, b) for i in ("waiting_over_18_weeks", "waiting_over_52_weeks")
+                     for b in ("pathway=asc", "pathway=adhd")}
+    assert c.loc[c["indicator_id"] == "waiting_over_18_weeks", "comparator_value"].iloc[0] == pytest.approx(
+        row["value"])

@@ -1,4 +1,4 @@
-"""published.comparisons: NHS England's published figures as comparators (nhs_england, nhs_sub_icb).
+"""published.comparisons: NHS England's published figures as comparators (nhs_england, nhs_sub_icb, nhs_icb).
 
 Revision ID: 0019_nhs_comparators
 Revises: 0018_reads

@@ -77,3 +77,12 @@ def test_quarters_meet_their_last_month_and_nhs_comparators() -> None:
     assert got.loc[("X38", "nhs_sub_icb"), ["comparator_code", "comparator_value", "comparison"]].tolist() == [
         "X38", 55.0, "similar"]
     assert len(got) == 3
+
+
+def test_sub_icbs_outside_the_lookup_reach_no_area() -> None:
+    """Given England's sub-ICBs and a lookup of one county's LSOAs, the others are left out, not an error."""
+    people = pd.DataFrame({"lsoa_code": ["L1", "L2", "L3", "L4"], "population": [1.0, 1.0, 1.0, 1.0]})
+    counts = pd.DataFrame({"from_code": ["S1", "S2", "S9"], "numerator": [1.0, 2.0, 9.0],
+                           "denominator": [4.0, 4.0, 9.0]})
+    got = share_out(counts, sub_icb_weights(_lookup(), people, "lad")).set_index("to_code")
+    assert got["numerator"].sum() == pytest.approx(3.0)
