@@ -143,5 +143,5 @@ def paediatrics_table(ref: Referrals, rng: np.random.Generator) -> pd.DataFrame:
 
 def write_autism(out: Path, ref: Referrals, nhs: NhsAreas, rng: np.random.Generator) -> None:
     """The Autism Statistics file and England's community paediatric waiting list."""
-    write_csv(out / AUTISM, autism_table(ref, nhs, rng), encoding="utf-8")
-    write_csv(out / PAEDIATRICS, paediatrics_table(ref, rng), encoding="utf-8")
+    write_csv(out / AUTISM, autism_table(ref, nhs, rng))
+    write_csv(out / PAEDIATRICS, paediatrics_table(ref, rng))

@@ -20,7 +20,7 @@ def _digests(folder: Path) -> dict[str, str]:
 def test_same_seed_gives_identical_files(county: Path, tmp_path: Path) -> None:
     generate(tmp_path / "again", scale="county", seed=2017)
     first, second = _digests(county), _digests(tmp_path / "again")
-    assert len(first) == 30  # the SEN2 and CIN census returns (XML), DfE's three EHC plan files, two neighbour files
+    assert len(first) == 33  # SEN2 and CIN census returns, DfE's three EHC plan files, two neighbour files, three NHS
     assert first == second
 
 
