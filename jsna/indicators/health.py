@@ -232,17 +232,28 @@ def sub_icb_weights(lookup: pd.DataFrame, population: pd.DataFrame, level: str) 
 
 
 def share_out(counts: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
-    """Each sub-ICB's numerator and denominator shared among the areas it has people in (rows of to_code,
-    numerator, denominator). An area any of whose sub-ICBs has no figure gets none: it would be short. Sub-ICBs
-    with no LSOA in the weights (elsewhere in England) reach no area here."""
+    """Each sub-ICB's numerator and denominator (per `period` where counts has one) shared among the areas it has
+    people in: rows of [period,] to_code, numerator, denominator. An area any of whose sub-ICBs has no figure
+    gets none (it would be short); sub-ICBs with no LSOA in the weights (elsewhere in England) reach no area
+    here. One `apportion` per measure, every period at once (their keys joined to the codes)."""
+    by_period = "period" in counts
+    counts = counts if by_period else counts.assign(period="")
     counts = counts[counts["from_code"].isin(set(weights["from_code"]))]
-    valued = set(counts.dropna(subset=["numerator", "denominator"])["from_code"])
-    incomplete = set(weights.loc[~weights["from_code"].isin(valued), "to_code"])
-    w = weights[weights["from_code"].isin(valued)]
-    parts = [apportion(counts[["from_code", m]].rename(columns={m: "value"}).dropna(), w)
+    valued = counts.dropna(subset=["numerator", "denominator"])[["period", "from_code"]]
+    w = counts[["period"]].drop_duplicates().merge(weights, how="cross")
+    have = w.merge(valued.assign(valued=True), on=["period", "from_code"], how="left")["valued"].fillna(False)
+    short = set(zip(w.loc[~have.to_numpy(bool), "period"], w.loc[~have.to_numpy(bool), "to_code"], strict=True))
+    w = w[have.to_numpy(bool)]
+    sep = "\x1f"
+    w = w.assign(from_code=w["period"] + sep + w["from_code"], to_code=w["period"] + sep + w["to_code"])
+    keyed = counts.assign(from_code=counts["period"] + sep + counts["from_code"])
+    parts = [apportion(keyed[["from_code", m]].rename(columns={m: "value"}).dropna(), w)
              .rename(columns={"value": m}).set_index("to_code") for m in ("numerator", "denominator")]
     out = parts[0].join(parts[1], how="outer").reset_index()
-    return out[~out["to_code"].isin(incomplete)]
+    out[["period", "to_code"]] = out["to_code"].str.split(sep, n=1, expand=True)
+    out = out[[(p, t) not in short for p, t in zip(out["period"], out["to_code"], strict=True)]]
+    cols = ["period", "to_code", "numerator", "denominator"] if by_period else ["to_code", "numerator", "denominator"]
+    return out[cols].reset_index(drop=True)
 
 
 def _nhs_autism_frame(inputs: Inputs) -> pd.DataFrame:
@@ -285,14 +296,13 @@ def nhs_autism_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     parts.append(frame[frame["area_level"] == "sicbl"])
     pop = inputs.query("population_0_17_lsoa")
     years = sorted(pop["year"].astype(int).unique()) if len(pop) else []
-    for period, counts in sub.groupby("period"):
-        if not years:
-            break
-        year = min(years, key=lambda y: abs(y - int(str(period)[:4])))  # the mid-year nearest the month
-        people = pop[pop["year"].astype(int) == year][["lsoa_code", "population"]]
-        for level in (lv for lv in NHS_SHARED_TO if lv in levels):
-            shared = share_out(counts, sub_icb_weights(look, people, level))
-            parts.append(shared.rename(columns={"to_code": "area_code"}).assign(period=period, area_level=level))
+    if years:  # each month's sub-ICBs shared by the mid-year estimates nearest it
+        nearest = {p: min(years, key=lambda y: abs(y - int(str(p)[:4]))) for p in sub["period"].unique()}
+        for year, months in sub.groupby(sub["period"].map(nearest)):
+            people = pop[pop["year"].astype(int) == year][["lsoa_code", "population"]]
+            for level in (lv for lv in NHS_SHARED_TO if lv in levels):
+                shared = share_out(months, sub_icb_weights(look, people, level))
+                parts.append(shared.rename(columns={"to_code": "area_code"}).assign(area_level=level))
     out = pd.concat([p for p in parts if len(p)], ignore_index=True).assign(breakdown="all")
     out = out.dropna(subset=["numerator", "denominator"])
     return {NHS_AUTISM: out[COUNT_COLUMNS].reset_index(drop=True)}
