@@ -45,6 +45,7 @@ LOCAL_KINDS = ("local_imd_decile",)  # breakdowns defined within each area: no s
 # Levels that divide the same children another way than the area nesting: an indicator's trusts (each
 # trust's returns, for every child of the area) add up to its upper-tier rows together.
 PARTITIONS = {"trust": "utla"}
+RECUT_LEVELS = ("sicbl", "icb")  # the NHS geography: hidden first where a sum needs one more row hidden
 # Published counts that count the same children: one indicator's count (its numerator or denominator) is
 # another's, or the sum of another's breakdown categories. Each (whole, parts) is a sum group per cell (period,
 # area; and breakdown where none is named) whose members name their measure: shown or hidden together, and
@@ -221,7 +222,9 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
       0 to that sum, at least `min_count` wide, or is 0, as shown in clear. Two hidden parts of 1 and 2
       would otherwise be pinned to [0, 3].
     A group that breaks the rule takes one more part: the smallest count above zero, else a zero, else
-    the total (a hidden total leaves its parts unbounded above)."""
+    the total (a hidden total leaves its parts unbounded above); but a row of the NHS geography
+    (`RECUT_LEVELS`: the same children cut again by sub-ICB and ICB) goes before any other, so that
+    publishing a sub-ICB hides that sub-ICB rather than one more district."""
     out = hidden.to_numpy(dtype=bool).copy()
     if len(groups) == 0:
         return pd.Series(out, index=hidden.index)
@@ -236,6 +239,8 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
     child_group = np.bincount(gid, weights=cc[rows], minlength=n_groups) > 0
     order_count = num[rows]
     rank = np.where(is_total, 2, np.where(order_count > 0, 0, 1))
+    if "area_level" in values:
+        rank = np.where(values["area_level"].isin(RECUT_LEVELS).to_numpy(bool)[rows], -1, rank)
     virtual = _remainders(values)[rows]
     for _ in range(max_rounds):
         h = out[rows]
