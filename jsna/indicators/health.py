@@ -269,7 +269,10 @@ def _nhs_autism_frame(inputs: Inputs) -> pd.DataFrame:
     gss = dict(zip(ods["ods_code"], ods["area_code"], strict=True))
     code = s["area_code"].where(s["geographic_level"] == "National", s["area_code"].map(gss))
     s = s.assign(area_code=code, area_level=s["geographic_level"].map({"National": "country", "Sub-ICB": "sicbl"}))
-    wide = s.dropna(subset=["area_code"]).pivot_table(index=["time_period", "area_level", "area_code"],
+    s = s.dropna(subset=["area_code", "value"])
+    if s.empty:  # sub-ICBs the lookups give no ODS code for, and no England row
+        return pd.DataFrame(columns=["period", "area_level", "area_code", "numerator", "denominator"])
+    wide = s.pivot_table(index=["time_period", "area_level", "area_code"],
                                                        columns="measure", values="value", aggfunc="first")
     wide = wide.reindex(columns=list(NHS_MEASURES)).rename(columns=NHS_MEASURES).reset_index()
     return wide.rename(columns={"time_period": "period"})
@@ -324,6 +327,8 @@ def nhs_paediatrics_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     national = s["geographic_level"] == "National"
     s = s.assign(area_code=s["area_code"].where(national, s["area_code"].map(gss)),
                  area_level=np.where(national, "country", "icb")).dropna(subset=["area_code"])
+    if s.empty:
+        return {}
     wide = s.pivot_table(index=["period", "area_level", "area_code"], columns="measure", values="value",
                          aggfunc="first").reset_index()
     if "total waiting list" not in wide:

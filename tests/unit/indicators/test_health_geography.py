@@ -86,3 +86,22 @@ def test_sub_icbs_outside_the_lookup_reach_no_area() -> None:
                            "denominator": [4.0, 4.0, 9.0]})
     got = share_out(counts, sub_icb_weights(_lookup(), people, "lad")).set_index("to_code")
     assert got["numerator"].sum() == pytest.approx(3.0)
+
+
+def test_nhs_figures_without_codes_the_lookups_know_give_nothing() -> None:
+    """Given Autism Statistics for sub-ICBs whose ODS codes no lookup gives (and no England row), and community
+    health figures for an ICB likewise, then neither NHS indicator has a row: nothing is guessed."""
+    from jsna.indicators import health
+    from jsna.indicators.inputs import Inputs
+
+    stats = pd.DataFrame({"time_period": ["2022-09"] * 2, "time_identifier": "Month", "geographic_level": "Sub-ICB",
+                          "area_code": "D9Y0V", "area_name": "x", "old_la_code": None, "breakdown_topic": "Total",
+                          "breakdown": "Total", "measure": ["asd16b", "asd16c"], "value": [750.0, 560.0],
+                          "symbol": None})
+    paed = pd.DataFrame({"period": ["2023-10"], "geographic_level": ["ICB"], "area_code": ["QRL"],
+                         "measure": ["total waiting list"], "value": [97.0]})
+    frames = {"statistics": stats, "nhs_community_paediatrics": paed, "lsoa_levels": _lookup(),
+              "ods_codes": pd.DataFrame(columns=["area_level", "area_code", "ods_code"]),
+              "population_0_17_lsoa": pd.DataFrame(columns=["year", "lsoa_code", "population"])}
+    inputs = Inputs(lambda name, **_: frames[name].copy(), 2015, 2025)
+    assert health.nhs_autism_counts(inputs) == {} and health.nhs_paediatrics_counts(inputs) == {}
