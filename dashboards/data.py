@@ -125,6 +125,11 @@ def comparisons(indicator_ids: tuple[str, ...], area_code: str, level: str) -> p
     return query("comparisons", ids=list(indicator_ids), ps=_periods_of(indicator_ids), l=level, a=area_code)
 
 
+def nhs_comparisons(area_code: str, level: str) -> pd.DataFrame:
+    """An area's comparisons with NHS England's published figures (England's, its sub-ICB's)."""
+    return query("nhs_comparisons", a=area_code, l=level)
+
+
 def target_path(indicator_id: str, area_code: str, level: str) -> pd.DataFrame | None:
     """The target in force at each period for an area (period, target), as its comparisons hold it (a local
     trajectory moves it from period to period); None where the indicator has none."""

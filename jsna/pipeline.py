@@ -356,7 +356,9 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed) -> int:
     derived = {i.id: i.derived_from for i in catalogue if i.derived_from}
     counts_children = values["indicator_id"].map(methods).eq("proportion_wilson")
     nesting = query_frame(run.engine, "queries/area_nesting", run.schema)
-    safe = protect("indicator_values", values, cfg.disclosure, hierarchy=nesting, counts_children=counts_children,
+    # the NHS geography cuts the same children another way: its sums are protected too
+    sums = pd.concat([nesting, query_frame(run.engine, "queries/health_nesting", run.schema)], ignore_index=True)
+    safe = protect("indicator_values", values, cfg.disclosure, hierarchy=sums, counts_children=counts_children,
                    derived=derived)
     hidden = safe.loc[safe["symbol"] == cfg.disclosure.symbol, KEY]
     comps = protect("comparisons", comps, cfg.disclosure, hidden=hidden)  # a suppressed value is compared with nothing

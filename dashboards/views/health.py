@@ -122,6 +122,44 @@ def waits_section() -> None:
                          "over 13, 18 and 52 weeks, by period, with 95% confidence intervals.", share)
 
 
+NHS_SOURCES = {"waiting_over_13_weeks": "Autism Statistics (0-17s with a referral open 13 weeks or more)",
+               "waiting_over_18_weeks": "Community Health Services waiting lists (community paediatric service)",
+               "waiting_over_52_weeks": "Community Health Services waiting lists (community paediatric service)"}
+NHS_AREAS = {"nhs_england": "England", "nhs_sub_icb": "this sub-ICB", "nhs_icb": "this ICB"}
+
+
+def nhs_section() -> None:
+    """The chosen pathway's waiting list against NHS England's published figures: England's, and the sub-ICB's or
+    ICB's own where the area is one."""
+    st.subheader("Against NHS England's figures")
+    comps = data.nhs_comparisons(code, level)
+    comps = comps[comps["breakdown"] == f"pathway={pathway}"]
+    if comps.empty:
+        ui.no_data(f"NHS England's published figures to compare the {PATHWAY_NAMES.get(pathway, pathway)} waiting "
+                   "list with (nhs_autism_open_13_weeks, nhs_paediatrics_over_*_weeks)")
+        return
+    said, lines = [], []
+    for indicator_id, g in comps.groupby("indicator_id", sort=True):
+        local = waits[str(indicator_id)]
+        local = local[local["pathway"] == pathway].set_index("period")["value"]
+        latest = str(g["period"].max())
+        theirs = "; ".join(f"{NHS_AREAS[r.comparator_type]} {fmt_number(r.comparator_value, '%')} ({r.comparison})"
+                           for r in g[g["period"] == latest].itertuples())
+        said.append(f"waiting {THRESHOLDS[str(indicator_id)]}, {period_label(latest)}: {name} "
+                    f"{fmt_number(local.get(latest), '%')}; NHS England's {NHS_SOURCES[str(indicator_id)]}: {theirs}")
+        label = f"Waiting {THRESHOLDS[str(indicator_id)]}"
+        lines.append(g.assign(series=label + ": NHS England: " + g["comparator_type"].map(NHS_AREAS),
+                              value=g["comparator_value"]))
+        mine = pd.DataFrame({"period": local.index, "value": local.to_numpy(), "series": f"{label}: {name}"})
+        lines.append(mine[mine["period"].isin(set(g["period"]))])
+    shown = pd.concat(lines, ignore_index=True)[["period", "series", "value"]]
+    ui.chart(charts.series(shown, "series", "%", ci=False), f"nhs_{pathway}_{code}",
+             f"Share of the {PATHWAY_NAMES.get(pathway, pathway)} waiting list in {name} at each quarter end, against "
+             f"NHS England's published figures for the quarter's last month: {'; '.join(said)}.")
+    ui.download(shown, f"nhs_{pathway}_{code}", columns=False)
+    ui.definition_link("nhs_autism_open_13_weeks" if pathway == "asc" else "nhs_paediatrics_over_18_weeks")
+
+
 def variation_section() -> None:
     """The variation between districts on a funnel plot."""
     st.subheader("Variation between districts")
@@ -197,5 +235,10 @@ def advice_section() -> None:
         ui.definition_link("advice_6_weeks")
 
 
-ui.sections({"Waits": waits_section, "Variation between districts": variation_section,
+def waits_and_nhs() -> None:
+    waits_section()
+    nhs_section()
+
+
+ui.sections({"Waits": waits_and_nhs, "Variation between districts": variation_section,
              "Six-week health advice": advice_section}, "health_tab")

@@ -256,12 +256,13 @@ def create_app(url: str | None = None) -> FastAPI:
         return respond(request, fmt, read)
 
     @app.get("/comparisons", summary="Published comparisons of one indicator",
-             description="Against England, the region, the parent, statistical neighbours or a target.")
+             description="Against England, the region, the parent, statistical neighbours or a target; "
+                         "or NHS England's published figures (England's, a sub-ICB's or an ICB's own).")
     def comparisons(request: Request, page: Annotated[Page, Depends()],
                     indicator: Annotated[str, Query(max_length=100, description="Indicator id (see /indicators).")],
                     level: Text = None, area: Text = None, period: Text = None, breakdown: Text = None,
-                    comparator: Annotated[Literal["england", "region", "parent", "neighbours", "target"] | None,
-                                          Query()] = None,
+                    comparator: Annotated[Literal["england", "region", "parent", "neighbours", "target",
+                                                  "nhs_england", "nhs_sub_icb", "nhs_icb"] | None, Query()] = None,
                     fmt: Format = None) -> Response:
         def read(snap: Snapshot) -> tuple[Rows, dict[str, Any], str | None]:
             check_filters(snap, indicator, level, area, period)

@@ -15,6 +15,7 @@ from jsna.demo import (
     deprivation,
     ehcp,
     geography,
+    nhs,
     pathway,
     people,
     population,
@@ -30,7 +31,7 @@ from jsna.demo import (
 from jsna.demo.spec import FIRST_YEAR, LAST_YEAR, SCALES, ScaleSpec
 
 STEPS = ("geography", "deprivation", "population", "postcodes", "schools", "ehcp", "waits", "social_care",
-         "people", "advice", "school_census", "files", "cin", "benchmarks", "pathway")
+         "people", "advice", "school_census", "files", "cin", "benchmarks", "pathway", "nhs")
 
 
 def generate(out_dir: Path, scale: Literal["county", "england"] = "county", seed: int = 2017,
@@ -79,6 +80,8 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     say("writing boundaries and lookups")
     writers.write_boundaries(out, geo, rng["files"])
     writers.write_lookups(out, geo)
+    nhs_areas = nhs.build(geo)
+    nhs.write_lookup(out, geo, nhs_areas)
     writers.write_towns(out, geo)
     writers.write_service_sites(out, geo, spec.project_name)
     say("writing population, deprivation, postcodes and schools")
@@ -94,6 +97,7 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     sen2.write_return(out / sen2.PATH, plans.requests, who)
     writers.write_csv(out / "health" / "waiting_list.csv", waits.table(referrals, who, tr, geo, rng["waits"]),
                       columns=waits.COLUMNS)
+    nhs.write_autism(out, referrals, nhs_areas, rng["nhs"])
     writers.write_csv(out / "health" / "ehc_advice_returns.csv", advice.table(plans.requests, tr, who, rng["advice"]),
                       columns=advice.COLUMNS)
     writers.write_csv(out / "social_care" / "disabled_children_team.csv", social_care.table(episodes, who),

@@ -172,6 +172,7 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("lsoa_lookup", "lookup", "lookups/lsoa21_msoa21_lad23.csv", None, 2021),
     ("utla_lookup", "lookup", "lookups/ltla_utla23.csv", None, 2023),
     ("region_lookup", "lookup", "lookups/lad23_rgn23.csv", None, 2023),
+    ("nhs_lookup", "lookup", "lookups/lsoa21_sicbl22_icb22_lad22.csv", None, 2021),  # sub-ICBs and ICBs
     ("population_mye", "population_mye", "population/myeb1_lad.csv", None, None),
     ("population_census", "population_census", "population/census2021_lsoa21_age6.csv", None, 2021),
     ("imd", "imd", "deprivation/imd2019_lsoa.csv", None, 2021),
@@ -185,6 +186,9 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("advice_returns", "advice_returns", "health/ehc_advice_returns.csv", None, None),
     ("social_care", "social_care_cases", "social_care/disabled_children_team.csv", None, None),
     ("service_sites", "service_sites", "health/service_sites.csv", None, None),
+    ("nhs_autism_stats", "autism_stats", "health/nhs_autism_stats/autism_stats_subicb.csv", None, None),
+    ("nhs_community_health", "community_health", "health/nhs_community_health/eng_ch_time_series_derived.csv",
+     None, None),
     ("school_census_sen", "school_census_sen", "education/school_census_sen.csv", None, None),
     ("cin_census_return", "cin_census_return", "social_care/cin_census_2025.xml", None, None),
     # benchmarks: DfE's EHC plan statistics for England, the regions and every authority, and its

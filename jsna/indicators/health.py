@@ -2,7 +2,8 @@
 quarter end, referral rates, and NHS trusts' six-week EHC health advice.
 
 Waits come from the trusts' waiting-list extracts (core.waiting_list), one row per referral, placed in
-the home's LSOA and summed (counts) or pooled (waits) to districts and the county. Every waits
+the home's LSOA and summed (counts) or pooled (waits) to districts and the county, and to the NHS's
+sub-ICB locations and ICBs through the LSOA lookup (exact: every LSOA lies in one of each). Every waits
 indicator is broken down by pathway ('pathway=asc', 'pathway=adhd', 'pathway=camhs') with no 'all'
 row: the three pathways are different services and a pooled wait would mean nothing.
 
@@ -22,6 +23,11 @@ conservative: the order statistics are discrete). A rank below 1 or above n leav
 between order statistics (R's type 7, numpy's and pandas' default): h = (n - 1) p, value = x(floor(h)
 + 1) + (h - floor(h)) (x(floor(h) + 2) - x(floor(h) + 1)); for the median, the middle wait or the mean
 of the two middle waits.
+
+NHS England's Autism Statistics, published by sub-ICB location (ODS codes, reached through the lookups'
+ODS columns), are summed to ICBs and shared out to districts and authorities by the residents aged 0-17
+of the LSOAs they have in common (`jsna.geography.apportion`); England's figure is the comparator of the
+local waiting list's autism figures (`nhs_comparisons`).
 """
 
 from __future__ import annotations
@@ -30,12 +36,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from jsna.geography.apportion import apportion
+from jsna.indicators import methods
 from jsna.indicators.catalogue import get_indicator
-from jsna.indicators.compute import COUNT_COLUMNS, LIMITS, to_levels
+from jsna.indicators.compute import COMPARISON_COLUMNS, COUNT_COLUMNS, LIMITS, to_levels
 from jsna.indicators.inputs import Inputs
 
 PATHWAYS = ("asc", "adhd", "camhs")
-CASE_LEVELS = ("lsoa", "msoa", "lad", "utla")  # what case-level extracts can give (the lookup's own areas)
+CASE_LEVELS = ("lsoa", "msoa", "lad", "utla", "sicbl", "icb")  # what case-level extracts can give (the lookup's)
 CONFIDENCE = {"95": 0.95, "998": 0.998}
 OVER_WEEKS = {"waiting_over_13_weeks": "over_13", "waiting_over_18_weeks": "over_18",
               "waiting_over_52_weeks": "over_52"}
@@ -99,7 +107,10 @@ def _completed(inputs: Inputs, levels: list[str]) -> pd.DataFrame:
     weeks = w["wait_days"].to_numpy(dtype=np.float64) / DAYS_PER_WEEK
     parts = []
     for level in levels:
-        code = w["lsoa_code" if level == "lsoa" else f"{level}_code"].to_numpy()
+        column = "lsoa_code" if level == "lsoa" else f"{level}_code"
+        if column not in w:  # a lookup without that geography
+            continue
+        code = w[column].to_numpy()
         parts.append(pd.DataFrame({"period": period, "area_level": level, "area_code": code,
                                    "pathway": w["pathway"].to_numpy(), "weeks": weeks}))
     return pd.concat(parts, ignore_index=True).dropna(subset=["area_code"])
@@ -205,8 +216,182 @@ def advice_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     return {"advice_6_weeks": frame[COUNT_COLUMNS].reset_index(drop=True)}
 
 
+# -- NHS England's Autism Statistics ------------------------------------------------------------------
+NHS_AUTISM = "nhs_autism_open_13_weeks"
+NHS_MEASURES = {"asd16c": "numerator", "asd16b": "denominator"}  # aged 0-17: open 13 weeks or more; all open
+NHS_SHARED_TO = ("lad", "utla")  # levels a sub-ICB's figures are shared out to
+
+
+def sub_icb_weights(lookup: pd.DataFrame, population: pd.DataFrame, level: str) -> pd.DataFrame:
+    """lsoa_code, from_code (sub-ICB), to_code (an area of `level`), population (residents 0-17): the weights
+    `apportion` shares each sub-ICB's figures by."""
+    look = lookup.dropna(subset=["sicbl_code", f"{level}_code"])
+    w = look[["lsoa_code", "sicbl_code", f"{level}_code"]].merge(population, on="lsoa_code", how="left")
+    w = w.rename(columns={"sicbl_code": "from_code", f"{level}_code": "to_code"})
+    return w.assign(population=w["population"].fillna(0.0))[["lsoa_code", "from_code", "to_code", "population"]]
+
+
+def share_out(counts: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Each sub-ICB's numerator and denominator (per `period` where counts has one) shared among the areas it has
+    people in: rows of [period,] to_code, numerator, denominator. An area any of whose sub-ICBs has no figure
+    gets none (it would be short); sub-ICBs with no LSOA in the weights (elsewhere in England) reach no area
+    here. One `apportion` per measure, every period at once (their keys joined to the codes)."""
+    by_period = "period" in counts
+    counts = counts if by_period else counts.assign(period="")
+    counts = counts[counts["from_code"].isin(set(weights["from_code"]))]
+    valued = counts.dropna(subset=["numerator", "denominator"])[["period", "from_code"]]
+    w = counts[["period"]].drop_duplicates().merge(weights, how="cross")
+    have = w.merge(valued.assign(valued=True), on=["period", "from_code"], how="left")["valued"].fillna(False)
+    short = set(zip(w.loc[~have.to_numpy(bool), "period"], w.loc[~have.to_numpy(bool), "to_code"], strict=True))
+    w = w[have.to_numpy(bool)]
+    sep = "\x1f"
+    w = w.assign(from_code=w["period"] + sep + w["from_code"], to_code=w["period"] + sep + w["to_code"])
+    keyed = counts.assign(from_code=counts["period"] + sep + counts["from_code"])
+    parts = [apportion(keyed[["from_code", m]].rename(columns={m: "value"}).dropna(), w)
+             .rename(columns={"value": m}).set_index("to_code") for m in ("numerator", "denominator")]
+    out = parts[0].join(parts[1], how="outer").reset_index()
+    out[["period", "to_code"]] = out["to_code"].str.split(sep, n=1, expand=True)
+    out = out[[(p, t) not in short for p, t in zip(out["period"], out["to_code"], strict=True)]]
+    cols = ["period", "to_code", "numerator", "denominator"] if by_period else ["to_code", "numerator", "denominator"]
+    return out[cols].reset_index(drop=True)
+
+
+def _nhs_autism_frame(inputs: Inputs) -> pd.DataFrame:
+    """period, area_level ('country' or 'sicbl'), area_code, numerator, denominator as NHS England published
+    them (month ends; sub-ICBs under their GSS codes)."""
+    s = inputs.query("statistics", dataset="autism_stats")
+    s = s[s["measure"].isin(list(NHS_MEASURES)) & (s["breakdown_topic"] == "Total") & (s["time_identifier"] == "Month")
+          & s["geographic_level"].isin(["National", "Sub-ICB"])]
+    if s.empty:
+        return pd.DataFrame(columns=["period", "area_level", "area_code", "numerator", "denominator"])
+    ods = inputs.query("ods_codes")
+    ods = ods[ods["area_level"] == "sicbl"]
+    gss = dict(zip(ods["ods_code"], ods["area_code"], strict=True))
+    code = s["area_code"].where(s["geographic_level"] == "National", s["area_code"].map(gss))
+    s = s.assign(area_code=code, area_level=s["geographic_level"].map({"National": "country", "Sub-ICB": "sicbl"}))
+    s = s.dropna(subset=["area_code", "value"])
+    if s.empty:  # sub-ICBs the lookups give no ODS code for, and no England row
+        return pd.DataFrame(columns=["period", "area_level", "area_code", "numerator", "denominator"])
+    wide = s.pivot_table(index=["time_period", "area_level", "area_code"],
+                                                       columns="measure", values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(NHS_MEASURES)).rename(columns=NHS_MEASURES).reset_index()
+    return wide.rename(columns={"time_period": "period"})
+
+
+def nhs_autism_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """NHS England's share of 0-17s with an open autism referral open 13 weeks or more: England and each
+    sub-ICB as published, each ICB the sum of its sub-ICBs (all of them published), and districts and
+    authorities shared out from the sub-ICBs by their residents aged 0-17."""
+    frame = _nhs_autism_frame(inputs)
+    if frame.empty:
+        return {}
+    levels = get_indicator(NHS_AUTISM).levels
+    look = inputs.lookup
+    sub = frame[frame["area_level"] == "sicbl"].rename(columns={"area_code": "from_code"})
+    parts = [frame[frame["area_level"] == "country"]]
+    icb_of = look[["sicbl_code", "icb_code"]].dropna().drop_duplicates("sicbl_code")
+    if "icb" in levels and len(icb_of):
+        icb = icb_of.merge(sub, left_on="sicbl_code", right_on="from_code", how="left")
+        g = icb.groupby(["period", "icb_code"], as_index=False)[["numerator", "denominator"]].sum(min_count=1)
+        whole = icb.groupby(["period", "icb_code"])[["numerator", "denominator"]].apply(lambda f: f.notna().all().all())
+        g = g[whole.reindex(pd.MultiIndex.from_frame(g[["period", "icb_code"]])).to_numpy()]
+        parts.append(g.rename(columns={"icb_code": "area_code"}).assign(area_level="icb"))
+    parts.append(frame[frame["area_level"] == "sicbl"])
+    pop = inputs.query("population_0_17_lsoa")
+    years = sorted(pop["year"].astype(int).unique()) if len(pop) else []
+    if years:  # each month's sub-ICBs shared by the mid-year estimates nearest it
+        nearest = {p: min(years, key=lambda y: abs(y - int(str(p)[:4]))) for p in sub["period"].unique()}
+        for year, months in sub.groupby(sub["period"].map(nearest)):
+            people = pop[pop["year"].astype(int) == year][["lsoa_code", "population"]]
+            for level in (lv for lv in NHS_SHARED_TO if lv in levels):
+                shared = share_out(months, sub_icb_weights(look, people, level))
+                parts.append(shared.rename(columns={"to_code": "area_code"}).assign(area_level=level))
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True).assign(breakdown="all")
+    out = out.dropna(subset=["numerator", "denominator"])
+    return {NHS_AUTISM: out[COUNT_COLUMNS].reset_index(drop=True)}
+
+
+NHS_PAEDIATRICS = {"nhs_paediatrics_over_18_weeks": ("waiting >18-52 weeks", "waiting >52 weeks"),
+                   "nhs_paediatrics_over_52_weeks": ("waiting >52 weeks",)}
+
+
+def nhs_paediatrics_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """NHS England's children's community paediatric service waiting lists: the share waiting over 18 and over
+    52 weeks, England's and each ICB's (by its ODS code) as published at each month end."""
+    s = inputs.query("nhs_community_paediatrics")
+    if s.empty:
+        return {}
+    ods = inputs.query("ods_codes")
+    ods = ods[ods["area_level"] == "icb"]
+    gss = dict(zip(ods["ods_code"], ods["area_code"], strict=True))
+    national = s["geographic_level"] == "National"
+    s = s.assign(area_code=s["area_code"].where(national, s["area_code"].map(gss)),
+                 area_level=np.where(national, "country", "icb")).dropna(subset=["area_code"])
+    if s.empty:
+        return {}
+    wide = s.pivot_table(index=["period", "area_level", "area_code"], columns="measure", values="value",
+                         aggfunc="first").reset_index()
+    if "total waiting list" not in wide:
+        return {}
+    out = {}
+    for indicator_id, bands in NHS_PAEDIATRICS.items():
+        have = [b for b in bands if b in wide]
+        if len(have) < len(bands):
+            continue
+        frame = wide.assign(numerator=wide[list(bands)].sum(axis=1, min_count=len(bands)),
+                            denominator=wide["total waiting list"], breakdown="all")
+        frame = frame.dropna(subset=["numerator", "denominator"])
+        frame = frame[frame["area_level"].isin(get_indicator(indicator_id).levels) & (frame["denominator"] > 0)]
+        out[indicator_id] = frame[COUNT_COLUMNS].reset_index(drop=True)
+    return out
+
+
+# NHS England's figures each local waiting-list figure is compared with: (local indicator, breakdowns)
+NHS_COMPARES = {
+    NHS_AUTISM: ("waiting_over_13_weeks", ("pathway=asc",)),
+    "nhs_paediatrics_over_18_weeks": ("waiting_over_18_weeks", ("pathway=asc", "pathway=adhd")),
+    "nhs_paediatrics_over_52_weeks": ("waiting_over_52_weeks", ("pathway=asc", "pathway=adhd")),
+}
+NHS_KINDS = (("nhs_england", "country"), ("nhs_sub_icb", "sicbl"), ("nhs_icb", "icb"))  # comparator, NHS level
+
+
+def quarter_end_month(period: pd.Series) -> pd.Series:
+    """'2024-Q3' -> '2024-09'."""
+    year, quarter = period.str[:4], pd.to_numeric(period.str[-1], errors="coerce")
+    return year + "-" + (quarter * 3).map(lambda m: f"{int(m):02d}" if pd.notna(m) else "")
+
+
+def nhs_comparisons(values: pd.DataFrame) -> pd.DataFrame:
+    """The local waiting list's figures at each quarter end against NHS England's for the quarter's last month
+    (`NHS_COMPARES`): England's (comparator 'nhs_england') and, for a sub-ICB or ICB row, the same area's as NHS
+    England published it ('nhs_sub_icb', 'nhs_icb'). Rows of COMPARISON_COLUMNS."""
+    parts = []
+    for nhs_id, (local_id, breakdowns) in NHS_COMPARES.items():
+        local = values[(values["indicator_id"] == local_id) & values["breakdown"].isin(breakdowns)
+                       & values["value"].notna()]
+        nhs = values[(values["indicator_id"] == nhs_id) & values["value"].notna()]
+        if local.empty or nhs.empty:
+            continue
+        local = local.assign(month=quarter_end_month(local["period"].astype(str)))
+        polarity = get_indicator(local_id).polarity
+        for kind, level in NHS_KINDS:
+            theirs = nhs[nhs["area_level"] == level][["period", "area_code", "value"]].rename(
+                columns={"period": "month", "area_code": "comparator_code", "value": "comparator_value"})
+            same_area = level != "country"
+            rows = local[local["area_level"] == level].assign(comparator_code=lambda f: f["area_code"]) \
+                if same_area else local
+            r = rows.merge(theirs, on=["month", "comparator_code"] if same_area else ["month"])
+            if r.empty:
+                continue
+            result = methods.compare(r["value"], r["lower_ci95"], r["upper_ci95"], r["comparator_value"].to_numpy(),
+                                     polarity)
+            parts.append(r.assign(comparator_type=kind, comparison=np.asarray(result))[COMPARISON_COLUMNS])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COMPARISON_COLUMNS)
+
+
 def build(inputs: Inputs) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
-    for part in (wait_counts, waiting_counts, referral_counts, advice_counts):
+    for part in (wait_counts, waiting_counts, referral_counts, advice_counts, nhs_autism_counts,
+                 nhs_paediatrics_counts):
         out.update(part(inputs))
     return {k: v for k, v in out.items() if v is not None and len(v)}

@@ -45,6 +45,9 @@ LOCAL_KINDS = ("local_imd_decile",)  # breakdowns defined within each area: no s
 # Levels that divide the same children another way than the area nesting: an indicator's trusts (each
 # trust's returns, for every child of the area) add up to its upper-tier rows together.
 PARTITIONS = {"trust": "utla"}
+# Sub-ICB rows re-cut the districts' children: hidden first where a sum needs one more row hidden (not ICBs: an
+# ICB is often one authority, or several whole ones, and hiding it would hide the authority with it)
+RECUT_LEVELS = ("sicbl",)
 # Published counts that count the same children: one indicator's count (its numerator or denominator) is
 # another's, or the sum of another's breakdown categories. Each (whole, parts) is a sum group per cell (period,
 # area; and breakdown where none is named) whose members name their measure: shown or hidden together, and
@@ -237,7 +240,16 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
       0 to that sum, at least `min_count` wide, or is 0, as shown in clear. Two hidden parts of 1 and 2
       would otherwise be pinned to [0, 3].
     A group that breaks the rule takes one more part: the smallest count above zero, else a zero, else
-    the total (a hidden total leaves its parts unbounded above)."""
+    the total (a hidden total leaves its parts unbounded above). Sub-ICB rows (`RECUT_LEVELS`: the same
+    children cut again) come last: the sums without them settle first, and then a sub-ICB row goes before any
+    other, one already covering a hidden district first, so that publishing sub-ICBs hides sub-ICBs rather than
+    more districts."""
+    recut = (values["area_level"].isin(RECUT_LEVELS).to_numpy(bool) if "area_level" in values
+             else np.zeros(len(values), bool))
+    touched = groups["group"].isin(groups.loc[recut[groups["row"].to_numpy()], "group"]) if len(groups) else None
+    if touched is not None and touched.any() and not touched.all():
+        # the districts' own sums settle first; the sub-ICBs then hide around what they hide
+        hidden = secondary(values, hidden, groups[~touched.to_numpy(bool)], min_count, counts_children, max_rounds)
     out = hidden.to_numpy(dtype=bool).copy()
     if len(groups) == 0:
         return pd.Series(out, index=hidden.index)
@@ -252,6 +264,7 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
     child_group = np.bincount(gid, weights=cc[rows], minlength=n_groups) > 0
     order_count = num[rows]
     rank = np.where(is_total, 2, np.where(order_count > 0, 0, 1))
+    rank = np.where(recut[rows], -1, rank)
     virtual = _remainders(values)[rows]
     for _ in range(max_rounds):
         h = out[rows]
@@ -267,7 +280,11 @@ def secondary(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min
         cand = np.flatnonzero(bad[gid] & ~h & ~virtual)
         if len(cand) == 0:
             return pd.Series(out, index=hidden.index)
-        first = cand[np.lexsort((rows[cand], order_count[cand], rank[cand], gid[cand]))]
+        # an NHS row totalling a group with a part already hidden first: hiding it gives nothing back
+        covering = np.zeros(len(values), bool)
+        covering[rows[is_total & (np.bincount(gid, weights=h & ~is_total, minlength=n_groups) > 0)[gid]]] = True
+        now = np.where(recut[rows] & covering[rows], -2, rank)
+        first = cand[np.lexsort((rows[cand], order_count[cand], now[cand], gid[cand]))]
         pick = first[np.r_[True, gid[first][1:] != gid[first][:-1]]]
         out[rows[pick]] = True
     raise RuntimeError("secondary suppression did not settle")

@@ -2,7 +2,9 @@
 
 The leftmost area code column is the child; every other code column is one of its parents. Rows land
 in a long form (child, parent) so that any lookup, old or new, fits; retired codes such as the 2017
-CCGs reach current areas by chaining lookups, never through tables written in code.
+CCGs reach current areas by chaining lookups, never through tables written in code. The NHS's own
+(ODS) code of an area, in the column beside its GSS code (SICBL22CDH, ICB22CDH, CCG17CDH), lands as
+a pair of that area and parent level `ods`: NHS England publishes its statistics by ODS code.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from jsna.geography.codes import code_column_level, is_gss
 from jsna.sources.base import Parsed, Screen, detect_encoding, norm, read_delimited
 
 RAW_TABLE = "lookup"
+ODS = "ods"  # the parent level of an area's NHS (ODS) code
 
 
 def _code_columns(columns: list[str]) -> list[tuple[str, str, int | None]]:
@@ -78,6 +81,7 @@ def read(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
             "parent_name": (good[name_col] if name_col else no_name)[keep].to_numpy(),
             "parent_vintage": yy or vintage,
         }))
+    parts += _ods_pairs(good, codes, columns, vintage)
     long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     long = long.drop_duplicates(["child_code", "parent_level"], keep="first")
     # Rows in are input rows; each loaded input row may yield several (child, parent) pairs.
@@ -88,3 +92,21 @@ def read(path: Path, options: dict[str, Any], context: object = None) -> Parsed:
         extra.rule(pd.Series(True, index=no_parent.index), None, "no parent area code on the row")
         quarantine = pd.concat([quarantine, extra.split()[1]], ignore_index=True)
     return Parsed(long, quarantine, len(frame), RAW_TABLE, rows_loaded=len(good) - len(no_parent))
+
+
+def _ods_pairs(good: pd.DataFrame, codes: list[tuple[str, str, int | None]], columns: dict[str, str],
+               vintage: int) -> list[pd.DataFrame]:
+    """(area, its ODS code) pairs for every code column with an ODS column beside it (XXCD and XXCDH)."""
+    parts = []
+    for col, level, yy in codes:
+        ods_col = columns.get(norm(col) + "h")
+        if ods_col is None:
+            continue
+        code, ods = good[columns[norm(col)]].str.strip(), good[ods_col].str.strip()
+        keep = is_gss(code) & (ods != "")
+        parts.append(pd.DataFrame({
+            "line": good["__line__"][keep].to_numpy(), "child_level": level, "child_code": code[keep].to_numpy(),
+            "child_name": None, "vintage": yy or vintage, "parent_level": ODS, "parent_code": ods[keep].to_numpy(),
+            "parent_name": None, "parent_vintage": yy or vintage,
+        }).drop_duplicates("child_code"))
+    return parts

@@ -1,6 +1,6 @@
 -- Each area in the one above it: LSOA -> MSOA -> district -> county (from the current LSOA lookup), and
 -- district -> upper tier -> region for every authority the authority lookups name (unitary, metropolitan
--- and London authorities are their own upper tier). One parent per child and level.
+-- and London authorities are their own upper tier), and sub-ICB location -> ICB. One parent per child and level.
 WITH lk AS (
     SELECT DISTINCT ON (child_code, parent_level) child_code, parent_level, parent_code
     FROM {run}."raw__lookup"
@@ -24,6 +24,7 @@ pairs AS (
     UNION ALL SELECT 'msoa', msoa_code, 'lad', lad_code FROM current
     UNION ALL SELECT 'lad', lad_code, 'utla', utla_code FROM current
     UNION ALL SELECT 'utla', utla_code, 'region', region_code FROM current
+    UNION ALL SELECT 'sicbl', sicbl_code, 'icb', icb_code FROM current
     UNION ALL SELECT 'lad', lad_code, 'utla', utla_code FROM lad
     UNION ALL SELECT 'utla', utla_code, 'region', region_code FROM lad
 )

@@ -23,7 +23,8 @@ def test_toml_describes_every_source(county: Path) -> None:
         "social_care": "social_care_cases", "service_sites": "service_sites", "school_census_sen": "school_census_sen",
         "cin_census_return": "cin_census_return", "ehcp_statistics": "ees_ehcp",
         "statistical_neighbours": "statistical_neighbours", "early_years_sen": "early_years_sen",
-        "ks4_destinations": "ks4_destinations",
+        "ks4_destinations": "ks4_destinations", "nhs_lookup": "lookup", "nhs_autism_stats": "autism_stats",
+        "nhs_community_health": "community_health",
     }
     levels = {s.name: s.options.get("level") for s in cfg.by_kind("boundaries")}
     assert levels == {"lsoa21_boundaries": "lsoa", "msoa21_boundaries": "msoa", "lad23_boundaries": "lad",
