@@ -68,10 +68,18 @@ def failed(refreshed: dict, demo_dir: Path, tmp_path_factory: pytest.TempPathFac
             lg.setLevel(level)
     with engine.connect() as conn:
         run_id = conn.execute(sa.text("SELECT max(run_id) FROM meta.runs WHERE status = 'failed'")).scalar_one()
-    return {"run_id": int(run_id), "waits": waits, "advice": advice, "message": str(raised.value)}
+    return {"run_id": int(run_id), "waits": waits, "advice": advice, "message": str(raised.value),
+            "sources": sources(demo_dir)}
 
 
-def test_a_committed_runs_files_are_those_of_meta_files(refreshed: dict, engine: sa.Engine) -> None:
+def sources(demo_dir: Path) -> int:
+    """How many sources the demo's jsna.toml declares (one file each)."""
+    from jsna.config import load_config
+
+    return len(load_config(demo_dir / "jsna.toml").sources)
+
+
+def test_a_committed_runs_files_are_those_of_meta_files(refreshed: dict, engine: sa.Engine, demo_dir: Path) -> None:
     """Given the demo refreshed, then published.run_files of its run holds every file the run used with the row
     accounting, fingerprint and period of meta.files, and published.runs says it succeeded with those counts."""
     run_id = refreshed["run_id"]
@@ -83,11 +91,11 @@ def test_a_committed_runs_files_are_those_of_meta_files(refreshed: dict, engine:
     got = shown[cols].sort_values("source_name").reset_index(drop=True)
     want = truth[cols].sort_values("source_name").reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
-    assert len(got) == refreshed["files"] == 23
+    assert len(got) == refreshed["files"] == sources(demo_dir)
     assert shown["file_name"].tolist() == [p.rsplit("/", 1)[-1] for p in
                                            truth.set_index("source_name").loc[shown["source_name"], "path"]]
     run = pd.read_sql(sa.text("SELECT * FROM published.runs WHERE run_id = :r"), engine, params={"r": run_id}).iloc[0]
-    assert (run["status"], run["files"], run["new_files"]) == ("succeeded", 23, 23)
+    assert (run["status"], run["files"], run["new_files"]) == ("succeeded", sources(demo_dir), sources(demo_dir))
     periods = dict(zip(shown["source_name"], shown["period"], strict=True))
     assert periods["population_mye"] == "2015 to 2025" and periods["lsoa21_boundaries"] == "2021"
     waits = shown.loc[shown["kind"] == "waiting_list", "publisher"].tolist()
@@ -108,7 +116,7 @@ def test_a_failed_run_is_recorded_with_its_files_and_quarantine_reasons(failed: 
     files = pd.read_sql(sa.text("SELECT * FROM published.run_files WHERE run_id = :r"), engine,
                         params={"r": run_id}).set_index("source_name")
     assert run.status == "failed" and run.reason == failed["message"] and message == f"RefreshError: {run.reason}"
-    assert (run.files, run.new_files) == (23, 2)
+    assert (run.files, run.new_files) == (failed["sources"], 2)
     waits = files.loc["waiting_list"]
     assert bool(waits["new"]) and waits["rows_in"] == failed["waits"] == 90844
     assert (waits["rows_loaded"], waits["rows_quarantined"]) == (failed["waits"] - 10, BAD_PATHWAY + BAD_DATE)
@@ -159,8 +167,8 @@ def _drain() -> None:
 
 def test_prefect_names_logs_and_summarises_the_failed_run(failed: dict) -> None:
     """Given the failed refresh, then Prefect has its flow runs named for the project and time, a step the
-    library logged ('checking 23 deliveries ...') in the refresh's logs, and a Markdown summary artifact that
-    says it failed, why, and lists its files."""
+    library logged ('checking 28 deliveries ...', one per source) in the refresh's logs, and a Markdown summary
+    artifact that says it failed, why, and lists its files."""
     from prefect import get_client
     from prefect.client.schemas.filters import (
         ArtifactFilter,
@@ -184,7 +192,7 @@ def test_prefect_names_logs_and_summarises_the_failed_run(failed: dict) -> None:
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-summary"])))
     assert any(n.startswith("refresh Demoshire 20") and n.endswith(" UTC") for n in names)
     messages = [log.message for log in logs]
-    assert "checking 23 deliveries against those the published figures came from" in messages
+    assert f"checking {failed['sources']} deliveries against those the published figures came from" in messages
     assert not [m for m in messages if "worker thread" in m]  # no timeout Prefect could not keep
     assert "source waiting_list: reading waiting_list.csv as waiting_list" in messages
     summary = next(str(a.data) for a in artifacts if f"# Refresh run {failed['run_id']}: FAILED" in str(a.data))
@@ -195,8 +203,8 @@ def test_prefect_names_logs_and_summarises_the_failed_run(failed: dict) -> None:
 
 def test_an_unchanged_refresh_is_recorded_for_readers(failed: dict, demo_dir: Path, engine: sa.Engine) -> None:
     """Given the demo committed (and the failed run after it), when refreshed again with the same files, then
-    readers see the run as unchanged with the 23 files the build used, none read again, and no new headline
-    figures are kept (nothing was built)."""
+    readers see the run as unchanged with the files the build used (one per source), none read again, and no new
+    headline figures are kept (nothing was built)."""
     from flows.refresh import refresh
 
     with engine.connect() as conn:
@@ -213,5 +221,5 @@ def test_an_unchanged_refresh_is_recorded_for_readers(failed: dict, demo_dir: Pa
                              {"r": summary["run_id"]}).scalar_one()
         builds = conn.execute(sa.text("SELECT count(DISTINCT run_id) FROM published.headline_history")).scalar_one()
     assert run.status == "unchanged" and run.reason.startswith("Nothing changed since the last build")
-    assert (run.files, run.new_files, files) == (23, 0, 23)
+    assert (run.files, run.new_files, files) == (failed["sources"], 0, failed["sources"])
     assert builds == builds_before == 1

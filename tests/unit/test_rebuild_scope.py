@@ -38,7 +38,7 @@ def test_families_disclosure_control_links_are_computed_together(monkeypatch: py
     waits = scope_of(["waiting_list"])
     last = {"indicators:ehcp": ["ehcp_caseload"], "indicators:health": ["waits_waiting"],
             "indicators:social": ["social_care_open"], "indicators:pupils": ["statistics"],
-            "indicators:cin": ["cin_ehcp_children"]}
+            "indicators:cin": ["cin_ehcp_children"], "indicators:pathway": ["statistics"]}
     assert pipeline.families_to_compute(waits, last) == {"health"}
     assert pipeline.families_to_compute(waits, {**last, "indicators:cin": []}) == {"health"}
     assert pipeline.families_to_compute(waits, {k: v for k, v in last.items() if k != "indicators:cin"}) == {
