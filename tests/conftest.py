@@ -160,6 +160,19 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo at its tiny scale (90 small areas, three districts; every source, layout and step of the county's),
+    generated once per session: the warehouses that test the refresh's own mechanics (killed, shrunk, partial, on
+    Dask) are built from it, a full refresh of it taking a seventh of the county's."""
+    from jsna.demo.generator import generate_spec
+    from jsna.demo.spec import TINY
+
+    out = tmp_path_factory.mktemp("tiny")
+    generate_spec(out, TINY, 2017)
+    return out
+
+
+@pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness
 
@@ -213,20 +226,20 @@ def _refreshed_apart(server_url: str, demo_dir: Path, workers: int, cluster: boo
 
 
 @pytest.fixture(scope="session")
-def threaded_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
-    """A warehouse of its own with the demo county committed by the threaded flow, for the tests that refresh
+def threaded_refreshed(server_url: str, tiny_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
+    """A warehouse of its own with the tiny demo committed by the threaded flow, for the tests that refresh
     it again (a killed refresh, shrunken deliveries, partial refreshes): its url, the flow's summary, every
     published table's fingerprint at commit (what the Dask refresh must publish too), every core table's and
     the headline rows (what a partial refresh back to the demo's files must leave)."""
-    yield from _refreshed_apart(server_url, demo_dir, 1)
+    yield from _refreshed_apart(server_url, tiny_dir, 1)
 
 
 @pytest.fixture(scope="session")
-def dask_refreshed(server_url: str, demo_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
-    """A warehouse with the demo county committed by a refresh whose tasks run on an existing Dask cluster of two
+def dask_refreshed(server_url: str, tiny_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
+    """A warehouse with the tiny demo committed by a refresh whose tasks run on an existing Dask cluster of two
     worker processes, reached by its scheduler's address: its url, the flow's summary and every published table's
     fingerprint at commit."""
-    yield from _refreshed_apart(server_url, demo_dir, 2, cluster=True)
+    yield from _refreshed_apart(server_url, tiny_dir, 2, cluster=True)
 
 
 @pytest.fixture(scope="session")

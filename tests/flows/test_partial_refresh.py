@@ -46,7 +46,7 @@ def family_rows(engine: sa.Engine, family: str) -> str:
             "FROM published.indicator_values x WHERE indicator_id = ANY(:ids)"), {"ids": ids}).scalar_one()
 
 
-def test_a_changed_waiting_list_redoes_only_what_reads_it(threaded_refreshed: dict, demo_dir: Path,
+def test_a_changed_waiting_list_redoes_only_what_reads_it(threaded_refreshed: dict, tiny_dir: Path,
                                                          tmp_path: Path) -> None:
     """Given the demo county built in full (the fixture's refresh), when its waiting list is delivered again with a
     seventh of its referrals gone, then only the waiting list is redone; when the demo's own list comes back,
@@ -58,7 +58,7 @@ def test_a_changed_waiting_list_redoes_only_what_reads_it(threaded_refreshed: di
     engine = get_engine(url)
     full = threaded_refreshed["summary"]
     folder = tmp_path / "demo"
-    shutil.copytree(demo_dir, folder)
+    shutil.copytree(tiny_dir, folder)
     with warehouse_env(url):  # the demo's own files as the last build (other tests may have left others)
         refresh(config=str(folder / "jsna.toml"))
     before = published_snapshot(engine)
@@ -82,7 +82,7 @@ def test_a_changed_waiting_list_redoes_only_what_reads_it(threaded_refreshed: di
     assert after["forecasts"] == before["forecasts"] and after["milestones"] == before["milestones"]
 
     with warehouse_env(url):  # the demo's own list again: a partial refresh back to what was built in full
-        back = refresh(config=str(demo_dir / "jsna.toml"))
+        back = refresh(config=str(tiny_dir / "jsna.toml"))
     assert back["redone"] == "core__waiting_list, raw__waiting_list" and back["new_files"] == 0
     rebuilt = published_snapshot(engine)
     differing = {t for t in rebuilt if rebuilt[t] != threaded_refreshed["published"][t]} - PER_RUN

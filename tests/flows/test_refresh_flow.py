@@ -192,7 +192,7 @@ def test_a_failing_refresh_leaves_the_warehouse_as_it_was(refreshed: dict, engin
     assert raw_counts(engine) == raw_before
 
 
-def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(threaded_refreshed: dict, demo_dir: Path,
+def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(threaded_refreshed: dict, tiny_dir: Path,
                                                                   tmp_path: Path) -> None:
     """Given `jsna refresh` on changed files, when the process is killed (SIGKILL) while it builds the
     core model, then published and raw are unchanged, and the next refresh succeeds."""
@@ -202,7 +202,7 @@ def test_a_refresh_killed_in_the_middle_leaves_published_as_it_was(threaded_refr
     warehouse_url = str(threaded_refreshed["url"])
     engine = get_engine(warehouse_url)
     changed = tmp_path / "demo"
-    shutil.copytree(demo_dir, changed)
+    shutil.copytree(tiny_dir, changed)
     with (changed / "education" / "sen2_return_2026.xml").open("a", encoding="utf-8") as fh:
         fh.write("\n")  # same rows, new content: every step runs again
     before, raw_before = published_snapshot(engine), raw_counts(engine)

@@ -38,11 +38,11 @@ def read_cases(folder: Path) -> pd.DataFrame:
     return pd.read_csv(folder / CASES, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
-def delivery(demo_dir: Path, folder: Path, change: Callable[[pd.DataFrame], pd.DataFrame]) -> Path:
+def delivery(tiny_dir: Path, folder: Path, change: Callable[[pd.DataFrame], pd.DataFrame]) -> Path:
     """The demo county with its EHC source (committed from its SEN2 return) delivered as the bespoke extract
     of the same children, changed by `change`; returns its jsna.toml."""
-    shutil.copytree(demo_dir, folder)
-    change(read_cases(demo_dir)).to_csv(folder / CASES, index=False, encoding="utf-8-sig")
+    shutil.copytree(tiny_dir, folder)
+    change(read_cases(tiny_dir)).to_csv(folder / CASES, index=False, encoding="utf-8-sig")
     config = folder / "jsna.toml"
     text = config.read_text()
     on_return = 'kind = "sen2_return"\npath = "education/sen2_return_2026.xml"'
@@ -65,7 +65,7 @@ SHRINKS = {
 
 
 @pytest.mark.parametrize("shrink", list(SHRINKS))
-def test_a_shrunken_delivery_stops_the_refresh_and_publishes_nothing(guarded: sa.Engine, demo_dir: Path,
+def test_a_shrunken_delivery_stops_the_refresh_and_publishes_nothing(guarded: sa.Engine, tiny_dir: Path,
                                                                      tmp_path: Path, shrink: str) -> None:
     """Given the demo committed, when its case file comes again empty, with a third of its rows, or without the
     requests of 2019, then the refresh stops in one sentence naming the source, the file and the counts and
@@ -74,8 +74,8 @@ def test_a_shrunken_delivery_stops_the_refresh_and_publishes_nothing(guarded: sa
     from jsna.errors import RefreshError
 
     change, clause = SHRINKS[shrink]
-    config = delivery(demo_dir, tmp_path / "demo", change)
-    before, after = len(read_cases(demo_dir)), len(read_cases(tmp_path / "demo"))
+    config = delivery(tiny_dir, tmp_path / "demo", change)
+    before, after = len(read_cases(tiny_dir)), len(read_cases(tmp_path / "demo"))
     published, raw = published_snapshot(guarded), raw_counts(guarded)
     with pytest.raises(RefreshError) as caught:
         refresh(config=str(config))
@@ -91,14 +91,14 @@ def test_a_shrunken_delivery_stops_the_refresh_and_publishes_nothing(guarded: sa
     assert status == "failed"
 
 
-def test_an_accepted_shrink_is_published(guarded: sa.Engine, demo_dir: Path, tmp_path: Path) -> None:
+def test_an_accepted_shrink_is_published(guarded: sa.Engine, tiny_dir: Path, tmp_path: Path) -> None:
     """Given the demo committed and a real shrink to a case-level extract of 1,500 rows, when refreshed it is
     refused; when refreshed with accept_shrink=["ehcp_cases"] it is committed, the county's caseload published
     is the extract's own count, and forecasts, sufficiency and candidate sites are published from it."""
     from flows.refresh import refresh
     from jsna.errors import RefreshError
 
-    config = delivery(demo_dir, tmp_path / "demo", lambda c: c.sample(1500, random_state=1).sort_index())
+    config = delivery(tiny_dir, tmp_path / "demo", lambda c: c.sample(1500, random_state=1).sort_index())
     with pytest.raises(RefreshError, match=r"has 1,500 rows, fewer than 50%"):
         refresh(config=str(config))
     summary = refresh(config=str(config), accept_shrink=["ehcp_cases"])
@@ -119,7 +119,7 @@ def test_an_accepted_shrink_is_published(guarded: sa.Engine, demo_dir: Path, tmp
             "area_level = 'lad' AND breakdown = 'all' AND period = '202425'")).scalar_one()
         loaded = conn.execute(sa.text("SELECT count(*) FROM core.ehcp_cases")).scalar_one()
     # the county's figure is DfE's published one (the demo's statistics), its districts' the extract's children
-    dfe = pd.read_csv(demo_dir / "statistics/ehcp_plans/caseload.csv", dtype=str, encoding="utf-8-sig")
+    dfe = pd.read_csv(tiny_dir / "statistics/ehcp_plans/caseload.csv", dtype=str, encoding="utf-8-sig")
     dfe = dfe[(dfe["new_la_code"] == "X10000001") & (dfe["time_period"] == "202425")]
     assert loaded == 1500 and county == float(dfe["ehcplans"].iloc[0])
     assert 0.8 * holding.sum() <= districts <= holding.sum()
