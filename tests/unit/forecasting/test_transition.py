@@ -87,17 +87,22 @@ def test_children_are_conserved_at_every_step() -> None:
 
 
 def test_a_move_splits_every_cell_as_one_multinomial_would() -> None:
-    """`_move` returns children summed by destination: every origin cell's children are all somewhere (totals
-    along the other axes kept exactly), and over many draws each destination gets count x probability."""
+    """`_move` splits each occupied cell's children between staying put and the other destinations: every cell's
+    children are all somewhere (kept exactly, every draw), and over many draws each destination gets count x
+    probability."""
     rng = np.random.default_rng(3)
-    counts = np.array([[40, 0, 7], [3, 25, 0]])                     # (2 rows, 3 origin states)
+    k = np.array([40, 7, 3, 25])                                       # occupied cells (origin states 0, 2, 0, 1)
+    own = np.array([0, 2, 0, 1])
     p = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.0, 0.0, 1.0]])  # origin state -> destination state
-    pvals = np.broadcast_to(p[None], (2, 3, 3))
-    draws = np.stack([T._move(counts, pvals, 1, rng) for _ in range(4000)])
-    assert (draws.sum(axis=2) == counts.sum(axis=1)).all()          # nobody lost or made, in every draw
-    expected = np.einsum("ro,od->rd", counts, p)
-    assert np.allclose(draws.mean(axis=0), expected, atol=0.15)
-    assert (draws[:, 1, 2] >= 0).all() and draws[:, 0, 1].std() > 0  # movers drawn, not averaged
+    stay, to = T._movers(p, np.arange(3))
+    draws = np.zeros((4000, 4, 3))
+    for i in range(len(draws)):
+        kept, cells, dest, went = T._move(rng, k, stay[own], to[own])
+        draws[i, np.arange(4), own] += kept
+        np.add.at(draws[i], (cells, dest), went)
+    assert (draws.sum(axis=2) == k).all()                              # nobody lost or made, in every draw
+    assert np.allclose(draws.mean(axis=0), k[:, None] * p[own], atol=0.15)
+    assert (draws[:, 3, 2] >= 0).all() and draws[:, 0, 1].std() > 0   # movers drawn, not averaged
 
 
 @pytest.fixture(scope="module")
