@@ -136,15 +136,14 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
     settings = sorted(p["setting"].unique())
     ages = np.arange(NC_MIN, NC_MAX + 1)
     N, S, A = len(needs), len(settings), len(ages)
-    ni = {v: i for i, v in enumerate(needs)}
-    si = {v: i for i, v in enumerate(settings)}
+    # each row's cell as integers, and its child as an integer (the transitions are counted by matching them)
+    nd = pd.Index(needs).get_indexer(p["need"])
+    st = pd.Index(settings).get_indexer(p["setting"])
+    ag = (p["nc_year"] - NC_MIN).to_numpy(dtype=np.intp)
+    child = pd.factorize(p["child_key"])[0]
+    year = p["year"].to_numpy()
 
-    def idx(f: pd.DataFrame, sfx: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cell indices as integers (an empty frame maps to an empty float array, which cannot index)."""
-        return (f["need" + sfx].map(ni).to_numpy(dtype=np.intp), f["setting" + sfx].map(si).to_numpy(dtype=np.intp),
-                (f["nc_year" + sfx] - NC_MIN).to_numpy(dtype=np.intp))
-
-    joiner_sigma, leave_sigma = _year_to_year(p, base)
+    joiner_sigma, leave_sigma = _year_to_year(child, year, base)
     n = np.zeros((N, S, A))
     left = np.zeros((N, S, A))
     smove = np.zeros((S, A, S))
@@ -152,26 +151,25 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
     join = np.zeros((N, S, A))
     join_totals = []
     for y in range(base - window, base):
-        a = p[p["year"] == y].set_index("child_key")
-        b = p[p["year"] == y + 1].set_index("child_key")
-        if a.empty or b.empty:
+        ia, ib = np.flatnonzero(year == y), np.flatnonzero(year == y + 1)
+        if not ia.size or not ib.size:
             continue
-        both = a.merge(b, left_index=True, right_index=True, how="inner", suffixes=("", "_b"))
-        gone = a.loc[~a.index.isin(b.index)]
-        new = b.loc[~b.index.isin(a.index)]
-        np.add.at(n, idx(a), 1)
-        np.add.at(left, idx(gone), 1)
-        n0, s0, a0 = idx(both)
-        n1, s1, _ = idx(both, "_b")
-        np.add.at(smove, (s0, a0, s1), 1)
-        np.add.at(nmove, (n0, n1), 1)
-        np.add.at(join, idx(new), 1)
+        both = pd.DataFrame({"c": child[ia], "i": ia}).merge(pd.DataFrame({"c": child[ib], "j": ib}), on="c")
+        i0, i1 = both["i"].to_numpy(), both["j"].to_numpy()
+        gone = ia[~np.isin(child[ia], child[ib])]
+        new = ib[~np.isin(child[ib], child[ia])]
+        np.add.at(n, (nd[ia], st[ia], ag[ia]), 1)
+        np.add.at(left, (nd[gone], st[gone], ag[gone]), 1)
+        np.add.at(smove, (st[i0], ag[i0], st[i1]), 1)
+        np.add.at(nmove, (nd[i0], nd[i1]), 1)
+        np.add.at(join, (nd[new], st[new], ag[new]), 1)
         join_totals.append(len(new))
     if not join_totals:
         raise ValueError("the panel needs at least two consecutive census years up to the base year")
 
     start = np.zeros((N, S, A))
-    np.add.at(start, idx(p[p["year"] == base]), 1)
+    at = year == base
+    np.add.at(start, (nd[at], st[at], ag[at]), 1)
     # leaving: (need, setting, age) -> (setting, age) -> age -> all; by (need, age) when settings are inferred
     overall = left.sum() / max(n.sum(), 1)
     by_age = _shrink(left.sum(axis=(0, 1)), n.sum(axis=(0, 1)), np.full(A, overall), prior)
@@ -197,19 +195,21 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
                  float(joiner_growth), base, start, joiner_sigma, leave_sigma)
 
 
-def _year_to_year(p: pd.DataFrame, base: int) -> tuple[float, float]:
-    """How much joining and leaving moved from year to year over the whole panel to the base year: the sd of
-    the annual log change in joiners, and of the log leaving rate (years with leavers only)."""
-    years = sorted(int(y) for y in p["year"].unique() if y <= base)
-    held = {y: set(p.loc[p["year"] == y, "child_key"]) for y in years}
+def _year_to_year(child: np.ndarray, year: np.ndarray, base: int) -> tuple[float, float]:
+    """How much joining and leaving moved from year to year over the whole panel to the base year (`child` and
+    `year` of each row): the sd of the annual log change in joiners, and of the log leaving rate (years with
+    leavers only)."""
+    years = sorted(int(y) for y in np.unique(year) if y <= base)
+    held = {y: np.unique(child[year == y]) for y in years}
     joins, rates = [], []
     for y in years[:-1]:
         if y + 1 not in held:
             continue
         a, b = held[y], held[y + 1]
-        joins.append(len(b - a))
-        if a and len(a - b):
-            rates.append(len(a - b) / len(a))
+        joins.append(int((~np.isin(b, a)).sum()))
+        gone = int((~np.isin(a, b)).sum())
+        if len(a) and gone:
+            rates.append(gone / len(a))
     dj = np.diff(np.log(np.maximum(joins, 1)))
     return (float(np.std(dj, ddof=1)) if len(dj) > 2 else 0.0,
             float(np.std(np.log(rates), ddof=1)) if len(rates) > 2 else 0.0)
