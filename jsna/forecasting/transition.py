@@ -275,7 +275,7 @@ def _move(rng: np.random.Generator, k: np.ndarray, stay: np.ndarray, to: np.ndar
     if not some.size:
         return kept, some, some, some
     drawn = rng.multinomial(moving[some], to[some])
-    row, dest = np.nonzero(drawn)
+    row, dest = np.nonzero(drawn > 0)
     assert (drawn.sum(axis=1) == moving[some]).all(), "moves lost children"
     return kept, some[row], dest, drawn[row, dest]
 
