@@ -358,9 +358,9 @@ def simulate(rates: Rates, years: int = 5, sims: int = 1000, seed: int = 2017,
         kept, mc, dest, went = _move(rng, k, s_stay[cell], s_to[cell])
         na = (sim * N + need[cell]) * A + age[cell]
         moved = _gather([na * S + setting[cell], na[mc] * S + dest], [kept, went], sims * C)
+        assert moved.sum() == k.sum(), "setting moves lost children"
         at = np.flatnonzero(moved > 0)
         sim, cell, k = at // C, at % C, moved[at].astype(np.int64)
-        assert k.sum() == kept.sum() + went.sum(), "setting moves lost children"
         nd, a, s = cell // (A * S), cell // S % A, cell % S
         assert not (a == A - 1).any(), "children past the oldest NC year"
         kept, mc, dest, went = _move(rng, k, n_stay[nd], n_to[nd])
