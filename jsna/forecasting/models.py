@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import HuberRegressor, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from jsna.forecasting import series as S
 from jsna.forecasting.baselines import national_log_growth
@@ -53,6 +54,9 @@ class Panel:
     names: pd.Series | None = None
     # features by origin, shared by every cut of the same data (`upto` keeps it, `with_y` starts afresh)
     cache: dict[int, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+    # training pairs by (start year, horizon, features), shared alike (`PooledGrowthModel.training_rows`)
+    pairs: dict[tuple[int, int, tuple[str, ...]], tuple[pd.DataFrame, pd.Series] | None] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @property
     def first_year(self) -> int:
@@ -84,7 +88,7 @@ class Panel:
         )
 
     def with_y(self, y: pd.DataFrame) -> Panel:
-        return replace(self, y=y, cache={})
+        return replace(self, y=y, cache={}, pairs={})
 
     @classmethod
     def from_series(cls, target: pd.DataFrame, flows: pd.DataFrame | None = None,
@@ -230,6 +234,13 @@ def make_pipeline(estimator: str, random_state: int = 0) -> Pipeline:
     return Pipeline([("impute", SimpleImputer(strategy="median", keep_empty_features=True)), ("model", final)])
 
 
+@cache
+def _pools() -> ThreadpoolController:
+    """The BLAS and OpenMP thread pools of the libraries loaded (with scikit-learn, on import), looked up once: a
+    look-up costs about 10 ms, and the model is fitted and used dozens of times a refresh."""
+    return ThreadpoolController()
+
+
 class PooledGrowthModel:
     """Fit at an origin (on the panel as published then), predict 1..H years ahead for every unit."""
 
@@ -250,22 +261,33 @@ class PooledGrowthModel:
     def training_rows(self, panel: Panel, origin: int, h: int) -> tuple[pd.DataFrame, pd.Series]:
         """Past pairs (q, q+h), q+h <= origin: the features at q and the unit's log growth over q..q+h minus
         England's."""
-        ly = log1p(panel.y)
         last = origin - h
         first = panel.first_year + 1 if self.settings.window is None else max(panel.first_year + 1,
                                                                               last - self.settings.window + 1)
         xs, ts = [], []
         for q in range(first, last + 1):
-            if q not in ly.columns or q + h not in ly.columns:
-                continue
-            t = ly[q + h] - ly[q] - national_log_growth(panel.y, q, q + h)
-            ok = t.notna() & np.isfinite(t) & panel.y[q].notna()
-            if ok.any():
-                xs.append(self._x(panel, q)[ok])
-                ts.append(t[ok])
+            pair = self._pair(panel, q, h)
+            if pair is not None:
+                xs.append(pair[0])
+                ts.append(pair[1])
         if not xs:
             return pd.DataFrame(columns=self.columns), pd.Series(dtype=float)
         return pd.concat(xs), pd.concat(ts)
+
+    def _pair(self, panel: Panel, q: int, h: int) -> tuple[pd.DataFrame, pd.Series] | None:
+        """The training rows of the pair (q, q+h): the same in every cut of the panel that holds year q+h, so kept
+        in the panel's `pairs` and shared by the fits at later origins (the backtest's and the forecast's)."""
+        key = (q, h, tuple(self.columns))
+        if key in panel.pairs:
+            return panel.pairs[key]
+        if q not in panel.y.columns or q + h not in panel.y.columns:
+            return None  # not kept: a later cut may hold q + h
+        a, b = log1p(panel.y[q]), log1p(panel.y[q + h])
+        t = b - a - national_log_growth(panel.y, q, q + h)
+        ok = t.notna() & np.isfinite(t) & panel.y[q].notna()
+        pair = (self._x(panel, q)[ok], t[ok]) if ok.any() else None
+        panel.pairs[key] = pair
+        return pair
 
     def fit(self, panel: Panel, origin: int | None = None) -> PooledGrowthModel:
         origin = panel.last_year if origin is None else origin
@@ -281,7 +303,7 @@ class PooledGrowthModel:
                 self.pipelines[h] = None
                 continue
             # one thread: on ~1,500 rows OpenMP start-up costs far more than the trees (60x on two cores)
-            with threadpool_limits(1):
+            with _pools().limit(limits=1):
                 self.pipelines[h] = make_pipeline(self.settings.estimator).fit(x, t.to_numpy())
         return self
 
@@ -303,7 +325,7 @@ class PooledGrowthModel:
         out = []
         for h in self.horizons:
             pipe = self.pipelines.get(h)
-            with threadpool_limits(1):
+            with _pools().limit(limits=1):
                 adj = pipe.predict(self._x(panel, o)) if pipe is not None else np.zeros(len(base))
             point = np.expm1(base.to_numpy() + h * g + adj).clip(min=0)
             out.append(pd.DataFrame({"unit": panel.y.index, "origin": o, "horizon": h, "year": o + h,

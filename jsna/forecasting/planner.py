@@ -269,22 +269,20 @@ def access(inp: PlanInputs, panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     weights = latest.groupby(["lsoa_code", "need"]).size().rename("weight").reset_index()
     weights = weights.rename(columns={"lsoa_code": "area_code"}).merge(areas[["area_code", "lad_code"]], on="area_code")
     summaries, sites = [], []
-    for level, group in (("lad", "lad_code"), ("all", None)):
-        w = weights.assign(group=weights[group] if group else "all")
-        for (g, need), sub in w.groupby(["group", "need"]):
-            d = dist[dist["need"] == need].merge(sub, on="area_code")
-            if d.empty:
-                continue
+    # each need's distances (in their order) beside the children of that need living there, joined once
+    joined = dist.merge(weights, on=["area_code", "need"])
+    for group in ("lad_code", None):
+        for key, d in joined.groupby([group, "need"] if group else "need"):
+            g, need = key if group else ("all", key)
             v, wt = d["road_km"].to_numpy(), d["weight"].to_numpy(dtype=float)
             row = {"area_code": g, "need": need, "median_km": A._weighted_quantile(v, wt, 0.5),
                    "p90_km": A._weighted_quantile(v, wt, 0.9),
                    "pct_beyond_10km": float(wt[v > A.REACH_KM].sum() / wt.sum() * 100), "children": wt.sum()}
             summaries.append(row)
-        if level == "all":
-            for need, sub in weights.groupby("need"):
-                cand = areas.rename(columns={"area_code": "site"})[["site", "x", "y"]]
-                ranked = A.rank_sites(areas.merge(sub[["area_code", "weight"]], on="area_code"), dist, cand, need)
-                sites.append(ranked.head(10).assign(need=need))
+    for need, sub in weights.groupby("need"):
+        cand = areas.rename(columns={"area_code": "site"})[["site", "x", "y"]]
+        ranked = A.rank_sites(areas.merge(sub[["area_code", "weight"]], on="area_code"), dist, cand, need)
+        sites.append(ranked.head(10).assign(need=need))
     summary = pd.DataFrame(summaries)
     ranked = pd.concat(sites, ignore_index=True) if sites else pd.DataFrame()
     if len(ranked):

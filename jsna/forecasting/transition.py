@@ -136,15 +136,14 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
     settings = sorted(p["setting"].unique())
     ages = np.arange(NC_MIN, NC_MAX + 1)
     N, S, A = len(needs), len(settings), len(ages)
-    ni = {v: i for i, v in enumerate(needs)}
-    si = {v: i for i, v in enumerate(settings)}
+    # each row's cell as integers, and its child as an integer (the transitions are counted by matching them)
+    nd = pd.Index(needs).get_indexer(p["need"])
+    st = pd.Index(settings).get_indexer(p["setting"])
+    ag = (p["nc_year"] - NC_MIN).to_numpy(dtype=np.intp)
+    child = pd.factorize(p["child_key"])[0]
+    year = p["year"].to_numpy()
 
-    def idx(f: pd.DataFrame, sfx: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cell indices as integers (an empty frame maps to an empty float array, which cannot index)."""
-        return (f["need" + sfx].map(ni).to_numpy(dtype=np.intp), f["setting" + sfx].map(si).to_numpy(dtype=np.intp),
-                (f["nc_year" + sfx] - NC_MIN).to_numpy(dtype=np.intp))
-
-    joiner_sigma, leave_sigma = _year_to_year(p, base)
+    joiner_sigma, leave_sigma = _year_to_year(child, year, base)
     n = np.zeros((N, S, A))
     left = np.zeros((N, S, A))
     smove = np.zeros((S, A, S))
@@ -152,26 +151,25 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
     join = np.zeros((N, S, A))
     join_totals = []
     for y in range(base - window, base):
-        a = p[p["year"] == y].set_index("child_key")
-        b = p[p["year"] == y + 1].set_index("child_key")
-        if a.empty or b.empty:
+        ia, ib = np.flatnonzero(year == y), np.flatnonzero(year == y + 1)
+        if not ia.size or not ib.size:
             continue
-        both = a.merge(b, left_index=True, right_index=True, how="inner", suffixes=("", "_b"))
-        gone = a.loc[~a.index.isin(b.index)]
-        new = b.loc[~b.index.isin(a.index)]
-        np.add.at(n, idx(a), 1)
-        np.add.at(left, idx(gone), 1)
-        n0, s0, a0 = idx(both)
-        n1, s1, _ = idx(both, "_b")
-        np.add.at(smove, (s0, a0, s1), 1)
-        np.add.at(nmove, (n0, n1), 1)
-        np.add.at(join, idx(new), 1)
+        both = pd.DataFrame({"c": child[ia], "i": ia}).merge(pd.DataFrame({"c": child[ib], "j": ib}), on="c")
+        i0, i1 = both["i"].to_numpy(), both["j"].to_numpy()
+        gone = ia[~np.isin(child[ia], child[ib])]
+        new = ib[~np.isin(child[ib], child[ia])]
+        np.add.at(n, (nd[ia], st[ia], ag[ia]), 1)
+        np.add.at(left, (nd[gone], st[gone], ag[gone]), 1)
+        np.add.at(smove, (st[i0], ag[i0], st[i1]), 1)
+        np.add.at(nmove, (nd[i0], nd[i1]), 1)
+        np.add.at(join, (nd[new], st[new], ag[new]), 1)
         join_totals.append(len(new))
     if not join_totals:
         raise ValueError("the panel needs at least two consecutive census years up to the base year")
 
     start = np.zeros((N, S, A))
-    np.add.at(start, idx(p[p["year"] == base]), 1)
+    at = year == base
+    np.add.at(start, (nd[at], st[at], ag[at]), 1)
     # leaving: (need, setting, age) -> (setting, age) -> age -> all; by (need, age) when settings are inferred
     overall = left.sum() / max(n.sum(), 1)
     by_age = _shrink(left.sum(axis=(0, 1)), n.sum(axis=(0, 1)), np.full(A, overall), prior)
@@ -197,19 +195,21 @@ def estimate(panel: pd.DataFrame, window: int = 3, prior: float = 10.0,
                  float(joiner_growth), base, start, joiner_sigma, leave_sigma)
 
 
-def _year_to_year(p: pd.DataFrame, base: int) -> tuple[float, float]:
-    """How much joining and leaving moved from year to year over the whole panel to the base year: the sd of
-    the annual log change in joiners, and of the log leaving rate (years with leavers only)."""
-    years = sorted(int(y) for y in p["year"].unique() if y <= base)
-    held = {y: set(p.loc[p["year"] == y, "child_key"]) for y in years}
+def _year_to_year(child: np.ndarray, year: np.ndarray, base: int) -> tuple[float, float]:
+    """How much joining and leaving moved from year to year over the whole panel to the base year (`child` and
+    `year` of each row): the sd of the annual log change in joiners, and of the log leaving rate (years with
+    leavers only)."""
+    years = sorted(int(y) for y in np.unique(year) if y <= base)
+    held = {y: np.unique(child[year == y]) for y in years}
     joins, rates = [], []
     for y in years[:-1]:
         if y + 1 not in held:
             continue
         a, b = held[y], held[y + 1]
-        joins.append(len(b - a))
-        if a and len(a - b):
-            rates.append(len(a - b) / len(a))
+        joins.append(int((~np.isin(b, a)).sum()))
+        gone = int((~np.isin(a, b)).sum())
+        if len(a) and gone:
+            rates.append(gone / len(a))
     dj = np.diff(np.log(np.maximum(joins, 1)))
     return (float(np.std(dj, ddof=1)) if len(dj) > 2 else 0.0,
             float(np.std(np.log(rates), ddof=1)) if len(rates) > 2 else 0.0)
@@ -252,39 +252,37 @@ class Simulation:
         return pd.concat(rows, ignore_index=True)
 
 
-def _binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """`rng.binomial(n, p)` drawn only where there is somebody (most cells are empty; an empty cell draws
-    nothing from the generator either way, so the numbers drawn are the same)."""
-    out = np.zeros(n.shape, dtype=np.int64)
-    some = n > 0
-    out[some] = rng.binomial(n[some], np.broadcast_to(p, n.shape)[some])
-    return out
+def _movers(pvals: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each origin state (a row of `pvals` over the K destinations, `own` its own one): the probability of
+    staying put, and the destinations of those who move (the others renormalised; uniform where none has any
+    chance). Computed once per state, as each occupied cell would compute it."""
+    rows = np.arange(len(pvals))
+    stay = np.clip(pvals[rows, own], 0.0, 1.0)
+    p = np.array(pvals, dtype=float, order="C")
+    p[rows, own] = 0.0
+    total = p.sum(axis=-1, keepdims=True)
+    return stay, np.divide(p, total, out=np.full_like(p, 1.0 / p.shape[-1]), where=total > 0)
 
 
-def _move(counts: np.ndarray, pvals: np.ndarray, own_axis: int, rng: np.random.Generator) -> np.ndarray:
-    """Multinomial split of every cell of `counts` over the K destinations of `pvals[cell]` (`pvals` has the
-    shape of `counts` plus K), returned summed by destination: the shape of `counts`, its `own_axis` now the
-    destination. Drawn as staying put (binomial) and the movers spread over the other destinations
-    (multinomial, only where there are movers): the same distribution as one multinomial, far fewer draws when
-    most children stay, and no array with a destination axis beside the origin's."""
-    k = pvals.shape[-1]
-    pv = np.moveaxis(pvals, own_axis, 0)
-    p_own = np.moveaxis(np.stack([pv[i, ..., i] for i in range(k)]), 0, own_axis)
-    out = _binomial(rng, counts, np.clip(p_own, 0.0, 1.0))  # the stayers, already at their destination
-    movers = counts - out
-    nz = np.nonzero(movers)
-    if nz[0].size:
-        p = pvals[nz].copy()
-        p[np.arange(len(p)), nz[own_axis]] = 0.0
-        total = p.sum(axis=-1, keepdims=True)
-        p = np.divide(p, total, out=np.full_like(p, 1.0 / k), where=total > 0)
-        drawn = rng.multinomial(movers[nz], p)  # (cells with movers, K)
-        cell, dest = np.nonzero(drawn)
-        to = [i[cell] for i in nz]
-        to[own_axis] = dest
-        out += np.bincount(np.ravel_multi_index(tuple(to), out.shape), weights=drawn[cell, dest],
-                           minlength=out.size).astype(np.int64).reshape(out.shape)
-    return out
+def _move(rng: np.random.Generator, k: np.ndarray, stay: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Multinomial split of occupied cells (`k` children each, in the order the draws are made) over their K
+    destinations: staying put with probability `stay` (binomial), the movers spread by `to` (cell x K,
+    multinomial, only where there are movers): the same distribution as one multinomial, far fewer draws when most
+    children stay. Returns (stayers per cell, the cells with movers, their destination, how many go there)."""
+    kept = rng.binomial(k, stay)
+    moving = k - kept
+    some = np.flatnonzero(moving)
+    if not some.size:
+        return kept, some, some, some
+    drawn = rng.multinomial(moving[some], to[some])
+    row, dest = np.nonzero(drawn > 0)
+    assert (drawn.sum(axis=1) == moving[some]).all(), "moves lost children"
+    return kept, some[row], dest, drawn[row, dest]
+
+
+def _gather(where: Sequence[np.ndarray], amount: Sequence[np.ndarray], size: int) -> np.ndarray:
+    """Children summed by destination cell (flat index; whole numbers, as floats)."""
+    return np.bincount(np.concatenate(where), weights=np.concatenate(amount), minlength=size)
 
 
 def survivors(rates: Rates, counts: np.ndarray) -> np.ndarray:
@@ -318,7 +316,13 @@ def simulate(rates: Rates, years: int = 5, sims: int = 1000, seed: int = 2017,
     how the years differ, as they have in the history: joiners follow a random walk in logs around their trend
     (sd `joiner_sigma` a year) and the leaving rates are scaled each year by a log-normal factor (sd
     `leave_sigma`); without it only the binomial, multinomial and Poisson draws vary. `joiner_scale` multiplies
-    the joiners expected in each year (`joiner_scales`)."""
+    the joiners expected in each year (`joiner_scales`).
+
+    Each year, in this order: who leaves (binomial, every occupied cell of every path in (path, need, setting,
+    age) order), who moves between settings (by (path, need, setting, age)), who moves between needs (by (path,
+    need, age, setting)), then everyone a year older and the joiners (Poisson, in (path, need, setting, age)
+    order, where any are expected). Only occupied cells are drawn: an empty cell draws nothing from the
+    generator, so the numbers are those of drawing every cell."""
     rng = np.random.default_rng(seed)
     js = rates.joiner_sigma if year_to_year else 0.0
     ls = rates.leave_sigma if year_to_year else 0.0
@@ -328,34 +332,49 @@ def simulate(rates: Rates, years: int = 5, sims: int = 1000, seed: int = 2017,
         join_level = join_level * np.asarray(joiner_scale, dtype=float)[None, :years]
     leave_scale = np.exp(rng.normal(0.0, ls, size=(sims, years)) - 0.5 * ls**2)
     N, S, A = rates.start.shape
+    C = N * S * A
     counts = np.zeros((sims, years + 1, N, S, A), dtype=np.int64)
     counts[:, 0] = rates.start.astype(np.int64)
     leavers = np.zeros((sims, years), dtype=np.int64)
     joiners = np.zeros((sims, years), dtype=np.int64)
-    # setting moves indexed by (sim, need, setting, age) -> destination setting; need moves by need
-    smove = np.broadcast_to(rates.setting_move[None], (sims, N, S, A, S))
+    need, setting, age = np.unravel_index(np.arange(C), (N, S, A))  # each cell's state, (need, setting, age) order
+    leave, oldest = rates.leave.ravel(), age == A - 1
+    s_stay, s_to = _movers(rates.setting_move.reshape(C, S), setting)
+    n_stay, n_to = _movers(rates.need_move, np.arange(N))
+    joining = np.flatnonzero(rates.joiners.ravel())
+    expected = rates.joiners.ravel()[joining]
+    state = counts[:, 0].reshape(-1)  # (path, need, setting, age), flat
     for t in range(years):
-        n = counts[:, t]
-        p_leave = np.clip(rates.leave[None] * leave_scale[:, t, None, None, None], 0.0, 1.0)
-        p_leave[..., -1] = 1.0
-        gone = _binomial(rng, n, p_leave)
-        stay = n - gone
-        moved = _move(stay, smove, 2, rng)                  # (sims, N, S', A)
-        assert np.array_equal(moved.sum(axis=2), stay.sum(axis=2)), "setting moves lost children"
-        by_setting = moved.transpose(0, 1, 3, 2)            # (sims, N, A, S')
-        need_p = np.broadcast_to(rates.need_move[None, :, None, None, :], (sims, N, A, S, N))
-        remapped = _move(by_setting, need_p, 1, rng)        # (sims, N', A, S')
-        assert np.array_equal(remapped.sum(axis=1), by_setting.sum(axis=1)), "need moves lost children"
-        after = remapped.transpose(0, 1, 3, 2)              # (sims, N', S', A)
-        aged = np.zeros_like(after)
-        aged[..., 1:] = after[..., :-1]                      # everyone a year older
-        assert after[..., -1].sum() == 0, "children past the oldest NC year"
-        new = rng.poisson(rates.joiners[None] * rates.joiner_growth**t * join_level[:, t, None, None, None])
-        counts[:, t + 1] = aged + new
-        leavers[:, t] = gone.sum(axis=(1, 2, 3))
-        joiners[:, t] = new.sum(axis=(1, 2, 3))
-        lhs = counts[:, t + 1].sum(axis=(1, 2, 3))
-        assert np.array_equal(lhs, n.sum(axis=(1, 2, 3)) - leavers[:, t] + joiners[:, t]), "children not conserved"
+        at = np.flatnonzero(state > 0)  # the occupied cells, in the order the draws are made
+        sim, cell, k = at // C, at % C, state[at]
+        p_leave = np.clip(leave[cell] * leave_scale[sim, t], 0.0, 1.0)
+        p_leave[oldest[cell]] = 1.0  # nobody holds a plan past 25
+        gone = rng.binomial(k, p_leave)
+        leavers[:, t] = np.bincount(sim, weights=gone, minlength=sims).astype(np.int64)
+        k = k - gone
+        live = k > 0
+        sim, cell, k = sim[live], cell[live], k[live]
+        # between settings; the result laid out by (path, need, age, setting): the need moves' order
+        kept, mc, dest, went = _move(rng, k, s_stay[cell], s_to[cell])
+        na = (sim * N + need[cell]) * A + age[cell]
+        moved = _gather([na * S + setting[cell], na[mc] * S + dest], [kept, went], sims * C)
+        assert moved.sum() == k.sum(), "setting moves lost children"
+        at = np.flatnonzero(moved > 0)
+        sim, cell, k = at // C, at % C, moved[at].astype(np.int64)
+        nd, a, s = cell // (A * S), cell // S % A, cell % S
+        assert not (a == A - 1).any(), "children past the oldest NC year"
+        kept, mc, dest, went = _move(rng, k, n_stay[nd], n_to[nd])
+        # everyone a year older, back in (path, need, setting, age) order, and the joiners (where any are expected)
+        aged = _gather([sim * C + (nd * S + s) * A + a + 1, sim[mc] * C + (dest * S + s[mc]) * A + a[mc] + 1],
+                       [kept, went], sims * C).astype(np.int64).reshape(sims, C)
+        assert aged.sum() == k.sum(), "need moves lost children"
+        new = rng.poisson((expected * rates.joiner_growth**t)[None, :] * join_level[:, t, None])
+        aged[:, joining] += new
+        counts[:, t + 1] = aged.reshape(sims, N, S, A)
+        joiners[:, t] = new.sum(axis=1)
+        assert np.array_equal(aged.sum(axis=1), state.reshape(sims, C).sum(axis=1) - leavers[:, t] + joiners[:, t]), \
+            "children not conserved"
+        state = aged.reshape(-1)
     return Simulation(rates, [rates.base_year + t + 1 for t in range(years)], counts, leavers, joiners)
 
 

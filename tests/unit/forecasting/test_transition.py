@@ -87,17 +87,22 @@ def test_children_are_conserved_at_every_step() -> None:
 
 
 def test_a_move_splits_every_cell_as_one_multinomial_would() -> None:
-    """`_move` returns children summed by destination: every origin cell's children are all somewhere (totals
-    along the other axes kept exactly), and over many draws each destination gets count x probability."""
+    """`_move` splits each occupied cell's children between staying put and the other destinations: every cell's
+    children are all somewhere (kept exactly, every draw), and over many draws each destination gets count x
+    probability."""
     rng = np.random.default_rng(3)
-    counts = np.array([[40, 0, 7], [3, 25, 0]])                     # (2 rows, 3 origin states)
+    k = np.array([40, 7, 3, 25])                                       # occupied cells (origin states 0, 2, 0, 1)
+    own = np.array([0, 2, 0, 1])
     p = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.0, 0.0, 1.0]])  # origin state -> destination state
-    pvals = np.broadcast_to(p[None], (2, 3, 3))
-    draws = np.stack([T._move(counts, pvals, 1, rng) for _ in range(4000)])
-    assert (draws.sum(axis=2) == counts.sum(axis=1)).all()          # nobody lost or made, in every draw
-    expected = np.einsum("ro,od->rd", counts, p)
-    assert np.allclose(draws.mean(axis=0), expected, atol=0.15)
-    assert (draws[:, 1, 2] >= 0).all() and draws[:, 0, 1].std() > 0  # movers drawn, not averaged
+    stay, to = T._movers(p, np.arange(3))
+    draws = np.zeros((4000, 4, 3))
+    for i in range(len(draws)):
+        kept, cells, dest, went = T._move(rng, k, stay[own], to[own])
+        draws[i, np.arange(4), own] += kept
+        np.add.at(draws[i], (cells, dest), went)
+    assert (draws.sum(axis=2) == k).all()                              # nobody lost or made, in every draw
+    assert np.allclose(draws.mean(axis=0), k[:, None] * p[own], atol=0.15)
+    assert (draws[:, 3, 2] >= 0).all() and draws[:, 0, 1].std() > 0   # movers drawn, not averaged
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +219,80 @@ def test_a_year_with_no_leavers_or_no_joiners_is_estimated() -> None:
     ni, si = r.needs.index("ASD"), r.settings.index("mainstream")
     assert r.leave[ni, si, 1 - T.NC_MIN] == 0.5  # c0 at NC year 1 in 2024 left; c1 at NC year 1 in 2023 stayed
     assert T.simulate(r, years=3, sims=20, seed=1).conserved()
+
+
+def _dense_simulate(rates: T.Rates, years: int, sims: int, seed: int,
+                    joiner_scale: np.ndarray | None = None) -> np.ndarray:
+    """The simulation as first written: every step on dense (path, need, setting, age) arrays, every cell drawn
+    (an empty one draws nothing). `T.simulate` draws only the occupied cells: it must give the same paths."""
+    def binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+        out = np.zeros(n.shape, dtype=np.int64)
+        some = n > 0
+        out[some] = rng.binomial(n[some], np.broadcast_to(p, n.shape)[some])
+        return out
+
+    def move(counts: np.ndarray, pvals: np.ndarray, own_axis: int, rng: np.random.Generator) -> np.ndarray:
+        k = pvals.shape[-1]
+        pv = np.moveaxis(pvals, own_axis, 0)
+        p_own = np.moveaxis(np.stack([pv[i, ..., i] for i in range(k)]), 0, own_axis)
+        out = binomial(rng, counts, np.clip(p_own, 0.0, 1.0))
+        nz = np.nonzero(counts - out)
+        if nz[0].size:
+            p = pvals[nz].copy()
+            p[np.arange(len(p)), nz[own_axis]] = 0.0
+            total = p.sum(axis=-1, keepdims=True)
+            p = np.divide(p, total, out=np.full_like(p, 1.0 / k), where=total > 0)
+            drawn = rng.multinomial((counts - out)[nz], p)
+            cell, dest = np.nonzero(drawn)
+            to = [i[cell] for i in nz]
+            to[own_axis] = dest
+            np.add.at(out, tuple(to), drawn[cell, dest])
+        return out
+
+    rng = np.random.default_rng(seed)
+    js, ls = rates.joiner_sigma, rates.leave_sigma
+    join_level = np.exp(np.cumsum(rng.normal(0.0, js, size=(sims, years)), axis=1) - 0.5 * js**2
+                        * np.arange(1, years + 1))
+    if joiner_scale is not None:
+        join_level = join_level * joiner_scale[None, :years]
+    leave_scale = np.exp(rng.normal(0.0, ls, size=(sims, years)) - 0.5 * ls**2)
+    N, S, A = rates.start.shape
+    counts = np.zeros((sims, years + 1, N, S, A), dtype=np.int64)
+    counts[:, 0] = rates.start.astype(np.int64)
+    smove = np.broadcast_to(rates.setting_move[None], (sims, N, S, A, S))
+    need_p = np.broadcast_to(rates.need_move[None, :, None, None, :], (sims, N, A, S, N))
+    for t in range(years):
+        n = counts[:, t]
+        p_leave = np.clip(rates.leave[None] * leave_scale[:, t, None, None, None], 0.0, 1.0)
+        p_leave[..., -1] = 1.0
+        stay = n - binomial(rng, n, p_leave)
+        moved = move(stay, smove, 2, rng).transpose(0, 1, 3, 2)
+        after = move(moved, need_p, 1, rng).transpose(0, 1, 3, 2)
+        aged = np.zeros_like(after)
+        aged[..., 1:] = after[..., :-1]
+        new = rng.poisson(rates.joiners[None] * rates.joiner_growth**t * join_level[:, t, None, None, None])
+        counts[:, t + 1] = aged + new
+    return counts
+
+
+@pytest.mark.parametrize("mode", ["observed", "cross_section"])
+def test_drawing_only_the_occupied_cells_gives_the_paths_of_drawing_every_cell(mode: str) -> None:
+    """Given 600 children over six years in four needs, three settings and every age, with moves between them,
+    when simulated with and without a reconciliation to totals, then the paths are those of the dense
+    simulation, draw for draw (the published sufficiency keeps its seeds and figures)."""
+    rng = np.random.default_rng(11)
+    rows = []
+    for child in range(600):
+        first, last = sorted(rng.integers(2018, 2024, size=2))
+        need, setting = rng.choice(["ASD", "MLD", "SEMH", "SLCN"]), rng.choice(["a", "b", "c"])
+        nc = rng.integers(-4, 16)  # at most 21 (age 25) by the last year
+        for y in range(first, last + 1):
+            if rng.random() < 0.1:
+                setting = rng.choice(["a", "b", "c"])
+            rows.append((f"k{child}", y, need, setting, nc + y - first))
+    panel = pd.DataFrame(rows, columns=T.PANEL_COLUMNS)
+    r = T.estimate(panel, setting_moves=mode)
+    for scale in (None, np.array([0.5, 1.5, 0.0, 1.0])):
+        sim = T.simulate(r, years=4, sims=40, seed=5, joiner_scale=scale)
+        assert np.array_equal(sim.counts, _dense_simulate(r, 4, 40, 5, scale))
+        assert sim.conserved()
