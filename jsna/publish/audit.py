@@ -174,17 +174,16 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     plus, minus = q["plus"].to_numpy(), q["minus"].to_numpy()
     a = rel.a
     n_vars = a.shape[1]
-    links = (a != 0).astype(float)
-    _, comp = connected_components(links.T @ links + sparse.eye_array(n_vars), directed=False)
+    coo = a.tocoo()
+    comp = _components(coo, n_vars)
     wanted = np.ones(len(q), bool)
     if focus is not None:
         wanted = np.isin(comp[plus], comp[plus[np.isin(q["row"].to_numpy(), focus)]])
     if settled is not None and len(settled):
-        wanted &= ~pd.MultiIndex.from_frame(q[["row", "kind"]]).isin(pd.MultiIndex.from_frame(settled[["row", "kind"]]))
+        wanted &= ~np.isin(_keys(q), _keys(settled))
     low, high = np.full(len(q), np.inf), np.full(len(q), -np.inf)
     exact = np.zeros(len(q), bool)
     # components of at most one relation, with no complement to bound: exact by interval arithmetic
-    coo = a.tocoo()
     n_comp = comp.max() + 1
     row_of = np.full(n_vars, -1)
     row_of[coo.col] = coo.row
@@ -223,6 +222,21 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     low[unsolved], high[unsolved] = np.nan, np.nan
     out = q.assign(low=low, high=high, width=high - low, exact=exact, component=comp[plus])
     return Audit(out, min_count)
+
+
+def _components(coo: sparse.coo_array, n_vars: int) -> np.ndarray:
+    """Each unknown's component (unknowns linked by a relation), numbered in order of their first unknown: the
+    graph of unknowns and relations (each relation a node linked to its members)."""
+    n = n_vars + int(coo.shape[0])
+    graph = sparse.coo_array((np.ones(len(coo.row)), (coo.col, n_vars + coo.row)), shape=(n, n))
+    return connected_components(graph, directed=False)[1][:n_vars]
+
+
+def _keys(frame: pd.DataFrame) -> np.ndarray:
+    """One integer per quantity (row, kind)."""
+    kind = frame["kind"].to_numpy(object)
+    code = np.where(kind == "numerator", 0, np.where(kind == "denominator", 1, 2))
+    return frame["row"].to_numpy(np.int64) * 3 + code
 
 
 def _propagate(rel: Relations, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
@@ -375,10 +389,9 @@ def _model(rel: Relations, cols: np.ndarray) -> highspy.Highs:
     lp.row_lower_, lp.row_upper_ = rel.row_lo[rows_used], rel.row_hi[rows_used]
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    # only the objective changes between solves: the last basis stays primal feasible, so the primal simplex
-    # goes on from it (the dual simplex, HiGHS's default, starts over); presolve would hide it. About twice
-    # as fast on the demo county, the same intervals.
-    h.setOptionValue("simplex_strategy", 4)
+    # the first solve, from no basis, by the dual simplex (about 4x faster there than the primal on the demo
+    # county's largest components); see `_solve` for the later ones. Presolve would hide the basis.
+    h.setOptionValue("simplex_strategy", 1)
     h.setOptionValue("presolve", "off")
     h.passModel(lp)
     return h
@@ -388,6 +401,9 @@ def _solve(h: highspy.Highs, cost: np.ndarray) -> np.ndarray:
     """Minimise cost.x (warm-started from the last solution): the solution."""
     h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
     h.run()
+    # only the objective changes between solves: the last basis stays primal feasible, so the primal simplex
+    # goes on from it (the dual simplex starts over). About twice as fast on the demo county.
+    h.setOptionValue("simplex_strategy", 4)
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise AssertionError(f"the published relations do not solve: {h.modelStatusToString(status)}")
