@@ -79,9 +79,9 @@ def relations(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, cou
     gid = pd.factorize(g["group"])[0]
     n_groups = int(gid.max()) + 1 if len(gid) else 0
     sign = np.where(g["is_total"].to_numpy(bool), -1.0, 1.0)
-    named = g["measure"].to_numpy(object) if "measure" in g else np.full(len(g), None, object)
-    plain = pd.isna(named)
-    meas = np.where(named == "denominator", 1, 0)
+    named = g["measure"] if "measure" in g else pd.Series(None, index=g.index, dtype=object)
+    plain = named.isna().to_numpy(bool)
+    meas = np.where(named.eq("denominator").fillna(False).to_numpy(bool), 1, 0)
     den = plain & cc[rows]
     rel = np.r_[gid, gid[den] + n_groups]
     rows, meas, sign = np.r_[rows, rows[den]], np.r_[meas, np.ones(den.sum(), int)], np.r_[sign, sign[den]]
@@ -199,7 +199,7 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     # the others: what the relations' bounds, propagated, already hold narrower than min_count is narrow
     # (its interval lies within those bounds); the rest in batches of components, each batch one model
     rest = wanted & ~one
-    lo, hi = _propagate(rel)
+    lo, hi = _propagate(rel, np.isin(comp, comp[plus[rest]]))
     has_minus = minus >= 0
     m = np.clip(minus, 0, None)
     outer_lo = np.where(has_minus, lo[plus] - hi[m], lo[plus])
@@ -239,11 +239,13 @@ def _keys(frame: pd.DataFrame) -> np.ndarray:
     return frame["row"].to_numpy(np.int64) * 3 + code
 
 
-def _propagate(rel: Relations, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
+def _propagate(rel: Relations, cols: np.ndarray, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """Bounds every unknown within, by propagating each relation's bounds to its members in turn (as LP
-    presolvers tighten bounds): each step is sound, so the result holds every feasible solution."""
+    presolvers tighten bounds): each step is sound, so the result holds every feasible solution. Only the
+    unknowns `cols` (a mask, whole components: a relation's members are in one) are propagated."""
     coo = rel.a.tocoo()
-    a, r, j, n_rows = coo.data, coo.row, coo.col, rel.a.shape[0]
+    keep = cols[coo.col]
+    a, r, j, n_rows = coo.data[keep], coo.row[keep], coo.col[keep], rel.a.shape[0]
     lo, hi = rel.lower.copy(), rel.upper.copy()
     for _ in range(rounds):
         t_lo, t_hi = np.minimum(a * lo[j], a * hi[j]), np.maximum(a * lo[j], a * hi[j])
