@@ -79,9 +79,9 @@ def relations(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, cou
     gid = pd.factorize(g["group"])[0]
     n_groups = int(gid.max()) + 1 if len(gid) else 0
     sign = np.where(g["is_total"].to_numpy(bool), -1.0, 1.0)
-    named = g["measure"].to_numpy(object) if "measure" in g else np.full(len(g), None, object)
-    plain = pd.isna(named)
-    meas = np.where(named == "denominator", 1, 0)
+    named = g["measure"] if "measure" in g else pd.Series(None, index=g.index, dtype=object)
+    plain = named.isna().to_numpy(bool)
+    meas = np.where(named.eq("denominator").fillna(False).to_numpy(bool), 1, 0)
     den = plain & cc[rows]
     rel = np.r_[gid, gid[den] + n_groups]
     rows, meas, sign = np.r_[rows, rows[den]], np.r_[meas, np.ones(den.sum(), int)], np.r_[sign, sign[den]]
@@ -174,17 +174,16 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     plus, minus = q["plus"].to_numpy(), q["minus"].to_numpy()
     a = rel.a
     n_vars = a.shape[1]
-    links = (a != 0).astype(float)
-    _, comp = connected_components(links.T @ links + sparse.eye_array(n_vars), directed=False)
+    coo = a.tocoo()
+    comp = _components(coo, n_vars)
     wanted = np.ones(len(q), bool)
     if focus is not None:
         wanted = np.isin(comp[plus], comp[plus[np.isin(q["row"].to_numpy(), focus)]])
     if settled is not None and len(settled):
-        wanted &= ~pd.MultiIndex.from_frame(q[["row", "kind"]]).isin(pd.MultiIndex.from_frame(settled[["row", "kind"]]))
+        wanted &= ~np.isin(_keys(q), _keys(settled))
     low, high = np.full(len(q), np.inf), np.full(len(q), -np.inf)
     exact = np.zeros(len(q), bool)
     # components of at most one relation, with no complement to bound: exact by interval arithmetic
-    coo = a.tocoo()
     n_comp = comp.max() + 1
     row_of = np.full(n_vars, -1)
     row_of[coo.col] = coo.row
@@ -200,7 +199,7 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     # the others: what the relations' bounds, propagated, already hold narrower than min_count is narrow
     # (its interval lies within those bounds); the rest in batches of components, each batch one model
     rest = wanted & ~one
-    lo, hi = _propagate(rel)
+    lo, hi = _propagate(rel, np.isin(comp, comp[plus[rest]]))
     has_minus = minus >= 0
     m = np.clip(minus, 0, None)
     outer_lo = np.where(has_minus, lo[plus] - hi[m], lo[plus])
@@ -225,11 +224,28 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     return Audit(out, min_count)
 
 
-def _propagate(rel: Relations, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
+def _components(coo: sparse.coo_array, n_vars: int) -> np.ndarray:
+    """Each unknown's component (unknowns linked by a relation), numbered in order of their first unknown: the
+    graph of unknowns and relations (each relation a node linked to its members)."""
+    n = n_vars + int(coo.shape[0])
+    graph = sparse.coo_array((np.ones(len(coo.row)), (coo.col, n_vars + coo.row)), shape=(n, n))
+    return connected_components(graph, directed=False)[1][:n_vars]
+
+
+def _keys(frame: pd.DataFrame) -> np.ndarray:
+    """One integer per quantity (row, kind)."""
+    kind = frame["kind"].to_numpy(object)
+    code = np.where(kind == "numerator", 0, np.where(kind == "denominator", 1, 2))
+    return frame["row"].to_numpy(np.int64) * 3 + code
+
+
+def _propagate(rel: Relations, cols: np.ndarray, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """Bounds every unknown within, by propagating each relation's bounds to its members in turn (as LP
-    presolvers tighten bounds): each step is sound, so the result holds every feasible solution."""
+    presolvers tighten bounds): each step is sound, so the result holds every feasible solution. Only the
+    unknowns `cols` (a mask, whole components: a relation's members are in one) are propagated."""
     coo = rel.a.tocoo()
-    a, r, j, n_rows = coo.data, coo.row, coo.col, rel.a.shape[0]
+    keep = cols[coo.col]
+    a, r, j, n_rows = coo.data[keep], coo.row[keep], coo.col[keep], rel.a.shape[0]
     lo, hi = rel.lower.copy(), rel.upper.copy()
     for _ in range(rounds):
         t_lo, t_hi = np.minimum(a * lo[j], a * hi[j]), np.maximum(a * lo[j], a * hi[j])
@@ -375,10 +391,9 @@ def _model(rel: Relations, cols: np.ndarray) -> highspy.Highs:
     lp.row_lower_, lp.row_upper_ = rel.row_lo[rows_used], rel.row_hi[rows_used]
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    # only the objective changes between solves: the last basis stays primal feasible, so the primal simplex
-    # goes on from it (the dual simplex, HiGHS's default, starts over); presolve would hide it. About twice
-    # as fast on the demo county, the same intervals.
-    h.setOptionValue("simplex_strategy", 4)
+    # the first solve, from no basis, by the dual simplex (about 4x faster there than the primal on the demo
+    # county's largest components); see `_solve` for the later ones. Presolve would hide the basis.
+    h.setOptionValue("simplex_strategy", 1)
     h.setOptionValue("presolve", "off")
     h.passModel(lp)
     return h
@@ -388,6 +403,9 @@ def _solve(h: highspy.Highs, cost: np.ndarray) -> np.ndarray:
     """Minimise cost.x (warm-started from the last solution): the solution."""
     h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
     h.run()
+    # only the objective changes between solves: the last basis stays primal feasible, so the primal simplex
+    # goes on from it (the dual simplex starts over). About twice as fast on the demo county.
+    h.setOptionValue("simplex_strategy", 4)
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise AssertionError(f"the published relations do not solve: {h.modelStatusToString(status)}")

@@ -299,6 +299,7 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
     from jsna.publish.audit import audit  # HiGHS: loaded only where something is hidden
 
     cc = pd.Series(False, index=values.index) if counts_children is None else counts_children
+    groups = groups.assign(group=pd.factorize(groups["group"])[0])  # the same groups, numbered: cheaper to match
     hidden = secondary(values, hidden, groups, min_count, cc)
     focus = None  # the first audit solves everything; later ones only where something was hidden since
     settled = pd.DataFrame(columns=["row", "kind"])  # shown wide already: hiding more never narrows them

@@ -163,3 +163,23 @@ def test_requests_decided_are_linked_where_their_counts_agree_and_only_there() -
     # a count not known (hidden, as the audit sees the published table) keeps the link
     kept = sum_groups(published, NO_NESTING)
     assert sorted(kept.loc[kept["group"].str.startswith(decided), "row"]) == [0, 2, 3]
+
+
+def test_components_are_numbered_as_the_unknowns_linked_by_a_relation() -> None:
+    """Given random sparse relations over 300 unknowns (some in none), when the audit splits them into components
+    (the graph of unknowns and relations), then each unknown's component is the one the unknowns-by-unknowns graph
+    gives, numbered alike (in order of its first unknown): batches, and so the witnesses found, are unchanged."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    from jsna.publish.audit import _components
+
+    rng = np.random.default_rng(3)
+    n_rows, n_vars = 120, 300
+    rows_, cols_ = rng.integers(0, n_rows, 260), rng.integers(0, n_vars - 40, 260)  # the last 40 in no relation
+    a = sparse.csc_array((np.ones(260), (rows_, cols_)), shape=(n_rows, n_vars))
+    links = (a != 0).astype(float)
+    _, expected = connected_components(links.T @ links + sparse.eye_array(n_vars), directed=False)
+    found = _components(a.tocoo(), n_vars)
+    assert np.array_equal(found, expected)
+    assert found[0] == 0 and len(np.unique(found)) > 40
