@@ -132,6 +132,9 @@ def nhs_section() -> None:
     """The chosen pathway's waiting list against NHS England's published figures: England's, and the sub-ICB's or
     ICB's own where the area is one."""
     st.subheader("Against NHS England's figures")
+    if pathway == "camhs":
+        camhs_access()
+        return
     comps = data.nhs_comparisons(code, level)
     comps = comps[comps["breakdown"] == f"pathway={pathway}"]
     if comps.empty:
@@ -158,6 +161,46 @@ def nhs_section() -> None:
              f"NHS England's published figures for the quarter's last month: {'; '.join(said)}.")
     ui.download(shown, f"nhs_{pathway}_{code}", columns=False)
     ui.definition_link("nhs_autism_open_13_weeks" if pathway == "asc" else "nhs_paediatrics_over_18_weeks")
+
+
+NHS_ACCESS = "nhs_cyp_mh_access_rate"
+ACCESS_WHAT = "children and young people under 18 in contact with NHS-funded mental health services"
+
+
+def camhs_access() -> None:
+    """The CAMHS waiting list beside NHS England's MHSDS access measure (MHS95 per 1,000 aged 0-17): the area's (a
+    sub-ICB's as published; a district's or authority's shared out from its sub-ICBs) and England's. Beside, not
+    against: the two measure different things."""
+    mine = data.area_series((NHS_ACCESS,), code, level) if NHS_ACCESS in published else pd.DataFrame()
+    comps = data.comparisons((NHS_ACCESS,), code, level) if NHS_ACCESS in published else pd.DataFrame()
+    england = comps[comps["comparator_type"] == "england"] if len(comps) else comps
+    mine = mine.dropna(subset=["value"]) if len(mine) else mine
+    if mine.empty:
+        ui.no_data(f"NHS England's MHSDS access figures for {name} ({NHS_ACCESS})")
+        return
+    latest = mine.sort_values("period").iloc[-1]
+    month = str(latest["period"])
+    theirs = england[england["period"] == month]
+    versus = (f"; England {fmt_number(theirs['comparator_value'].iloc[0], 'per 1,000')} ({name} "
+              f"{theirs['comparison'].iloc[0]} compared with England)" if len(theirs) else "")
+    listed = waits["waiting_over_18_weeks"]
+    listed = listed[listed["pathway"] == "camhs"].dropna(subset=["value"]).sort_values("period")
+    local = (f"The CAMHS waiting list in {name}, {period_label(str(listed['period'].iloc[-1]))}: "
+             f"{fmt_number(listed['denominator'].iloc[-1], 'children waiting')}, "
+             f"{fmt_number(listed['value'].iloc[-1], '%')} of them over 18 weeks. " if len(listed) else "")
+    lines = [mine.assign(series=f"CYP mental health access: {name}")]
+    if len(england):
+        lines.append(england.assign(series="CYP mental health access: NHS England: England",
+                                    value=england["comparator_value"]))
+    shown = pd.concat(lines, ignore_index=True)[["period", "series", "value"]]
+    ui.chart(charts.series(shown, "series", "per 1,000", ci=False), f"nhs_camhs_{code}",
+             f"{local}Beside it, NHS England's Mental Health Services Data Set (MHSDS): {ACCESS_WHAT} in the 12 "
+             f"months to {period_label(month)}, per 1,000 residents aged 0-17: {name} "
+             f"{fmt_number(latest['value'], 'per 1,000')}{versus}. A sub-ICB's figure is NHS England's; a district's "
+             "or authority's is shared out from its sub-ICBs by children. The two measure different things: children "
+             "seen in the year, and children waiting.")
+    ui.download(shown, f"nhs_camhs_{code}", columns=False)
+    ui.definition_link(NHS_ACCESS)
 
 
 def variation_section() -> None:

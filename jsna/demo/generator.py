@@ -31,7 +31,8 @@ from jsna.demo import (
 from jsna.demo.spec import FIRST_YEAR, LAST_YEAR, SCALES, ScaleSpec
 
 STEPS = ("geography", "deprivation", "population", "postcodes", "schools", "ehcp", "waits", "social_care",
-         "people", "advice", "school_census", "files", "cin", "benchmarks", "pathway", "nhs")
+         "people", "advice", "school_census", "files", "cin", "benchmarks", "pathway", "nhs",
+         "nhs_mhsds")
 
 
 def generate(out_dir: Path, scale: Literal["county", "england"] = "county", seed: int = 2017,
@@ -98,6 +99,8 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     writers.write_csv(out / "health" / "waiting_list.csv", waits.table(referrals, who, tr, geo, rng["waits"]),
                       columns=waits.COLUMNS)
     nhs.write_autism(out, referrals, nhs_areas, rng["nhs"])
+    nhs.write_mhsds(out, referrals, nhs_areas, *population.children_0_17(pop, benchmarks.others(bench)),
+                    rng["nhs_mhsds"])
     writers.write_csv(out / "health" / "ehc_advice_returns.csv", advice.table(plans.requests, tr, who, rng["advice"]),
                       columns=advice.COLUMNS)
     writers.write_csv(out / "social_care" / "disabled_children_team.csv", social_care.table(episodes, who),

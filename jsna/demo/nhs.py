@@ -7,7 +7,12 @@ file counts, from the demo's own waiting list, the patients with an open autism 
 month end and those whose referral had been open 13 weeks or more, by sub-ICB (rounded to 5, '*' below 5,
 as NHS England publishes), with England's figures beside them. England's community paediatric service
 waiting list is written in the layout of the derived Community Health Services time series, shaped like the
-county's autism and ADHD lists and scaled up.
+county's autism and ADHD lists and scaled up. The MHSDS monthly time series gives MHS95 (children and young people
+under 18 with at least one contact with NHS-funded mental health services in the 12 months) by sub-ICB of
+residence (CCG of residence before July 2022, as NHS England published it) and for England: each sub-ICB's
+children with a CAMHS assessment completed in the 12 months, all scaled by one factor a month so that the county
+has 55 per 1,000 residents aged 0-17 (most children in contact are never on a CAMHS assessment list); England's
+at a rate within 10% of the county's.
 """
 
 from __future__ import annotations
@@ -30,6 +35,12 @@ PAEDIATRICS = "health/nhs_community_health/eng_ch_time_series_derived.csv"
 AUTISM_MONTHS = (2023, 1), (2025, 12)  # first and last month end published
 ENGLAND_SCALE = 55.0  # England's open referrals against the county's
 BREAKDOWN = "CCG or Sub ICB Location - GP Practice or Residence"
+MHSDS = "health/nhs_mhsds/mhsds_time_series.csv"
+MHSDS_MONTHS = (2022, 1), (2025, 12)  # last months of the rolling 12 months published
+SUB_ICBS_FROM = (2022, 7)  # CCGs became sub-ICB locations (same ODS codes)
+MHS95 = ("MHS95", "Number of CYP aged under 18 supported through NHS funded mental health with at least one contact "
+                  "(12 month rolling)")
+ACCESS_PER_1000 = 55.0  # children in contact with NHS mental health services per 1,000 aged 0-17, county-wide
 
 
 @dataclass
@@ -79,8 +90,8 @@ def write_lookup(out: Path, geo: Geography, nhs: NhsAreas) -> None:
     write_csv(out / LOOKUP, frame)
 
 
-def _month_ends() -> list[tuple[float, float]]:
-    (y0, m0), (y1, m1) = AUTISM_MONTHS
+def _month_ends(months: tuple[tuple[int, int], tuple[int, int]] = AUTISM_MONTHS) -> list[tuple[float, float]]:
+    (y0, m0), (y1, m1) = months
     starts = pd.date_range(f"{y0}-{m0:02d}-01", f"{y1}-{m1:02d}-01", freq="MS")
     return [(day(s.year, s.month, 1), day(s.year, s.month, s.days_in_month)) for s in starts]
 
@@ -145,3 +156,66 @@ def write_autism(out: Path, ref: Referrals, nhs: NhsAreas, rng: np.random.Genera
     """The Autism Statistics file and England's community paediatric waiting list."""
     write_csv(out / AUTISM, autism_table(ref, nhs, rng))
     write_csv(out / PAEDIATRICS, paediatrics_table(ref, rng))
+
+
+def _ddmmyyyy(d: float) -> str:
+    return str((EPOCH + np.timedelta64(int(d), "D")).astype("datetime64[D]").item().strftime("%d/%m/%Y"))
+
+
+def mhsds_table(ref: Referrals, nhs: NhsAreas, children: np.ndarray, england: np.ndarray, years: np.ndarray,
+                rng: np.random.Generator) -> pd.DataFrame:
+    """MHS95 (rolling 12 months) by sub-ICB (CCG) of residence and for England, in the MHSDS time series layout.
+    `children`: residents aged 0-17 by district and mid-year (`years`); `england`: England's by mid-year."""
+    camhs = ref.pathway == 2
+    contact = (ref.referral + ref.wait)[camhs]
+    person, where = ref.person[camhs], nhs.lad_sicbl[ref.lad[camhs]]
+    lad_sicbl = nhs.lad_sicbl
+    sub_children = np.stack([np.bincount(lad_sicbl, weights=children[:, j], minlength=len(nhs.sicbl))
+                             for j in range(len(years))], axis=1)
+    ends = _month_ends(MHSDS_MONTHS)
+    windows = [(float(day(*_back_11(last))), last) for _, last in ends]
+    seen = []
+    for first, last in windows:
+        inside = np.isfinite(contact) & (contact >= first) & (contact <= last)
+        key = np.unique(np.stack([where[inside], person[inside]]), axis=1)[0] if inside.any() else np.array([], int)
+        seen.append(np.bincount(key.astype(np.int64), minlength=len(nhs.sicbl)).astype(float))
+    seen_all = np.stack(seen)  # month x sub-ICB
+    year_of_month = [int(np.argmin(np.abs(years - _year(last)))) for _, last in ends]
+    county_children = np.array([sub_children[:, j].sum() for j in year_of_month])
+    scale = ACCESS_PER_1000 / 1000 * county_children / np.maximum(seen_all.sum(axis=1), 1)
+    local = seen_all * scale[:, None]
+    ratio = rng.uniform(0.9, 1.1)  # England's rate against the county's
+    rows = []
+    sub_from = day(*SUB_ICBS_FROM)
+    for k, (first, last) in enumerate(windows):
+        rate = local[k].sum() / county_children[k]
+        eng = england[year_of_month[k]] * rate * ratio
+        status = "Provisional" if k == len(windows) - 1 else "Performance" if k >= len(windows) - 6 else "Final"
+        dates = (_ddmmyyyy(first), _ddmmyyyy(last), status)
+        rows.append((*dates, "England", "England", "England", "NONE", "NONE", *MHS95, _published(np.array([eng]))[0]))
+        sub = last >= sub_from
+        breakdown = "Sub ICB of Residence" if sub else "CCG of Residence"
+        for ods, name, v in zip(nhs.sicbl["ods"], nhs.sicbl["name"], _published(local[k]), strict=True):
+            label = name.upper() if sub else f"NHS {name.split(' - ')[0].removeprefix('NHS ').removesuffix(' ICB')} " \
+                                                f"CCG ({ods})".upper()
+            rows.append((*dates, breakdown, ods, label, "NONE", "NONE", *MHS95, v))
+    return pd.DataFrame(rows, columns=["REPORTING_PERIOD_START", "REPORTING_PERIOD_END", "STATUS", "BREAKDOWN",
+                                       "PRIMARY_LEVEL", "PRIMARY_LEVEL_DESCRIPTION", "SECONDARY_LEVEL",
+                                       "SECONDARY_LEVEL_DESCRIPTION", "MEASURE_ID", "MEASURE_NAME", "MEASURE_VALUE"])
+
+
+def _year(d: float) -> int:
+    return int((EPOCH + np.timedelta64(int(d), "D")).astype("datetime64[Y]").astype(int) + 1970)
+
+
+def _back_11(last: float) -> tuple[int, int, int]:
+    """The first day of the 12 months ending on day `last`."""
+    m = (EPOCH + np.timedelta64(int(last), "D")).astype("datetime64[M]") - np.timedelta64(11, "M")
+    y, mo = int(m.astype("datetime64[Y]").astype(int) + 1970), int(m.astype(int) % 12 + 1)
+    return y, mo, 1
+
+
+def write_mhsds(out: Path, ref: Referrals, nhs: NhsAreas, children: np.ndarray, england: np.ndarray,
+                years: np.ndarray, rng: np.random.Generator) -> None:
+    """The MHSDS monthly time series (MHS95 only) for the demo's sub-ICBs and England."""
+    write_csv(out / MHSDS, mhsds_table(ref, nhs, children, england, years, rng))

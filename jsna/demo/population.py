@@ -166,3 +166,11 @@ def mye_table(geo: Geography, pop: Population, others: Others | None = None) -> 
             data[f"population_{year}"] = arr[:, :, j].reshape(-1)
         frames.append(pd.DataFrame(data))
     return pd.concat(frames, ignore_index=True)
+
+
+def children_0_17(pop: Population, others: Others | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Residents aged 0-17 by district and mid-year, England's by mid-year (the districts and `others`), and
+    the years."""
+    lad = pop.lad_mye[:, :, :18, :].sum(axis=(1, 2))
+    england = lad.sum(axis=0) + (others.pop[:, :, :18, :].sum(axis=(0, 1, 2)) if others is not None else 0)
+    return lad, england, pop.years

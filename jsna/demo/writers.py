@@ -189,6 +189,7 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
     ("nhs_autism_stats", "autism_stats", "health/nhs_autism_stats/autism_stats_subicb.csv", None, None),
     ("nhs_community_health", "community_health", "health/nhs_community_health/eng_ch_time_series_derived.csv",
      None, None),
+    ("nhs_mhsds", "mhsds", "health/nhs_mhsds/mhsds_time_series.csv", None, None),
     ("school_census_sen", "school_census_sen", "education/school_census_sen.csv", None, None),
     ("cin_census_return", "cin_census_return", "social_care/cin_census_2025.xml", None, None),
     # benchmarks: DfE's EHC plan statistics for England, the regions and every authority, and its

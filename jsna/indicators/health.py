@@ -285,11 +285,19 @@ def nhs_autism_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     frame = _nhs_autism_frame(inputs)
     if frame.empty:
         return {}
-    levels = get_indicator(NHS_AUTISM).levels
+    return {NHS_AUTISM: _nhs_levels(frame, inputs, NHS_AUTISM)}
+
+
+def _nhs_levels(frame: pd.DataFrame, inputs: Inputs, indicator_id: str) -> pd.DataFrame:
+    """England's and the sub-ICBs' counts (area_level 'country' and 'sicbl') with each ICB the sum of its
+    sub-ICBs (given only when every one is published) and districts and authorities shared out from the sub-ICBs
+    by their residents aged 0-17 (the mid-year estimates of the year nearest each month): COUNT_COLUMNS."""
+    levels = get_indicator(indicator_id).levels
     look = inputs.lookup
     sub = frame[frame["area_level"] == "sicbl"].rename(columns={"area_code": "from_code"})
     parts = [frame[frame["area_level"] == "country"]]
-    icb_of = look[["sicbl_code", "icb_code"]].dropna().drop_duplicates("sicbl_code")
+    icb_of = look[["sicbl_code", "icb_code"]].dropna().drop_duplicates("sicbl_code") if "icb_code" in look \
+        else pd.DataFrame(columns=["sicbl_code", "icb_code"])
     if "icb" in levels and len(icb_of):
         icb = icb_of.merge(sub, left_on="sicbl_code", right_on="from_code", how="left")
         g = icb.groupby(["period", "icb_code"], as_index=False)[["numerator", "denominator"]].sum(min_count=1)
@@ -299,7 +307,7 @@ def nhs_autism_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     parts.append(frame[frame["area_level"] == "sicbl"])
     pop = inputs.query("population_0_17_lsoa")
     years = sorted(pop["year"].astype(int).unique()) if len(pop) else []
-    if years:  # each month's sub-ICBs shared by the mid-year estimates nearest it
+    if years and len(sub):  # each month's sub-ICBs shared by the mid-year estimates nearest it
         nearest = {p: min(years, key=lambda y: abs(y - int(str(p)[:4]))) for p in sub["period"].unique()}
         for year, months in sub.groupby(sub["period"].map(nearest)):
             people = pop[pop["year"].astype(int) == year][["lsoa_code", "population"]]
@@ -308,7 +316,73 @@ def nhs_autism_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
                 parts.append(shared.rename(columns={"to_code": "area_code"}).assign(area_level=level))
     out = pd.concat([p for p in parts if len(p)], ignore_index=True).assign(breakdown="all")
     out = out.dropna(subset=["numerator", "denominator"])
-    return {NHS_AUTISM: out[COUNT_COLUMNS].reset_index(drop=True)}
+    return out[COUNT_COLUMNS].reset_index(drop=True)
+
+
+# -- NHS England's MHSDS: children and young people's access to mental health services -------------------
+NHS_CYP_MH = "nhs_cyp_mh_access_rate"
+MHS95 = "mhs95"  # CYP aged under 18 supported through NHS funded mental health, at least one contact (12 months)
+MHSDS_LEVELS = {"National": "country", "Sub-ICB": "sicbl", "CCG": "sicbl"}  # CCGs became sub-ICBs (July 2022)
+
+
+def _mhs95_frame(inputs: Inputs) -> pd.DataFrame:
+    """period (the 12 months' last month), area_level ('country' or 'sicbl'), area_code, numerator (MHS95) as
+    NHS England published it: England, and each sub-ICB location (CCG of residence until June 2022: the same ODS
+    codes) under its GSS code; a sub-ICB row wins over a CCG row of the same month."""
+    s = inputs.query("statistics", dataset="mhsds")
+    s = s[(s["measure"] == MHS95) & (s["breakdown_topic"] == "Total") & (s["time_identifier"] == "Rolling 12 months")
+          & s["geographic_level"].isin(list(MHSDS_LEVELS))]
+    ods = inputs.query("ods_codes")
+    ods = ods[ods["area_level"] == "sicbl"]
+    gss = dict(zip(ods["ods_code"], ods["area_code"], strict=True))
+    national = s["geographic_level"] == "National"
+    s = s.assign(area_code=s["area_code"].where(national, s["area_code"].map(gss)),
+                 area_level=s["geographic_level"].map(MHSDS_LEVELS),
+                 rank=(s["geographic_level"] == "CCG").astype(int)).dropna(subset=["area_code", "value"])
+    s = s.sort_values("rank", kind="stable").drop_duplicates(["time_period", "area_level", "area_code"])
+    return pd.DataFrame({"period": s["time_period"], "area_level": s["area_level"], "area_code": s["area_code"],
+                         "numerator": s["value"].astype(float)}).reset_index(drop=True)
+
+
+def _nearest_year(periods: pd.Series, years: list[int]) -> pd.Series:
+    return periods.map(lambda p: min(years, key=lambda y: abs(y - int(str(p)[:4]))))
+
+
+def nhs_cyp_mh_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """NHS England's children and young people under 18 in contact with NHS-funded mental health services in the
+    12 months (MHS95) per 1,000 residents aged 0-17: England's over England's residents (the mid-year estimates'
+    country row), each sub-ICB's over its LSOAs' residents (or its own row in the estimates), each ICB summed from
+    all its sub-ICBs, districts and authorities shared out from the sub-ICBs by residents aged 0-17."""
+    frame = _mhs95_frame(inputs)
+    if frame.empty:
+        return {}
+    lsoa = inputs.query("population_0_17_lsoa")
+    areas = inputs.query("population_0_17_areas")
+    years = sorted(set(lsoa["year"].astype(int)) | set(areas["year"].astype(int)))
+    if not years:
+        return {}
+    frame = frame.assign(year=_nearest_year(frame["period"], years))
+    own = areas.assign(year=areas["year"].astype(int))
+    is_country = own["area_code"].astype(str).str[1:3] == "92"  # E92000001 (X92000001 in the demo)
+    country = own[is_country].sort_values("area_code").drop_duplicates("year")[["year", "population"]]
+    look = inputs.lookup.dropna(subset=["sicbl_code"]) if "sicbl_code" in inputs.lookup else None
+    if look is not None and len(lsoa):
+        summed = look[["lsoa_code", "sicbl_code"]].drop_duplicates("lsoa_code").merge(
+            lsoa.assign(year=lsoa["year"].astype(int)), on="lsoa_code")
+        summed = summed.groupby(["year", "sicbl_code"], as_index=False)["population"].sum().rename(
+            columns={"sicbl_code": "area_code"})
+    else:
+        summed = pd.DataFrame(columns=["year", "area_code", "population"])
+    # a sub-ICB's own row in the estimates (ONS publishes them) before the sum of the LSOAs the lookup gives it
+    sub_pop = pd.concat([own[~is_country][["year", "area_code", "population"]], summed], ignore_index=True)
+    sub_pop = sub_pop.drop_duplicates(["year", "area_code"])
+    eng = frame[frame["area_level"] == "country"].merge(country, on="year")
+    sub = frame[frame["area_level"] == "sicbl"].merge(sub_pop, on=["year", "area_code"])
+    both = pd.concat([eng, sub], ignore_index=True).rename(columns={"population": "denominator"})
+    both = both[both["denominator"] > 0].drop(columns="year")
+    if both.empty:
+        return {}
+    return {NHS_CYP_MH: _nhs_levels(both, inputs, NHS_CYP_MH)}
 
 
 NHS_PAEDIATRICS = {"nhs_paediatrics_over_18_weeks": ("waiting >18-52 weeks", "waiting >52 weeks"),
@@ -392,6 +466,6 @@ def nhs_comparisons(values: pd.DataFrame) -> pd.DataFrame:
 def build(inputs: Inputs) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     for part in (wait_counts, waiting_counts, referral_counts, advice_counts, nhs_autism_counts,
-                 nhs_paediatrics_counts):
+                 nhs_paediatrics_counts, nhs_cyp_mh_counts):
         out.update(part(inputs))
     return {k: v for k, v in out.items() if v is not None and len(v)}

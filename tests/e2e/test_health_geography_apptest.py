@@ -30,3 +30,22 @@ def test_health_waits_shows_nhs_england_as_comparator(refreshed: dict) -> None:
     at.radio(key="pathway").set_value("adhd").run()  # ADHD: against community paediatrics
     assert not at.exception
     assert "Community Health Services waiting lists" in " ".join(c.value for c in at.caption)
+
+
+def test_camhs_shows_the_waiting_list_beside_mhsds_access(refreshed: dict) -> None:
+    """Given the refreshed demo county, when the Health waits page shows the CAMHS pathway, then its NHS England
+    section puts the county's CAMHS waiting list beside NHS England's MHSDS access figures (children and young
+    people in contact with NHS-funded mental health services per 1,000) for the county and England, drawn over
+    time."""
+    from streamlit.testing.v1 import AppTest
+
+    at: Any = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.switch_page("views/health.py")
+    at.run()
+    at.radio(key="pathway").set_value("camhs").run()
+    assert not at.exception
+    words = " ".join(c.value for c in at.caption)
+    assert "The CAMHS waiting list in" in words and "Mental Health Services Data Set (MHSDS)" in words
+    assert "per 1,000" in words and "compared with England" in words
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert any("CYP mental health access: NHS England: England" in s for s in specs)

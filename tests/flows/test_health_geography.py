@@ -3,6 +3,8 @@ the lookup, NHS England's sub-ICB figures shared out to districts, and compared 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -93,3 +95,32 @@ def test_autism_and_adhd_lists_are_compared_with_community_paediatrics(refreshed
                      for b in ("pathway=asc", "pathway=adhd")}
     assert c.loc[c["indicator_id"] == "waiting_over_18_weeks", "comparator_value"].iloc[0] == pytest.approx(
         row["value"])
+
+
+def test_mhsds_access_shared_out_and_compared_with_england(refreshed: dict, engine: sa.Engine, demo_dir: Path) -> None:
+    """Given the demo's MHSDS time series (MHS95 by sub-ICB and England), when published as nhs_cyp_mh_access_rate,
+    then each sub-ICB's count is the file's and its residents are its LSOAs' aged 0-17; each month the districts,
+    the county and the ICB add back to the sub-ICBs; England's is published; and the county's rate is compared
+    with England's (better, similar or worse: more access is better)."""
+    v = core_values(engine, "nhs_cyp_mh_access_rate")
+    assert {"country", "icb", "sicbl", "utla", "lad"} == set(v["area_level"])
+    for measure in ("numerator", "denominator"):
+        sums = v.groupby(["period", "area_level"])[measure].sum().unstack()
+        assert len(sums) == 48  # January 2022 to December 2025
+        for level in ("lad", "utla", "icb"):
+            assert sums[level].to_numpy() == pytest.approx(sums["sicbl"].to_numpy(), rel=1e-9), (measure, level)
+    file = pd.read_csv(demo_dir / "health/nhs_mhsds/mhsds_time_series.csv", dtype=str, encoding="utf-8-sig")
+    ods = pd.read_csv(demo_dir / "lookups/lsoa21_sicbl22_icb22_lad22.csv", dtype=str, encoding="utf-8-sig")
+    gss = dict(zip(ods["SICBL22CDH"], ods["SICBL22CD"], strict=False))
+    june = file[(file["REPORTING_PERIOD_END"] == "30/06/2024") & (file["BREAKDOWN"] == "Sub ICB of Residence")]
+    sub = v[(v["area_level"] == "sicbl") & (v["period"] == "2024-06")].set_index("area_code")
+    want = june.set_index(june["PRIMARY_LEVEL"].map(gss))["MEASURE_VALUE"].astype(float)
+    assert sub["numerator"].reindex(want.index).tolist() == want.tolist()
+    people = pd.read_sql(sa.text(
+        "SELECT k.sicbl_code, sum(p.population) AS population FROM core.population p JOIN core.lsoa_lookup k "
+        "USING (lsoa_code) WHERE p.age <= 17 AND p.year = 2024 GROUP BY 1"), engine).set_index("sicbl_code")
+    assert sub["denominator"].to_numpy() == pytest.approx(people["population"].reindex(sub.index).to_numpy())
+    assert (v[v["area_level"] == "country"]["denominator"] > 1e6).all()
+    c = pd.read_sql(sa.text("SELECT * FROM published.comparisons WHERE indicator_id = 'nhs_cyp_mh_access_rate' "
+                            "AND comparator_type = 'england' AND area_level = 'utla'"), engine)
+    assert len(c) == 48 and set(c["comparison"]) <= {"better", "similar", "worse"}

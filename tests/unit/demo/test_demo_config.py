@@ -24,7 +24,7 @@ def test_toml_describes_every_source(county: Path) -> None:
         "cin_census_return": "cin_census_return", "ehcp_statistics": "ees_ehcp",
         "statistical_neighbours": "statistical_neighbours", "early_years_sen": "early_years_sen",
         "ks4_destinations": "ks4_destinations", "nhs_lookup": "lookup", "nhs_autism_stats": "autism_stats",
-        "nhs_community_health": "community_health",
+        "nhs_community_health": "community_health", "nhs_mhsds": "mhsds",
     }
     levels = {s.name: s.options.get("level") for s in cfg.by_kind("boundaries")}
     assert levels == {"lsoa21_boundaries": "lsoa", "msoa21_boundaries": "msoa", "lad23_boundaries": "lad",

@@ -105,3 +105,35 @@ def test_nhs_figures_without_codes_the_lookups_know_give_nothing() -> None:
               "population_0_17_lsoa": pd.DataFrame(columns=["year", "lsoa_code", "population"])}
     inputs = Inputs(lambda name, **_: frames[name].copy(), 2015, 2025)
     assert health.nhs_autism_counts(inputs) == {} and health.nhs_paediatrics_counts(inputs) == {}
+
+
+def test_mhs95_per_1000_children_by_hand() -> None:
+    """Given MHS95 for England (600) and two sub-ICBs, S1 (40, as CCG of residence and, the same month, 45 as a
+    sub-ICB: the sub-ICB row wins) and S2 (30), with 400 children in S1's LSOAs and 50 in S2's (mid-2024), 10,000 in
+    England, then England is 60 per 1,000, S1 45 / 400 and S2 30 / 50; district A (200 of S1's children) takes
+    half of S1 (22.5 / 200) and B the rest with S2 (22.5 + 30 over 200 + 50); the ICB and the county both
+    sub-ICBs together."""
+    from jsna.indicators import health
+    from jsna.indicators.inputs import Inputs
+
+    def row(level: str, code: str, value: float, ident: str = "Rolling 12 months") -> dict[str, object]:
+        return {"time_period": "2024-06", "time_identifier": ident, "geographic_level": level, "area_code": code,
+                "breakdown_topic": "Total", "measure": "mhs95", "value": value}
+
+    stats = pd.DataFrame([row("National", "E92000001", 600.0), row("CCG", "O1", 40.0), row("Sub-ICB", "O1", 45.0),
+                          row("Sub-ICB", "O2", 30.0), row("Sub-ICB", "O2", 99.0, "Rolling 3 months"),
+                          row("Provider", "RW1", 70.0)])
+    look = _lookup().assign(icb_code="I1", utla_code="U1")
+    frames = {"statistics": stats, "lsoa_levels": look,
+              "ods_codes": pd.DataFrame({"area_level": "sicbl", "area_code": ["S1", "S2"], "ods_code": ["O1", "O2"]}),
+              "population_0_17_lsoa": pd.DataFrame({"year": 2024, "lsoa_code": ["L1", "L2", "L3", "L4"],
+                                                    "population": [100.0, 100.0, 200.0, 50.0]}),
+              "population_0_17_areas": pd.DataFrame({"area_code": ["X92000001", "X06000001"], "year": 2024,
+                                                     "population": [10_000.0, 450.0]})}
+    inputs = Inputs(lambda name, **_: frames[name].copy(), 2015, 2025)
+    got = health.nhs_cyp_mh_counts(inputs)[health.NHS_CYP_MH].set_index(["area_level", "area_code"])
+    pairs = {k: got.loc[k, ["numerator", "denominator"]].tolist() for k in got.index}
+    assert pairs == pytest.approx({("country", "E92000001"): [600.0, 10_000.0], ("sicbl", "S1"): [45.0, 400.0],
+                                   ("sicbl", "S2"): [30.0, 50.0], ("icb", "I1"): [75.0, 450.0],
+                                   ("lad", "A"): [22.5, 200.0], ("lad", "B"): [52.5, 250.0],
+                                   ("utla", "U1"): [75.0, 450.0]})
