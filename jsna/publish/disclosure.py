@@ -53,10 +53,6 @@ RECUT_LEVELS = ("sicbl",)
 # area; and breakdown where none is named) whose members name their measure: shown or hidden together, and
 # the audit knows the equality; else the one shown would give the other's hidden count back. A member is
 # 'indicator.measure', or 'indicator.measure@breakdown' (that category of the same period and area).
-# A link binds only the cells where its counts agree (or one is unknown): where each indicator takes its
-# figure from another source (a published release for one, the case-level records for the other, as
-# `indicators.ehcp._prefer` may choose per area), they are not the same children, and an equality that does
-# not hold would pin hidden counts that nothing links.
 SAME_CHILDREN: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ehcp_plans.numerator", ("ehcp_rate_0_25.numerator",)),  # plans per 1,000 residents
     ("ehcp_plans.numerator", ("ehcp_specialist_placement.denominator",)),  # of all plans, in specialist places
@@ -68,9 +64,6 @@ SAME_CHILDREN: tuple[tuple[str, tuple[str, ...]], ...] = (
     # requests: all received, and those decided to assess or not, counted again by their outcome
     ("ehcp_request_outcomes.numerator@all", ("ehcp_requests_rate.numerator@all",)),
     ("ehcp_requests_assessed.numerator@all", ("ehcp_request_outcomes.numerator@outcome=assess",)),
-    ("ehcp_requests_assessed.denominator@all", ("ehcp_request_outcomes.numerator@outcome=assess",
-                                                "ehcp_request_outcomes.numerator@outcome=not_assess")),
-    ("ehcp_requests_decided_6_weeks.denominator", ("ehcp_requests_assessed.denominator",)),
     ("dct_caseload_rate.numerator", ("short_breaks_pct.denominator",)),  # children open to the team
     ("sen_support_pupils_pct.denominator", ("ehcp_pupils_pct.denominator",)),  # pupils on roll
     ("wait_median_weeks.numerator", ("wait_p90_weeks.numerator",)),  # completed assessments
@@ -98,13 +91,11 @@ def primary(values: pd.DataFrame, policy: Disclosure, counts_children: pd.Series
     return hide
 
 
-def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFrame:
+def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
     """Each row's membership of sum groups: (row index, group id, is_total).
 
     `hierarchy` has child_level, child_code, parent_level, parent_code: the area nesting the counts
-    were summed along. Breakdowns 'type=category' are the parts of the same area's 'all'. A SAME_CHILDREN
-    cell whose counts are all known and differ by more than `tolerance` is no group (raise it for rounded
-    values: half the base per member).
+    were summed along. Breakdowns 'type=category' are the parts of the same area's 'all'.
     """
     v = values.reset_index(names="row")
     parts = []
@@ -136,7 +127,7 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame, tolerance: float =
         parts.append(p[["row", "group", "is_total"]])
     # the same children counted by two indicators (SAME_CHILDREN): a whole and its parts in each cell
     for n, (whole, same) in enumerate(SAME_CHILDREN):
-        if (link := _same_children(v, whole, same, tolerance)) is not None:
+        if (link := _same_children(v, whole, same)) is not None:
             link["group"] = f"s{n}_" + link["group"].astype(str)
             parts.append(link)
     # breakdowns: 'all' and the categories of one breakdown type, same indicator, period and area
@@ -195,10 +186,9 @@ def with_remainders(values: pd.DataFrame, groups: pd.DataFrame, counts_children:
             pd.concat([counts_children, pd.Series(cc[at], index=extra.index)]))
 
 
-def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...], tolerance: float = 0.5
-                   ) -> pd.DataFrame | None:
-    """The sum groups of one SAME_CHILDREN link over rows `v` (row, group, is_total, measure), in the cells
-    where the whole is the sum of its parts or a count is unknown; None if a member has no rows."""
+def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...]) -> pd.DataFrame | None:
+    """The sum groups of one SAME_CHILDREN link over rows `v` (row, group, is_total, measure); None if a
+    member has no rows."""
     members = []
     for name in (whole, *same):
         indicator, _, rest = name.partition(".")
@@ -211,12 +201,6 @@ def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...], tolerance
     cells = members[0][0][["row", *key]].rename(columns={"row": "r0"})
     for k, (rows, _, _) in enumerate(members[1:], start=1):
         cells = cells.merge(rows[["row", *key]].rename(columns={"row": f"r{k}"}), on=key)  # every part there
-    if {"numerator", "denominator"} <= set(v.columns):
-        by_row = v.set_index("row")[["numerator", "denominator"]].astype(float)
-        counts = [by_row[measure].reindex(cells[f"r{k}"]).to_numpy() for k, (_, measure, _) in enumerate(members)]
-        known = np.all([~np.isnan(c) for c in counts], axis=0)
-        apart = known & (np.abs(counts[0] - np.sum(counts[1:], axis=0)) > tolerance)
-        cells = cells[~apart]
     group = np.arange(len(cells))
     return pd.concat([pd.DataFrame({"row": cells[f"r{k}"].to_numpy(), "group": group, "is_total": k == 0,
                                     "measure": measure}) for k, (_, measure, _) in enumerate(members)],

@@ -130,41 +130,6 @@ def test_children_placed_in_no_district_cannot_be_worked_out_by_subtraction() ->
     assert audit(unplaced, pd.Series([False] * 4 + [True]), attacker, no, 5).narrow["row"].tolist() == [4]
 
 
-def _link(whole: str) -> str:
-    """The group prefix of the SAME_CHILDREN link whose whole is `whole`."""
-    return f"s{[w for w, _ in SAME_CHILDREN].index(whole)}_"
-
-
-def test_requests_decided_are_linked_where_their_counts_agree_and_only_there() -> None:
-    """Given one authority's requests: 23 decided (20 to assess, 3 not), 2 of them within 6 weeks, published by
-    three indicators (the share agreed for assessment, 20 of 23; requests by outcome; decisions within 6 weeks,
-    2 of 23), when published, then the 6-week share is hidden (2) and with it the assessed share, whose
-    denominator is the same 23, and the outcomes assess and not to assess that add up to it; where the assessed
-    share's figures come from elsewhere (a published release counting 25 decided), those links bind nothing."""
-    values = rows(indicator_id=["ehcp_requests_assessed", "ehcp_request_outcomes", "ehcp_request_outcomes",
-                                "ehcp_request_outcomes", "ehcp_requests_decided_6_weeks"],
-                  breakdown=["all", "all", "outcome=assess", "outcome=not_assess", "all"],
-                  numerator=[20.0, 30.0, 20.0, 3.0, 2.0], denominator=[23.0, np.nan, np.nan, np.nan, 23.0])
-    cc = pd.Series([True, False, False, False, True])
-    groups = sum_groups(values, NO_NESTING)
-    decided, six_weeks = _link("ehcp_requests_assessed.denominator@all"), _link(
-        "ehcp_requests_decided_6_weeks.denominator")
-    assert sorted(groups.loc[groups["group"].str.startswith(decided), "row"]) == [0, 2, 3]
-    assert sorted(groups.loc[groups["group"].str.startswith(six_weeks), "row"]) == [0, 4]
-    hidden = secure(values, pd.Series([False, False, False, True, True]), groups, 5, cc)
-    assert hidden.tolist() == [True, False, True, True, True]
-    published = values.assign(numerator=values["numerator"].where(~hidden),
-                              denominator=values["denominator"].where(~(hidden & cc)))
-    assert audit(published, hidden, groups, cc, 5, truth=values).narrow.empty
-    # the assessed share's 20 of 25 from a published release beside records counting 23 decided: no link
-    elsewhere = values.assign(numerator=[20.0, 30.0, 20.0, 3.0, 2.0], denominator=[25.0, np.nan, np.nan, np.nan, 23.0])
-    apart = sum_groups(elsewhere, NO_NESTING)
-    assert not apart["group"].str.startswith((decided, six_weeks)).any()
-    # a count not known (hidden, as the audit sees the published table) keeps the link
-    kept = sum_groups(published, NO_NESTING)
-    assert sorted(kept.loc[kept["group"].str.startswith(decided), "row"]) == [0, 2, 3]
-
-
 def test_components_are_numbered_as_the_unknowns_linked_by_a_relation() -> None:
     """Given random sparse relations over 300 unknowns (some in none), when the audit splits them into components
     (the graph of unknowns and relations), then each unknown's component is the one the unknowns-by-unknowns graph
