@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from jsna.schemas.statistics import LONG_COLUMNS
 from jsna.sources import ees, nhs_stats
 from jsna.sources.base import Parsed
+from tests.frames import one
 
 pytestmark = pytest.mark.realdata
 
@@ -68,14 +68,6 @@ def raw_cell(rel: str, line: int, column: str) -> str:
     header = next(reader)
     cells = next(itertools.islice(reader, line - 2, None))
     return cells[header.index(column)]
-
-
-def one(frame: pd.DataFrame, **match: object) -> pd.Series:
-    hit = frame
-    for column, value in match.items():
-        hit = hit[hit[column] == value]
-    assert len(hit) == 1, f"{len(hit)} rows match {match}"
-    return hit.iloc[0]
 
 
 def test_the_files_to_load_are_all_there() -> None:

@@ -17,6 +17,7 @@ from jsna.indicators.inputs import Inputs
 from jsna.sources import datasets, ees
 from jsna.sources.base import Parsed
 from jsna.sources.releases import read_release
+from tests.frames import one
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pathway"
 EY = FIXTURES / "early_years"
@@ -27,14 +28,6 @@ KS4_KEEP = "State-funded mainstream & special schools; Total; Local education au
 
 def release(folder: Path, reader: Any) -> Parsed:
     return read_release(folder, reader, {}, None, frozenset(), 10**8, 10**6)
-
-
-def one(frame: pd.DataFrame, **match: object) -> pd.Series:
-    hit = frame
-    for column, value in match.items():
-        hit = hit[hit[column] == value]
-    assert len(hit) == 1, f"{len(hit)} rows match {match}"
-    return hit.iloc[0]
 
 
 def test_early_years_file_4_is_read_in_its_2026_layout_and_other_files_of_the_release_are_not() -> None:

@@ -13,6 +13,7 @@ from jsna.demo.school_census import COLUMNS as DEMO_SCHOOL_CENSUS_COLUMNS
 from jsna.errors import SourceError
 from jsna.schemas.statistics import LONG_COLUMNS
 from jsna.sources import ees, nhs_stats
+from tests.frames import one as row
 
 EES_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
               "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,ehcplans,mainstream_total_pc\n")
@@ -26,14 +27,6 @@ def write(tmp_path: Path, text: str, name: str = "caseload.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def row(frame: pd.DataFrame, **match: object) -> pd.Series:
-    hit = frame
-    for column, value in match.items():
-        hit = hit[hit[column] == value]
-    assert len(hit) == 1, f"{len(hit)} rows match {match}"
-    return hit.iloc[0]
 
 
 def test_thousands_separators_parse_and_every_measure_becomes_a_long_row(tmp_path: Path) -> None:
