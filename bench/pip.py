@@ -33,6 +33,7 @@ from bench.common import save, scratch_database, timed
 from jsna.geography.place import points_in_polygons
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import get_engine
+from jsna.warehouse.sqlfiles import statement
 
 BNG = 27700
 EXTENT = (130_000.0, 10_000.0, 660_000.0, 660_000.0)  # roughly England's box in BNG metres
@@ -156,18 +157,14 @@ def _load(url: str, pts: np.ndarray, polys: np.ndarray) -> None:
         conn.execute(sa.text("VACUUM ANALYZE bench_polys"))
 
 
-NAIVE_JOIN = ("SELECT pts.id AS pt, polys.id AS poly "
-              "FROM bench_pts pts JOIN bench_polys polys ON ST_Contains(polys.geom, pts.geom)")
-
-
 def _postgis(url: str, n: int, times: dict[str, float], facts: dict[str, Any]) -> np.ndarray:
     """The naive join, timed server-side into a table (not counting the transfer of the answer)."""
     engine = get_engine(url)
     with engine.connect() as conn:
-        plan = [row[0] for row in conn.execute(sa.text(f"EXPLAIN {NAIVE_JOIN}"))]
+        plan = [row[0] for row in conn.execute(statement("bench/pip_plan"))]
     facts["postgis_plan"] = "\n".join(line.strip() for line in plan)
     with engine.begin() as conn, timed(times, "postgis_naive_join_s"):
-        conn.execute(sa.text(f"CREATE TABLE bench_hits AS {NAIVE_JOIN}"))
+        conn.execute(statement("bench/pip_hits"))
     with engine.connect() as conn, timed(times, "postgis_read_back_s"):
         raw = conn.connection.driver_connection
         assert raw is not None
