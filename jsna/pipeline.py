@@ -324,13 +324,17 @@ def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str]) -> Comp
 def combine_computed(parts: Sequence[Computed], kept: tuple[str, ...] = ()) -> Computed:
     """Parts computed apart (`compute_families`, in the registry's order) as one run's indicators: the rows of one
     computation of them all, in the same order."""
-    values = [p.values for p in parts if len(p.values)]
-    comps = [p.comparisons for p in parts if len(p.comparisons)]
     reads = {k: v for p in parts for k, v in p.reads.items()}
-    return Computed(pd.concat(values, ignore_index=True) if values else parts[0].values if parts else
-                    pd.DataFrame(columns=VALUE_COLUMNS),
-                    pd.concat(comps, ignore_index=True) if comps else parts[0].comparisons if parts else
-                    pd.DataFrame(columns=COMPARISON_COLUMNS), reads, kept)
+    return Computed(_stack([p.values for p in parts], VALUE_COLUMNS),
+                    _stack([p.comparisons for p in parts], COMPARISON_COLUMNS), reads, kept)
+
+
+def _stack(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    """The frames' rows in order (empty ones left out); an empty frame of `columns` if there are none."""
+    filled = [f for f in frames if len(f)]
+    if filled:
+        return pd.concat(filled, ignore_index=True)
+    return frames[0] if frames else pd.DataFrame(columns=list(columns))
 
 
 def families_to_compute(scope: Scope, last: dict[str, list[str]]) -> set[str]:

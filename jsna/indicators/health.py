@@ -264,16 +264,14 @@ def _nhs_autism_frame(inputs: Inputs) -> pd.DataFrame:
           & s["geographic_level"].isin(["National", "Sub-ICB"])]
     if s.empty:
         return pd.DataFrame(columns=["period", "area_level", "area_code", "numerator", "denominator"])
-    ods = inputs.query("ods_codes")
-    ods = ods[ods["area_level"] == "sicbl"]
-    gss = dict(zip(ods["ods_code"], ods["area_code"], strict=True))
+    gss = _gss_of_ods(inputs, "sicbl")
     code = s["area_code"].where(s["geographic_level"] == "National", s["area_code"].map(gss))
     s = s.assign(area_code=code, area_level=s["geographic_level"].map({"National": "country", "Sub-ICB": "sicbl"}))
     s = s.dropna(subset=["area_code", "value"])
     if s.empty:  # sub-ICBs the lookups give no ODS code for, and no England row
         return pd.DataFrame(columns=["period", "area_level", "area_code", "numerator", "denominator"])
-    wide = s.pivot_table(index=["time_period", "area_level", "area_code"],
-                                                       columns="measure", values="value", aggfunc="first")
+    wide = s.pivot_table(index=["time_period", "area_level", "area_code"], columns="measure", values="value",
+                         aggfunc="first")
     wide = wide.reindex(columns=list(NHS_MEASURES)).rename(columns=NHS_MEASURES).reset_index()
     return wide.rename(columns={"time_period": "period"})
 
@@ -308,8 +306,7 @@ def _nhs_levels(frame: pd.DataFrame, inputs: Inputs, indicator_id: str) -> pd.Da
     pop = inputs.query("population_0_17_lsoa")
     years = sorted(pop["year"].astype(int).unique()) if len(pop) else []
     if years and len(sub):  # each month's sub-ICBs shared by the mid-year estimates nearest it
-        nearest = {p: min(years, key=lambda y: abs(y - int(str(p)[:4]))) for p in sub["period"].unique()}
-        for year, months in sub.groupby(sub["period"].map(nearest)):
+        for year, months in sub.groupby(_nearest_year(sub["period"], years)):
             people = pop[pop["year"].astype(int) == year][["lsoa_code", "population"]]
             for level in (lv for lv in NHS_SHARED_TO if lv in levels):
                 shared = share_out(months, sub_icb_weights(look, people, level))
@@ -332,9 +329,7 @@ def _mhs95_frame(inputs: Inputs) -> pd.DataFrame:
     s = inputs.query("statistics", dataset="mhsds")
     s = s[(s["measure"] == MHS95) & (s["breakdown_topic"] == "Total") & (s["time_identifier"] == "Rolling 12 months")
           & s["geographic_level"].isin(list(MHSDS_LEVELS))]
-    ods = inputs.query("ods_codes")
-    ods = ods[ods["area_level"] == "sicbl"]
-    gss = dict(zip(ods["ods_code"], ods["area_code"], strict=True))
+    gss = _gss_of_ods(inputs, "sicbl")
     national = s["geographic_level"] == "National"
     s = s.assign(area_code=s["area_code"].where(national, s["area_code"].map(gss)),
                  area_level=s["geographic_level"].map(MHSDS_LEVELS),
@@ -345,7 +340,16 @@ def _mhs95_frame(inputs: Inputs) -> pd.DataFrame:
 
 
 def _nearest_year(periods: pd.Series, years: list[int]) -> pd.Series:
-    return periods.map(lambda p: min(years, key=lambda y: abs(y - int(str(p)[:4]))))
+    """Each period's nearest of `years` (by the year it starts with)."""
+    nearest = {p: min(years, key=lambda y: abs(y - int(str(p)[:4]))) for p in periods.unique()}
+    return periods.map(nearest)
+
+
+def _gss_of_ods(inputs: Inputs, level: str) -> dict[str, str]:
+    """The GSS code of each NHS (ODS) code of `level` ('sicbl' or 'icb'), as the lookups give them."""
+    ods = inputs.query("ods_codes")
+    ods = ods[ods["area_level"] == level]
+    return dict(zip(ods["ods_code"], ods["area_code"], strict=True))
 
 
 def nhs_cyp_mh_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
@@ -395,9 +399,7 @@ def nhs_paediatrics_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     s = inputs.query("nhs_community_paediatrics")
     if s.empty:
         return {}
-    ods = inputs.query("ods_codes")
-    ods = ods[ods["area_level"] == "icb"]
-    gss = dict(zip(ods["ods_code"], ods["area_code"], strict=True))
+    gss = _gss_of_ods(inputs, "icb")
     national = s["geographic_level"] == "National"
     s = s.assign(area_code=s["area_code"].where(national, s["area_code"].map(gss)),
                  area_level=np.where(national, "country", "icb")).dropna(subset=["area_code"])

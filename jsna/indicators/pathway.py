@@ -31,6 +31,8 @@ KS4_INSTITUTIONS = ("State-funded mainstream & special schools", "State-funded m
 KS4_METHOD = {"utla": "local education authority area", "region": "local education authority area",
               "lad": "provider location"}
 AREA_LEVELS = {**LEVELS, "Local authority district": "lad"}
+FILTER_NAMES = {"entitlement_type", "year_group", "age", "ethnicity_major", "sen", "sen_status", "sen_provision",
+                "institution_group", "institution_type", "level_methodology", "data_type", "version"}
 
 
 def filters(rows: pd.DataFrame) -> pd.DataFrame:
@@ -49,10 +51,6 @@ def filters(rows: pd.DataFrame) -> pd.DataFrame:
     if not parts:
         return rows.iloc[:0]
     return pd.concat(parts, ignore_index=True)
-
-
-FILTER_NAMES = {"entitlement_type", "year_group", "age", "ethnicity_major", "sen", "sen_status", "sen_provision",
-                "institution_group", "institution_type", "level_methodology", "data_type", "version"}
 
 
 def _total(frame: pd.DataFrame, column: str) -> pd.Series:
