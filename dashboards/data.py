@@ -49,7 +49,7 @@ def clear_cache() -> None:
 # indicator_values' primary key is (indicator_id, period, area_level, area_code, breakdown). Reads below
 # name the periods they want (found by skip scans down that key), so that Postgres probes the key
 # instead of reading every row of an indicator: milliseconds at England scale rather than seconds.
-LEVELS = ["lsoa", "msoa", "lad", "utla", "region", "country", "trust"]
+LEVELS = ["lsoa", "msoa", "lad", "utla", "region", "country", "trust", "sicbl", "icb"]
 
 
 def indicators() -> pd.DataFrame:
@@ -193,6 +193,12 @@ def areas(level: str, within: str | None = None) -> pd.DataFrame:
     if within is None:
         return query("areas", l=level)
     return query("areas_within", l=level, w=within)
+
+
+def nhs_areas(indicator_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The sub-ICB locations and ICBs with published figures of these (locally counted) indicators: area_level,
+    area_code, area_name."""
+    return query("nhs_areas", ids=list(indicator_ids))
 
 
 def parent_of(area_code: str) -> pd.Series | None:

@@ -206,15 +206,22 @@ def headline(meta: pd.Series, series: pd.DataFrame, label: str | None = None, no
     st.html(headline_html(meta, series, label, note))
 
 
-def area_picker(home: pd.Series, key: str = "area", container: Any = None) -> tuple[str, str, str]:
-    """The home authority or one of its districts, kept in the URL: returns (code, name, level)."""
+def area_picker(home: pd.Series, key: str = "area", container: Any = None,
+                nhs: tuple[str, ...] = ()) -> tuple[str, str, str]:
+    """The home authority or one of its districts, kept in the URL: returns (code, name, level). With `nhs`
+    (indicators counted from the area's own children), the sub-ICB locations and ICBs they are published for
+    too."""
     from dashboards import data
 
     districts = data.areas("lad", str(home["area_code"]))
     names = {str(home["area_code"]): str(home["area_name"]),
              **dict(zip(districts["area_code"], districts["area_name"], strict=True))}
-    code = url_choice("Area", list(names), key, default=str(home["area_code"]),
-                      format_func=lambda c: names[c] if c == home["area_code"] else f"{names[c]} (district)",
-                      container=container)
-    code = str(code)
-    return code, names[code], "utla" if code == home["area_code"] else "lad"
+    levels = {str(home["area_code"]): "utla", **dict.fromkeys(districts["area_code"], "lad")}
+    if nhs:
+        found = data.nhs_areas(nhs)
+        names |= dict(zip(found["area_code"], found["area_name"], strict=True))
+        levels |= dict(zip(found["area_code"], found["area_level"], strict=True))
+    kinds = {"utla": "", "lad": " (district)", "sicbl": " (sub-ICB location)", "icb": " (ICB)"}
+    code = str(url_choice("Area", list(names), key, default=str(home["area_code"]),
+                          format_func=lambda c: names[c] + kinds[levels[c]], container=container))
+    return code, names[code], levels[code]

@@ -15,11 +15,13 @@ THRESHOLDS = {"waiting_over_13_weeks": "over 13 weeks", "waiting_over_18_weeks":
               "waiting_over_52_weeks": "over 52 weeks"}
 WAITS = ["wait_median_weeks", "wait_p90_weeks", *THRESHOLDS]
 HEALTH_FUNNELS = ["waiting_over_18_weeks", "waiting_over_13_weeks", "waiting_over_52_weeks", "referrals_rate"]
+# counted from the area's own children (by home LSOA): what sub-ICB locations and ICBs are offered for
+COUNTED_HERE = ("wait_median_weeks", "waiting_over_18_weeks", "referrals_rate", "advice_6_weeks")
 
 catalogue = data.indicators()
 home = ui.home_page("Health waits")
 top = st.columns([2, 3, 2])
-code, name, level = ui.area_picker(home, container=top[0])
+code, name, level = ui.area_picker(home, container=top[0], nhs=COUNTED_HERE)
 st.caption("How long children and young people wait for an autism (ASC) or ADHD assessment or for children's "
            "mental health services (CAMHS), counted on the waiting lists; and whether NHS trusts return EHC "
            "health advice within six weeks.")
@@ -265,6 +267,12 @@ def advice_section() -> None:
         ui.no_data("NHS trusts' six-week compliance (advice_6_weeks)")
     else:
         meta = catalogue.loc["advice_6_weeks"]
+        mine = data.area_series(("advice_6_weeks",), code, level).dropna(subset=["value"])
+        if len(mine):  # the chosen area's children, by where they live (the county's: every request for them)
+            last = mine.sort_values("period").iloc[-1]
+            ui.headline(meta, mine, label=f"Health advice within 6 weeks: {name}",
+                        note=f"{fmt_number(last['denominator'], 'requests')} with a known outcome, "
+                             f"{period_label(str(last['period']))}")
         latest = trusts[trusts["period"] == trusts["period"].max()].sort_values("value")
         path = data.target_path("advice_6_weeks", code, level)  # the area's: a local trajectory moves it
         target = charts.target_at_end(path) or (float(meta["target"]) if pd.notna(meta["target"]) else 95.0)

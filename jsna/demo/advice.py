@@ -10,7 +10,7 @@ from jsna.demo.people import People
 from jsna.demo.trusts import Trusts
 
 DUE_DAYS = 42
-COLUMNS = ("Trust Code", "Trust Name", "LA Case Reference", "Request Date", "Advice Due Date",
+COLUMNS = ("Trust Code", "Trust Name", "LA Case Reference", "UPN", "Request Date", "Advice Due Date",
            "Advice Returned Date")
 
 
@@ -38,7 +38,8 @@ def table(req: Requests, trusts: Trusts, people: People, rng: np.random.Generato
                                            DUE_DAYS + 1 + rng.gamma(2.0, 15.0, len(rows))))
     return {
         "Trust Code": trusts.table["code"].to_numpy()[trust], "Trust Name": trusts.table["name"].to_numpy()[trust],
-        "LA Case Reference": people.person_id(req.person[rows]), "Request Date": format_dates(request),
+        "LA Case Reference": people.person_id(req.person[rows]), "UPN": people.upn_text(req.person[rows]),
+        "Request Date": format_dates(request),
         "Advice Due Date": format_dates(request + DUE_DAYS),
         "Advice Returned Date": format_dates(np.where(returned <= EXTRACT, returned, np.nan)),
     }

@@ -197,11 +197,14 @@ def advice_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     """Each trust's share of EHC health advice returned within six weeks, by quarter of request, and
     every trust together for the county. The county is the project's own area when the lookup holds
     one upper-tier authority (the authority's extract: every request is for its children); otherwise
-    each request counts for the child's authority through its EHC case."""
+    each request counts for the child's authority through its EHC case. Districts, sub-ICB locations
+    and ICBs count the requests by the child's home LSOA (through the EHC case), exactly, as the waiting
+    lists do: a request with no case or no placed home counts in none of them."""
     a = inputs.query("advice_timeliness", **inputs.years)
     if a.empty:
         return {}
     measures = ["within_6_weeks", "known"]
+    levels = get_indicator("advice_6_weeks").levels
     trusts = a.groupby(["period", "trust_code"], as_index=False)[measures].sum()
     trusts = trusts.rename(columns={"trust_code": "area_code"}).assign(area_level="trust")
     counties = inputs.lookup["utla_code"].dropna().unique()
@@ -209,8 +212,10 @@ def advice_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     county = a.assign(utla_code=home).dropna(subset=["utla_code"])
     county = county.groupby(["period", "utla_code"], as_index=False)[measures].sum()
     county = county.rename(columns={"utla_code": "area_code"}).assign(area_level="utla")
-    frame = pd.concat([trusts, county], ignore_index=True)
-    frame = frame[frame["area_level"].isin(get_indicator("advice_6_weeks").levels) & (frame["known"] > 0)]
+    home_levels: list[str] = [lv for lv in ("lad", "sicbl", "icb") if lv in levels]
+    homes = to_levels(a.dropna(subset=["lsoa_code"]), inputs.lookup, home_levels, ["period"], measures)
+    frame = pd.concat([trusts, county, homes], ignore_index=True)
+    frame = frame[frame["area_level"].isin(levels) & (frame["known"] > 0)]
     frame = frame.assign(breakdown="all")
     frame = frame.rename(columns={"within_6_weeks": "numerator", "known": "denominator"})
     return {"advice_6_weeks": frame[COUNT_COLUMNS].reset_index(drop=True)}

@@ -16,7 +16,8 @@ COMPARISON_COLOURS = {
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 LEVEL_NAMES = {
     "lsoa": "Small areas (LSOA)", "msoa": "Neighbourhoods (MSOA)", "lad": "Districts", "utla": "Upper-tier authorities",
-    "region": "Regions", "country": "England", "trust": "NHS trusts",
+    "region": "Regions", "country": "England", "trust": "NHS trusts", "sicbl": "Sub-ICB locations",
+    "icb": "Integrated care boards (ICB)",
 }
 PATHWAY_NAMES = {"asc": "Autism (ASC)", "adhd": "ADHD", "camhs": "CAMHS"}
 

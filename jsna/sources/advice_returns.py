@@ -1,8 +1,9 @@
 """NHS trusts' returns of health advice for EHC needs assessments: one row per trust asked about each
 assessment, with the date asked, the date due (six weeks later unless stated) and the date returned.
 
-The child is known only by the local authority's case reference, hashed as a local id. Returns are by
-trust, so no home is placed."""
+The child is known by the local authority's case reference, hashed as a local id, or by the UPN where the
+return gives one (hashed as every other file's UPN, so the request joins the child's SEN2 record). Returns
+are by trust, so no home is placed here: the child's home is the EHC case's."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from jsna.schemas.cases import ADVICE_RETURNS
 from jsna.sources.base import Parsed, Screen
 from jsna.sources.context import ReadContext
 from jsna.sources.people import parse_dates
-from jsna.sources.records import finish, key_children, read_records, text
+from jsna.sources.records import finish, key_children, local_keys, read_records, text
 from jsna.sources.screening import extract_date, screen_future
 
 RAW_TABLE = "advice_returns"
@@ -33,17 +34,20 @@ OPTIONAL = {
     "due_date": ["Advice Due Date", "Due Date", "Date Due"],
     "returned_date": ["Advice Returned Date", "Returned Date", "Date Returned", "Advice Received Date",
                       "Date Advice Received"],
+    "upn": ["UPN", "Unique Pupil Number", "Pupil UPN"],
 }
 DATES = ["request_date", "due_date", "returned_date"]
-RECORD = ["trust_code", "trust_name", "case_key", *DATES]
+RECORD = ["trust_code", "trust_name", "case_key", "child_key", *DATES]
 CHECKED = ["case_key", "trust_code"]
 
 
 def read(path: Path, options: dict[str, Any], context: ReadContext | None = None) -> Parsed:
     frame = read_records(path, REQUIRED, OPTIONAL, also_expect=["returned_date"], columns=options.get("columns"))
-    # Trusts name the child by the authority's case reference: its key joins ehcp_cases.case_key.
-    key_children(frame, context, path, place=False)
-    frame["case_key"] = frame["child_key"]
+    # Trusts name the child by the authority's case reference (its key joins ehcp_cases.case_key) and, where the
+    # return gives it, the UPN too (child_key, the strongest identifier's key, joins ehcp_cases.child_key)
+    key_children(frame, context, path, place=False)  # refuses a missing context
+    assert context is not None
+    frame["case_key"] = local_keys(frame["child_id"], context, path)
     screen = Screen(frame, record_columns=RECORD)
     trust = frame["trust_code"].str.strip().str.upper()
     screen.rule(trust == "", "trust_code", "trust code missing")
@@ -59,7 +63,7 @@ def read(path: Path, options: dict[str, Any], context: ReadContext | None = None
 
     out = pd.DataFrame({
         "line": frame["__line__"], "trust_code": trust.astype(object).where(trust != "", None),
-        "trust_name": text(frame["trust_name"]), "case_key": frame["case_key"],
+        "trust_name": text(frame["trust_name"]), "case_key": frame["case_key"], "child_key": frame["child_key"],
         "request_date": request, "due_date": due, "returned_date": dates["returned_date"],
     })
     return finish(screen, out, ADVICE_RETURNS, CHECKED, RAW_TABLE,

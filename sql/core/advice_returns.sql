@@ -5,9 +5,10 @@
 -- advice is already back, so a recent quarter is not flattered by its quick returns while its slow ones
 -- are still out. The result never depends on the day the refresh runs.
 INSERT INTO {run}."core__advice_returns"
-    (trust_code, trust_name, case_key, request_date, due_date, returned_date, within_6_weeks, quarter, file_id, line)
+    (trust_code, trust_name, case_key, child_key, request_date, due_date, returned_date, within_6_weeks, quarter,
+     file_id, line)
 SELECT DISTINCT ON (trust_code, case_key, request_date)
-       trust_code, trust_name, case_key, request_date, due_date, returned_date,
+       trust_code, trust_name, case_key, child_key, request_date, due_date, returned_date,
        CASE WHEN as_at > request_date + 42 THEN coalesce(returned_date <= request_date + 42, false) END,
        date_part('year', request_date)::int || '-Q' || date_part('quarter', request_date)::int,
        file_id, line

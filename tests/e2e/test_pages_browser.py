@@ -145,6 +145,26 @@ def test_health_waits_page(page, dashboard_url: str, engine: sa.Engine) -> None:
     assert page.outside_requests == []
 
 
+def test_health_waits_for_a_sub_icb_location_against_nhs_england(page, dashboard_url: str, engine: sa.Engine) -> None:
+    """A sub-ICB location chosen by its link: its waits, its autism list drawn against NHS England's figures for
+    England and the sub-ICB, and its own six-week advice figure."""
+    sub = read(engine, "SELECT area_code, area_name FROM published.areas WHERE area_level = 'sicbl' "
+                       "ORDER BY area_code LIMIT 1").iloc[0]
+    page.goto(f"{dashboard_url}/health?area={sub['area_code']}&pathway=asc")
+    page.get_by_role("heading", name=f"Waits in {sub['area_name']}").wait_for(timeout=TIMEOUT)
+    page.get_by_role("heading", name="Against NHS England's figures").wait_for(timeout=TIMEOUT)
+    settle(page)
+    page.get_by_text("against NHS England's published figures", exact=False).first.wait_for(timeout=TIMEOUT)
+    assert page.get_by_text("this sub-ICB", exact=False).count() >= 1
+    assert page.locator(CHART).count() >= 4  # distribution, thresholds, two trends, and the NHS comparison
+    page.get_by_role("tab", name="Six-week health advice").click()
+    page.get_by_text(f"Health advice within 6 weeks: {sub['area_name']}", exact=False).first.wait_for(timeout=TIMEOUT)
+    settle(page)
+    assert f"area={sub['area_code']}" in page.url
+    no_exceptions(page)
+    assert page.outside_requests == []
+
+
 def test_social_care_page(page, dashboard_url: str, engine: sa.Engine) -> None:
     page.goto(f"{dashboard_url}/social-care")
     page.get_by_role("heading", name="By place").wait_for(timeout=TIMEOUT)

@@ -39,6 +39,25 @@ def test_sub_icbs_and_icb_sum_to_the_county(refreshed: dict, engine: sa.Engine, 
     assert (by_lad.reindex(sub.index).to_numpy() == sub.to_numpy()).all()
 
 
+def test_health_advice_by_home_sums_through_the_nhs_geography(refreshed: dict, engine: sa.Engine) -> None:
+    """Given the trusts' advice returns, when counted by the child's home (through the EHC case), then in every
+    quarter each sub-ICB's requests are its districts' together, the ICB's the sub-ICBs' together, and the county
+    (every trust's requests for its children, placed or not) at least as many, most of them placed."""
+    v = core_values(engine, "advice_6_weeks")
+    assert {"trust", "lad", "utla", "sicbl", "icb"} == set(v["area_level"])
+    look = pd.read_sql(sa.text("SELECT DISTINCT lad_code, sicbl_code FROM core.lsoa_lookup"), engine)
+    lad = v[v["area_level"] == "lad"].merge(look, left_on="area_code", right_on="lad_code")
+    for measure in ("numerator", "denominator"):
+        by_lad = lad.groupby(["period", "sicbl_code"])[measure].sum()
+        sub = v[v["area_level"] == "sicbl"].set_index(["period", "area_code"])[measure]
+        assert len(sub) > 20 and (by_lad.reindex(sub.index).to_numpy() == sub.to_numpy()).all(), measure
+        sums = v.groupby(["period", "area_level"])[measure].sum().unstack()
+        assert (sums["icb"] == sums["sicbl"]).all() and (sums["utla"] >= sums["icb"]).all(), measure
+        assert (sums["trust"] == sums["utla"]).all(), measure
+    placed = v[v["area_level"] == "icb"]["denominator"].sum() / v[v["area_level"] == "utla"]["denominator"].sum()
+    assert 0.8 < placed <= 1
+
+
 def test_nhs_autism_statistics_shared_out_sum_back(refreshed: dict, engine: sa.Engine) -> None:
     """Given NHS England's Autism Statistics for the demo's sub-ICBs, when shared out to districts by children,
     then each month's districts add back to the sub-ICBs (and to the county and the ICB), a district takes

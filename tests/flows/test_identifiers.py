@@ -19,7 +19,7 @@ FILES = {  # file -> its clear identifiers (names are checked as whole values an
     "education/ehcp_cases.csv": ["Child ID", "UPN", "NHS Number"],
     "health/waiting_list.csv": ["Referral ID", "NHS Number"],
     "social_care/disabled_children_team.csv": ["Person ID", "NHS Number"],
-    "health/ehc_advice_returns.csv": ["LA Case Reference"],
+    "health/ehc_advice_returns.csv": ["LA Case Reference", "UPN"],
 }
 
 

@@ -124,12 +124,14 @@ def test_diagnosed_autism_precedes_ehc_requests(waits: pd.DataFrame, ehcp: pd.Da
 
 def test_advice_returns(read: Reader, ehcp: pd.DataFrame, dates: Callable[[pd.Series], pd.Series]) -> None:
     adv = read("health/ehc_advice_returns.csv")
-    assert list(adv.columns) == ["Trust Code", "Trust Name", "LA Case Reference", "Request Date", "Advice Due Date",
-                                 "Advice Returned Date"]
+    assert list(adv.columns) == ["Trust Code", "Trust Name", "LA Case Reference", "UPN", "Request Date",
+                                 "Advice Due Date", "Advice Returned Date"]
     assert adv["Trust Code"].str.fullmatch(r"XR\d+").all()
     assert ((dates(adv["Advice Due Date"]) - dates(adv["Request Date"])).dt.days == 42).all()
     assessed = ehcp[(ehcp["Decision"] == "Assess") & (ehcp["Transfer"] == "") & (ehcp["Request Date (d)"] >= "2015")]
     assert set(adv["LA Case Reference"]) == set(assessed["Child ID"])
+    upn = ehcp.drop_duplicates("Child ID").set_index("Child ID")["UPN"]  # the same child's UPN as the EHC data's
+    assert (adv["UPN"] == adv["LA Case Reference"].map(upn)).all()
     per_request = adv.groupby(["LA Case Reference", "Request Date"]).size()
     assert per_request.between(1, 2).all() and per_request.eq(2).mean() > 0.3
     on_time = dates(adv["Advice Returned Date"]) <= dates(adv["Advice Due Date"])

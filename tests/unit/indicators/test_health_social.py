@@ -182,6 +182,7 @@ ADVICE = pd.DataFrame({
     "period": ["2024-Q3", "2024-Q3", "2024-Q3", "2024-Q4"],
     "trust_code": ["T1", "T1", "T2", "T1"],
     "utla_code": ["C1", None, "C1", "C1"],  # one group of T1's requests is for cases not in the EHC extract
+    "lsoa_code": ["L1", None, "L3", "L1"],
     "known": [40, 10, 20, 0], "within_6_weeks": [36, 2, 20, 0],
 })
 
@@ -211,6 +212,21 @@ def test_advice_county_follows_the_case_where_the_lookup_holds_several_counties(
     out = health.advice_counts(fake_inputs({"advice_timeliness": ADVICE, "lsoa_levels": lookup}))["advice_6_weeks"]
     assert row(out, area_level="utla", area_code="C1")[["numerator", "denominator"]].tolist() == [56, 60]
     assert set(out.loc[out["area_level"] == "utla", "area_code"]) == {"C1"}
+
+
+def test_advice_by_district_sub_icb_and_icb_counts_the_childs_home() -> None:
+    """Given the 2024-Q3 requests of children living in L1 (district D1, sub-ICB S1: 40 known, 36 in time) and L3
+    (D2, S2: 20, 20), 10 more with no case, and a lookup placing S1 and S2 in one ICB I1,
+    When the advice indicator is built,
+    Then D1 and S1 are 36/40, D2 and S2 20/20, I1 56/60: the requests with no home count for their trust and the
+    county (58/70) but in no district, sub-ICB or ICB."""
+    lookup = LOOKUP.assign(sicbl_code=["S1", "S1", "S2"], icb_code="I1")
+    out = health.advice_counts(fake_inputs({"advice_timeliness": ADVICE, "lsoa_levels": lookup}))["advice_6_weeks"]
+    got = {(r.area_level, r.area_code): [r.numerator, r.denominator] for r in out.itertuples()}
+    assert got == {("trust", "T1"): [38, 50], ("trust", "T2"): [20, 20], ("utla", "C1"): [58, 70],
+                   ("lad", "D1"): [36, 40], ("lad", "D2"): [20, 20], ("sicbl", "S1"): [36, 40],
+                   ("sicbl", "S2"): [20, 20], ("icb", "I1"): [56, 60]}
+    assert set(out["period"]) == {"2024-Q3"} and set(out["breakdown"]) == {"all"}
 
 
 # -- disabled children's team ---------------------------------------------------------------------

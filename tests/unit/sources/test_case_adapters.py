@@ -59,10 +59,9 @@ def parsed(demo_dir: Path, context: ReadContext) -> dict[str, Parsed]:
     return {kind: read(demo_dir / rel, {}, context) for kind, (read, rel) in FILES.items()}
 
 
-def keys_by(parsed: Parsed, raw: pd.DataFrame, column: str) -> pd.Series:
-    """Output child keys indexed by the input's clear identifier in `column` (joined on line)."""
+def keys_by(parsed: Parsed, raw: pd.DataFrame, column: str, key: str = "child_key") -> pd.Series:
+    """Output keys (`key`) indexed by the input's clear identifier in `column` (joined on line)."""
     f = parsed.frame
-    key = "case_key" if "case_key" in f and "child_key" not in f else "child_key"
     return pd.Series(f[key].to_numpy(), index=raw.loc[f["line"], column].to_numpy())
 
 
@@ -82,7 +81,7 @@ def test_the_clean_demo_file_loads_every_row(parsed: dict[str, Parsed], raw: dic
     ("waiting_list", ["line", "child_key", "referral_key", "pathway", "provider", "gp_practice", "referral_date",
                       "first_contact_date", "assessment_date", "outcome", "discharge_date", "age_at_referral",
                       "sex", "lsoa_code", "vintage"]),
-    ("advice_returns", ["line", "trust_code", "trust_name", "case_key", "request_date", "due_date",
+    ("advice_returns", ["line", "trust_code", "trust_name", "case_key", "child_key", "request_date", "due_date",
                         "returned_date"]),
     ("social_care_cases", ["line", "child_key", "start_date", "end_date", "age_at_start", "sex",
                            "primary_disability", "short_breaks", "lsoa_code", "vintage"]),
@@ -169,12 +168,24 @@ def test_advice_returns_key_the_child_by_the_la_case_reference(
 ) -> None:
     """Given advice returns naming children by the LA case reference (the EHC file's Child ID), when read,
     then each child's key is the one its Child ID alone gives, and every return is for a requested child."""
-    advice = keys_by(parsed["advice_returns"], raw["advice_returns"], "LA Case Reference")
+    advice = keys_by(parsed["advice_returns"], raw["advice_returns"], "LA Case Reference", key="case_key")
     ehcp_ids = raw["ehcp_cases"]["Child ID"].drop_duplicates()
     by_child_id = pd.Series(local_keys(ehcp_ids, context).to_numpy(), index=ehcp_ids.to_numpy())
     assert advice.index.isin(by_child_id.index).all()
     assert (advice.to_numpy() == by_child_id.loc[advice.index].to_numpy()).all()
     assert advice.nunique() > 5000
+
+
+def test_advice_returns_key_the_child_by_the_upn_as_a_sen2_return_does(
+    parsed: dict[str, Parsed], raw: dict[str, pd.DataFrame], context: ReadContext
+) -> None:
+    """Given advice returns that give the child's UPN beside the case reference, when read, then child_key is the
+    key the UPN alone gives (as a SEN2 return keys a child with a UPN), not the case reference's."""
+    advice = keys_by(parsed["advice_returns"], raw["advice_returns"], "UPN")
+    assert context.pseudonymiser is not None
+    by_upn = context.pseudonymiser.child_key(upn=pd.Series(advice.index))
+    assert (advice.to_numpy() == by_upn.to_numpy()).all() and advice.nunique() > 5000
+    assert not (advice.to_numpy() == parsed["advice_returns"].frame["case_key"].to_numpy()).any()
 
 
 def test_advice_returns_join_ehcp_cases_on_case_key(parsed: dict[str, Parsed]) -> None:
