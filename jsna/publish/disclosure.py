@@ -64,12 +64,24 @@ SAME_CHILDREN: tuple[tuple[str, tuple[str, ...]], ...] = (
     # requests: all received, and those decided to assess or not, counted again by their outcome
     ("ehcp_request_outcomes.numerator@all", ("ehcp_requests_rate.numerator@all",)),
     ("ehcp_requests_assessed.numerator@all", ("ehcp_request_outcomes.numerator@outcome=assess",)),
+    ("ehcp_requests_assessed.denominator@all", ("ehcp_request_outcomes.numerator@outcome=assess",
+                                                "ehcp_request_outcomes.numerator@outcome=not_assess")),
+    ("ehcp_requests_decided_6_weeks.denominator", ("ehcp_requests_assessed.denominator",)),
     ("dct_caseload_rate.numerator", ("short_breaks_pct.denominator",)),  # children open to the team
     ("sen_support_pupils_pct.denominator", ("ehcp_pupils_pct.denominator",)),  # pupils on roll
     ("wait_median_weeks.numerator", ("wait_p90_weeks.numerator",)),  # completed assessments
     ("waiting_over_13_weeks.denominator", ("waiting_over_18_weeks.denominator",)),  # children still waiting
     ("waiting_over_13_weeks.denominator", ("waiting_over_52_weeks.denominator",)),
 )
+
+# Links (by their whole) that hold only where both counts come from the case-level records: where a DfE release
+# gives the figures, the decisions to assess or not and the decisions within six weeks or not are two of its
+# tables, not the same count, and every authority's are public already (binding them over all England's
+# authorities pinned hidden counts faster than hiding could free them). Bound in the cells of districts and
+# smaller or NHS areas, and of an authority whose districts the records give the same indicator for; and in
+# every cell, only where the counts agree (or one is unknown).
+RECORDS_ONLY = frozenset({"ehcp_requests_assessed.denominator@all", "ehcp_requests_decided_6_weeks.denominator"})
+RECORD_LEVELS = ("lsoa", "msoa", "lad", "sicbl", "icb")
 
 
 def linked_indicators(derived: Mapping[str, str] | None = None) -> list[set[str]]:
@@ -127,7 +139,7 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
         parts.append(p[["row", "group", "is_total"]])
     # the same children counted by two indicators (SAME_CHILDREN): a whole and its parts in each cell
     for n, (whole, same) in enumerate(SAME_CHILDREN):
-        if (link := _same_children(v, whole, same)) is not None:
+        if (link := _same_children(v, whole, same, nest if whole in RECORDS_ONLY else None)) is not None:
             link["group"] = f"s{n}_" + link["group"].astype(str)
             parts.append(link)
     # breakdowns: 'all' and the categories of one breakdown type, same indicator, period and area
@@ -186,9 +198,11 @@ def with_remainders(values: pd.DataFrame, groups: pd.DataFrame, counts_children:
             pd.concat([counts_children, pd.Series(cc[at], index=extra.index)]))
 
 
-def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...]) -> pd.DataFrame | None:
-    """The sum groups of one SAME_CHILDREN link over rows `v` (row, group, is_total, measure); None if a
-    member has no rows."""
+def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...], records: pd.DataFrame | None = None,
+                   tolerance: float = 0.5) -> pd.DataFrame | None:
+    """The sum groups of one SAME_CHILDREN link over rows `v` (row, group, is_total, measure); None if a member
+    has no rows. With `records` (the area nesting), only in the cells counted from the case-level records
+    (RECORDS_ONLY) and where the counts are all unknown or agree within `tolerance`."""
     members = []
     for name in (whole, *same):
         indicator, _, rest = name.partition(".")
@@ -201,10 +215,35 @@ def _same_children(v: pd.DataFrame, whole: str, same: tuple[str, ...]) -> pd.Dat
     cells = members[0][0][["row", *key]].rename(columns={"row": "r0"})
     for k, (rows, _, _) in enumerate(members[1:], start=1):
         cells = cells.merge(rows[["row", *key]].rename(columns={"row": f"r{k}"}), on=key)  # every part there
+    if records is not None:
+        cells = cells[_from_records(cells, members[0][0], records) & _agree(v, cells, members, tolerance)]
     group = np.arange(len(cells))
     return pd.concat([pd.DataFrame({"row": cells[f"r{k}"].to_numpy(), "group": group, "is_total": k == 0,
                                     "measure": measure}) for k, (_, measure, _) in enumerate(members)],
                      ignore_index=True)
+
+
+def _from_records(cells: pd.DataFrame, rows: pd.DataFrame, nest: pd.DataFrame) -> np.ndarray:
+    """Which cells are counted from the case-level records: a district's or smaller or NHS area's, or an
+    authority's whose districts `rows` (the link's whole) give in the same period."""
+    lads = rows.loc[rows["area_level"] == "lad", ["period", "area_code"]].merge(
+        nest[(nest["child_level"] == "lad") & (nest["parent_level"] == "utla")],
+        left_on="area_code", right_on="child_code")
+    counted = set(zip(lads["period"], lads["parent_code"], strict=True))
+    at_utla = np.array([(p, c) in counted for p, c in zip(cells["period"], cells["area_code"], strict=True)],
+                       dtype=bool)
+    return cells["area_level"].isin(RECORD_LEVELS).to_numpy() | ((cells["area_level"] == "utla").to_numpy() & at_utla)
+
+
+def _agree(v: pd.DataFrame, cells: pd.DataFrame, members: list[tuple[pd.DataFrame, str, bool]],
+           tolerance: float) -> np.ndarray:
+    """Cells whose whole is the sum of its parts within `tolerance`, or with a count unknown."""
+    if not {"numerator", "denominator"} <= set(v.columns):
+        return np.ones(len(cells), dtype=bool)
+    by_row = v.set_index("row")[["numerator", "denominator"]].astype(float)
+    counts = [by_row[measure].reindex(cells[f"r{k}"]).to_numpy() for k, (_, measure, _) in enumerate(members)]
+    known = np.all([~np.isnan(c) for c in counts], axis=0)
+    return ~(known & (np.abs(counts[0] - np.sum(counts[1:], axis=0)) > tolerance))
 
 
 def _short(hidden_sum: np.ndarray, min_count: int) -> np.ndarray:

@@ -148,3 +148,49 @@ def test_components_are_numbered_as_the_unknowns_linked_by_a_relation() -> None:
     found = _components(a.tocoo(), n_vars)
     assert np.array_equal(found, expected)
     assert found[0] == 0 and len(np.unique(found)) > 40
+
+
+def _link(whole: str) -> str:
+    """The group prefix of the SAME_CHILDREN link whose whole is `whole`."""
+    return f"s{[w for w, _ in SAME_CHILDREN].index(whole)}_"
+
+
+DISTRICT_IN_COUNTY = pd.DataFrame({"child_level": ["lad"], "child_code": ["D1"], "parent_level": ["utla"],
+                                   "parent_code": ["C1"]})
+
+
+def test_requests_decided_are_linked_where_the_records_count_them_and_agree() -> None:
+    """Given one district's requests: 23 decided (20 to assess, 3 not), 2 of them within 6 weeks, published by
+    three indicators (the share agreed for assessment, 20 of 23; requests by outcome; decisions within 6 weeks,
+    2 of 23), when published, then the 6-week share is hidden (2) and with it the assessed share, whose
+    denominator is the same 23, and the outcomes assess and not to assess that add up to it. The same figures
+    for an authority whose districts the records do not give (a DfE release's, public already, its tables not
+    the same count) are not linked; nor are a district's whose counts differ (25 decided beside 23)."""
+    district = rows(indicator_id=["ehcp_requests_assessed", "ehcp_request_outcomes", "ehcp_request_outcomes",
+                                  "ehcp_request_outcomes", "ehcp_requests_decided_6_weeks"],
+                    breakdown=["all", "all", "outcome=assess", "outcome=not_assess", "all"],
+                    numerator=[20.0, 30.0, 20.0, 3.0, 2.0], denominator=[23.0, np.nan, np.nan, np.nan, 23.0])
+    values = district.assign(area_level="lad", area_code="D1")
+    cc = pd.Series([True, False, False, False, True])
+    groups = sum_groups(values, DISTRICT_IN_COUNTY)
+    decided, six_weeks = _link("ehcp_requests_assessed.denominator@all"), _link(
+        "ehcp_requests_decided_6_weeks.denominator")
+    assert sorted(groups.loc[groups["group"].str.startswith(decided), "row"]) == [0, 2, 3]
+    assert sorted(groups.loc[groups["group"].str.startswith(six_weeks), "row"]) == [0, 4]
+    hidden = secure(values, pd.Series([False, False, False, True, True]), groups, 5, cc)
+    assert hidden.tolist() == [True, False, True, True, True]
+    published = values.assign(numerator=values["numerator"].where(~hidden),
+                              denominator=values["denominator"].where(~(hidden & cc)))
+    assert audit(published, hidden, groups, cc, 5, truth=values).narrow.empty
+    kept = sum_groups(published, DISTRICT_IN_COUNTY)  # as the audit sees the published table: still linked
+    assert sorted(kept.loc[kept["group"].str.startswith(decided), "row"]) == [0, 2, 3]
+    # an authority with no district rows: DfE's figures, not linked
+    county = sum_groups(district.assign(area_level="utla", area_code="C9"), DISTRICT_IN_COUNTY)
+    assert not county["group"].str.startswith((decided, six_weeks)).any()
+    # counts that differ are not the same children
+    apart = sum_groups(values.assign(denominator=[25.0, np.nan, np.nan, np.nan, 23.0]), DISTRICT_IN_COUNTY)
+    assert not apart["group"].str.startswith((decided, six_weeks)).any()
+    # the authority of a district the records give is linked too
+    both = pd.concat([values, district.assign(area_level="utla", area_code="C1")], ignore_index=True)
+    linked = sum_groups(both, DISTRICT_IN_COUNTY)
+    assert sorted(linked.loc[linked["group"].str.startswith(decided), "row"]) == [0, 2, 3, 5, 7, 8]
