@@ -1,7 +1,8 @@
 """The read API beside a bare psycopg query, in the same run over the same refreshed warehouse: one indicator for
 every LSOA of the county (its latest period, breakdown 'all'), read N times over one keep-alive HTTP connection
 from `jsna api` (a real uvicorn process) and N times by psycopg as jsna_reader (the same rows, fetched); p50/p95
-of each and the ratio of p95s; then C concurrent clients for S seconds, counting errors.
+of each and the ratio of p95s; the indicator's own page (/indicators/ID, its coverage) N times after a first ask;
+then C concurrent clients for S seconds, counting errors.
 
 Usage: python -m bench.api [--url OWNER_URL] [--n 200] [--clients 50] [--seconds 30]
 (without --url: a scratch warehouse refreshed from the demo county)
@@ -68,12 +69,9 @@ def run(url: str, n: int = 200, clients: int = 50, seconds: float = 30.0) -> dic
                 except httpx.TransportError:
                     time.sleep(0.1)
             rows = len(client.get("/figures", params=params).json()["rows"])
-            api_ms = []
-            for _ in range(n):
-                start = time.perf_counter()
-                response = client.get("/figures", params=params)
-                response.raise_for_status()
-                api_ms.append((time.perf_counter() - start) * 1000)
+            api_ms = _timed(client, "/figures", params, n)
+            first_ms = _timed(client, f"/indicators/{INDICATOR}", {}, 1)  # the first ask of this run
+            coverage_ms = _timed(client, f"/indicators/{INDICATOR}", {}, n)
         bare_ms = []
         with psycopg.connect(reader) as conn:
             for _ in range(n):
@@ -85,10 +83,22 @@ def run(url: str, n: int = 200, clients: int = 50, seconds: float = 30.0) -> dic
         out.update({"rows": rows, "requests": n, "api p50 ms": _p(api_ms, 50), "api p95 ms": _p(api_ms, 95),
                     "psycopg p50 ms": _p(bare_ms, 50), "psycopg p95 ms": _p(bare_ms, 95)})
         out["p95 ratio api/psycopg"] = out["api p95 ms"] / out["psycopg p95 ms"]
+        out.update({"indicator page first ms": first_ms[0], "indicator page p50 ms": _p(coverage_ms, 50),
+                    "indicator page p95 ms": _p(coverage_ms, 95)})
         out.update(_concurrent(base, params, clients, seconds))
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    return out
+
+
+def _timed(client: Any, path: str, params: dict[str, Any], n: int) -> list[float]:
+    """Milliseconds of each of `n` requests of `path` over one keep-alive client."""
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        client.get(path, params=params).raise_for_status()
+        out.append((time.perf_counter() - start) * 1000)
     return out
 
 

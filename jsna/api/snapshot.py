@@ -1,7 +1,7 @@
 """One snapshot per response: a REPEATABLE READ, read-only transaction that first takes a share lock on the
-published tables (sql/api/snapshot.sql, so a refresh's swap is wholly before or after it; waiting for them at
-most LOCK_WAIT_MS), bounds its statements' time, then reads published.build, the run every row of the response
-comes from."""
+published tables (sql/api/snapshot.sql, in the order a refresh's swap takes them, so the swap is wholly before or
+after it; waiting for them at most LOCK_WAIT_MS, and no query before them: the first query takes the snapshot),
+bounds its statements' time, then reads published.build, the run every row of the response comes from."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.engine import Connection, Engine
@@ -83,7 +84,9 @@ def snapshot(engine: Engine, timeout_ms: int = TIMEOUT_MS, lock_wait_ms: int = L
     with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         with conn.begin():
-            conn.execute(statement("api/lock_wait"), {"ms": lock_wait_ms})
+            driver = conn.connection.driver_connection
+            assert driver is not None  # SET binds no server-side parameter: psycopg binds it as a literal
+            psycopg.ClientCursor(driver).execute(_compiled("lock_wait"), {"ms": str(int(lock_wait_ms))})
             conn.execute(statement("api/snapshot"))  # locks first: the snapshot is taken by the next query
             conn.execute(statement("api/timeout"), {"ms": timeout_ms})
             build = conn.execute(statement("api/build")).first()

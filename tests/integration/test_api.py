@@ -10,9 +10,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,29 +37,40 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def serving(warehouse_url: str) -> Iterator[httpx.Client]:
+    """`jsna api` serving the warehouse at `warehouse_url` on a free port, and a client of it; what the server
+    wrote (to a file: a full pipe would stop it) is shown with a failing test's output."""
+    port = free_port()
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "api", "--port", str(port)], cwd=REPO,
+                                env={**os.environ, "JSNA_DATABASE_URL": warehouse_url}, stdout=log,
+                                stderr=subprocess.STDOUT, text=True)
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+        try:
+            for _ in range(300):
+                try:
+                    if client.get("/levels").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    assert proc.poll() is None, (log.seek(0), log.read())[1]
+                    time.sleep(0.1)
+            else:
+                pytest.fail("the API did not answer within 30 s")
+            yield client
+        finally:
+            client.close()
+            proc.terminate()
+            proc.wait(timeout=20)
+            log.seek(0)
+            sys.stderr.write(log.read())
+
+
 @pytest.fixture(scope="module")
 def api(refreshed: dict, warehouse_url: str) -> Iterator[httpx.Client]:
-    """`jsna api` serving the session's warehouse on a free port, and a client of it."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "jsna.cli", "api", "--port", str(port)], cwd=REPO,
-                            env={**os.environ, "JSNA_DATABASE_URL": warehouse_url},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
-    try:
-        for _ in range(300):
-            try:
-                if client.get("/levels").status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-                time.sleep(0.1)
-        else:
-            pytest.fail("the API did not answer within 30 s")
+    """`jsna api` serving the session's warehouse, and a client of it."""
+    with serving(warehouse_url) as client:
         yield client
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -330,6 +343,55 @@ def test_a_response_never_mixes_two_runs_mid_swap(api: httpx.Client, reader: sa.
             conn.execute(sa.text("DROP SCHEMA IF EXISTS api_test_next CASCADE"))
             conn.execute(sa.text("DROP SCHEMA IF EXISTS api_test_old CASCADE"))
     assert run_id(reader) == old and float(sql(reader, figure, **where)["value"].iloc[0]) == before
+
+
+def test_a_response_held_up_by_a_swap_reads_all_of_the_next_run(api: httpx.Client, reader: sa.Engine,
+                                                                   engine: sa.Engine) -> None:
+    """Given a swap holding the published tables (the next build's staged and committed before it, the run recorded
+    in published.runs inside it, as commit_run does), when /runs is asked meanwhile, then the answer waits for the
+    swap and names the next run and lists it: its snapshot is taken after its locks, not before; all restored."""
+    old = run_id(reader)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE SCHEMA api_test_next"))
+        conn.execute(sa.text("CREATE TABLE api_test_next.build AS SELECT run_id + 1000 AS run_id, started_at, "
+                             "jsna_version FROM published.build"))
+    locked, release, answers = threading.Event(), threading.Event(), []
+
+    def swap() -> None:
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE SCHEMA api_test_old"))
+            conn.execute(sa.text("ALTER TABLE published.build SET SCHEMA api_test_old"))
+            conn.execute(sa.text("ALTER TABLE api_test_next.build SET SCHEMA published"))
+            conn.execute(sa.text("GRANT SELECT ON published.build TO jsna_reader"))
+            conn.execute(sa.text("INSERT INTO published.runs (run_id, started_at, finished_at, status, reason) "
+                                 "SELECT run_id, started_at, now(), 'succeeded', 'test' FROM published.build"))
+            locked.set()
+            release.wait(timeout=30)
+
+    swapping = threading.Thread(target=swap)
+    asking = threading.Thread(target=lambda: answers.append(api.get("/runs").json()))
+    try:
+        swapping.start()
+        assert locked.wait(timeout=30)
+        asking.start()
+        time.sleep(1.0)
+        assert asking.is_alive()  # waiting for the swap
+        release.set()
+        swapping.join(timeout=30)
+        asking.join(timeout=30)
+        assert answers[0]["run"]["run_id"] == old + 1000
+        assert answers[0]["rows"][0]["run_id"] == old + 1000  # the run's own record, written by the swap
+    finally:
+        release.set()
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM published.runs WHERE run_id = :r"), {"r": old + 1000})
+            if run_id(reader) != old:
+                conn.execute(sa.text("DROP TABLE published.build"))
+                conn.execute(sa.text("ALTER TABLE api_test_old.build SET SCHEMA published"))
+            conn.execute(sa.text("GRANT SELECT ON published.build TO jsna_reader"))
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS api_test_next CASCADE"))
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS api_test_old CASCADE"))
+    assert run_id(reader) == old
 
 
 def test_a_read_that_takes_too_long_is_stopped_with_503(refreshed: dict, reader: sa.Engine,
