@@ -14,7 +14,9 @@ Inside the run schema:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -310,22 +312,48 @@ def keep_tables(run: Run, layer: str, tables: Sequence[str]) -> None:
 
 
 # -- commit ---------------------------------------------------------------------------------------
+SWAP_LOCK_WAIT = "200ms"  # under PostgreSQL's deadlock_timeout (1 s): the commit gives way before a check ends it
+SWAP_PATIENCE_S = 300.0  # how long a commit keeps asking for the tables readers hold
+
+
 def commit_run(run: Run) -> None:
     """Make the run's work the warehouse's, all at once: attach landed partitions, record files and
-    quarantine, swap in every staged core and published table, mark the run succeeded."""
+    quarantine, swap in every staged core and published table, mark the run succeeded. The tables it
+    replaces are taken first, waiting briefly (`swap_locks`): while readers hold one, it tries again."""
     try:
-        with run.engine.begin() as conn:
-            execute_file(conn, "runs/swap_in", run.schema)
-            conn.execute(statement("runs/used_files", run.schema), {"run_id": run.run_id})
-            conn.execute(
-                sa.text("UPDATE meta.runs SET status = 'succeeded', finished_at = now() WHERE run_id = :r"),
-                {"r": run.run_id},
-            )
-            record_run(conn, run.run_id, "succeeded", SUCCEEDED, run.min_count)
-            _grant_reader(conn)
-            conn.execute(statement("runs/drop_run", run.schema))
+        deadline = time.monotonic() + SWAP_PATIENCE_S
+        for attempt in itertools.count():
+            try:
+                _swap(run)
+                return
+            except (sa.exc.OperationalError, psycopg.errors.LockNotAvailable) as exc:
+                if getattr(getattr(exc, "orig", exc), "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                    raise
+                if time.monotonic() > deadline:
+                    raise RefreshError("The refresh could not publish: readers kept the published tables for "
+                                       f"{SWAP_PATIENCE_S:.0f} s; nothing was changed, run it again.") from None
+                time.sleep(min(0.05 * 2**attempt, 1.0))
     finally:
         _release(run)
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout ran out
+
+
+def _swap(run: Run) -> None:
+    with run.engine.begin() as conn:
+        conn.execute(sa.text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": SWAP_LOCK_WAIT})
+        execute_file(conn, "runs/swap_locks", run.schema)
+        conn.execute(sa.text("SELECT set_config('lock_timeout', '0', true)"))  # the rest waits as it always did
+        execute_file(conn, "runs/swap_in", run.schema)
+        conn.execute(statement("runs/used_files", run.schema), {"run_id": run.run_id})
+        conn.execute(
+            sa.text("UPDATE meta.runs SET status = 'succeeded', finished_at = now() WHERE run_id = :r"),
+            {"r": run.run_id},
+        )
+        record_run(conn, run.run_id, "succeeded", SUCCEEDED, run.min_count)
+        _grant_reader(conn)
+        conn.execute(statement("runs/drop_run", run.schema))
 
 
 def _grant_reader(conn: Connection) -> None:

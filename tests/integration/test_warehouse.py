@@ -197,3 +197,43 @@ def test_core_statistics_keeps_each_figure_once_the_later_delivery_winning(engin
     assert main[["value", "file_id", "line"]].values.tolist() == [[2.0, 2, 9]]
     assert sorted(got["value"]) == [2.0, *(10.0 + i for i in range(8)), 21.0]
     assert got.loc[got["value"] == 21.0, "area_code"].tolist() == [""]
+
+
+def test_a_commit_gives_way_to_a_reader_instead_of_deadlocking(server_url: str) -> None:
+    """Given a reader holding the published figures that then asks for the areas (as one dashboard statement
+    reading two tables may), and a refresh committing meanwhile (its swap takes the areas before the figures),
+    when both go on, then PostgreSQL's deadlock check ends neither: the commit gives the areas up, the reader
+    reads them, and the commit publishes once the reader is done."""
+    import threading
+    import time
+
+    from jsna.warehouse.engine import get_engine
+    from tests.conftest import throwaway_database
+
+    with throwaway_database(server_url) as url:
+        run = runs.begin_run(url)
+        for table in ("areas", "indicator_values"):
+            runs.stage_table(run, "published", table)
+        failed: list[BaseException] = []
+
+        def commit() -> None:
+            try:
+                runs.commit_run(run)
+            except BaseException as exc:  # reported by the assertion below
+                failed.append(exc)
+
+        engine = get_engine(url)
+        with engine.connect() as reader, reader.begin():
+            reader.execute(sa.text("SELECT count(*) FROM published.indicator_values"))
+            swap = threading.Thread(target=commit)
+            swap.start()
+            time.sleep(1.5)  # the commit asks for the areas, then for the figures the reader holds
+            assert swap.is_alive(), failed  # it waits for the reader
+            assert reader.execute(sa.text("SELECT count(*) FROM published.areas")).scalar_one() == 0
+        swap.join(timeout=60)
+        assert not swap.is_alive() and failed == []
+        with engine.connect() as conn:
+            status = conn.execute(sa.text("SELECT status FROM meta.runs WHERE run_id = :r"),
+                                  {"r": run.run_id}).scalar_one()
+        assert status == "succeeded"
+        get_engine(url).dispose()
