@@ -46,3 +46,17 @@ def test_families_disclosure_control_links_are_computed_together(monkeypatch: py
     # a link from a waits indicator to a social care one would protect them, and so compute them, together
     monkeypatch.setattr(pipeline, "linked_indicators", lambda derived: [{"wait_median_weeks", "dct_caseload_rate"}])
     assert pipeline.families_to_compute(waits, last) == {"health", "social"}
+
+
+def test_a_query_returning_what_it_did_redoes_nothing() -> None:
+    """Given the SEN2 return changed, when the advice timeliness query was found to return the rows it returned in
+    the last build (`settle`), then the health family that reads only it and unchanged tables is not redone, while
+    the plans' family, whose caseload query reads the same table and was not found so, is."""
+    from dataclasses import replace
+
+    sen2 = scope_of(["ehcp_cases"])
+    assert sen2.redo(["advice_timeliness", "waits_waiting"]) and sen2.stale("advice_timeliness")
+    settled = replace(sen2, same=frozenset({"advice_timeliness"}))
+    assert not settled.redo(["advice_timeliness", "waits_waiting"]) and not settled.stale("advice_timeliness")
+    assert settled.redo(["advice_timeliness", "ehcp_caseload"]) and settled.redo(None)
+    assert not settled.stale("waits_waiting") and FULL.stale("anything") and FULL.redo(["anything"])
