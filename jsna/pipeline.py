@@ -38,10 +38,10 @@ from jsna.forecasting.planner import PlanInputs
 from jsna.geography.bestfit import best_fit
 from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators import milestones
-from jsna.indicators.catalogue import catalogue_frame, family_of, load_catalogue
+from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.compute import COMPARISON_COLUMNS, VALUE_COLUMNS
 from jsna.indicators.inputs import Inputs
-from jsna.indicators.registry import FAMILIES, compute_all, family
+from jsna.indicators.registry import compute_all, unit_of, units
 from jsna.indicators.targets import with_local_targets
 from jsna.kinds import CORE_BUILD, RAW_TABLES
 from jsna.preflight import check_refresh
@@ -305,8 +305,9 @@ class Computed:
 
 
 def compute_indicators(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> Computed:
-    """Every catalogued indicator the data support, before disclosure control, but for the families whose
-    queries read nothing `scope` changed (and that share no protection with one that did)."""
+    """Every catalogued indicator the data support, before disclosure control, but for the families (or a family's
+    parts: jsna.indicators.registry.units) whose queries read nothing `scope` changed (and that share no
+    protection with one that did)."""
     redo, kept = indicator_families(run, scope)
     return combine_computed([compute_families(run, cfg, redo)], kept)
 
@@ -314,10 +315,10 @@ def compute_indicators(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> Comput
 def indicator_families(run: Run, scope: Scope = FULL) -> tuple[list[str], tuple[str, ...]]:
     """The families to compute now (in the registry's order) and those kept from the last build (`scope`)."""
     redo = families_to_compute(scope, {} if scope.full else last_reads(run))
-    kept = tuple(family(b) for b in FAMILIES if family(b) not in redo)
+    kept = tuple(u.name for u in units() if u.name not in redo)
     log.info("computing indicators: %s%s", ", ".join(sorted(redo)) or "none",
              f" (kept from the last build: {', '.join(kept)})" if kept else "")
-    return [family(b) for b in FAMILIES if family(b) in redo], kept
+    return [u.name for u in units() if u.name in redo], kept
 
 
 def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str]) -> Computed:
@@ -351,10 +352,11 @@ def _stack(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFra
 
 
 def families_to_compute(scope: Scope, last: dict[str, list[str]]) -> set[str]:
-    """The indicator families that read something `scope` changed (by `last`, what each read in the last build),
-    with every family disclosure control links to one of them (protected together, they are computed together)."""
-    redo = {family(b) for b in FAMILIES if scope.redo(last.get(f"indicators:{family(b)}"))}
-    families = family_of()
+    """The indicator families, or a family's parts (jsna.indicators.registry.units), that read something `scope`
+    changed (by `last`, what each read in the last build), with every one disclosure control links to one of them
+    (protected together, they are computed together)."""
+    redo = {u.name for u in units() if scope.redo(last.get(f"indicators:{u.name}"))}
+    families = unit_of()
     derived = {i.id: i.derived_from for i in load_catalogue().values() if i.derived_from}
     links = [{families[i] for i in linked if i in families} for linked in linked_indicators(derived)]
     while grown := {f for together in links if together & redo for f in together} - redo:
@@ -382,7 +384,8 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
     for table in ["indicators", "indicator_values", "comparisons", "area_hierarchy", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
     runs.stage_table(run, "core", "indicator_values")
-    ids = sorted(set(values["indicator_id"]))
+    # every indicator of the families computed now, those with no values now too (gone from a period, it changed it)
+    ids = sorted(set(values["indicator_id"]) | {i for i, u in unit_of().items() if u not in computed.kept})
     with run.engine.begin() as conn:
         copy_frame(conn, "core__indicator_values", values, schema=run.schema)  # unsuppressed: analysts only
         periods = changed_periods(conn, run, ids, scope)
@@ -409,7 +412,7 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
         for table in PUBLISHED_BUILD:
             execute_file(conn, f"published/{declared(table)}", run.schema)
         if computed.kept:
-            kept_ids = [i for i, f in family_of().items() if f in computed.kept]
+            kept_ids = [i for i, u in unit_of().items() if u in computed.kept]
             for stmt in statements("pipeline/keep_indicators", run.schema):
                 conn.execute(stmt, {"ids": kept_ids})
     record_reads(run, computed.reads)

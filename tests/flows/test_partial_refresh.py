@@ -112,10 +112,11 @@ ACTIVE_PLAN = re.compile(r"<NamedPlan><StartDate>(\d{4})-\d\d-\d\d</StartDate>((
 def test_a_changed_sen2_return_protects_again_only_the_periods_it_changed(
         threaded_refreshed: dict, tiny_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Given the demo county built in full, when its SEN2 return is delivered again with one plan ceased in the
-    latest year, then the EHC plans are computed again but only the periods whose values changed go through
-    disclosure control again (the others' published rows are the last build's), the families whose queries
-    return what they did (the CIN and health ones) are kept, and everything published equals what a forced full
-    refresh of the same files publishes; a partial refresh back to the demo's own return leaves what the full
+    latest year, then only the parts of the EHC plans' family whose queries return other rows are computed again
+    (the families and parts whose queries return what they did, the CIN and health ones and the caseload, are
+    kept), only the periods whose values changed go through disclosure control again (the others' published
+    rows are the last build's), and everything published equals what a forced full refresh of the same files
+    publishes; a partial refresh back to the demo's own return leaves what the full
     build of it left."""
     from flows.refresh import refresh
     from jsna.warehouse.engine import get_engine
@@ -134,9 +135,12 @@ def test_a_changed_sen2_return_protects_again_only_the_periods_it_changed(
         partial = refresh(config=str(folder / "jsna.toml"))
     assert partial["redone"] == "core__ehcp_cases, raw__ehcp_cases"
     log = [r.getMessage() for r in caplog.records if r.name.startswith("jsna")]
-    computing = next(m for m in log if m.startswith("computing indicators"))
-    assert computing.startswith("computing indicators: ehcp (kept from the last build:")
-    assert "cin" in computing and "health" in computing  # their queries return what they did
+    computing = re.match(r"computing indicators: (.*) \(kept from the last build: (.*)\)",
+                         next(m for m in log if m.startswith("computing indicators")))
+    assert computing, log
+    computed, kept = set(computing[1].split(", ")), set(computing[2].split(", "))
+    assert computed and all(unit.startswith("ehcp.") for unit in computed)  # parts of the plans' family ...
+    assert {"cin", "health", "ehcp.caseload_counts"} <= kept  # ... not those whose queries return what they did
     protected = next(m for m in log if m.startswith("disclosure control over"))
     counted = re.match(r"disclosure control over (\d+) indicator values \(of (\d+): the periods whose values "
                        r"changed, (.*)\)", protected)
