@@ -118,10 +118,13 @@ def publish(run: Run, cfg: JsnaConfig, parts: list[pipeline.Computed], kept: tup
 
 
 def compute_and_publish(run: Run, cfg: JsnaConfig, scope: Scope) -> int:
-    """Each indicator family computed as a task of its own (side by side on a Dask cluster), then published
-    together through disclosure control."""
+    """Each indicator family (those of its parts computed now) computed as a task of its own (side by side on a Dask
+    cluster; a family's parts share what they read), then published together through disclosure control."""
     redo, kept = indicator_families(run, scope)
-    parts = _results([compute_families.submit(run, cfg, [f]) for f in redo])
+    by_family: dict[str, list[str]] = {}
+    for unit in redo:  # in the registry's order
+        by_family.setdefault(unit.partition(".")[0], []).append(unit)
+    parts = _results([compute_families.submit(run, cfg, units) for units in by_family.values()])
     return publish(run, cfg, parts, kept, scope)
 
 
