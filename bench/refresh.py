@@ -1,8 +1,8 @@
 """Wall time of each step of a demo refresh (the library steps the Prefect flow calls, in its order); then of a
 second refresh of the same files, configuration and code (which, as the flow does, finds nothing to rebuild and
 keeps what is published); then of refreshes after each case-level source in turn changed (the waiting list, the
-health advice returns, the social care extract, the CIN census and the SEN2 return), each redoing only what reads
-it (jsna.rebuild). Each one's share of the first refresh's time."""
+health advice returns, the social care extract, the CIN census and the SEN2 return, this one with one plan ceased),
+each redoing only what reads it (jsna.rebuild). Each one's share of the first refresh's time."""
 
 from __future__ import annotations
 
@@ -76,7 +76,8 @@ _ACTIVE_PLAN = re.compile(r"<NamedPlan><StartDate>(\d{4})-\d\d-\d\d</StartDate>(
 
 def _cease_one_plan(path: Path) -> None:
     """The return's first plan active since before its last year ceases in December of that year (the child moved
-    away): one child's record of the latest year changes, so the plans counted at the latest census do."""
+    to another authority): one child's record of the latest year changes, and with it the plans ceased in that year,
+    the cases place planning forecasts from and the milestones (not the caseload at the censuses before)."""
     text = path.read_text(encoding="utf-8")
     year = int(re.search(r"<Year>(\d{4})</Year>", text).group(1))  # type: ignore[union-attr]
     plan = next(m for m in _ACTIVE_PLAN.finditer(text) if "<CeaseDate>" not in m.group(2)
