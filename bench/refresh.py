@@ -1,11 +1,12 @@
 """Wall time of each step of a demo refresh (the library steps the Prefect flow calls, in its order); then of a
 second refresh of the same files, configuration and code (which, as the flow does, finds nothing to rebuild and
 keeps what is published); then of refreshes after each case-level source in turn changed (the waiting list, the
-health advice returns, the social care extract, the CIN census and the SEN2 return), each redoing only what reads
-it (jsna.rebuild). Each one's share of the first refresh's time."""
+health advice returns, the social care extract, the CIN census and the SEN2 return, this one with one plan ceased),
+each redoing only what reads it (jsna.rebuild). Each one's share of the first refresh's time."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -41,10 +42,12 @@ def refresh_steps(config: Path, url: str) -> dict[str, float]:
             scope = pipeline.scope(run)
         with timed(t, "build core"):
             pipeline.build_core(run, scope)
+        with timed(t, "what returns what it did"):
+            scope = pipeline.settle(run, cfg, scope)
         with timed(t, "compute indicators"):
             values = pipeline.compute_indicators(run, cfg, scope)
         with timed(t, "publish (disclosure control)"):
-            pipeline.publish(run, cfg, values)
+            pipeline.publish(run, cfg, values, scope)
         with timed(t, "plan places (forecasts, sufficiency, access)"):
             pipeline.plan_places(run, cfg, scope=scope)
         with timed(t, "milestones"):
@@ -60,9 +63,28 @@ def refresh_steps(config: Path, url: str) -> dict[str, float]:
 
 def _change(path: Path) -> None:
     """A new delivery of one file: the same records with one line more at its end (a blank line for a CSV, a
-    newline after the XML's root), so that it is read, landed and rebuilt from again."""
+    newline after the XML's root), so that it is read, landed and rebuilt from again. A SEN2 return's new delivery
+    changes a record as well (`_cease_one_plan`): its figures change, as a real one's would."""
+    if path.suffix == ".xml" and path.name.startswith("sen2_return"):
+        _cease_one_plan(path)
     with path.open("a", encoding="utf-8") as fh:
         fh.write("\n")
+
+
+_ACTIVE_PLAN = re.compile(r"<NamedPlan><StartDate>(\d{4})-\d\d-\d\d</StartDate>((?:(?!</NamedPlan>).)*?)</NamedPlan>")
+
+
+def _cease_one_plan(path: Path) -> None:
+    """The return's first plan active since before its last year ceases in December of that year (the child moved
+    to another authority): one child's record of the latest year changes, and with it the plans ceased in that year,
+    the cases place planning forecasts from and the milestones (not the caseload at the censuses before)."""
+    text = path.read_text(encoding="utf-8")
+    year = int(re.search(r"<Year>(\d{4})</Year>", text).group(1))  # type: ignore[union-attr]
+    plan = next(m for m in _ACTIVE_PLAN.finditer(text) if "<CeaseDate>" not in m.group(2)
+                and int(m.group(1)) < year - 1)
+    ceased = plan.group(0).replace("</NamedPlan>", f"<CeaseDate>{year - 1}-12-01</CeaseDate>"
+                                                   "<CeaseReason>5</CeaseReason></NamedPlan>")
+    path.write_text(text[:plan.start()] + ceased + text[plan.end():], encoding="utf-8")
 
 
 # the demo's case-level sources, one at a time

@@ -91,6 +91,12 @@ def build_core(run: Run, scope: Scope) -> None:
     pipeline.build_core(run, scope)
 
 
+@task(timeout_seconds=TIMEOUT)
+def settle(run: Run, cfg: JsnaConfig, scope: Scope) -> Scope:
+    forward_library_logs()
+    return pipeline.settle(run, cfg, scope)
+
+
 # unprotected counts and case rows pass between these tasks: never written to result storage, nor hashed for a
 # cache key (persist_result=False is Prefect's NO_CACHE)
 @task(persist_result=False, timeout_seconds=TIMEOUT)
@@ -106,17 +112,20 @@ def compute_families(run: Run, cfg: JsnaConfig, families: list[str]) -> pipeline
 
 
 @task(persist_result=False, timeout_seconds=TIMEOUT)
-def publish(run: Run, cfg: JsnaConfig, parts: list[pipeline.Computed], kept: tuple[str, ...]) -> int:
+def publish(run: Run, cfg: JsnaConfig, parts: list[pipeline.Computed], kept: tuple[str, ...], scope: Scope) -> int:
     forward_library_logs()
-    return pipeline.publish(run, cfg, pipeline.combine_computed(parts, kept))
+    return pipeline.publish(run, cfg, pipeline.combine_computed(parts, kept), scope)
 
 
 def compute_and_publish(run: Run, cfg: JsnaConfig, scope: Scope) -> int:
-    """Each indicator family computed as a task of its own (side by side on a Dask cluster), then published
-    together through disclosure control."""
+    """Each indicator family (those of its parts computed now) computed as a task of its own (side by side on a Dask
+    cluster; a family's parts share what they read), then published together through disclosure control."""
     redo, kept = indicator_families(run, scope)
-    parts = _results([compute_families.submit(run, cfg, [f]) for f in redo])
-    return publish(run, cfg, parts, kept)
+    by_family: dict[str, list[str]] = {}
+    for unit in redo:  # in the registry's order
+        by_family.setdefault(unit.partition(".")[0], []).append(unit)
+    parts = _results([compute_families.submit(run, cfg, units) for units in by_family.values()])
+    return publish(run, cfg, parts, kept, scope)
 
 
 SIMS = 300  # simulated paths of each district's caseload
@@ -272,6 +281,7 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
         else:
             redo = scope(run, force)
             build_core(run, redo)
+            redo = settle(run, cfg, redo)  # what reads a rebuilt table but returns what it did is kept
             values = compute_and_publish(run, cfg, redo)
             planned = plan_places(run, cfg, redo)  # None: the last build's place planning stands, as its milestones
             milestones = publish_milestones(run, cfg, redo)

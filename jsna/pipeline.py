@@ -28,8 +28,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from sqlalchemy.engine import Connection
 
-from jsna import __version__
+from jsna import __version__, rebuild
 from jsna.config import JsnaConfig, Settings, SourceEntry, require_demo_areas
 from jsna.errors import JsnaError
 from jsna.forecasting import planner
@@ -37,15 +38,15 @@ from jsna.forecasting.planner import PlanInputs
 from jsna.geography.bestfit import best_fit
 from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators import milestones
-from jsna.indicators.catalogue import catalogue_frame, family_of, load_catalogue
+from jsna.indicators.catalogue import catalogue_frame, load_catalogue
 from jsna.indicators.compute import COMPARISON_COLUMNS, VALUE_COLUMNS
 from jsna.indicators.inputs import Inputs
-from jsna.indicators.registry import FAMILIES, compute_all, family
+from jsna.indicators.registry import compute_all, unit_of, units
 from jsna.indicators.targets import with_local_targets
 from jsna.kinds import CORE_BUILD, RAW_TABLES
 from jsna.preflight import check_refresh
 from jsna.publish.disclosure import KEY, declared, linked_indicators, protect
-from jsna.publish.headline_history import headline_rows
+from jsna.publish.headline_history import HEADLINES, headline_rows
 from jsna.rebuild import FULL, Scope, keep_reads, last_reads, rebuild_scope, record_reads
 from jsna.sources import datasets
 from jsna.sources.context import Placement, ReadContext
@@ -279,6 +280,18 @@ def lsoa_bestfit(run: Run) -> None:
                    schema=run.schema)
 
 
+def settle(run: Run, cfg: JsnaConfig, scope: Scope) -> Scope:
+    """Once the core is rebuilt: `scope` with the named queries that read a rebuilt table but return the rows they
+    did in the last build (jsna.rebuild.settle); a step that reads nothing else computes what it did, and is kept."""
+    if scope.full:
+        return scope
+    years = {"first_year": cfg.project.first_year, "last_year": cfg.project.last_year}  # as Inputs.years asks
+    settled = rebuild.settle(run, scope, last_reads(run), years)
+    if settled.same:
+        log.info("run %d: %s return what they did in the last build", run.run_id, ", ".join(sorted(settled.same)))
+    return settled
+
+
 # -- 4. indicators -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Computed:
@@ -292,8 +305,9 @@ class Computed:
 
 
 def compute_indicators(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> Computed:
-    """Every catalogued indicator the data support, before disclosure control, but for the families whose
-    queries read nothing `scope` changed (and that share no protection with one that did)."""
+    """Every catalogued indicator the data support, before disclosure control, but for the families (or a family's
+    parts: jsna.indicators.registry.units) whose queries read nothing `scope` changed (and that share no
+    protection with one that did)."""
     redo, kept = indicator_families(run, scope)
     return combine_computed([compute_families(run, cfg, redo)], kept)
 
@@ -301,10 +315,10 @@ def compute_indicators(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> Comput
 def indicator_families(run: Run, scope: Scope = FULL) -> tuple[list[str], tuple[str, ...]]:
     """The families to compute now (in the registry's order) and those kept from the last build (`scope`)."""
     redo = families_to_compute(scope, {} if scope.full else last_reads(run))
-    kept = tuple(family(b) for b in FAMILIES if family(b) not in redo)
+    kept = tuple(u.name for u in units() if u.name not in redo)
     log.info("computing indicators: %s%s", ", ".join(sorted(redo)) or "none",
              f" (kept from the last build: {', '.join(kept)})" if kept else "")
-    return [family(b) for b in FAMILIES if family(b) in redo], kept
+    return [u.name for u in units() if u.name in redo], kept
 
 
 def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str]) -> Computed:
@@ -338,10 +352,11 @@ def _stack(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFra
 
 
 def families_to_compute(scope: Scope, last: dict[str, list[str]]) -> set[str]:
-    """The indicator families that read something `scope` changed (by `last`, what each read in the last build),
-    with every family disclosure control links to one of them (protected together, they are computed together)."""
-    redo = {family(b) for b in FAMILIES if scope.redo(last.get(f"indicators:{family(b)}"))}
-    families = family_of()
+    """The indicator families, or a family's parts (jsna.indicators.registry.units), that read something `scope`
+    changed (by `last`, what each read in the last build), with every one disclosure control links to one of them
+    (protected together, they are computed together)."""
+    redo = {u.name for u in units() if scope.redo(last.get(f"indicators:{u.name}"))}
+    families = unit_of()
     derived = {i.id: i.derived_from for i in load_catalogue().values() if i.derived_from}
     links = [{families[i] for i in linked if i in families} for linked in linked_indicators(derived)]
     while grown := {f for together in links if together & redo for f in together} - redo:
@@ -350,46 +365,75 @@ def families_to_compute(scope: Scope, last: dict[str, list[str]]) -> set[str]:
 
 
 # -- 5. publish --------------------------------------------------------------------------------------
-def publish(run: Run, cfg: JsnaConfig, computed: Computed) -> int:
+# the sums disclosure control works along (publish): a refresh that changes what they read protects every period
+NESTING_QUERIES = ("area_nesting", "health_nesting")
+
+
+def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) -> int:
     """Disclosure control, then the published tables; the kept families' rows as the last build published them.
-    Returns the number of indicator values computed now."""
+    In a partial refresh (`scope`), only the periods whose computed values changed are protected anew
+    (`changed_periods`); the others' published rows are the last build's. Returns the number of indicator values
+    computed now."""
     values, comps = computed.values, computed.comparisons
-    log.info("disclosure control over %d indicator values", len(values))
     catalogue = load_catalogue().values()
     methods = {i.id: i.method for i in catalogue}
     derived = {i.id: i.derived_from for i in catalogue if i.derived_from}
-    counts_children = values["indicator_id"].map(methods).eq("proportion_wilson")
     nesting = query_frame(run.engine, "queries/area_nesting", run.schema)
     # the NHS geography cuts the same children another way: its sums are protected too
     sums = pd.concat([nesting, query_frame(run.engine, "queries/health_nesting", run.schema)], ignore_index=True)
-    safe = protect("indicator_values", values, cfg.disclosure, hierarchy=sums, counts_children=counts_children,
-                   derived=derived)
-    hidden = safe.loc[safe["symbol"] == cfg.disclosure.symbol, KEY]
-    comps = protect("comparisons", comps, cfg.disclosure, hidden=hidden)  # a suppressed value is compared with nothing
     for table in ["indicators", "indicator_values", "comparisons", "area_hierarchy", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
     runs.stage_table(run, "core", "indicator_values")
+    # every indicator of the families computed now, those with no values now too (gone from a period, it changed it)
+    ids = sorted(set(values["indicator_id"]) | {i for i, u in unit_of().items() if u not in computed.kept})
     with run.engine.begin() as conn:
         copy_frame(conn, "core__indicator_values", values, schema=run.schema)  # unsuppressed: analysts only
+        periods = changed_periods(conn, run, ids, scope)
+        protected = values if periods is None else values[values["period"].isin(periods)]
+        log.info("disclosure control over %d indicator values%s", len(protected), "" if periods is None else
+                 f" (of {len(values)}: the periods whose values changed, {', '.join(periods) or 'none'})")
+        counts_children = protected["indicator_id"].map(methods).eq("proportion_wilson")
+        safe = protect("indicator_values", protected, cfg.disclosure, hierarchy=sums,
+                       counts_children=counts_children, derived=derived) if len(protected) else protected
         indicators = catalogue_frame(with_local_targets(cfg.targets))  # the area's own targets where it sets them
         copy_frame(conn, "published__indicators", protect("indicators", indicators, cfg.disclosure), schema=run.schema)
         copy_frame(conn, "published__area_hierarchy",  # what counts add up along
                    protect("area_hierarchy", nesting, cfg.disclosure), schema=run.schema)
         copy_frame(conn, "published__indicator_values", safe, schema=run.schema)
-        copy_frame(conn, "published__comparisons", comps, schema=run.schema)
+        if periods is None:
+            hidden = safe.loc[safe["symbol"] == cfg.disclosure.symbol, KEY]
+        else:  # the other periods as the last build published them
+            conn.execute(statement("pipeline/keep_periods", run.schema), {"ids": ids, "periods": periods})
+            hidden = pd.read_sql(statement("pipeline/staged_hidden", run.schema), conn,
+                                 params={"ids": ids, "symbol": cfg.disclosure.symbol})
+        # a suppressed value is compared with nothing
+        copy_frame(conn, "published__comparisons", protect("comparisons", comps, cfg.disclosure, hidden=hidden),
+                   schema=run.schema)
         for table in PUBLISHED_BUILD:
             execute_file(conn, f"published/{declared(table)}", run.schema)
         if computed.kept:
-            kept_ids = [i for i, f in family_of().items() if f in computed.kept]
+            kept_ids = [i for i, u in unit_of().items() if u in computed.kept]
             for stmt in statements("pipeline/keep_indicators", run.schema):
                 conn.execute(stmt, {"ids": kept_ids})
     record_reads(run, computed.reads)
     keep_reads(run, [f"indicators:{f}" for f in computed.kept])
-    publish_headlines(run, cfg, query_frame(run.engine, "pipeline/staged_values", run.schema)
-                      if computed.kept else safe)
-    log.info("%d indicator values staged for publishing (%d suppressed)", len(safe),
+    publish_headlines(run, cfg, query_frame(run.engine, "pipeline/staged_values", run.schema,
+                                            {"area": cfg.project.area_code, "ids": list(HEADLINES)})
+                      if computed.kept or periods is not None else safe)
+    log.info("%d indicator values staged for publishing (%d suppressed of those protected now)", len(values),
              int((safe["symbol"] == cfg.disclosure.symbol).sum()))
-    return len(safe)
+    return len(values)
+
+
+def changed_periods(conn: Connection, run: Run, ids: Sequence[str], scope: Scope) -> list[str] | None:
+    """In a partial refresh, the periods in which the values of `ids` staged now (core__indicator_values) differ
+    from the last build's: only these are protected anew. Disclosure control protects each period apart from the
+    others (every sum group, remainder, derived value and comparison it works with lies within one period), so the
+    others' published rows are the last build's. None: every period is protected (a full refresh, or one that
+    changed what the sums are worked along)."""
+    if scope.full or scope.redo(NESTING_QUERIES) or not ids:
+        return None
+    return list(conn.execute(statement("pipeline/changed_periods", run.schema), {"ids": list(ids)}).scalars())
 
 
 def publish_headlines(run: Run, cfg: JsnaConfig, safe: pd.DataFrame) -> None:

@@ -5,22 +5,26 @@ sources, redoes only what reads those sources: the core tables whose SQL reads a
 so that what reads a rebuilt table is rebuilt too), and the steps after it (an indicator family, place planning,
 the milestones) whose named queries read a changed table. A step's queries are those it read when it last ran
 (recorded in core.build_reads): what it computes follows from them, so a step none of whose queries changed
-would compute the same again. What is not redone is taken from the last build as it is; the result is that of a
-full refresh of the same files (tests/flows/test_partial_refresh.py).
+would compute the same again. Finer still (`settle`), once the core is rebuilt: a query that reads a rebuilt table
+but returns the rows it returned in the last build (run over both builds' tables) changes nothing either, so a step
+whose queries all do so is kept too. What is not redone is taken from the last build as it is; the result is that
+of a full refresh of the same files (tests/flows/test_partial_refresh.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
+from psycopg import sql
+from sqlalchemy.engine import Connection
 
 from jsna.kinds import CORE_BUILD
 from jsna.warehouse.copy import copy_frame
-from jsna.warehouse.runs import Run
+from jsna.warehouse.runs import Run, ddl
 from jsna.warehouse.sqlfiles import query_frame, sql_text, statement
 
 _TABLE = re.compile(r'\{run\}\."?((?:raw|core)__[a-z0-9_]+)"?')
@@ -52,6 +56,7 @@ class Scope:
 
     full: bool
     changed: frozenset[str] = frozenset()
+    same: frozenset[str] = frozenset()  # named queries reading a changed table that return what they did (`settle`)
 
     @property
     def core(self) -> list[str]:
@@ -63,7 +68,12 @@ class Scope:
         has no record, so it runs."""
         if self.full or queries is None:
             return True
-        return any(reads(f"queries/{q}") & self.changed for q in queries)
+        return any(self.stale(q) for q in queries)
+
+    def stale(self, query: str) -> bool:
+        """Whether a named query may return other rows than it did in the last build: it reads a changed table,
+        and was not found to return the same rows (`settle`)."""
+        return self.full or (query not in self.same and bool(reads(f"queries/{query}") & self.changed))
 
     def describe(self) -> str:
         if self.full:
@@ -116,3 +126,55 @@ def keep_reads(run: Run, steps: Sequence[str]) -> None:
     if steps:
         with run.engine.begin() as conn:
             conn.execute(statement("pipeline/keep_reads", run.schema), {"steps": list(steps)})
+
+
+# -- what reads a rebuilt table but returns what it did ---------------------------------------------------------
+_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")  # a bound parameter (not a '::type' cast)
+_RUN_OBJECT = re.compile(r'\{run\}\."?([a-z0-9_]+)"?')
+LAST_BUILD = "pg_temp"  # where `settle` reads the last build's tables: views in the session's own schema
+
+
+def settle(run: Run, scope: Scope, steps: Mapping[str, Sequence[str]], params: Mapping[str, object]) -> Scope:
+    """`scope`, with the named queries found to return the same rows as in the last build (`Scope.same`). For each
+    step it would redo (`steps`: the queries each read when it last ran), the queries that read a changed table run
+    over this run's tables and over the last build's, until one returns other rows (the step is redone); where
+    none does, the step computes what it did then and is kept. A query asked with parameters other than `params`
+    (the run's years), or reading a raw table that changed (the last build's rows of it are not at hand), counts
+    as changed. A query's rows are compared in the fixed order the steps read them in."""
+    if scope.full:
+        return scope
+    same: set[str] = set()
+    with run.engine.connect() as conn, conn.begin() as tx:  # the views go with the transaction
+        viewed: set[str] = set()
+        for queries in steps.values():
+            for query in queries:
+                if not scope.stale(query) or query in same:
+                    continue
+                if not _same_rows(conn, run, scope, query, params, viewed):
+                    break
+                same.add(query)
+        tx.rollback()
+    return replace(scope, same=frozenset(same))
+
+
+def _same_rows(conn: Connection, run: Run, scope: Scope, query: str, params: Mapping[str, object],
+               viewed: set[str]) -> bool:
+    """Whether a named query returns the same rows over this run's tables as over the last build's (LAST_BUILD)."""
+    text = sql_text(f"queries/{query}")
+    tables = set(_RUN_OBJECT.findall(text))
+    if not set(_PARAM.findall(text)) <= set(params) or any(
+            not t.startswith(("core__", "raw__")) or (t.startswith("raw__") and t in scope.changed) for t in tables):
+        return False
+    for table in sorted(tables - viewed):  # the last build's core tables; unchanged raw tables as this run reads them
+        layer, _, name = table.partition("__")
+        source = sql.Identifier("core", name) if layer == "core" else sql.Identifier(run.schema, table)
+        ddl(conn, "CREATE TEMP VIEW {} AS SELECT * FROM {}", sql.Identifier(table), source)
+        viewed.add(table)
+    bound = {k: v for k, v in params.items() if k in _PARAM.findall(text)}
+    now, then = (_ordered(query_frame(conn, f"queries/{query}", schema, bound)) for schema in (run.schema, LAST_BUILD))
+    return now.equals(then)
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(list(frame.columns), na_position="last", kind="stable").reset_index(drop=True) \
+        if len(frame) else frame

@@ -12,6 +12,8 @@ no LSOA, MSOA or district (as jsna.indicators.cin does), so districts need not a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from jsna.indicators import inequality
@@ -256,7 +258,6 @@ def request_counts(inputs: Inputs) -> dict[str, pd.DataFrame]:
             _published(inputs, REQUESTS, ["requests_decided_to_assess"],
                        ["requests_decided_to_assess", "requests_decided_not_to_assess"]),
             lv.assign(numerator=lv["assess"], denominator=decided), totals=pub_total, own_total="requests"),
-        **assessment_counts(inputs),
     }
 
 
@@ -354,8 +355,23 @@ def _prefer(published: pd.DataFrame, cases: pd.DataFrame, totals: pd.DataFrame |
     return prefer_published(*frames)
 
 
+# The family's parts, each computing the indicators it names from queries of its own: a refresh computes again only
+# the parts whose queries return other rows than in the last build (jsna.indicators.registry.units).
+PARTS: dict[Callable[[Inputs], dict[str, pd.DataFrame]], tuple[str, ...]] = {
+    caseload_counts: ("ehcp_plans", "ehcp_rate_sii", "ehcp_rate_0_25", "ehcp_specialist_placement", "ehcp_neet_16_25",
+                      "ehcp_transfers_in"),
+    request_counts: ("ehcp_requests_rate", "ehcp_request_outcomes", "ehcp_requests_decided_6_weeks",
+                     "ehcp_requests_assessed"),
+    assessment_counts: ("ehcp_assessments_to_plan",),
+    ceased_counts: ("ehcp_ceased",),
+    timeliness_counts: ("ehcp_20_weeks", "ehcp_20_weeks_ex"),
+    backlog_counts: ("ehcp_backlog",),
+    transfer_counts: ("ehcp_transfers_completed",),
+}
+
+
 def build(inputs: Inputs) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
-    for part in (caseload_counts, request_counts, ceased_counts, timeliness_counts, backlog_counts, transfer_counts):
+    for part in PARTS:
         out.update(part(inputs))
     return {k: v for k, v in out.items() if v is not None and len(v)}

@@ -23,6 +23,8 @@ class Inputs:
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """A named query's result, fetched once per run."""
         key = (name, tuple(sorted(params.items())))
+        if any(params.get(k, v) != v for k, v in self.years.items()):  # jsna.rebuild.settle compares them so
+            raise ValueError(f"query {name} is asked for other years than the run's")
         self.read.add(name)
         if key not in self._cache:
             frame = self.fetch(name, **params)

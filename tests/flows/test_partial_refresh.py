@@ -5,10 +5,13 @@ publishes, and the core model it leaves, equal those of a full refresh of the sa
 
 from __future__ import annotations
 
+import logging
+import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import warehouse_env
@@ -84,6 +87,83 @@ def test_a_changed_waiting_list_redoes_only_what_reads_it(threaded_refreshed: di
     with warehouse_env(url):  # the demo's own list again: a partial refresh back to what was built in full
         back = refresh(config=str(tiny_dir / "jsna.toml"))
     assert back["redone"] == "core__waiting_list, raw__waiting_list" and back["new_files"] == 0
+    rebuilt = published_snapshot(engine)
+    differing = {t for t in rebuilt if rebuilt[t] != threaded_refreshed["published"][t]} - PER_RUN
+    assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
+    core = core_snapshot(engine)
+    assert {t for t in core if core[t] != threaded_refreshed["core"][t]} == set()
+    assert latest_headlines(engine) == threaded_refreshed["headlines"]
+
+
+def cease_one_plan(path: Path) -> None:
+    """The SEN2 return's first plan active since before its last year ceases in December of that year (the child
+    moved to another authority): one child's record of the latest year changes."""
+    text = path.read_text(encoding="utf-8")
+    year = int(re.search(r"<Year>(\d{4})</Year>", text).group(1))  # type: ignore[union-attr]
+    plan = next(m for m in ACTIVE_PLAN.finditer(text) if "<CeaseDate>" not in m.group(2) and int(m.group(1)) < year - 1)
+    ceased = plan.group(0).replace("</NamedPlan>", f"<CeaseDate>{year - 1}-12-01</CeaseDate>"
+                                                   "<CeaseReason>5</CeaseReason></NamedPlan>")
+    path.write_text(text[:plan.start()] + ceased + text[plan.end():], encoding="utf-8")
+
+
+ACTIVE_PLAN = re.compile(r"<NamedPlan><StartDate>(\d{4})-\d\d-\d\d</StartDate>((?:(?!</NamedPlan>).)*?)</NamedPlan>")
+
+
+def test_a_changed_sen2_return_protects_again_only_the_periods_it_changed(
+        threaded_refreshed: dict, tiny_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Given the demo county built in full, when its SEN2 return is delivered again with one plan ceased in the
+    latest year, then only the parts of the EHC plans' family whose queries return other rows are computed again
+    (the families and parts whose queries return what they did, the CIN and health ones and the caseload, are
+    kept), only the periods whose values changed go through disclosure control again (the others' published
+    rows are the last build's), and everything published equals what a forced full refresh of the same files
+    publishes; a partial refresh back to the demo's own return leaves what the full
+    build of it left."""
+    from flows.refresh import refresh
+    from jsna.warehouse.engine import get_engine
+
+    url = str(threaded_refreshed["url"])
+    engine = get_engine(url)
+    folder = tmp_path / "demo"
+    shutil.copytree(tiny_dir, folder)
+    with warehouse_env(url):  # the demo's own files as the last build (other tests may have left others)
+        refresh(config=str(folder / "jsna.toml"))
+    ehcp_before = family_rows(engine, "ehcp")
+
+    cease_one_plan(folder / "education" / "sen2_return_2026.xml")
+    caplog.set_level(logging.INFO, logger="jsna")
+    with warehouse_env(url):
+        partial = refresh(config=str(folder / "jsna.toml"))
+    assert partial["redone"] == "core__ehcp_cases, raw__ehcp_cases"
+    log = [r.getMessage() for r in caplog.records if r.name.startswith("jsna")]
+    computing = re.match(r"computing indicators: (.*) \(kept from the last build: (.*)\)",
+                         next(m for m in log if m.startswith("computing indicators")))
+    assert computing, log
+    computed, kept = set(computing[1].split(", ")), set(computing[2].split(", "))
+    assert computed and all(unit.startswith("ehcp.") for unit in computed)  # parts of the plans' family ...
+    assert {"cin", "health", "ehcp.caseload_counts"} <= kept  # ... not those whose queries return what they did
+    protected = next(m for m in log if m.startswith("disclosure control over"))
+    counted = re.match(r"disclosure control over (\d+) indicator values \(of (\d+): the periods whose values "
+                       r"changed, (.*)\)", protected)
+    assert counted, protected
+    assert 0 < int(counted[1]) < int(counted[2]) // 2 and counted[3]
+    assert family_rows(engine, "ehcp") != ehcp_before  # the plans changed
+    after = published_snapshot(engine)
+    after_core, after_headlines = core_snapshot(engine), latest_headlines(engine)
+
+    with warehouse_env(url):  # the same files, everything redone
+        full = refresh(config=str(folder / "jsna.toml"), force=True)
+    assert full["redone"] == "everything"
+    forced = published_snapshot(engine)
+    differing = {t for t in forced if forced[t] != after[t]} - PER_RUN
+    assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
+    assert core_snapshot(engine) == after_core and latest_headlines(engine) == after_headlines
+
+    caplog.clear()
+    with warehouse_env(url):  # the demo's own return again: a partial refresh back to what was built in full
+        back = refresh(config=str(tiny_dir / "jsna.toml"))
+    assert back["redone"] == "core__ehcp_cases, raw__ehcp_cases" and back["new_files"] == 0
+    assert any(r.getMessage().startswith("disclosure control over") and "the periods whose values changed" in
+               r.getMessage() for r in caplog.records)
     rebuilt = published_snapshot(engine)
     differing = {t for t in rebuilt if rebuilt[t] != threaded_refreshed["published"][t]} - PER_RUN
     assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"

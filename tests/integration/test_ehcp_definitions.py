@@ -153,7 +153,7 @@ def test_requests_by_outcome_and_decided_within_6_weeks(inputs: Inputs) -> None:
 
 def test_assessments_count_in_the_year_of_their_outcome(inputs: Inputs) -> None:
     """P1 was requested in 2023 and assessed in 2024; P2 requested and assessed in 2024: both count in 2024."""
-    got = ehcp.request_counts(inputs)["ehcp_assessments_to_plan"]
+    got = ehcp.assessment_counts(inputs)["ehcp_assessments_to_plan"]
     assert cells(got, "2024")[("utla", AUTHORITY, "all")] == 2 and cells(got, "2023") == {}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jsna import pipeline
+from jsna.indicators.registry import units
 from jsna.rebuild import FULL, reads, scope_of
 
 
@@ -36,7 +37,8 @@ def test_a_changed_source_reaches_what_reads_it_and_nothing_else() -> None:
 
 def test_families_disclosure_control_links_are_computed_together(monkeypatch: pytest.MonkeyPatch) -> None:
     waits = scope_of(["waiting_list"])
-    last = {"indicators:ehcp": ["ehcp_caseload"], "indicators:health": ["waits_waiting"],
+    ehcp = {f"indicators:{u.name}": ["ehcp_caseload"] for u in units() if u.name.startswith("ehcp.")}
+    last = {**ehcp, "indicators:health": ["waits_waiting"],
             "indicators:social": ["social_care_open"], "indicators:pupils": ["statistics"],
             "indicators:cin": ["cin_ehcp_children"], "indicators:pathway": ["statistics"]}
     assert pipeline.families_to_compute(waits, last) == {"health"}
@@ -46,3 +48,31 @@ def test_families_disclosure_control_links_are_computed_together(monkeypatch: py
     # a link from a waits indicator to a social care one would protect them, and so compute them, together
     monkeypatch.setattr(pipeline, "linked_indicators", lambda derived: [{"wait_median_weeks", "dct_caseload_rate"}])
     assert pipeline.families_to_compute(waits, last) == {"health", "social"}
+
+
+def test_a_query_returning_what_it_did_redoes_nothing() -> None:
+    """Given the SEN2 return changed, when the advice timeliness query was found to return the rows it returned in
+    the last build (`settle`), then the health family that reads only it and unchanged tables is not redone, while
+    the plans' family, whose caseload query reads the same table and was not found so, is."""
+    from dataclasses import replace
+
+    sen2 = scope_of(["ehcp_cases"])
+    assert sen2.redo(["advice_timeliness", "waits_waiting"]) and sen2.stale("advice_timeliness")
+    settled = replace(sen2, same=frozenset({"advice_timeliness"}))
+    assert not settled.redo(["advice_timeliness", "waits_waiting"]) and not settled.stale("advice_timeliness")
+    assert settled.redo(["advice_timeliness", "ehcp_caseload"]) and settled.redo(None)
+    assert not settled.stale("waits_waiting") and FULL.stale("anything") and FULL.redo(["anything"])
+
+
+def test_every_indicator_of_a_family_made_of_parts_is_named_by_one_part() -> None:
+    """A family computed in parts (the EHC plans: jsna.indicators.ehcp.PARTS) names each of its catalogued
+    indicators in exactly one part: a part kept from the last build keeps exactly its own indicators."""
+    from jsna.indicators.catalogue import family_of
+    from jsna.indicators.registry import unit_of
+
+    named = [i for u in units() if u.indicators for i in u.indicators]
+    assert len(named) == len(set(named))
+    owners = unit_of()
+    assert {i for i, f in family_of().items() if f == "ehcp"} == set(named)
+    assert owners["ehcp_ceased"] == "ehcp.ceased_counts" and owners["ehcp_plans"] == "ehcp.caseload_counts"
+    assert owners["wait_median_weeks"] == "health"  # a family without parts is one unit

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.testing import assert_frame_equal
 
 from jsna.config import Disclosure
-from jsna.publish.disclosure import exposed_groups, sum_groups, suppress
+from jsna.publish.disclosure import exposed_groups, protect, sum_groups, suppress
 
 
 def rows(**cols: list) -> pd.DataFrame:
@@ -123,3 +124,51 @@ def test_an_sii_goes_with_any_decile_it_was_fitted_to() -> None:
     # without the derivation declared, the SII would have stayed beside its hidden decile
     alone = suppress(values, Disclosure(), False, nest)
     assert alone[alone["indicator_id"] == "ehcp_rate_sii"]["symbol"].isna().all()
+
+
+def test_each_period_is_protected_apart_from_the_others() -> None:
+    """Given random counts of two indicators counting the same children (plans, and the rate's numerator) on a
+    three-level hierarchy with age bands and local deciles, an SII fitted to those, over three periods, when
+    protected together and period by period, then each period's published rows are the same: a partial refresh
+    may protect again only the periods whose values changed and keep the others' (jsna.pipeline.publish)."""
+    rng = np.random.default_rng(11)
+    lsoas = [f"L{i}" for i in range(40)]
+    msoa = {c: f"M{i // 5}" for i, c in enumerate(lsoas)}
+    lad = {f"M{j}": f"D{j // 4}" for j in range(8)}
+    nest = pd.concat([
+        pd.DataFrame({"child_level": "lsoa", "child_code": lsoas, "parent_level": "msoa",
+                      "parent_code": [msoa[c] for c in lsoas]}),
+        pd.DataFrame({"child_level": "msoa", "child_code": list(lad), "parent_level": "lad",
+                      "parent_code": list(lad.values())}),
+    ])
+    bands = ["age_band=0-4", "age_band=5-10", "age_band=11-15"]
+    periods = []
+    for period in ("202223", "202324", "202425"):
+        base = pd.DataFrame([(c, b, int(rng.poisson(3))) for c in lsoas for b in bands],
+                            columns=["area_code", "breakdown", "numerator"]).assign(area_level="lsoa")
+        frames = [base]
+        for level, parent in (("msoa", msoa), ("lad", lad)):
+            up = frames[-1].assign(area_code=frames[-1]["area_code"].map(parent)).groupby(
+                ["area_code", "breakdown"], as_index=False)["numerator"].sum().assign(area_level=level)
+            frames.append(up)
+        banded = pd.concat(frames, ignore_index=True)
+        totals = banded.groupby(["area_level", "area_code"], as_index=False)["numerator"].sum().assign(
+            breakdown="all")
+        deciles = totals[totals["area_level"] == "lad"].assign(breakdown="local_imd_decile=1",
+                                                                 numerator=lambda f: f["numerator"] // 4)
+        counts = pd.concat([banded, totals, deciles], ignore_index=True).assign(period=period)
+        for indicator in ("ehcp_plans", "ehcp_rate_0_25"):
+            periods.append(counts.assign(indicator_id=indicator))
+        periods.append(deciles.assign(indicator_id="ehcp_rate_sii", period=period, breakdown="all",
+                                      numerator=np.nan))
+    values = pd.concat(periods, ignore_index=True)
+    values = rows(**{c: values[c].tolist() for c in values}, denominator=[1000.0] * len(values),
+                  value=[1.0] * len(values))
+    derived = {"ehcp_rate_sii": "ehcp_rate_0_25:local_imd_decile"}
+    together = protect("indicator_values", values, Disclosure(), hierarchy=nest, counts_children=False,
+                       derived=derived)
+    apart = pd.concat([protect("indicator_values", values[values["period"] == p], Disclosure(), hierarchy=nest,
+                               counts_children=False, derived=derived) for p in values["period"].unique()],
+                      ignore_index=True)
+    assert together["symbol"].eq("c").sum() > values["numerator"].between(1, 4).sum()  # secondary suppression
+    assert_frame_equal(together, apart)
