@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from jsna.kinds import CORE_BUILD
 from jsna.warehouse.copy import copy_frame
-from jsna.warehouse.runs import Run, ddl
+from jsna.warehouse.runs import Run, temp_view
 from jsna.warehouse.sqlfiles import query_frame, sql_text, statement
 
 _TABLE = re.compile(r'\{run\}\."?((?:raw|core)__[a-z0-9_]+)"?')
@@ -168,7 +168,7 @@ def _same_rows(conn: Connection, run: Run, scope: Scope, query: str, params: Map
     for table in sorted(tables - viewed):  # the last build's core tables; unchanged raw tables as this run reads them
         layer, _, name = table.partition("__")
         source = sql.Identifier("core", name) if layer == "core" else sql.Identifier(run.schema, table)
-        ddl(conn, "CREATE TEMP VIEW {} AS SELECT * FROM {}", sql.Identifier(table), source)
+        temp_view(conn, table, source)
         viewed.add(table)
     bound = {k: v for k, v in params.items() if k in _PARAM.findall(text)}
     now, then = (_ordered(query_frame(conn, f"queries/{query}", schema, bound)) for schema in (run.schema, LAST_BUILD))

@@ -282,6 +282,11 @@ def ddl(conn: Connection, template: str, *parts: sql.Composable) -> None:
     raw.execute(sql.SQL(template).format(*parts))
 
 
+def temp_view(conn: Connection, name: str, source: sql.Identifier) -> None:
+    """A view for this session only, `name`, of every row of `source` (a table's last build, read in its place)."""
+    ddl(conn, "CREATE TEMP VIEW {} AS SELECT * FROM {}", sql.Identifier(name), source)
+
+
 def create_raw_views(run: Run, raw_tables: Sequence[str]) -> None:
     """run_<id>.raw__<table>: the rows of the files this run uses, landed earlier or now."""
     with run.engine.begin() as conn:

@@ -156,7 +156,8 @@ def test_health_waits_for_a_sub_icb_location_against_nhs_england(page, dashboard
     settle(page)
     page.get_by_text("against NHS England's published figures", exact=False).first.wait_for(timeout=TIMEOUT)
     assert page.get_by_text("this sub-ICB", exact=False).count() >= 1
-    assert page.locator(CHART).count() >= 4  # distribution, thresholds, two trends, and the NHS comparison
+    # distribution, thresholds, two trends and the NHS comparison: drawn after their captions, so waited for
+    page.locator(CHART).nth(4).wait_for(timeout=TIMEOUT)
     page.get_by_role("tab", name="Six-week health advice").click()
     page.get_by_text(f"Health advice within 6 weeks: {sub['area_name']}", exact=False).first.wait_for(timeout=TIMEOUT)
     settle(page)
