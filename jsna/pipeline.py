@@ -378,9 +378,9 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
     catalogue = load_catalogue().values()
     methods = {i.id: i.method for i in catalogue}
     derived = {i.id: i.derived_from for i in catalogue if i.derived_from}
-    nesting = query_frame(run.engine, "queries/area_nesting", run.schema)
-    # the NHS geography cuts the same children another way: its sums are protected too
-    sums = pd.concat([nesting, query_frame(run.engine, "queries/health_nesting", run.schema)], ignore_index=True)
+    # the areas' nesting, and the NHS geography's, which cuts the same children another way: both sums protected
+    nesting, health = (query_frame(run.engine, f"queries/{q}", run.schema) for q in NESTING_QUERIES)
+    sums = pd.concat([nesting, health], ignore_index=True)
     for table in ["indicators", "indicator_values", "comparisons", "area_hierarchy", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
     runs.stage_table(run, "core", "indicator_values")

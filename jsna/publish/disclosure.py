@@ -229,9 +229,8 @@ def _from_records(cells: pd.DataFrame, rows: pd.DataFrame, nest: pd.DataFrame) -
     lads = rows.loc[rows["area_level"] == "lad", ["period", "area_code"]].merge(
         nest[(nest["child_level"] == "lad") & (nest["parent_level"] == "utla")],
         left_on="area_code", right_on="child_code")
-    counted = set(zip(lads["period"], lads["parent_code"], strict=True))
-    at_utla = np.array([(p, c) in counted for p, c in zip(cells["period"], cells["area_code"], strict=True)],
-                       dtype=bool)
+    counted = pd.MultiIndex.from_arrays([lads["period"], lads["parent_code"]])
+    at_utla = pd.MultiIndex.from_arrays([cells["period"], cells["area_code"]]).isin(counted)
     return cells["area_level"].isin(RECORD_LEVELS).to_numpy() | ((cells["area_level"] == "utla").to_numpy() & at_utla)
 
 

@@ -319,6 +319,7 @@ def keep_tables(run: Run, layer: str, tables: Sequence[str]) -> None:
 # -- commit ---------------------------------------------------------------------------------------
 SWAP_LOCK_WAIT = "200ms"  # under PostgreSQL's deadlock_timeout (1 s): the commit gives way before a check ends it
 SWAP_PATIENCE_S = 300.0  # how long a commit keeps asking for the tables readers hold
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE: lock_timeout ran out
 
 
 def commit_run(run: Run) -> None:
@@ -340,9 +341,6 @@ def commit_run(run: Run) -> None:
                 time.sleep(min(0.05 * 2**attempt, 1.0))
     finally:
         _release(run)
-
-
-LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout ran out
 
 
 def _swap(run: Run) -> None:

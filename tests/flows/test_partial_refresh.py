@@ -87,12 +87,17 @@ def test_a_changed_waiting_list_redoes_only_what_reads_it(threaded_refreshed: di
     with warehouse_env(url):  # the demo's own list again: a partial refresh back to what was built in full
         back = refresh(config=str(tiny_dir / "jsna.toml"))
     assert back["redone"] == "core__waiting_list, raw__waiting_list" and back["new_files"] == 0
+    assert_as_built_in_full(engine, threaded_refreshed)
+
+
+def assert_as_built_in_full(engine: sa.Engine, full: dict) -> None:
+    """The warehouse publishes, holds in core and heads with what the fixture's full build of the demo's files did."""
     rebuilt = published_snapshot(engine)
-    differing = {t for t in rebuilt if rebuilt[t] != threaded_refreshed["published"][t]} - PER_RUN
+    differing = {t for t in rebuilt if rebuilt[t] != full["published"][t]} - PER_RUN
     assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
     core = core_snapshot(engine)
-    assert {t for t in core if core[t] != threaded_refreshed["core"][t]} == set()
-    assert latest_headlines(engine) == threaded_refreshed["headlines"]
+    assert {t for t in core if core[t] != full["core"][t]} == set()
+    assert latest_headlines(engine) == full["headlines"]
 
 
 def cease_one_plan(path: Path) -> None:
@@ -164,9 +169,4 @@ def test_a_changed_sen2_return_protects_again_only_the_periods_it_changed(
     assert back["redone"] == "core__ehcp_cases, raw__ehcp_cases" and back["new_files"] == 0
     assert any(r.getMessage().startswith("disclosure control over") and "the periods whose values changed" in
                r.getMessage() for r in caplog.records)
-    rebuilt = published_snapshot(engine)
-    differing = {t for t in rebuilt if rebuilt[t] != threaded_refreshed["published"][t]} - PER_RUN
-    assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
-    core = core_snapshot(engine)
-    assert {t for t in core if core[t] != threaded_refreshed["core"][t]} == set()
-    assert latest_headlines(engine) == threaded_refreshed["headlines"]
+    assert_as_built_in_full(engine, threaded_refreshed)

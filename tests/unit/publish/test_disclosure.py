@@ -3,6 +3,8 @@ suppressed count can be recovered by subtraction from totals or sibling breakdow
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from pandas.testing import assert_frame_equal
@@ -58,13 +60,12 @@ def test_age_bands_protect_each_other_under_the_all_total() -> None:
     assert out.set_index("breakdown")["symbol"].dropna().index.tolist() == ["age_band=0-4", "age_band=20-25"]
 
 
-def test_no_group_is_left_with_a_single_suppressed_row_on_random_hierarchies() -> None:
-    """Given random counts on a three-level hierarchy with age bands, when suppressed, then no sum
-    group holds exactly one suppressed row and no count from 1 to 4 is in clear."""
-    rng = np.random.default_rng(7)
-    lsoas = [f"L{i}" for i in range(60)]
+def random_hierarchy(n_lsoas: int) -> tuple[pd.DataFrame, Callable[[np.random.Generator, float], pd.DataFrame]]:
+    """LSOAs five to an MSOA, MSOAs four to a district: the nesting, and a draw of Poisson(mean) counts in three
+    age bands for each LSOA, summed up to each MSOA and district (area_level, area_code, breakdown, numerator)."""
+    lsoas = [f"L{i}" for i in range(n_lsoas)]
     msoa = {c: f"M{i // 5}" for i, c in enumerate(lsoas)}
-    lad = {f"M{j}": f"D{j // 4}" for j in range(12)}
+    lad = {m: f"D{j // 4}" for j, m in enumerate(dict.fromkeys(msoa.values()))}
     nest = pd.concat([
         pd.DataFrame({"child_level": "lsoa", "child_code": lsoas, "parent_level": "msoa",
                       "parent_code": [msoa[c] for c in lsoas]}),
@@ -72,14 +73,23 @@ def test_no_group_is_left_with_a_single_suppressed_row_on_random_hierarchies() -
                       "parent_code": list(lad.values())}),
     ])
     bands = ["age_band=0-4", "age_band=5-10", "age_band=11-15"]
-    base = pd.DataFrame([(c, b, int(rng.poisson(4))) for c in lsoas for b in bands],
-                        columns=["area_code", "breakdown", "numerator"]).assign(area_level="lsoa")
-    frames = [base]
-    for level, parent in (("msoa", msoa), ("lad", lad)):
-        up = frames[-1].assign(area_code=frames[-1]["area_code"].map(parent)).groupby(
-            ["area_code", "breakdown"], as_index=False)["numerator"].sum().assign(area_level=level)
-        frames.append(up)
-    banded = pd.concat(frames, ignore_index=True)
+
+    def draw(rng: np.random.Generator, mean: float) -> pd.DataFrame:
+        frames = [pd.DataFrame([(c, b, int(rng.poisson(mean))) for c in lsoas for b in bands],
+                               columns=["area_code", "breakdown", "numerator"]).assign(area_level="lsoa")]
+        for level, parent in (("msoa", msoa), ("lad", lad)):
+            frames.append(frames[-1].assign(area_code=frames[-1]["area_code"].map(parent)).groupby(
+                ["area_code", "breakdown"], as_index=False)["numerator"].sum().assign(area_level=level))
+        return pd.concat(frames, ignore_index=True)
+
+    return nest, draw
+
+
+def test_no_group_is_left_with_a_single_suppressed_row_on_random_hierarchies() -> None:
+    """Given random counts on a three-level hierarchy with age bands, when suppressed, then no sum
+    group holds exactly one suppressed row and no count from 1 to 4 is in clear."""
+    nest, draw = random_hierarchy(60)
+    banded = draw(np.random.default_rng(7), 4)
     totals = banded.groupby(["area_level", "area_code"], as_index=False)["numerator"].sum().assign(breakdown="all")
     values = pd.concat([banded, totals], ignore_index=True)
     values = rows(**{c: values[c].tolist() for c in values}, denominator=[100.0] * len(values),
@@ -132,26 +142,10 @@ def test_each_period_is_protected_apart_from_the_others() -> None:
     protected together and period by period, then each period's published rows are the same: a partial refresh
     may protect again only the periods whose values changed and keep the others' (jsna.pipeline.publish)."""
     rng = np.random.default_rng(11)
-    lsoas = [f"L{i}" for i in range(40)]
-    msoa = {c: f"M{i // 5}" for i, c in enumerate(lsoas)}
-    lad = {f"M{j}": f"D{j // 4}" for j in range(8)}
-    nest = pd.concat([
-        pd.DataFrame({"child_level": "lsoa", "child_code": lsoas, "parent_level": "msoa",
-                      "parent_code": [msoa[c] for c in lsoas]}),
-        pd.DataFrame({"child_level": "msoa", "child_code": list(lad), "parent_level": "lad",
-                      "parent_code": list(lad.values())}),
-    ])
-    bands = ["age_band=0-4", "age_band=5-10", "age_band=11-15"]
+    nest, draw = random_hierarchy(40)
     periods = []
     for period in ("202223", "202324", "202425"):
-        base = pd.DataFrame([(c, b, int(rng.poisson(3))) for c in lsoas for b in bands],
-                            columns=["area_code", "breakdown", "numerator"]).assign(area_level="lsoa")
-        frames = [base]
-        for level, parent in (("msoa", msoa), ("lad", lad)):
-            up = frames[-1].assign(area_code=frames[-1]["area_code"].map(parent)).groupby(
-                ["area_code", "breakdown"], as_index=False)["numerator"].sum().assign(area_level=level)
-            frames.append(up)
-        banded = pd.concat(frames, ignore_index=True)
+        banded = draw(rng, 3)
         totals = banded.groupby(["area_level", "area_code"], as_index=False)["numerator"].sum().assign(
             breakdown="all")
         deciles = totals[totals["area_level"] == "lad"].assign(breakdown="local_imd_decile=1",
