@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import re
@@ -195,6 +196,8 @@ class SourceEntry(BaseModel):
     name: str
     kind: str
     path: Path
+    # set by load_config on the sources a pattern stands for (not written in jsna.toml): the declared name
+    member_of: str | None = Field(default=None, exclude=True)
 
     @field_validator("name")
     @classmethod
@@ -213,6 +216,13 @@ class SourceEntry(BaseModel):
     @property
     def options(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+
+PATTERN = re.compile(r"[*?\[]")  # a path with these is a glob pattern: one source per file it matches
+
+
+def _stem_name(path: Path) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", path.name.split(".")[0].lower()).strip("_")
 
 
 class TrajectoryPoint(BaseModel):
@@ -263,12 +273,15 @@ class JsnaConfig(BaseModel):
     alerts: list[AlertRule] = Field(default_factory=list)
     targets: list[LocalTarget] = Field(default_factory=list)
     base_dir: Path = Path(".")
+    declared: list[SourceEntry] = Field(default_factory=list, exclude=True)  # as written (patterns unexpanded)
 
     def build_digest(self) -> str:
         """SHA-256 of what the built tables depend on: every setting but the alert rules, where messages go and
         the refresh policy (told after a build, or deciding whether one runs), and the folder it sits in. Editing
         only those (or comments) makes no rebuild: the next refresh evaluates the new rules on what stands."""
         build = self.model_dump(mode="json", exclude={"alerts", "notify", "refresh", "base_dir"})
+        # as written: a pattern's files coming and going are new deliveries, not a new configuration
+        build["sources"] = [s.model_dump(mode="json") for s in self.declared or self.sources]
         return hashlib.sha256(json.dumps(build, sort_keys=True).encode()).hexdigest()
 
     def resolve(self, entry: SourceEntry) -> Path:
@@ -276,6 +289,29 @@ class JsnaConfig(BaseModel):
 
     def by_kind(self, *kinds: str) -> list[SourceEntry]:
         return [s for s in self.sources if s.kind in kinds]
+
+    def named(self, names: Iterable[str]) -> list[str]:
+        """The sources these names give: a source's own name, or a pattern's declared name for all its files."""
+        wanted = set(names)
+        return [s.name for s in self.sources if s.name in wanted or s.member_of in wanted]
+
+
+def expand_patterns(cfg: JsnaConfig, path: Path) -> JsnaConfig:
+    """The configuration with each source whose path is a glob pattern (a region's SEN2 returns, one per
+    authority: `path = "education/sen2_returns/*.xml"`) replaced by one source per file it matches, in name
+    order, each named `<name>_<file stem>` and landed, checked for shrinkage and rebuilt on its own."""
+    sources: list[SourceEntry] = []
+    for entry in cfg.sources:
+        if not PATTERN.search(str(entry.path)):
+            sources.append(entry)
+            continue
+        found = sorted(Path(p) for p in glob.glob(str(cfg.resolve(entry))))
+        if not found:
+            raise ConfigError(f"{path}: source '{entry.name}': its path {entry.path} matches no file.")
+        for match in found:
+            sources.append(entry.model_copy(update={"name": f"{entry.name}_{_stem_name(match)}", "path": match,
+                                                    "member_of": entry.name}))
+    return cfg.model_copy(update={"sources": sources, "declared": list(cfg.sources)})
 
 
 def load_config(path: Path | str) -> JsnaConfig:
@@ -293,6 +329,7 @@ def load_config(path: Path | str) -> JsnaConfig:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{path}: {where}: {first['msg']}.") from exc
+    cfg = expand_patterns(cfg, path)
     for s in cfg.sources:
         unknown = sorted(set(s.options) - OPTIONS.get(s.kind, frozenset()))
         if unknown:
@@ -308,7 +345,8 @@ def load_config(path: Path | str) -> JsnaConfig:
     names = [s.name for s in cfg.sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ConfigError(f"{path}: source names must be unique; repeated: {', '.join(dupes)}.")
+        raise ConfigError(f"{path}: source names must be unique (a pattern's files are named <name>_<file stem>); "
+                          f"repeated: {', '.join(dupes)}.")
     check_targets(cfg, path)
     check_alerts(cfg, path)
     if cfg.project.demo:

@@ -184,7 +184,7 @@ def check_deliveries(run: Run, cfg: JsnaConfig, landed: Sequence[LandedFile],
     """Stop before anything is built when a source's delivery is smaller than the one published now
     (jsna.warehouse.deliveries), unless that source's shrink was accepted."""
     log.info("checking %d deliveries against those the published figures came from", len(landed))
-    deliveries.check_shrink(run, landed, cfg.refresh.min_share, accept_shrink)
+    deliveries.check_shrink(run, landed, cfg.refresh.min_share, cfg.named(accept_shrink))
 
 
 def unchanged_since(run: Run, landed: Sequence[LandedFile]) -> int | None:

@@ -23,7 +23,7 @@ def check_refresh(config_path: Path, settings: Settings, accept_shrink: Iterable
     for entry in cfg.sources:
         check_path(entry.kind, cfg.resolve(entry))  # a folder where the kind reads one file
         check_size(cfg.resolve(entry), settings.max_file_bytes)  # refused before it is hashed or read
-    unknown = sorted(set(accept_shrink) - {s.name for s in cfg.sources})
+    unknown = sorted(set(accept_shrink) - {s.name for s in cfg.sources} - {s.name for s in cfg.declared})
     if unknown:
         raise ConfigError(f"--accept-shrink {unknown[0]}: {config_path} declares no source of that name.")
     from jsna.sources.registry import CHILD_LEVEL  # the adapters: imported only once the file is valid

@@ -231,12 +231,39 @@ def threaded_refreshed(server_url: str, tiny_dir: Path, prefect_harness: None) -
     yield from _refreshed_apart(server_url, tiny_dir, 1)
 
 
+def split_returns(demo: Path, out: Path, parts: int = 2) -> Path:
+    """A copy of a demo whose SEN2 return is sent as `parts` returns (its Person elements dealt out in turn, the
+    same header each), declared by one pattern, as a region's authorities send theirs."""
+    import shutil
+
+    from lxml import etree
+
+    from jsna.demo import sen2
+
+    shutil.copytree(demo, out)
+    whole = out / sen2.PATH
+    tree = etree.parse(str(whole))
+    persons = tree.getroot().find("Persons")
+    people = list(persons)
+    (out / sen2.FOLDER).mkdir()
+    for k in range(parts):
+        persons[:] = people[k::parts]
+        tree.write(str(out / sen2.FOLDER / f"sen2_{k}.xml"), xml_declaration=True, encoding="UTF-8")
+    whole.unlink()
+    config = out / "jsna.toml"
+    config.write_text(config.read_text().replace(f'path = "{sen2.PATH}"', f'path = "{sen2.PATTERN}"'))
+    return out
+
+
 @pytest.fixture(scope="session")
-def dask_refreshed(server_url: str, tiny_dir: Path, prefect_harness: None) -> Iterator[dict[str, object]]:
+def dask_refreshed(server_url: str, tiny_dir: Path, prefect_harness: None,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """A warehouse with the tiny demo committed by a refresh whose tasks run on an existing Dask cluster of two
-    worker processes, reached by its scheduler's address: its url, the flow's summary and every published table's
+    worker processes, reached by its scheduler's address, its SEN2 return sent as two returns (as a region's
+    authorities send theirs, landed side by side): its url, the flow's summary and every published table's
     fingerprint at commit."""
-    yield from _refreshed_apart(server_url, tiny_dir, 2, cluster=True)
+    split = split_returns(tiny_dir, tmp_path_factory.mktemp("tiny_split") / "demo")
+    yield from _refreshed_apart(server_url, split, 2, cluster=True)
 
 
 @pytest.fixture(scope="session")

@@ -95,7 +95,7 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     writers.write_csv(out / "schools" / "special_school_places.csv", sch.places)
     say("writing case-level files")
     writers.write_csv(out / "education" / "ehcp_cases.csv", ehcp.table(plans.requests, who), columns=ehcp.COLUMNS)
-    sen2.write_return(out / sen2.PATH, plans.requests, who)
+    sen2_path = sen2.write_returns(out, plans.requests, who, geo.utla["la_number"].to_numpy())
     writers.write_csv(out / "health" / "waiting_list.csv", waits.table(referrals, who, tr, geo, rng["waits"]),
                       columns=waits.COLUMNS)
     nhs.write_autism(out, referrals, nhs_areas, rng["nhs"])
@@ -115,4 +115,5 @@ def generate_spec(out: Path, spec: ScaleSpec, seed: int, progress: Callable[[str
     pathway.write(out, bench, geo, pop, rng["pathway"])
     writers.write_readme(out, spec.project_name, spec.name, seed)
     say("done")
-    return writers.write_toml(out, spec.project_name, str(geo.utla["code"][0]), FIRST_YEAR, LAST_YEAR)
+    return writers.write_toml(out, spec.project_name, str(geo.utla["code"][0]), FIRST_YEAR, LAST_YEAR,
+                              paths={"ehcp_cases": sen2_path})

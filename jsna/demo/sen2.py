@@ -24,6 +24,9 @@ YEAR = 2026  # the collection after the demo's extract date (31 December 2025)
 REFERENCE_DATE = "2026-01-15"  # its census day: the third Thursday of January
 LA = "900"
 PATH = "education/sen2_return_2026.xml"
+# where the demo holds several authorities (England): one return per authority, as DfE collects them
+FOLDER = "education/sen2_returns_2026"
+PATTERN = f"{FOLDER}/*.xml"
 DECISIONS = {"Assess": "Y", "Not assess": "N", "Withdrawn": "W", "": "A"}
 OUTCOMES = {"Plan": "Y", "No plan": "N", "": "A"}
 CEASE_CODES = {"Reached age 25": "1", "Needs met": "2", "Entered higher education": "3", "Entered employment": "4",
@@ -90,7 +93,20 @@ def _request(rows: Requests, i: int, iso: dict[str, np.ndarray]) -> str:
     return "".join(parts)
 
 
-def write_return(path: Path, rows: Requests, people: People) -> Path:
+def write_returns(out: Path, rows: Requests, people: People, la_numbers: np.ndarray) -> str:
+    """Write the demo's return(s) and give the path to declare: one file (PATH) where the demo is one authority;
+    else each authority's requests in its own return (FOLDER/sen2_<LA number>.xml), as DfE collects them, so that
+    a region or England lands as many small files side by side, never one of gigabytes."""
+    if len(la_numbers) == 1:
+        write_return(out / PATH, rows, people)
+        return PATH
+    for auth in np.unique(rows.auth):
+        la = str(la_numbers[auth])
+        write_return(out / FOLDER / f"sen2_{la}.xml", rows.take(np.flatnonzero(rows.auth == auth)), people, la)
+    return PATTERN
+
+
+def write_return(path: Path, rows: Requests, people: People, la: str = LA) -> Path:
     """Write the return's XML: one Person per child (in person order), their requests in date order."""
     path.parent.mkdir(parents=True, exist_ok=True)
     order = np.lexsort((rows.request, rows.person))
@@ -101,7 +117,7 @@ def write_return(path: Path, rows: Requests, people: People) -> Path:
     with path.open("w", encoding="utf-8", newline="\n") as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n<Header><CollectionDetails>'
                 f"<Collection>SEN2</Collection><Year>{YEAR}</Year><ReferenceDate>{REFERENCE_DATE}</ReferenceDate>"
-                f"</CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>{LA}</LEA>"
+                f"</CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>{la}</LEA>"
                 "<SoftwareCode>jsna demo</SoftwareCode><DMO>Y</DMO><DCO>Y</DCO></Source></Header>\n<Persons>\n")
         start = 0
         persons = rows.person[order]

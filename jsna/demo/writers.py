@@ -202,11 +202,13 @@ SOURCES: tuple[tuple[str, str, str, str | None, int | None], ...] = (
 )
 
 
-def write_toml(out: Path, name: str, area_code: str, first_year: int, last_year: int) -> Path:
-    """jsna.toml describing the demo (paths relative to the file)."""
+def write_toml(out: Path, name: str, area_code: str, first_year: int, last_year: int,
+               paths: dict[str, str] | None = None) -> Path:
+    """jsna.toml describing the demo (paths relative to the file; `paths` in place of SOURCES' for some)."""
     lines = ["[project]", f'name = "{name}"', f'area_code = "{area_code}"', "demo = true",
              f"first_year = {first_year}", f"last_year = {last_year}", "", "[disclosure]", "min_count = 5"]
     for src, kind, path, level, vintage in SOURCES:
+        path = (paths or {}).get(src, path)
         lines += ["", "[[sources]]", f'name = "{src}"', f'kind = "{kind}"', f'path = "{path}"']
         if level:
             lines.append(f'level = "{level}"')

@@ -97,3 +97,21 @@ def test_benchmarks_are_the_place_s_own_authorities(small: Path) -> None:
     sn = _read(small, benchmarks.SN_2025)
     assert len(sn) == 8 and "SN_7" in sn.columns and "SN_8" not in sn.columns
     assert (sn["old_la_code"] != sn["SN_1"]).all()
+
+
+def test_each_authority_sends_its_own_sen2_return(small: Path) -> None:
+    """Given a demo of several authorities, then each authority's requests come in a return of its own (headed with
+    its LA number), declared by one pattern; together they hold every request of the extract, each child in one."""
+    from jsna.demo import sen2
+    from jsna.sources.sen2_return.xml import read_xml
+
+    assert not (small / sen2.PATH).exists()
+    assert f'path = "{sen2.PATTERN}"' in (small / "jsna.toml").read_text(encoding="utf-8")
+    files = sorted((small / sen2.FOLDER).glob("*.xml"))
+    read = [read_xml(f) for f in files]
+    numbers = [m.header.la for m in read]
+    assert [f.name for f in files] == [f"sen2_{n}.xml" for n in numbers] and len(set(numbers)) == 8
+    cases = _read(small, "education/ehcp_cases.csv")
+    assert sum(len(m.tables["requests"]) for m in read) == len(cases)
+    upns = [set(m.tables["person"]["UPN"]) for m in read]
+    assert sum(map(len, upns)) == len(set().union(*upns)) == cases["UPN"].nunique()
