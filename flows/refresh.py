@@ -32,7 +32,7 @@ from jsna.forecasting import planner
 from jsna.forecasting.planner import PlanInputs
 from jsna.publish.run_summary import run_summary, unstarted_summary
 from jsna.rebuild import Scope
-from jsna.sources.context import ReadContext
+from jsna.sources.registry import PLACED
 from jsna.warehouse.runs import LandedFile, Run
 
 T = TypeVar("T")
@@ -52,17 +52,18 @@ def _transient(task: object, task_run: object, state: State) -> bool:
 
 # no timeout: landings run side by side in worker threads, where Prefect cannot interrupt a task
 @task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient, task_run_name="land {entry.name}")
-def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | None = None) -> LandedFile:
+def land(run: Run, cfg: JsnaConfig, entry: SourceEntry) -> LandedFile:
+    """One file; a placed file with the read context its process builds once (pipeline.run_context), never sent
+    with the task (it holds the pseudonymisation key, and at England scale some hundreds of MB)."""
     forward_library_logs()  # on a Dask worker too
-    return pipeline.land(run, cfg, entry, context)
+    if entry.kind in PLACED:
+        pseudonym_key_from_secret()  # a Dask worker's process too
+    return pipeline.land(run, cfg, entry)
 
 
-# it holds the pseudonymisation key: never written to result storage
-@task(persist_result=False, timeout_seconds=TIMEOUT)
-def read_context(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> ReadContext | None:
-    pseudonym_key_from_secret()  # a Dask worker's process too
-    fresh = pipeline.needs_reading(run, cfg, entries)
-    return pipeline.read_context(run, cfg, get_settings(), fresh) if fresh else None
+@task(timeout_seconds=TIMEOUT)
+def prepare_placement(run: Run) -> None:
+    pipeline.prepare_placement(run)
 
 
 @task(timeout_seconds=TIMEOUT)
@@ -272,8 +273,9 @@ def refresh_run(config: str | None = None, accept_shrink: list[str] | None = Non
         for entry in plan.unsupported:
             logger.warning("source %s: kind %s is not loaded by this version yet", entry.name, entry.kind)
         landed = _results([land.submit(run, cfg, e) for e in plan.reference])
-        context = read_context(run, cfg, plan.placed)
-        landed += _results([land.submit(run, cfg, e, context) for e in plan.placed])
+        prepare_placement(run)
+        landed += _results([land.submit(run, cfg, e) for e in plan.placed])
+        pipeline.forget_context()  # this process's, where it landed files itself
         check_deliveries(run, cfg, landed, accepted)
         kept = None if force else unchanged_since(run, landed)
         if kept is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ import shapely
 from sqlalchemy.engine import Connection
 
 from jsna import __version__, rebuild
-from jsna.config import JsnaConfig, Settings, SourceEntry, require_demo_areas
+from jsna.config import JsnaConfig, Settings, SourceEntry, get_settings, require_demo_areas
 from jsna.errors import JsnaError
 from jsna.forecasting import planner
 from jsna.forecasting.planner import PlanInputs
@@ -128,6 +129,8 @@ def land(run: Run, cfg: JsnaConfig, entry: SourceEntry, context: ReadContext | N
     if earlier is not None:
         log.info("source %s: %s already landed (file %d), not read again", entry.name, path.name, earlier.file_id)
         return earlier
+    if context is None and entry.kind in PLACED:
+        context = run_context(run, cfg, get_settings())
     log.info("source %s: reading %s as %s", entry.name, path.name, entry.kind)
     parsed = READERS[entry.kind](path, entry.options, context)
     landed = runs.land_frame(
@@ -159,8 +162,41 @@ def needs_reading(run: Run, cfg: JsnaConfig, entries: list[SourceEntry]) -> list
 
 def read_context(run: Run, cfg: JsnaConfig, settings: Settings, entries: list[SourceEntry]) -> ReadContext:
     """What placed records need: the run's LSOAs and postcode directory, and the pseudonymisation key."""
-    log.info("reading the run's small areas and postcodes to place %d sources' records", len(entries))
     runs.create_raw_views(run, RAW_TABLES)
+    return _placement_context(run, cfg, settings, entries)
+
+
+def prepare_placement(run: Run) -> None:
+    """Before placed files land side by side: the run's views of the reference files landed (each process that
+    lands a placed file reads its small areas and postcodes through them, `run_context`)."""
+    runs.create_raw_views(run, RAW_TABLES)
+
+
+_contexts: dict[tuple[int, str], ReadContext] = {}
+_contexts_guard = threading.Lock()
+
+
+def run_context(run: Run, cfg: JsnaConfig, settings: Settings) -> ReadContext:
+    """The run's read context, built once in this process (after `prepare_placement`): a Dask worker builds its
+    own from the warehouse when it first lands a placed file, rather than be sent the small areas, the postcode
+    directory and the key with every file (at England scale a copy of some hundreds of MB per file, held by the
+    flow's process and the workers until the files land). Threads landing side by side share it."""
+    key = (run.run_id, run.schema)
+    with _contexts_guard:
+        if key not in _contexts:
+            _contexts.clear()  # an earlier run's
+            _contexts[key] = _placement_context(run, cfg, settings, plan_sources(cfg).placed)
+        return _contexts[key]
+
+
+def forget_context() -> None:
+    """Let this process's read context go (landing is over)."""
+    with _contexts_guard:
+        _contexts.clear()
+
+
+def _placement_context(run: Run, cfg: JsnaConfig, settings: Settings, entries: list[SourceEntry]) -> ReadContext:
+    log.info("reading the run's small areas and postcodes to place %d sources' records", len(entries))
     engine = run.engine
     lsoas = query_geoframe(engine, "pipeline/lsoa_boundaries", run.schema)
     vintage_row = query_frame(engine, "pipeline/lsoa_vintage", run.schema)
