@@ -3,7 +3,9 @@ second refresh of the same files, configuration and code (which, as the flow doe
 keeps what is published); then of refreshes after each case-level source in turn changed (the waiting list, the
 health advice returns, the social care extract, the CIN census and the SEN2 return twice: once with one plan ceased in
 the return's last year, and once with one ceased the year before, which changes the caseload at a census as a new
-year's return does), each redoing only what reads it (jsna.rebuild). Each one's share of the first refresh's time."""
+year's return does), each redoing only what reads it (jsna.rebuild). Each one's share of the first refresh's time.
+
+Usage: python -m bench.refresh (this benchmark alone; `make bench` runs it among the others)."""
 
 from __future__ import annotations
 

@@ -173,4 +173,3 @@ def _same_rows(conn: Connection, run: Run, scope: Scope, query: str, params: Map
         viewed.add(table)
     bound = {k: v for k, v in params.items() if k in _PARAM.findall(text)}
     return same_rows(conn, f"queries/{query}", (run.schema, LAST_BUILD), bound)
-
