@@ -160,28 +160,34 @@ def simulate(placed: pd.DataFrame, totals: pd.DataFrame | None, offset: int) -> 
 
 
 @task(persist_result=False, timeout_seconds=TIMEOUT)
-def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], read: list[str]) -> dict[str, int]:
+def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], read: list[str],
+                   kept: list[str] | None) -> dict[str, int]:
     forward_library_logs()
-    return pipeline.write_planning(run, cfg, built, read)
+    return pipeline.write_planning(run, cfg, built, read, kept)
 
 
 def plan_places(run: Run, cfg: JsnaConfig, scope: Scope) -> dict[str, int] | None:
     """Forecasts, sufficiency and access, their heavy parts as tasks of their own (side by side on a Dask
-    cluster): the authorities' forecasts, the districts' forecasts, access, and the districts' simulations in
-    parts; then published together. None: the last build's place planning stands."""
+    cluster): the authorities' forecasts (unless the last build's stand: pipeline.kept_authorities), the districts'
+    forecasts, access, and the districts' simulations in parts; then published together. None: the last build's
+    place planning stands."""
     got = planning_inputs(run, cfg, scope)
     if got is None:
         return None
     inputs, read = got
     prepared = planner.prepare(inputs)
-    authorities = authority_forecasts.submit(inputs)
+    authorities = None if pipeline.authorities_may_stand(scope) else authority_forecasts.submit(inputs)
     near = access.submit(inputs, prepared)
     districts = district_forecasts(inputs, prepared)
+    kept = pipeline.kept_authorities(run, scope, districts) if authorities is None else None
+    if authorities is None and kept is None:
+        authorities = authority_forecasts.submit(inputs)
     totals = planner.district_totals(districts)
     sims = _results([simulate.submit(part, totals, offset)
                      for offset, part in planner.district_parts(prepared.placed, PLANNING_PARTS)])
-    built = planner.assemble(inputs, authorities.result(), districts, sims, near.result())
-    return write_planning(run, cfg, built, read)
+    built = planner.assemble(inputs, pd.DataFrame() if authorities is None else authorities.result(), districts, sims,
+                             near.result())
+    return write_planning(run, cfg, built, read, kept)
 
 
 @task(timeout_seconds=TIMEOUT)

@@ -60,7 +60,7 @@ from jsna.warehouse import deliveries, migrate, runs
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.engine import database_url, get_engine, loader_url
 from jsna.warehouse.runs import LandedFile, Run
-from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, statement, statements
+from jsna.warehouse.sqlfiles import execute_file, query_frame, query_geoframe, query_records, statement, statements
 
 log = logging.getLogger(__name__)  # each step, for Prefect's run log and the terminal's progress line
 
@@ -363,7 +363,7 @@ def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str]) -> Comp
     engine, s = run.engine, run.schema
 
     def fetch(name: str, **params: object) -> pd.DataFrame:
-        return query_frame(engine, f"queries/{name}", s, params)
+        return query_records(engine, f"queries/{name}", s, params)
 
     reads: dict[str, list[str]] = {}
     values, comps = compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year),
@@ -403,6 +403,8 @@ def families_to_compute(scope: Scope, last: dict[str, list[str]]) -> set[str]:
 # -- 5. publish --------------------------------------------------------------------------------------
 # the sums disclosure control works along (publish): a refresh that changes what they read protects every period
 NESTING_QUERIES = ("area_nesting", "health_nesting")
+# the tables of indicator values publish fills (many rows: staged without their indexes, built once filled)
+VALUE_TABLES = (("core", "indicator_values"), ("published", "indicator_values"), ("published", "comparisons"))
 
 
 def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) -> int:
@@ -417,9 +419,10 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
     # the areas' nesting, and the NHS geography's, which cuts the same children another way: both sums protected
     nesting, health = (query_frame(run.engine, f"queries/{q}", run.schema) for q in NESTING_QUERIES)
     sums = pd.concat([nesting, health], ignore_index=True)
-    for table in ["indicators", "indicator_values", "comparisons", "area_hierarchy", *PUBLISHED_BUILD]:
+    for table in ["indicators", "area_hierarchy", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
-    runs.stage_table(run, "core", "indicator_values")
+    for layer, table in VALUE_TABLES:  # indexed once filled
+        runs.stage_table(run, layer, table, indexed=False)
     # every indicator of the families computed now, those with no values now too (gone from a period, it changed it)
     ids = sorted(set(values["indicator_id"]) | {i for i, u in unit_of().items() if u not in computed.kept})
     with run.engine.begin() as conn:
@@ -451,6 +454,8 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
             kept_ids = [i for i, u in unit_of().items() if u in computed.kept]
             for stmt in statements("pipeline/keep_indicators", run.schema):
                 conn.execute(stmt, {"ids": kept_ids})
+    for layer, table in VALUE_TABLES:
+        runs.index_staged(run, layer, table)
     record_reads(run, computed.reads)
     keep_reads(run, [f"indicators:{f}" for f in computed.kept])
     publish_headlines(run, cfg, query_frame(run.engine, "pipeline/staged_values", run.schema,
@@ -486,15 +491,49 @@ def publish_headlines(run: Run, cfg: JsnaConfig, safe: pd.DataFrame) -> None:
 PLANNING_TABLES = ["school_places", "forecasts", "sufficiency", "access", "access_summary", "candidate_sites"]
 
 
+# what the authorities' forecasts from DfE's statistics read (planner.authority_forecasts)
+AUTHORITY_QUERIES = ("statistics", "population_0_17_areas")
+
+
 def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300, scope: Scope = FULL) -> dict[str, int] | None:
     """Forecasts, place sufficiency and access (jsna.forecasting.planner), published through the same
-    disclosure policy. Returns the rows written per table; None where the last build's stand (nothing they read
-    changed, `scope`)."""
+    disclosure policy; the authorities' forecasts from DfE's statistics as the last build published them where
+    nothing they read changed (`kept_authorities`). Returns the rows written per table; None where the last build's
+    stand (nothing they read changed, `scope`)."""
     read = planning_inputs(run, cfg, scope)
     if read is None:
         return None
+    inputs, queries = read
     log.info("place planning: forecasts, sufficiency and access (%d simulations)", sims)
-    return write_planning(run, cfg, planner.build(read[0], sims=sims), read[1])
+    prep = planner.prepare(inputs)
+    districts = planner.district_forecasts(inputs, prep.children)
+    kept = kept_authorities(run, scope, districts) if authorities_may_stand(scope) else None
+    authorities = planner.authority_forecasts(inputs) if kept is None else pd.DataFrame()
+    sim = planner.simulate(prep.placed, sims, planner.district_totals(districts))
+    built = planner.assemble(inputs, authorities, districts, [sim], planner.access(inputs, prep.panel))
+    return write_planning(run, cfg, built, queries, kept)
+
+
+def authorities_may_stand(scope: Scope) -> bool:
+    """Whether the authorities' forecasts from DfE's statistics may be the last build's: nothing they read changed."""
+    return not scope.full and not any(scope.stale(q) for q in AUTHORITY_QUERIES)
+
+
+def kept_authorities(run: Run, scope: Scope, districts: pd.DataFrame) -> list[str] | None:
+    """Where the authorities' forecasts from DfE's statistics are taken from the last build as it published them
+    (`authorities_may_stand`, and the same areas summed from their districts as then, whose own are not published):
+    those areas (`planner.summed_areas`), to leave out of them. Disclosure control protects each area's forecasts
+    apart from the others' (a sum lies within an area, or joins its districts to it), so the rows kept are those a
+    full refresh publishes. None: they are computed again."""
+    if not authorities_may_stand(scope):
+        return None
+    summed = planner.summed_areas(districts)
+    then = query_frame(run.engine, "pipeline/summed_areas", params={"method": planner.SUMMED})
+    if sorted(then["area_code"]) != summed:
+        return None
+    log.info("place planning: the authorities' forecasts from DfE's statistics read nothing that changed; the last "
+             "build's stand")
+    return summed
 
 
 def planning_inputs(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> tuple[PlanInputs, list[str]] | None:
@@ -509,7 +548,7 @@ def planning_inputs(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> tuple[Pla
 
     def fetch(name: str, **params: object) -> pd.DataFrame:  # rows in a fixed order: results do not vary
         read.add(name)
-        frame = query_frame(engine, f"queries/{name}", s, params)
+        frame = query_records(engine, f"queries/{name}", s, params)
         return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True) if len(frame) else frame
 
     def dated(frame: pd.DataFrame) -> pd.DataFrame:
@@ -535,9 +574,11 @@ def planning_inputs(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> tuple[Pla
     return inputs, sorted(read)
 
 
-def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], read: Sequence[str]) -> dict[str, int]:
+def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], read: Sequence[str],
+                   kept: Sequence[str] | None = None) -> dict[str, int]:
     """The planning tables (`planner.build`, or its parts computed apart and `planner.assemble`d) through disclosure
-    control into the run's published tables; the rows written per table."""
+    control into the run's published tables; with the last build's forecasts of the authorities but the areas `kept`
+    names (`kept_authorities`) where they were not computed now. The rows written per table."""
     engine, s = run.engine, run.schema
     tables = {name: protect(name, frame, cfg.disclosure) for name, frame in built.items()}
     if len(tables["sufficiency"]):
@@ -556,8 +597,11 @@ def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], re
                                 {"s": s, "t": f"published__{table}"}).scalars().all()
             if len(frame):
                 copy_frame(conn, f"published__{table}", frame[[c for c in cols if c in frame.columns]], schema=s)
-        written[table] = len(frame)
-        log.info("place planning: %s, %d rows", table, len(frame))
+            written[table] = len(frame)
+            if table == "forecasts" and kept is not None:
+                written[table] += conn.execute(statement("pipeline/keep_authority_forecasts", s),
+                                               {"summed": list(kept)}).rowcount
+        log.info("place planning: %s, %d rows", table, written[table])
     record_reads(run, {"planning": read})
     return written
 
@@ -578,8 +622,8 @@ def publish_milestones(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> int | 
         return None
     record_reads(run, {"milestones": MILESTONE_QUERIES})
     runs.stage_table(run, "published", "milestones")
-    cases = query_frame(engine, "queries/milestone_cases", s)
-    advice = query_frame(engine, "queries/milestone_advice", s)
+    cases = query_records(engine, "queries/milestone_cases", s)
+    advice = query_records(engine, "queries/milestone_advice", s)
     if cases.empty and advice.empty:
         return 0
     for frame in (cases, advice):

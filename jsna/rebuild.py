@@ -6,9 +6,9 @@ so that what reads a rebuilt table is rebuilt too), and the steps after it (an i
 the milestones) whose named queries read a changed table. A step's queries are those it read when it last ran
 (recorded in core.build_reads): what it computes follows from them, so a step none of whose queries changed
 would compute the same again. Finer still (`settle`), once the core is rebuilt: a query that reads a rebuilt table
-but returns the rows it returned in the last build (run over both builds' tables) changes nothing either, so a step
-whose queries all do so is kept too. What is not redone is taken from the last build as it is; the result is that
-of a full refresh of the same files (tests/flows/test_partial_refresh.py).
+but returns the rows it returned in the last build (run over both builds' tables, compared on the server) changes
+nothing either, so a step whose queries all do so is kept too. What is not redone is taken from the last build as
+it is; the result is that of a full refresh of the same files (tests/flows/test_partial_refresh.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from jsna.kinds import CORE_BUILD
 from jsna.warehouse.copy import copy_frame
 from jsna.warehouse.runs import Run, temp_view
-from jsna.warehouse.sqlfiles import query_frame, sql_text, statement
+from jsna.warehouse.sqlfiles import query_frame, same_rows, sql_text, statement
 
 _TABLE = re.compile(r'\{run\}\."?((?:raw|core)__[a-z0-9_]+)"?')
 # built in the same step as core.areas (jsna.pipeline.build_core): it changes when they do
@@ -140,7 +140,8 @@ def settle(run: Run, scope: Scope, steps: Mapping[str, Sequence[str]], params: M
     over this run's tables and over the last build's, until one returns other rows (the step is redone); where
     none does, the step computes what it did then and is kept. A query asked with parameters other than `params`
     (the run's years), or reading a raw table that changed (the last build's rows of it are not at hand), counts
-    as changed. A query's rows are compared in the fixed order the steps read them in."""
+    as changed. The rows are compared on the server, as a multiset (jsna.warehouse.sqlfiles.same_rows): the steps
+    read them in a fixed order, so the same rows in any order compute the same."""
     if scope.full:
         return scope
     same: set[str] = set()
@@ -171,10 +172,4 @@ def _same_rows(conn: Connection, run: Run, scope: Scope, query: str, params: Map
         temp_view(conn, table, source)
         viewed.add(table)
     bound = {k: v for k, v in params.items() if k in _PARAM.findall(text)}
-    now, then = (_ordered(query_frame(conn, f"queries/{query}", schema, bound)) for schema in (run.schema, LAST_BUILD))
-    return now.equals(then)
-
-
-def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values(list(frame.columns), na_position="last", kind="stable").reset_index(drop=True) \
-        if len(frame) else frame
+    return same_rows(conn, f"queries/{query}", (run.schema, LAST_BUILD), bound)

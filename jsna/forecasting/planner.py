@@ -161,6 +161,15 @@ def district_forecasts(inp: PlanInputs, panel: pd.DataFrame) -> pd.DataFrame:
                     parent_code=f["unit"].map(parent))
 
 
+SUMMED = "sum of the area's district forecasts (pooled model); interval: their bounds summed"
+
+
+def summed_areas(districts: pd.DataFrame) -> list[str]:
+    """The upper-tier authorities `forecasts` publishes as the sum of their districts (`area_from_districts`), in
+    place of their forecasts from DfE's statistics."""
+    return sorted(districts["parent_code"].dropna().unique()) if len(districts) else []
+
+
 def area_from_districts(districts: pd.DataFrame, inp: PlanInputs, skip: set[str]) -> pd.DataFrame:
     """Each upper-tier authority with districts forecast (its DfE caseload not loaded: not in `skip`) as the
     sum of its districts' forecasts: points (and so every breakdown) add up; each bound is the sum of the
@@ -172,8 +181,7 @@ def area_from_districts(districts: pd.DataFrame, inp: PlanInputs, skip: set[str]
     keys = ["measure", "parent_code", "breakdown_topic", "breakdown", "origin", "year", "horizon"]
     f = f.groupby(keys, as_index=False)[VALUE_COLUMNS].sum()
     return f.assign(area_level="utla", area_code=f["parent_code"], area_name=f["parent_code"].map(
-        lambda c: inp.names.get(c, c)), method="sum of the area's district forecasts (pooled model); interval: "
-        "their bounds summed")
+        lambda c: inp.names.get(c, c)), method=SUMMED)
 
 
 def forecasts(inp: PlanInputs, districts: pd.DataFrame, authorities: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -542,28 +542,33 @@ def _sii_bounds(
     value_type: int,
     multiplier: float,
     transform: bool,
-    level: float,
-) -> dict[str, FloatArray]:
-    """Limits from simulated lines (repetitions x groups): the order statistics at round(R x p) for
-    p = (1 - level) / 2 and 1 - p. Transformed fits centre the simulated slope's limits on the point
-    fit's value at x = 1/2 before transforming back, as PHE does."""
+    levels: Sequence[float],
+) -> dict[float, dict[str, FloatArray]]:
+    """Limits at each confidence level from simulated lines (repetitions x groups): the order statistics at
+    round(R x p) for p = (1 - level) / 2 and 1 - p, every level's found in one pass. Transformed fits centre the
+    simulated slope's limits on the point fit's value at x = 1/2 before transforming back, as PHE does."""
     reps = slope.shape[0]
-    tail = level + (1 - level) / 2
-    at = [round(reps * (1 - tail)) - 1, round(reps * tail) - 1]
+    tails = {level: level + (1 - level) / 2 for level in levels}
+    at = {level: (round(reps * (1 - tail)) - 1, round(reps * tail) - 1) for level, tail in tails.items()}
+    ranks = sorted({r for pair in at.values() for r in pair})
     if not transform:
-        sii_lo, sii_hi = _order_statistics(slope * multiplier, at)
+        sii = dict(zip(ranks, _order_statistics(slope * multiplier, ranks), strict=True))
         rii = (slope + icpt) / icpt
-        rii_lo, rii_hi = _order_statistics(1 / rii if multiplier < 0 else rii, at)
-        return {"sii_lower": sii_lo, "sii_upper": sii_hi, "rii_lower": rii_lo, "rii_upper": rii_hi}
+        rii_at = dict(zip(ranks, _order_statistics(1 / rii if multiplier < 0 else rii, ranks), strict=True))
+        return {level: {"sii_lower": sii[lo], "sii_upper": sii[hi], "rii_lower": rii_at[lo], "rii_upper": rii_at[hi]}
+                for level, (lo, hi) in at.items()}
     back = _LINKS[value_type][1]
     half = fitted[0] + fitted[1] / 2
-    lo, hi = _order_statistics(slope, at) / 2
-    ends = {"lower": (back(half - lo), back(half + lo)), "upper": (back(half - hi), back(half + hi))}
-    if multiplier < 0:
-        ends = {"lower": ends["upper"], "upper": ends["lower"]}
-    out = {f"sii_{k}": (y1 - y0) * multiplier for k, (y0, y1) in ends.items()}
-    ratios = {f"rii_{k}": (y0 / y1 if multiplier < 0 else y1 / y0) for k, (y0, y1) in ends.items()}
-    return out | ratios
+    slopes = dict(zip(ranks, _order_statistics(slope, ranks), strict=True))
+    out = {}
+    for level, (r_lo, r_hi) in at.items():
+        lo, hi = slopes[r_lo] / 2, slopes[r_hi] / 2
+        ends = {"lower": (back(half - lo), back(half + lo)), "upper": (back(half - hi), back(half + hi))}
+        if multiplier < 0:
+            ends = {"lower": ends["upper"], "upper": ends["lower"]}
+        bounds = {f"sii_{k}": (y1 - y0) * multiplier for k, (y0, y1) in ends.items()}
+        out[level] = bounds | {f"rii_{k}": (y0 / y1 if multiplier < 0 else y1 / y0) for k, (y0, y1) in ends.items()}
+    return out
 
 
 def _sii_simulation(
@@ -601,9 +606,9 @@ def _sii_simulation(
         starts = ends[members] - sizes[members] - lo
         icpt, slope = (np.add.reduceat(y * w[lo:hi].astype(np.float32), starts, axis=1).astype(np.float64)
                        for w in weights)
-        for level in _levels(confidence):
-            chunk_fit = (fitted[0][members], fitted[1][members])
-            bounds = _sii_bounds(icpt, slope, chunk_fit, value_type, multiplier, transform, level)
+        chunk_fit = (fitted[0][members], fitted[1][members])
+        by_level = _sii_bounds(icpt, slope, chunk_fit, value_type, multiplier, transform, _levels(confidence))
+        for level, bounds in by_level.items():
             for name, bound in bounds.items():
                 limits[f"{name}{level_label(level)}cl"][members] = bound
     return limits

@@ -300,12 +300,32 @@ def create_raw_views(run: Run, raw_tables: Sequence[str]) -> None:
                 sql.SQL(" UNION ALL ").join(parts))
 
 
-def stage_table(run: Run, layer: str, table: str) -> str:
-    """Create the run's empty next version of layer.table (same columns, keys and indexes)."""
+def stage_table(run: Run, layer: str, table: str, indexed: bool = True) -> str:
+    """Create the run's empty next version of layer.table (same columns, keys and indexes). Not `indexed`: its keys
+    and indexes come once it is filled (`index_staged`); building an index once over many rows is faster than
+    keeping it up to date row by row."""
+    like = "CREATE TABLE {} (LIKE {} INCLUDING ALL)" if indexed else \
+        "CREATE TABLE {} (LIKE {} INCLUDING ALL EXCLUDING INDEXES)"
     with run.engine.begin() as conn:
         ddl(conn, "DROP TABLE IF EXISTS {}", run.staged_id(layer, table))
-        ddl(conn, "CREATE TABLE {} (LIKE {} INCLUDING ALL)", run.staged_id(layer, table), sql.Identifier(layer, table))
+        ddl(conn, like, run.staged_id(layer, table), sql.Identifier(layer, table))
     return run.staged(layer, table)
+
+
+def index_staged(run: Run, layer: str, table: str) -> None:
+    """The keys and indexes of layer.table built on the run's filled next version of it (staged without them:
+    `stage_table`), in the same order and so under the names the server gives them when it copies them (LIKE ...
+    INCLUDING ALL). A duplicate key fails here, before anything is swapped in."""
+    with run.engine.begin() as conn:
+        for index in conn.execute(statement("runs/live_indexes"), {"layer": layer, "table": table}).all():
+            if not index.plain:
+                raise ValueError(f"{layer}.{table}: index {index.name} is not on plain columns; stage it indexed")
+            columns = sql.SQL(", ").join(map(sql.Identifier, index.columns))
+            if index.is_primary:
+                ddl(conn, "ALTER TABLE {} ADD PRIMARY KEY ({})", run.staged_id(layer, table), columns)
+            else:
+                ddl(conn, "CREATE UNIQUE INDEX ON {} ({})" if index.is_unique else "CREATE INDEX ON {} ({})",
+                    run.staged_id(layer, table), columns)
 
 
 def keep_tables(run: Run, layer: str, tables: Sequence[str]) -> None:

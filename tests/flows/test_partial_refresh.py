@@ -100,13 +100,14 @@ def assert_as_built_in_full(engine: sa.Engine, full: dict) -> None:
     assert latest_headlines(engine) == full["headlines"]
 
 
-def cease_one_plan(path: Path) -> None:
-    """The SEN2 return's first plan active since before its last year ceases in December of that year (the child
-    moved to another authority): one child's record of the latest year changes."""
+def cease_one_plan(path: Path, years_back: int = 1) -> None:
+    """The SEN2 return's first plan active since before the year `years_back` before its own ceases in December of
+    that year (the child moved to another authority): one child's record changes. One year back: a plan of the latest
+    year; two: one in force at the January census after (its caseload changes, as a new year's return changes it)."""
     text = path.read_text(encoding="utf-8")
-    year = int(re.search(r"<Year>(\d{4})</Year>", text).group(1))  # type: ignore[union-attr]
-    plan = next(m for m in ACTIVE_PLAN.finditer(text) if "<CeaseDate>" not in m.group(2) and int(m.group(1)) < year - 1)
-    ceased = plan.group(0).replace("</NamedPlan>", f"<CeaseDate>{year - 1}-12-01</CeaseDate>"
+    year = int(re.search(r"<Year>(\d{4})</Year>", text).group(1)) - years_back  # type: ignore[union-attr]
+    plan = next(m for m in ACTIVE_PLAN.finditer(text) if "<CeaseDate>" not in m.group(2) and int(m.group(1)) < year)
+    ceased = plan.group(0).replace("</NamedPlan>", f"<CeaseDate>{year}-12-01</CeaseDate>"
                                                    "<CeaseReason>5</CeaseReason></NamedPlan>")
     path.write_text(text[:plan.start()] + ceased + text[plan.end():], encoding="utf-8")
 
@@ -169,4 +170,48 @@ def test_a_changed_sen2_return_protects_again_only_the_periods_it_changed(
     assert back["redone"] == "core__ehcp_cases, raw__ehcp_cases" and back["new_files"] == 0
     assert any(r.getMessage().startswith("disclosure control over") and "the periods whose values changed" in
                r.getMessage() for r in caplog.records)
+    assert_as_built_in_full(engine, threaded_refreshed)
+
+
+def test_a_sen2_return_that_changes_a_census_caseload_publishes_what_a_full_refresh_does(
+        threaded_refreshed: dict, tiny_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Given the demo county built in full, when its SEN2 return is delivered again with a plan ceased before the
+    latest January census (the caseload then changes, as a new year's return changes it), then the caseload's part
+    of the EHC plans' family is computed again, the authorities' forecasts from DfE's statistics (which read none of
+    it) are the last build's, and everything published, the core model and the headlines equal what a forced full
+    refresh of the same files leaves; a partial refresh back to the demo's own return leaves what the full build of
+    it left."""
+    from flows.refresh import refresh
+    from jsna.warehouse.engine import get_engine
+
+    url = str(threaded_refreshed["url"])
+    engine = get_engine(url)
+    folder = tmp_path / "demo"
+    shutil.copytree(tiny_dir, folder)
+    with warehouse_env(url):  # the demo's own files as the last build (other tests may have left others)
+        refresh(config=str(folder / "jsna.toml"))
+
+    cease_one_plan(folder / "education" / "sen2_return_2026.xml", years_back=2)
+    caplog.set_level(logging.INFO, logger="jsna")
+    with warehouse_env(url):
+        partial = refresh(config=str(folder / "jsna.toml"))
+    assert partial["redone"] == "core__ehcp_cases, raw__ehcp_cases"
+    log = [r.getMessage() for r in caplog.records if r.name.startswith("jsna")]
+    computing = next(m for m in log if m.startswith("computing indicators"))
+    assert "ehcp.caseload_counts" in computing.partition(" (kept")[0], computing
+    assert any("the authorities' forecasts from DfE's statistics read nothing that changed" in m for m in log), log
+    after = published_snapshot(engine)
+    after_core, after_headlines = core_snapshot(engine), latest_headlines(engine)
+
+    with warehouse_env(url):  # the same files, everything redone
+        full = refresh(config=str(folder / "jsna.toml"), force=True)
+    assert full["redone"] == "everything"
+    forced = published_snapshot(engine)
+    differing = {t for t in forced if forced[t] != after[t]} - PER_RUN
+    assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
+    assert core_snapshot(engine) == after_core and latest_headlines(engine) == after_headlines
+
+    with warehouse_env(url):  # the demo's own return again: a partial refresh back to what was built in full
+        back = refresh(config=str(tiny_dir / "jsna.toml"))
+    assert back["redone"] == "core__ehcp_cases, raw__ehcp_cases" and back["new_files"] == 0
     assert_as_built_in_full(engine, threaded_refreshed)
