@@ -109,7 +109,8 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
     `hierarchy` has child_level, child_code, parent_level, parent_code: the area nesting the counts
     were summed along. Breakdowns 'type=category' are the parts of the same area's 'all'.
     """
-    v = values.reset_index(names="row")
+    # only the keys and counts the sums read (not every column of every value)
+    v = values[[c for c in (*KEY, "numerator", "denominator") if c in values]].reset_index(names="row")
     parts = []
     # what each breakdown is, worked out once per distinct breakdown rather than once per row
     # (a missing breakdown, code -1, takes the last entry: not local, no kind)
@@ -409,7 +410,9 @@ def suppress(values: pd.DataFrame, policy: Disclosure, count_denominator: pd.Ser
         columns=["child_level", "child_code", "parent_level", "parent_code"])
     # derived values (an SII) add up to nothing: they take no part in the sum groups
     additive = ~out["indicator_id"].isin(list(derived or {}))
-    full, groups, full_cc = with_remainders(out, sum_groups(out[additive], nest), counts_children)
+    # the counts and what they add up along: the other columns need not be copied with the remainders
+    counted = out[[c for c in (*KEY, "numerator", "denominator") if c in out]]
+    full, groups, full_cc = with_remainders(counted, sum_groups(counted[additive], nest), counts_children)
     hide_full = primary(full, policy, full_cc)
     if hide_full.any():
         hide_full = secure(full, hide_full, groups, policy.min_count, full_cc)
