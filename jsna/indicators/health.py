@@ -247,7 +247,7 @@ def share_out(counts: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
     valued = counts.dropna(subset=["numerator", "denominator"])[["period", "from_code"]]
     w = counts[["period"]].drop_duplicates().merge(weights, how="cross")
     have = w.merge(valued.assign(valued=True), on=["period", "from_code"], how="left")["valued"].fillna(False)
-    short = set(zip(w.loc[~have.to_numpy(bool), "period"], w.loc[~have.to_numpy(bool), "to_code"], strict=True))
+    short = pd.MultiIndex.from_frame(w.loc[~have.to_numpy(bool), ["period", "to_code"]].drop_duplicates())
     w = w[have.to_numpy(bool)]
     sep = "\x1f"
     w = w.assign(from_code=w["period"] + sep + w["from_code"], to_code=w["period"] + sep + w["to_code"])
@@ -256,7 +256,7 @@ def share_out(counts: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
              .rename(columns={"value": m}).set_index("to_code") for m in ("numerator", "denominator")]
     out = parts[0].join(parts[1], how="outer").reset_index()
     out[["period", "to_code"]] = out["to_code"].str.split(sep, n=1, expand=True)
-    out = out[[(p, t) not in short for p, t in zip(out["period"], out["to_code"], strict=True)]]
+    out = out[~pd.MultiIndex.from_frame(out[["period", "to_code"]]).isin(short)]
     cols = ["period", "to_code", "numerator", "denominator"] if by_period else ["to_code", "numerator", "denominator"]
     return out[cols].reset_index(drop=True)
 

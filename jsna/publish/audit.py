@@ -32,6 +32,7 @@ from scipy.sparse.csgraph import connected_components
 BIG = 1e9  # an upper bound on every unknown, standing in for none: an interval reaching it is open
 BATCH = 2000  # unknowns per HiGHS model: small components are solved many to a model
 TRIES = 2  # pushes in a row that widen nothing before cells are solved alone
+KINDS = ["numerator", "denominator", "complement"]  # what an audited quantity is (a categorical column)
 
 
 @dataclass
@@ -74,7 +75,9 @@ def relations(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, cou
              "denominator": np.nan_to_num(values["denominator"].to_numpy(float))}
     # each relation's members: (relation, row, measure 0 numerator / 1 denominator, sign). A group sums its
     # rows' numerators, and its rows' denominators of children too, unless it names each member's measure
-    g = groups[groups.groupby("group")["is_total"].transform("any")]
+    member = pd.factorize(groups["group"])[0]
+    with_total = np.bincount(member, weights=groups["is_total"].to_numpy(bool), minlength=len(member)) > 0
+    g = groups[with_total[member]]
     rows = g["row"].to_numpy()
     gid = pd.factorize(g["group"])[0]
     n_groups = int(gid.max()) + 1 if len(gid) else 0
@@ -88,7 +91,9 @@ def relations(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, cou
     values_of = [shown["numerator"], shown["denominator"]]
     hidden_of = [hid, hid & cc]
     h = np.where(meas == 0, hidden_of[0][rows], hidden_of[1][rows])
-    live = np.isin(rel, np.unique(rel[h]))
+    holding = np.zeros(2 * n_groups, bool)
+    holding[rel[h]] = True
+    live = holding[rel]
     rel, rows, meas, sign, h = pd.factorize(rel[live])[0], rows[live], meas[live], sign[live], h[live]
     # unknowns: hidden numerators, hidden denominators of children; where counts are rounded, the shown
     # counts of the relations holding a hidden one too (each within r/2 of its shown value)
@@ -119,7 +124,7 @@ def relations(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, cou
                for c in ("numerator", "denominator")]
     true = np.where(meas == 0, true_of[0][rows], true_of[1][rows])
     res_all = np.bincount(rel, weights=sign * true, minlength=n_rel)
-    used = np.unique(i)
+    used = np.flatnonzero(np.bincount(i, minlength=n_rel))
     at = np.searchsorted(used, i)
     size = np.bincount(rel, minlength=n_rel)[used]
     n_vars = n_cells + len(used)
@@ -141,11 +146,11 @@ def relations(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, cou
                             shape=(len(both), n_vars))
     a = sparse.csc_array(sparse.vstack([a_eq, a_ub]))
     h_rows, d_rows = np.flatnonzero(hid), np.flatnonzero(hid & cc)
-    quantities = pd.concat([
-        pd.DataFrame({"row": h_rows, "kind": "numerator", "plus": var[0][h_rows], "minus": -1}),
-        pd.DataFrame({"row": d_rows, "kind": "denominator", "plus": var[1][d_rows], "minus": -1}),
-        pd.DataFrame({"row": d_rows, "kind": "complement", "plus": var[1][d_rows], "minus": var[0][d_rows]})],
-        ignore_index=True)
+    kind = np.repeat(np.arange(3, dtype=np.int8), [len(h_rows), len(d_rows), len(d_rows)])
+    quantities = pd.DataFrame({"row": np.r_[h_rows, d_rows, d_rows],
+                               "kind": pd.Categorical.from_codes(kind, categories=KINDS),
+                               "plus": np.r_[var[0][h_rows], var[1][d_rows], var[1][d_rows]],
+                               "minus": np.r_[np.full(len(h_rows) + len(d_rows), -1), var[0][d_rows]]})
     return Relations(a, np.r_[row_lo, np.full(len(both), -np.inf)], np.r_[row_hi, np.zeros(len(both))],
                      np.r_[*lower, -slack * size], np.r_[*upper, slack * size], quantities)
 
@@ -211,8 +216,8 @@ def audit(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, counts_
     if truth is not None:
         t_num = np.nan_to_num(truth["numerator"].to_numpy(float))[q["row"].to_numpy()]
         t_den = np.nan_to_num(truth["denominator"].to_numpy(float))[q["row"].to_numpy()]
-        kind = q["kind"].to_numpy()
-        at_truth = np.where(kind == "numerator", t_num, np.where(kind == "denominator", t_den, t_den - t_num))
+        kind = _kind_codes(q)
+        at_truth = np.where(kind == 0, t_num, np.where(kind == 1, t_den, t_den - t_num))
     for batch in _batches(comp, np.unique(comp[plus[rest]]), batch_size):
         mine = rest[np.isin(comp[plus[rest]], batch)]
         cols = np.flatnonzero(np.isin(comp, batch))
@@ -234,9 +239,12 @@ def _components(coo: sparse.coo_array, n_vars: int) -> np.ndarray:
 
 def _keys(frame: pd.DataFrame) -> np.ndarray:
     """One integer per quantity (row, kind)."""
-    kind = frame["kind"].to_numpy(object)
-    code = np.where(kind == "numerator", 0, np.where(kind == "denominator", 1, 2))
-    return frame["row"].to_numpy(np.int64) * 3 + code
+    return frame["row"].to_numpy(np.int64) * 3 + _kind_codes(frame)
+
+
+def _kind_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Each quantity's kind as its place in KINDS (0 numerator, 1 denominator, 2 complement)."""
+    return pd.Categorical(frame["kind"], categories=KINDS).codes.astype(np.int64)
 
 
 def _propagate(rel: Relations, cols: np.ndarray, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:

@@ -109,9 +109,15 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
     `hierarchy` has child_level, child_code, parent_level, parent_code: the area nesting the counts
     were summed along. Breakdowns 'type=category' are the parts of the same area's 'all'.
     """
-    v = values.reset_index(names="row")
+    # only the keys and counts the sums read (not every column of every value)
+    v = values[[c for c in (*KEY, "numerator", "denominator") if c in values]].reset_index(names="row")
     parts = []
-    local = v["breakdown"].str.startswith(tuple(f"{k}=" for k in LOCAL_KINDS))
+    # what each breakdown is, worked out once per distinct breakdown rather than once per row
+    # (a missing breakdown, code -1, takes the last entry: not local, no kind)
+    code, names = pd.factorize(v["breakdown"])
+    each = pd.Series(names, dtype=object)
+    local = pd.Series(np.r_[each.str.startswith(tuple(f"{k}=" for k in LOCAL_KINDS)).to_numpy(bool), False][code],
+                      index=v.index)
     # areas: a parent row and its children rows, same indicator, period and breakdown
     nest = hierarchy.drop_duplicates(["child_level", "child_code", "parent_level"])
     child = v[~local].merge(nest, left_on=["area_level", "area_code"], right_on=["child_level", "child_code"])
@@ -137,13 +143,15 @@ def sum_groups(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
                       ignore_index=True)
         p["group"] = f"p{level}" + p.groupby(pkey, sort=False, dropna=False).ngroup().astype(str)
         parts.append(p[["row", "group", "is_total"]])
-    # the same children counted by two indicators (SAME_CHILDREN): a whole and its parts in each cell
+    # the same children counted by two indicators (SAME_CHILDREN): a whole and its parts in each cell (the linked
+    # indicators' rows taken once, each link's members then picked from them)
+    linked = v[v["indicator_id"].isin({i for together in linked_indicators() for i in together})]
     for n, (whole, same) in enumerate(SAME_CHILDREN):
-        if (link := _same_children(v, whole, same, nest if whole in RECORDS_ONLY else None)) is not None:
+        if (link := _same_children(linked, whole, same, nest if whole in RECORDS_ONLY else None)) is not None:
             link["group"] = f"s{n}_" + link["group"].astype(str)
             parts.append(link)
     # breakdowns: 'all' and the categories of one breakdown type, same indicator, period and area
-    kind = v["breakdown"].str.split("=", n=1).str[0].where(v["breakdown"].str.contains("="), None)
+    kind = np.r_[each.str.split("=", n=1).str[0].where(each.str.contains("="), None).to_numpy(object), None][code]
     cats = v.assign(kind=kind).dropna(subset=["kind"])
     bkey = ["indicator_id", "period", "area_level", "area_code"]
     if len(cats):
@@ -402,7 +410,9 @@ def suppress(values: pd.DataFrame, policy: Disclosure, count_denominator: pd.Ser
         columns=["child_level", "child_code", "parent_level", "parent_code"])
     # derived values (an SII) add up to nothing: they take no part in the sum groups
     additive = ~out["indicator_id"].isin(list(derived or {}))
-    full, groups, full_cc = with_remainders(out, sum_groups(out[additive], nest), counts_children)
+    # the counts and what they add up along: the other columns need not be copied with the remainders
+    counted = out[[c for c in (*KEY, "numerator", "denominator") if c in out]]
+    full, groups, full_cc = with_remainders(counted, sum_groups(counted[additive], nest), counts_children)
     hide_full = primary(full, policy, full_cc)
     if hide_full.any():
         hide_full = secure(full, hide_full, groups, policy.min_count, full_cc)
