@@ -526,7 +526,8 @@ class Screen:
             if col not in self.frame:
                 continue
             text = _strings(spaced(self.frame[col]))
-            held = self.frame[col].fillna("").astype(str).str.contains(IDENTIFIER_SHAPES).to_numpy(dtype=bool, copy=True)
+            shaped = self.frame[col].fillna("").astype(str).str.contains(IDENTIFIER_SHAPES)
+            held = shaped.to_numpy(dtype=bool, copy=True)
             for values, usable in zip(own, long, strict=True):  # a row's own id, name, birth date or postcode
                 held |= usable & (np.strings.find(text, values) >= 0)
             self.rule(pd.Series(held, index=self.frame.index), col, "identifier in free text",
