@@ -507,7 +507,7 @@ def plan_places(run: Run, cfg: JsnaConfig, sims: int = 300, scope: Scope = FULL)
     log.info("place planning: forecasts, sufficiency and access (%d simulations)", sims)
     prep = planner.prepare(inputs)
     districts = planner.district_forecasts(inputs, prep.children)
-    kept = kept_authorities(run, scope, districts) if authorities_may_stand(scope) else None
+    kept = kept_authorities(run, scope, districts)
     authorities = planner.authority_forecasts(inputs) if kept is None else pd.DataFrame()
     sim = planner.simulate(prep.placed, sims, planner.district_totals(districts))
     built = planner.assemble(inputs, authorities, districts, [sim], planner.access(inputs, prep.panel))
@@ -576,7 +576,7 @@ def planning_inputs(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> tuple[Pla
 
 def write_planning(run: Run, cfg: JsnaConfig, built: dict[str, pd.DataFrame], read: Sequence[str],
                    kept: Sequence[str] | None = None) -> dict[str, int]:
-    """The planning tables (`planner.build`, or its parts computed apart and `planner.assemble`d) through disclosure
+    """The planning tables (`planner.assemble`d from its parts) through disclosure
     control into the run's published tables; with the last build's forecasts of the authorities but the areas `kept`
     names (`kept_authorities`) where they were not computed now. The rows written per table."""
     engine, s = run.engine, run.schema

@@ -342,12 +342,3 @@ def assemble(inp: PlanInputs, authorities: pd.DataFrame, districts: pd.DataFrame
         "access_summary": summary,
         "candidate_sites": sites,
     }
-
-
-def build(inp: PlanInputs, sims: int = 300) -> dict[str, pd.DataFrame]:
-    """Every published planning table, keyed by table name, before disclosure control (in one process; the
-    refresh flow spreads the same parts over workers)."""
-    prep = prepare(inp)
-    districts = district_forecasts(inp, prep.children)
-    sim = simulate(prep.placed, sims, district_totals(districts))
-    return assemble(inp, authority_forecasts(inp), districts, [sim], access(inp, prep.panel))

@@ -100,6 +100,30 @@ def assert_as_built_in_full(engine: sa.Engine, full: dict) -> None:
     assert latest_headlines(engine) == full["headlines"]
 
 
+def assert_a_full_refresh_leaves_the_same(url: str, engine: sa.Engine, folder: Path) -> None:
+    """A forced full refresh of the files a partial refresh just built from publishes, builds and heads what it left."""
+    from flows.refresh import refresh
+
+    after = published_snapshot(engine)
+    after_core, after_headlines = core_snapshot(engine), latest_headlines(engine)
+    with warehouse_env(url):  # the same files, everything redone
+        full = refresh(config=str(folder / "jsna.toml"), force=True)
+    assert full["redone"] == "everything"
+    forced = published_snapshot(engine)
+    differing = {t for t in forced if forced[t] != after[t]} - PER_RUN
+    assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
+    assert core_snapshot(engine) == after_core and latest_headlines(engine) == after_headlines
+
+
+def refresh_back(url: str, tiny_dir: Path) -> None:
+    """The demo's own return again: a partial refresh back to what was built in full."""
+    from flows.refresh import refresh
+
+    with warehouse_env(url):
+        back = refresh(config=str(tiny_dir / "jsna.toml"))
+    assert back["redone"] == "core__ehcp_cases, raw__ehcp_cases" and back["new_files"] == 0
+
+
 def cease_one_plan(path: Path, years_back: int = 1) -> None:
     """The SEN2 return's first plan active since before the year `years_back` before its own ceases in December of
     that year (the child moved to another authority): one child's record changes. One year back: a plan of the latest
@@ -153,21 +177,10 @@ def test_a_changed_sen2_return_protects_again_only_the_periods_it_changed(
     assert counted, protected
     assert 0 < int(counted[1]) < int(counted[2]) // 2 and counted[3]
     assert family_rows(engine, "ehcp") != ehcp_before  # the plans changed
-    after = published_snapshot(engine)
-    after_core, after_headlines = core_snapshot(engine), latest_headlines(engine)
-
-    with warehouse_env(url):  # the same files, everything redone
-        full = refresh(config=str(folder / "jsna.toml"), force=True)
-    assert full["redone"] == "everything"
-    forced = published_snapshot(engine)
-    differing = {t for t in forced if forced[t] != after[t]} - PER_RUN
-    assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
-    assert core_snapshot(engine) == after_core and latest_headlines(engine) == after_headlines
+    assert_a_full_refresh_leaves_the_same(url, engine, folder)
 
     caplog.clear()
-    with warehouse_env(url):  # the demo's own return again: a partial refresh back to what was built in full
-        back = refresh(config=str(tiny_dir / "jsna.toml"))
-    assert back["redone"] == "core__ehcp_cases, raw__ehcp_cases" and back["new_files"] == 0
+    refresh_back(url, tiny_dir)
     assert any(r.getMessage().startswith("disclosure control over") and "the periods whose values changed" in
                r.getMessage() for r in caplog.records)
     assert_as_built_in_full(engine, threaded_refreshed)
@@ -200,18 +213,7 @@ def test_a_sen2_return_that_changes_a_census_caseload_publishes_what_a_full_refr
     computing = next(m for m in log if m.startswith("computing indicators"))
     assert "ehcp.caseload_counts" in computing.partition(" (kept")[0], computing
     assert any("the authorities' forecasts from DfE's statistics read nothing that changed" in m for m in log), log
-    after = published_snapshot(engine)
-    after_core, after_headlines = core_snapshot(engine), latest_headlines(engine)
+    assert_a_full_refresh_leaves_the_same(url, engine, folder)
 
-    with warehouse_env(url):  # the same files, everything redone
-        full = refresh(config=str(folder / "jsna.toml"), force=True)
-    assert full["redone"] == "everything"
-    forced = published_snapshot(engine)
-    differing = {t for t in forced if forced[t] != after[t]} - PER_RUN
-    assert not differing, f"a partial refresh published other {sorted(differing)} than a full one"
-    assert core_snapshot(engine) == after_core and latest_headlines(engine) == after_headlines
-
-    with warehouse_env(url):  # the demo's own return again: a partial refresh back to what was built in full
-        back = refresh(config=str(tiny_dir / "jsna.toml"))
-    assert back["redone"] == "core__ehcp_cases, raw__ehcp_cases" and back["new_files"] == 0
+    refresh_back(url, tiny_dir)
     assert_as_built_in_full(engine, threaded_refreshed)
