@@ -62,6 +62,9 @@ class Settings(BaseSettings):
                                 description="A source file larger than this (default 2 GB) is refused unread.")
     max_line_bytes: int = Field(default=1024**2, gt=0, description="A text source with a line longer than this "
                                 "(default 1 MB; real rows are a few hundred bytes) is refused unread.")
+    protect_rows: int = Field(default=1_000_000, gt=0, description="Disclosure control takes indicator values a "
+                              "run of whole periods at a time, of about this many rows: its memory stays bounded "
+                              "however large the area (each period is protected apart from the others).")
     smtp_user: str | None = Field(default=None, description="SMTP login for alert emails, if the server asks one.")
     smtp_password: str | None = Field(default=None, description="Its password (never in jsna.toml).")
 

@@ -46,7 +46,7 @@ from jsna.indicators.registry import compute_all, unit_of, units
 from jsna.indicators.targets import with_local_targets
 from jsna.kinds import CORE_BUILD, RAW_TABLES
 from jsna.preflight import check_refresh
-from jsna.publish.disclosure import KEY, declared, linked_indicators, protect
+from jsna.publish.disclosure import declared, linked_indicators, protect
 from jsna.publish.headline_history import HEADLINES, headline_rows
 from jsna.rebuild import FULL, Scope, keep_reads, last_reads, rebuild_scope, record_reads
 from jsna.sources import datasets
@@ -431,23 +431,27 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
         protected = values if periods is None else values[values["period"].isin(periods)]
         log.info("disclosure control over %d indicator values%s", len(protected), "" if periods is None else
                  f" (of {len(values)}: the periods whose values changed, {', '.join(periods) or 'none'})")
-        counts_children = protected["indicator_id"].map(methods).eq("proportion_wilson")
-        safe = protect("indicator_values", protected, cfg.disclosure, hierarchy=sums,
-                       counts_children=counts_children, derived=derived) if len(protected) else protected
+        suppressed, rows = 0, get_settings().protect_rows
+        for chunk in period_chunks(protected["period"], rows):  # each period protected apart: bounded memory
+            part = protected[protected["period"].isin(chunk)]
+            safe = protect("indicator_values", part, cfg.disclosure, hierarchy=sums,
+                           counts_children=part["indicator_id"].map(methods).eq("proportion_wilson"), derived=derived)
+            copy_frame(conn, "published__indicator_values", safe, schema=run.schema)
+            suppressed += int((safe["symbol"] == cfg.disclosure.symbol).sum())
+            del part, safe
         indicators = catalogue_frame(with_local_targets(cfg.targets))  # the area's own targets where it sets them
         copy_frame(conn, "published__indicators", protect("indicators", indicators, cfg.disclosure), schema=run.schema)
         copy_frame(conn, "published__area_hierarchy",  # what counts add up along
                    protect("area_hierarchy", nesting, cfg.disclosure), schema=run.schema)
-        copy_frame(conn, "published__indicator_values", safe, schema=run.schema)
-        if periods is None:
-            hidden = safe.loc[safe["symbol"] == cfg.disclosure.symbol, KEY]
-        else:  # the other periods as the last build published them
+        if periods is not None:  # the other periods as the last build published them
             conn.execute(statement("pipeline/keep_periods", run.schema), {"ids": ids, "periods": periods})
-            hidden = pd.read_sql(statement("pipeline/staged_hidden", run.schema), conn,
-                                 params={"ids": ids, "symbol": cfg.disclosure.symbol})
+        hidden = pd.read_sql(statement("pipeline/staged_hidden", run.schema), conn,
+                             params={"ids": ids, "symbol": cfg.disclosure.symbol})
         # a suppressed value is compared with nothing
-        copy_frame(conn, "published__comparisons", protect("comparisons", comps, cfg.disclosure, hidden=hidden),
-                   schema=run.schema)
+        for chunk in period_chunks(comps["period"], rows):
+            part = comps[comps["period"].isin(chunk)]
+            copy_frame(conn, "published__comparisons", protect(
+                "comparisons", part, cfg.disclosure, hidden=hidden[hidden["period"].isin(chunk)]), schema=run.schema)
         for table in PUBLISHED_BUILD:
             execute_file(conn, f"published/{declared(table)}", run.schema)
         if computed.kept:
@@ -459,11 +463,26 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
     record_reads(run, computed.reads)
     keep_reads(run, [f"indicators:{f}" for f in computed.kept])
     publish_headlines(run, cfg, query_frame(run.engine, "pipeline/staged_values", run.schema,
-                                            {"area": cfg.project.area_code, "ids": list(HEADLINES)})
-                      if computed.kept or periods is not None else safe)
+                                            {"area": cfg.project.area_code, "ids": list(HEADLINES)}))
     log.info("%d indicator values staged for publishing (%d suppressed of those protected now)", len(values),
-             int((safe["symbol"] == cfg.disclosure.symbol).sum()))
+             suppressed)
     return len(values)
+
+
+def period_chunks(periods: pd.Series, rows: int) -> list[list[str]]:
+    """The periods of `periods` (one per row) in runs of whole periods of at most `rows` rows each where a period
+    allows (one is never split), in order: disclosure control protects each period apart from the others (see
+    `changed_periods`), so it may take them a run at a time and hold a run's working rows only (Settings.protect_rows:
+    all of England's at once outgrow a worker's memory)."""
+    out: list[list[str]] = []
+    size = rows + 1
+    for period, n in periods.value_counts(sort=False).sort_index().items():
+        if size + n > rows:
+            out.append([])
+            size = 0
+        out[-1].append(str(period))
+        size += int(n)
+    return out
 
 
 def changed_periods(conn: Connection, run: Run, ids: Sequence[str], scope: Scope) -> list[str] | None:

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -201,7 +202,8 @@ def _own_main() -> Iterator[None]:
 def _refreshed_apart(server_url: str, demo_dir: Path, workers: int, cluster: bool = False
                      ) -> Iterator[dict[str, object]]:
     """With `cluster`, the refresh is sent to a Dask cluster already running (`workers` worker processes, started
-    here with the warehouse's settings in their environment) by its scheduler's address."""
+    here with the warehouse's settings in their environment, and disclosure control set to protect one period at a
+    time: Settings.protect_rows) by its scheduler's address."""
     from flows.refresh import refresh
     from jsna.warehouse.engine import get_engine
     from tests.flows.test_partial_refresh import core_snapshot, latest_headlines
@@ -212,8 +214,9 @@ def _refreshed_apart(server_url: str, demo_dir: Path, workers: int, cluster: boo
             if cluster:
                 from distributed import LocalCluster
 
-                with LocalCluster(n_workers=workers, processes=True, threads_per_worker=1,
-                                  dashboard_address=None) as running:
+                # its workers' disclosure control takes one period at a time (the threaded run's, all at once)
+                with mock.patch.dict(os.environ, {"JSNA_PROTECT_ROWS": "1"}), LocalCluster(
+                        n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None) as running:
                     summary = refresh(config=str(demo_dir / "jsna.toml"), dask_address=running.scheduler_address)
             else:
                 summary = refresh(config=str(demo_dir / "jsna.toml"), workers=workers)
@@ -260,8 +263,8 @@ def dask_refreshed(server_url: str, tiny_dir: Path, prefect_harness: None,
                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """A warehouse with the tiny demo committed by a refresh whose tasks run on an existing Dask cluster of two
     worker processes, reached by its scheduler's address, its SEN2 return sent as two returns (as a region's
-    authorities send theirs, landed side by side): its url, the flow's summary and every published table's
-    fingerprint at commit."""
+    authorities send theirs, landed side by side), its indicator values protected a period at a time: its url, the
+    flow's summary and every published table's fingerprint at commit."""
     split = split_returns(tiny_dir, tmp_path_factory.mktemp("tiny_split") / "demo")
     yield from _refreshed_apart(server_url, split, 2, cluster=True)
 

@@ -166,3 +166,16 @@ def test_each_period_is_protected_apart_from_the_others() -> None:
                       ignore_index=True)
     assert together["symbol"].eq("c").sum() > values["numerator"].between(1, 4).sum()  # secondary suppression
     assert_frame_equal(together, apart)
+
+
+def test_periods_are_taken_in_runs_of_whole_periods() -> None:
+    """Given 3, 5, 2 and 4 rows of four periods, when cut into runs of at most 6 rows, then the periods come in order,
+    whole, as many to a run as fit (one larger than a run alone); at one row a run, each period alone."""
+    from jsna.pipeline import period_chunks
+
+    periods = pd.Series(["2024"] * 2 + ["2021"] * 3 + ["2022"] * 5 + ["2023"] * 4)
+    assert period_chunks(periods, 6) == [["2021"], ["2022"], ["2023", "2024"]]
+    assert period_chunks(periods, 8) == [["2021", "2022"], ["2023", "2024"]]
+    assert period_chunks(periods, 1) == [["2021"], ["2022"], ["2023"], ["2024"]]
+    assert period_chunks(periods, 100) == [["2021", "2022", "2023", "2024"]]
+    assert period_chunks(periods.iloc[0:0], 6) == []
