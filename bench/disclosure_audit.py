@@ -53,7 +53,8 @@ def demo_inputs(url: str) -> Inputs:
             for entry in plan.placed:
                 pipeline.land(run, cfg, entry, context)
             pipeline.build_core(run)
-            values = pipeline.compute_indicators(run, cfg).values
+            pipeline.compute_indicators(run, cfg)
+            values = pipeline.computed_rows(run.engine, run, "values")
             nesting = query_frame(run.engine, "queries/area_nesting", run.schema)
         finally:
             pipeline.abort(run, RuntimeError("benchmark: nothing is published"))

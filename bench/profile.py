@@ -333,9 +333,9 @@ def profile_refresh(config: Path, url: str) -> list[Step]:
         recorder = Recorder()
         with Meter() as m, recorder.recording():
             computed = pipeline.compute_indicators(run, cfg, scope)
-        values = computed.values
+        values = pipeline.computed_rows(run.engine, run, "values")  # as publish reads them, all at once here
         steps.append(_step("compute indicators", m, rows_in=recorder.rows,
-                           rows_out=len(values) + len(computed.comparisons),
+                           rows_out=computed.values + computed.comparisons,
                            floor_seconds=indicators_floor(run, recorder, values),
                            floor="its queries again + Wilson limits of every value (numpy)"))
         with Meter() as m:

@@ -103,13 +103,14 @@ def settle(run: Run, cfg: JsnaConfig, scope: Scope) -> Scope:
 @task(persist_result=False, timeout_seconds=TIMEOUT)
 def indicator_families(run: Run, scope: Scope) -> tuple[list[str], tuple[str, ...]]:
     forward_library_logs()
+    pipeline.stage_computed(run)  # where each family's computation writes its values
     return pipeline.indicator_families(run, scope)
 
 
 @task(persist_result=False, timeout_seconds=TIMEOUT, task_run_name="indicators: {families}")
-def compute_families(run: Run, cfg: JsnaConfig, families: list[str]) -> pipeline.Computed:
+def compute_families(run: Run, cfg: JsnaConfig, families: list[str], place: int) -> pipeline.Computed:
     forward_library_logs()
-    return pipeline.compute_families(run, cfg, families)
+    return pipeline.compute_families(run, cfg, families, place)
 
 
 @task(persist_result=False, timeout_seconds=TIMEOUT)
@@ -120,12 +121,14 @@ def publish(run: Run, cfg: JsnaConfig, parts: list[pipeline.Computed], kept: tup
 
 def compute_and_publish(run: Run, cfg: JsnaConfig, scope: Scope) -> int:
     """Each indicator family (those of its parts computed now) computed as a task of its own (side by side on a Dask
-    cluster; a family's parts share what they read), then published together through disclosure control."""
+    cluster; a family's parts share what they read), which writes its values to the run's tables; then published
+    together through disclosure control, a run of periods at a time (no process holds every value at once)."""
     redo, kept = indicator_families(run, scope)
     by_family: dict[str, list[str]] = {}
     for unit in redo:  # in the registry's order
         by_family.setdefault(unit.partition(".")[0], []).append(unit)
-    parts = _results([compute_families.submit(run, cfg, units) for units in by_family.values()])
+    parts = _results([compute_families.submit(run, cfg, units, place)
+                      for place, units in enumerate(by_family.values())])
     return publish(run, cfg, parts, kept, scope)
 
 

@@ -29,7 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from jsna import __version__, rebuild
 from jsna.config import JsnaConfig, Settings, SourceEntry, get_settings, require_demo_areas
@@ -40,7 +40,7 @@ from jsna.geography.bestfit import best_fit
 from jsna.geography.simplify import WEB_TOLERANCES, simplify_coverage
 from jsna.indicators import milestones
 from jsna.indicators.catalogue import catalogue_frame, load_catalogue
-from jsna.indicators.compute import COMPARISON_COLUMNS, VALUE_COLUMNS
+from jsna.indicators.compute import COMPARISON_COLUMNS, LIMITS, VALUE_COLUMNS
 from jsna.indicators.inputs import Inputs
 from jsna.indicators.registry import compute_all, unit_of, units
 from jsna.indicators.targets import with_local_targets
@@ -331,13 +331,27 @@ def settle(run: Run, cfg: JsnaConfig, scope: Scope) -> Scope:
 # -- 4. indicators -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Computed:
-    """Indicator values and comparisons before disclosure control, of the families computed now; `reads`: the
-    named queries each read; `kept`: the families taken from the last build as they are."""
+    """What computing indicators leaves for publishing: how many values and comparisons were computed before
+    disclosure control (their rows wait in the run's work tables: `stage_computed`), the named queries each family
+    read (`reads`) and the families taken from the last build as they are (`kept`)."""
 
-    values: pd.DataFrame
-    comparisons: pd.DataFrame
+    values: int
+    comparisons: int
     reads: dict[str, list[str]]
     kept: tuple[str, ...] = ()
+
+
+# the run's own tables of the values and comparisons computed, before disclosure control (never swapped in), each
+# like a live table; publish reads them a run of periods at a time, so no process holds all of them at once
+WORK_TABLES = {"values": ("core", "indicator_values"), "comparisons": ("published", "comparisons")}
+PART = 2**40  # a part's rows are numbered (seq) from its place among the parts computed apart times this
+FLOATS = ["numerator", "denominator", "comparator_value", *LIMITS]  # typed as floats however few rows are read
+
+
+def stage_computed(run: Run) -> None:
+    """The run's empty tables of computed values and comparisons (WORK_TABLES), before any is computed."""
+    for table, like in WORK_TABLES.items():
+        runs.stage_work(run, table, like)
 
 
 def compute_indicators(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> Computed:
@@ -345,6 +359,7 @@ def compute_indicators(run: Run, cfg: JsnaConfig, scope: Scope = FULL) -> Comput
     parts: jsna.indicators.registry.units) whose queries read nothing `scope` changed (and that share no
     protection with one that did)."""
     redo, kept = indicator_families(run, scope)
+    stage_computed(run)
     return combine_computed([compute_families(run, cfg, redo)], kept)
 
 
@@ -357,9 +372,11 @@ def indicator_families(run: Run, scope: Scope = FULL) -> tuple[list[str], tuple[
     return [u.name for u in units() if u.name in redo], kept
 
 
-def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str]) -> Computed:
-    """The indicators of `families` (by name), before disclosure control: one part of the run's indicators, which
-    can be computed apart from the others (in another process) and joined to them by `combine_computed`."""
+def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str], place: int = 0) -> Computed:
+    """The indicators of `families` (by name), before disclosure control, written to the run's work tables
+    (`stage_computed`): one part of the run's indicators, which can be computed apart from the others (in another
+    process) and joined to them by `combine_computed`. `place`: the part's place among the parts (in the registry's
+    order), which numbers its rows so that publish reads all parts' in the order of one computation of them all."""
     engine, s = run.engine, run.schema
 
     def fetch(name: str, **params: object) -> pd.DataFrame:
@@ -368,23 +385,27 @@ def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str]) -> Comp
     reads: dict[str, list[str]] = {}
     values, comps = compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year),
                                 with_local_targets(cfg.targets), families=set(families), reads=reads)
-    return Computed(values, comps, {f"indicators:{f}": q for f, q in reads.items()})
+    with engine.begin() as conn:
+        for table, frame in (("values", values), ("comparisons", comps)):
+            copy_frame(conn, f"work__{table}", frame.assign(seq=np.arange(len(frame)) + place * PART), schema=s)
+    return Computed(len(values), len(comps), {f"indicators:{f}": q for f, q in reads.items()})
 
 
 def combine_computed(parts: Sequence[Computed], kept: tuple[str, ...] = ()) -> Computed:
-    """Parts computed apart (`compute_families`, in the registry's order) as one run's indicators: the rows of one
-    computation of them all, in the same order."""
+    """Parts computed apart (`compute_families`) as one run's indicators."""
     reads = {k: v for p in parts for k, v in p.reads.items()}
-    return Computed(_stack([p.values for p in parts], VALUE_COLUMNS),
-                    _stack([p.comparisons for p in parts], COMPARISON_COLUMNS), reads, kept)
+    return Computed(sum(p.values for p in parts), sum(p.comparisons for p in parts), reads, kept)
 
 
-def _stack(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
-    """The frames' rows in order (empty ones left out); an empty frame of `columns` if there are none."""
-    filled = [f for f in frames if len(f)]
-    if filled:
-        return pd.concat(filled, ignore_index=True)
-    return frames[0] if frames else pd.DataFrame(columns=list(columns))
+def computed_rows(conn: Engine | Connection, run: Run, table: str, periods: Sequence[str] | None = None
+                  ) -> pd.DataFrame:
+    """The values or comparisons (`table`) this run computed, of `periods` (None: every period), in the order of
+    one computation of them all (VALUE_COLUMNS or COMPARISON_COLUMNS)."""
+    frame = query_records(conn, f"pipeline/work_{table}", run.schema,
+                          {"periods": None if periods is None else list(periods)})
+    if frame.empty:
+        return pd.DataFrame(columns=VALUE_COLUMNS if table == "values" else COMPARISON_COLUMNS)
+    return frame.astype({c: float for c in FLOATS if c in frame})
 
 
 def families_to_compute(scope: Scope, last: dict[str, list[str]]) -> set[str]:
@@ -409,10 +430,10 @@ VALUE_TABLES = (("core", "indicator_values"), ("published", "indicator_values"),
 
 def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) -> int:
     """Disclosure control, then the published tables; the kept families' rows as the last build published them.
-    In a partial refresh (`scope`), only the periods whose computed values changed are protected anew
-    (`changed_periods`); the others' published rows are the last build's. Returns the number of indicator values
+    The values and comparisons computed (in the run's work tables) are taken a run of whole periods at a time
+    (`period_chunks`). In a partial refresh (`scope`), only the periods whose computed values changed are protected
+    anew (`changed_periods`); the others' published rows are the last build's. Returns the number of indicator values
     computed now."""
-    values, comps = computed.values, computed.comparisons
     catalogue = load_catalogue().values()
     methods = {i.id: i.method for i in catalogue}
     derived = {i.id: i.derived_from for i in catalogue if i.derived_from}
@@ -423,17 +444,20 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
         runs.stage_table(run, "published", table)
     for layer, table in VALUE_TABLES:  # indexed once filled
         runs.stage_table(run, layer, table, indexed=False)
-    # every indicator of the families computed now, those with no values now too (gone from a period, it changed it)
-    ids = sorted(set(values["indicator_id"]) | {i for i, u in unit_of().items() if u not in computed.kept})
+    rows = get_settings().protect_rows
     with run.engine.begin() as conn:
-        copy_frame(conn, "core__indicator_values", values, schema=run.schema)  # unsuppressed: analysts only
+        conn.execute(statement("pipeline/work_fill_core", run.schema))  # unsuppressed: analysts only
+        # every indicator of the families computed now, those with no values now too (gone from a period, it changed)
+        ids = sorted({*conn.execute(statement("pipeline/work_ids", run.schema)).scalars(),
+                      *(i for i, u in unit_of().items() if u not in computed.kept)})
         periods = changed_periods(conn, run, ids, scope)
-        protected = values if periods is None else values[values["period"].isin(periods)]
-        log.info("disclosure control over %d indicator values%s", len(protected), "" if periods is None else
-                 f" (of {len(values)}: the periods whose values changed, {', '.join(periods) or 'none'})")
-        suppressed, rows = 0, get_settings().protect_rows
-        for chunk in period_chunks(protected["period"], rows):  # each period protected apart: bounded memory
-            part = protected[protected["period"].isin(chunk)]
+        sizes = query_records(conn, "pipeline/work_periods", run.schema, {"periods": periods})
+        counts = {kind: sizes[sizes["kind"] == kind].set_index("period")["rows"] for kind in WORK_TABLES}
+        log.info("disclosure control over %d indicator values%s", counts["values"].sum(), "" if periods is None else
+                 f" (of {computed.values}: the periods whose values changed, {', '.join(periods) or 'none'})")
+        suppressed = 0
+        for chunk in period_chunks(counts["values"], rows):  # each period is protected apart from the others
+            part = computed_rows(conn, run, "values", chunk)
             safe = protect("indicator_values", part, cfg.disclosure, hierarchy=sums,
                            counts_children=part["indicator_id"].map(methods).eq("proportion_wilson"), derived=derived)
             copy_frame(conn, "published__indicator_values", safe, schema=run.schema)
@@ -447,9 +471,8 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
             conn.execute(statement("pipeline/keep_periods", run.schema), {"ids": ids, "periods": periods})
         hidden = pd.read_sql(statement("pipeline/staged_hidden", run.schema), conn,
                              params={"ids": ids, "symbol": cfg.disclosure.symbol})
-        # a suppressed value is compared with nothing
-        for chunk in period_chunks(comps["period"], rows):
-            part = comps[comps["period"].isin(chunk)]
+        for chunk in period_chunks(counts["comparisons"], rows):  # a suppressed value is compared with nothing
+            part = computed_rows(conn, run, "comparisons", chunk)
             copy_frame(conn, "published__comparisons", protect(
                 "comparisons", part, cfg.disclosure, hidden=hidden[hidden["period"].isin(chunk)]), schema=run.schema)
         for table in PUBLISHED_BUILD:
@@ -464,19 +487,19 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
     keep_reads(run, [f"indicators:{f}" for f in computed.kept])
     publish_headlines(run, cfg, query_frame(run.engine, "pipeline/staged_values", run.schema,
                                             {"area": cfg.project.area_code, "ids": list(HEADLINES)}))
-    log.info("%d indicator values staged for publishing (%d suppressed of those protected now)", len(values),
+    log.info("%d indicator values staged for publishing (%d suppressed of those protected now)", computed.values,
              suppressed)
-    return len(values)
+    return computed.values
 
 
-def period_chunks(periods: pd.Series, rows: int) -> list[list[str]]:
-    """The periods of `periods` (one per row) in runs of whole periods of at most `rows` rows each where a period
-    allows (one is never split), in order: disclosure control protects each period apart from the others (see
+def period_chunks(sizes: pd.Series, rows: int) -> list[list[str]]:
+    """The periods of `sizes` (rows by period, in order) in runs of whole periods of at most `rows` rows each where
+    a period allows (one is never split): disclosure control protects each period apart from the others (see
     `changed_periods`), so it may take them a run at a time and hold a run's working rows only (Settings.protect_rows:
     all of England's at once outgrow a worker's memory)."""
     out: list[list[str]] = []
     size = rows + 1
-    for period, n in periods.value_counts(sort=False).sort_index().items():
+    for period, n in sizes.items():
         if size + n > rows:
             out.append([])
             size = 0

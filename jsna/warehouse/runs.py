@@ -312,6 +312,14 @@ def stage_table(run: Run, layer: str, table: str, indexed: bool = True) -> str:
     return run.staged(layer, table)
 
 
+def stage_work(run: Run, table: str, like: tuple[str, str]) -> None:
+    """The run's own empty table work__<table>: a `seq` column (the order rows were written in) and the columns of
+    the live table `like` (layer, table). Never swapped in: it goes with the run's schema."""
+    with run.engine.begin() as conn:
+        ddl(conn, "DROP TABLE IF EXISTS {}", run.staged_id("work", table))
+        ddl(conn, "CREATE TABLE {} (seq bigint NOT NULL, LIKE {})", run.staged_id("work", table), sql.Identifier(*like))
+
+
 def index_staged(run: Run, layer: str, table: str) -> None:
     """The keys and indexes of layer.table built on the run's filled next version of it (staged without them:
     `stage_table`), in the same order and so under the names the server gives them when it copies them (LIKE ...

@@ -169,13 +169,13 @@ def test_each_period_is_protected_apart_from_the_others() -> None:
 
 
 def test_periods_are_taken_in_runs_of_whole_periods() -> None:
-    """Given 3, 5, 2 and 4 rows of four periods, when cut into runs of at most 6 rows, then the periods come in order,
-    whole, as many to a run as fit (one larger than a run alone); at one row a run, each period alone."""
+    """Given 3, 5, 4 and 2 rows of four periods, when cut into runs of at most 6 rows, then the periods come in order,
+    whole, as many to a run as fit; at one row a run, each period alone; none, no run."""
     from jsna.pipeline import period_chunks
 
-    periods = pd.Series(["2024"] * 2 + ["2021"] * 3 + ["2022"] * 5 + ["2023"] * 4)
-    assert period_chunks(periods, 6) == [["2021"], ["2022"], ["2023", "2024"]]
-    assert period_chunks(periods, 8) == [["2021", "2022"], ["2023", "2024"]]
-    assert period_chunks(periods, 1) == [["2021"], ["2022"], ["2023"], ["2024"]]
-    assert period_chunks(periods, 100) == [["2021", "2022", "2023", "2024"]]
-    assert period_chunks(periods.iloc[0:0], 6) == []
+    sizes = pd.Series([3, 5, 4, 2], index=["2021", "2022", "2023", "2024"])
+    assert period_chunks(sizes, 6) == [["2021"], ["2022"], ["2023", "2024"]]
+    assert period_chunks(sizes, 8) == [["2021", "2022"], ["2023", "2024"]]
+    assert period_chunks(sizes, 1) == [["2021"], ["2022"], ["2023"], ["2024"]]
+    assert period_chunks(sizes, 100) == [["2021", "2022", "2023", "2024"]]
+    assert period_chunks(sizes.iloc[0:0], 6) == []
