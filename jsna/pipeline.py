@@ -440,7 +440,7 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
     # the areas' nesting, and the NHS geography's, which cuts the same children another way: both sums protected
     nesting, health = (query_frame(run.engine, f"queries/{q}", run.schema) for q in NESTING_QUERIES)
     sums = pd.concat([nesting, health], ignore_index=True)
-    for table in ["indicators", "area_hierarchy", *PUBLISHED_BUILD]:
+    for table in ["indicators", "area_hierarchy", "indicator_coverage", *PUBLISHED_BUILD]:
         runs.stage_table(run, "published", table)
     for layer, table in VALUE_TABLES:  # indexed once filled
         runs.stage_table(run, layer, table, indexed=False)
@@ -481,6 +481,7 @@ def publish(run: Run, cfg: JsnaConfig, computed: Computed, scope: Scope = FULL) 
             kept_ids = [i for i, u in unit_of().items() if u in computed.kept]
             for stmt in statements("pipeline/keep_indicators", run.schema):
                 conn.execute(stmt, {"ids": kept_ids})
+        execute_file(conn, f"published/{declared('indicator_coverage')}", run.schema)  # of every value published
     for layer, table in VALUE_TABLES:
         runs.index_staged(run, layer, table)
     record_reads(run, computed.reads)

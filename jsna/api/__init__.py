@@ -2,7 +2,6 @@
 
 app        the routes, their parameters and errors
 snapshot   one REPEATABLE READ transaction per response, naming the refresh run it reads
-cache      answers kept per run (an indicator's coverage)
 formats    JSON, CSV, Parquet and GeoJSON bodies; content negotiation; ETags keyed on the run
 docs       the offline documentation page (no CDN)
 server     `jsna api`: uvicorn serving the app

@@ -17,7 +17,6 @@ from starlette.responses import Response
 
 from jsna import __version__
 from jsna.api import docs, formats
-from jsna.api.cache import PerRun
 from jsna.api.snapshot import LOCK_WAIT_MS, TIMEOUT_MS, NotPublished, Rows, Snapshot, snapshot
 from jsna.warehouse import models
 from jsna.warehouse.engine import get_engine, reader_url
@@ -82,7 +81,6 @@ def no_unknown_parameters(request: Request) -> None:
 def create_app(url: str | None = None) -> FastAPI:
     """The API over the warehouse at `url` (default: the reader role's, jsna_reader)."""
     engine = get_engine(url or reader_url())
-    coverage: PerRun[Rows] = PerRun()  # an indicator's coverage scans its every figure: once per run
     app = FastAPI(title="jsna API", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
                   swagger_ui_oauth2_redirect_url=None, dependencies=[Depends(no_unknown_parameters)])
 
@@ -206,7 +204,7 @@ def create_app(url: str | None = None) -> FastAPI:
     def indicator(request: Request, indicator_id: str, fmt: Format = None) -> Response:
         def read(snap: Snapshot) -> tuple[Rows, dict[str, Any], str | None]:
             meta = indicator_row(snap, indicator_id).records()[0]
-            rows = coverage.get(snap.run, indicator_id, lambda: snap.rows("indicator_coverage", id=indicator_id))
+            rows = snap.rows("indicator_coverage", id=indicator_id)  # worked out once per build
             return rows, {"indicator": meta}, None
         return respond(request, fmt, read)
 

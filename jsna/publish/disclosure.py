@@ -527,6 +527,8 @@ TABLES: dict[str, Table] = {
     "comparisons": Table(no_children="comparisons of indicator values: a suppressed value's rows are removed"),
     "indicators": Table(no_children="the indicator catalogue: definitions"),
     "area_hierarchy": Table(no_children="which area lies in which"),
+    "indicator_coverage": Table(no_children="which area levels, breakdowns and periods each indicator is published "
+                                            "for, counted from indicator_values after its protection (no figure)"),
     "areas": Table(no_children="areas and their boundaries"),
     "schools": Table(no_children="schools from Get Information About Schools (public)"),
     "service_sites": Table(no_children="service sites (public information about services)"),
