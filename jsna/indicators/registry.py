@@ -53,12 +53,13 @@ def unit_of() -> dict[str, str]:
 
 
 def compute_all(inputs: Inputs, catalogue: Mapping[str, Indicator] | None = None,
-                families: Collection[str] | None = None, reads: dict[str, list[str]] | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                families: Collection[str] | None = None, reads: dict[str, list[str]] | None = None,
+                emit: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(values, comparisons) of every catalogued indicator the run has data for; `catalogue`: the package's, or
     one with local targets (`jsna.indicators.targets`). `families`: only these units (`units`, by name; a family's
     name is all its parts); `reads`, if given, gets the named queries each unit computed read (what a later refresh
-    checks for changes)."""
+    checks for changes). With `emit`, each unit's (values, comparisons) go to it as soon as they are computed, in
+    order, and are not kept (none are returned): one unit's rows are held at a time."""
     catalogue = catalogue or load_catalogue()
     values, comps = [], []
     for unit in units():
@@ -79,6 +80,14 @@ def compute_all(inputs: Inputs, catalogue: Mapping[str, Indicator] | None = None
         values += mine
         if reads is not None:
             reads[unit.name] = sorted(inputs.read | {"area_names", "area_nesting", "neighbours"})
+        if emit is not None:
+            emit(*_joined(values, comps))
+            values, comps = [], []
+    return _joined(values, comps)
+
+
+def _joined(values: list[pd.DataFrame], comps: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The units' values and comparisons, each stacked in order (empty frames of their columns if none)."""
     values = [v for v in values if len(v)]
     comps = [c for c in comps if len(c)]
     return (pd.concat(values, ignore_index=True) if values else pd.DataFrame(columns=VALUE_COLUMNS),
