@@ -101,18 +101,14 @@ def _published(inputs: Inputs, dataset: str, numerator: list[str],
 def _caseload(inputs: Inputs) -> pd.DataFrame:
     """Plans held at each January census by LSOA and breakdown (period = '202425' for January 2025)."""
     c = inputs.query("ehcp_caseload", **inputs.years)
-    c = c[c["age"].between(0, 25)].copy()
-    c["band"] = age_band(c["age"], prefix="")
-    c["period"] = academic_period(c["year"])
-    return c
+    c = c[c["age"].between(0, 25)]
+    return c.assign(band=age_band(c["age"], prefix=""), period=academic_period(c["year"]))
 
 
 def _population_lsoa(inputs: Inputs) -> pd.DataFrame:
     """Residents 0-25 by LSOA: the mid-year before each January census is that census's denominator."""
-    p = inputs.query("population_lsoa").copy()
-    p["band"] = age_band(p["age"], prefix="")
-    p["period"] = academic_period(p["year"] + 1)
-    return p
+    p = inputs.query("population_lsoa")  # the query's own frame, with two columns more (not a copy: millions of rows)
+    return p.assign(band=age_band(p["age"], prefix=""), period=academic_period(p["year"] + 1))
 
 
 def _population_areas(inputs: Inputs, census: bool) -> pd.DataFrame:
