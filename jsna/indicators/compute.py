@@ -50,9 +50,8 @@ def age_band(age: pd.Series, prefix: str = "age_band=") -> pd.Series:
 
 def to_levels(counts: pd.DataFrame, lookup: pd.DataFrame, levels: list[str], keys: list[str],
               measures: list[str]) -> pd.DataFrame:
-    """Sum LSOA counts to each level: rows of (area_level, area_code, *keys, *measures). The lookup holds each LSOA
-    once; LSOAs not in it count nowhere."""
-    rows = lsoa_rows(lookup["lsoa_code"], counts["lsoa_code"])
+    """Sum LSOA counts to each level: rows of (area_level, area_code, *keys, *measures)."""
+    counts, rows = lsoa_rows(counts, lookup["lsoa_code"])
     coded = as_codes(counts[[*keys, *measures]], keys)
     parts = []
     for level in levels:
@@ -76,11 +75,15 @@ def as_codes(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.astype({k: "category" for k in keys if not isinstance(frame[k].dtype, pd.CategoricalDtype)})
 
 
-def lsoa_rows(lsoa_codes: pd.Series, of: pd.Series) -> np.ndarray:
-    """The position in `lsoa_codes` (each LSOA once) of each of `of`'s LSOAs, -1 where it is not there: looked up
-    once per LSOA, not per row."""
-    codes, uniques = pd.factorize(of)
-    return np.append(pd.Index(lsoa_codes).get_indexer(uniques), -1)[codes]
+def lsoa_rows(frame: pd.DataFrame, lsoa_codes: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """`frame` and the position in `lsoa_codes` of each of its rows' LSOA (-1: not there), looked up once per LSOA;
+    where `lsoa_codes` holds an LSOA more than once, the frame's rows matched with each (an inner merge's rows)."""
+    if not lsoa_codes.is_unique:
+        at = pd.DataFrame({"lsoa_code": lsoa_codes.to_numpy(), "_at": np.arange(len(lsoa_codes))})
+        merged = frame.merge(at, on="lsoa_code")
+        return merged.drop(columns="_at"), merged["_at"].to_numpy()
+    codes, uniques = pd.factorize(frame["lsoa_code"])
+    return frame, np.append(pd.Index(lsoa_codes).get_indexer(uniques), -1)[codes]
 
 
 def at_rows(values: pd.Categorical, rows: np.ndarray) -> pd.Categorical:

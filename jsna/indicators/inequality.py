@@ -62,10 +62,10 @@ def _by_decile(frame: pd.DataFrame, deciles: pd.DataFrame, measure: str) -> pd.D
     """`measure` summed by period, area_level, area_code and decile of the LSOAs' `deciles` (sorted by them): a merge
     with `deciles` grouped, by codes, a level at a time (England's population is 19 million rows)."""
     keys = ["period", "area_level", "area_code", "decile"]
-    coded = as_codes(frame[["period", measure]], ["period"])
     parts = []
     for level, d in deciles.groupby("area_level", sort=False):
-        rows = lsoa_rows(d["lsoa_code"], frame["lsoa_code"])  # each row's LSOA's decile of `level`
+        rows_of, rows = lsoa_rows(frame, d["lsoa_code"])  # each row's LSOA's decile of `level`
+        coded = as_codes(rows_of[["period", measure]], ["period"])
         area = at_rows(pd.Categorical(d["area_code"]), rows)
         g = sum_codes(coded.assign(area_code=area, decile=at_rows(pd.Categorical(d["decile"]), rows)),
                       ["period", "area_code", "decile"], [measure], {**frame.dtypes, **d.dtypes})
