@@ -8,6 +8,9 @@ target), and Fingertips' recent trend, with area names attached.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -31,33 +34,69 @@ def empty_values() -> pd.DataFrame:
 def academic_period(census_year: pd.Series) -> pd.Series:
     """January census of 2025 -> '202425' (DfE's academic year code)."""
     years = census_year.astype(int)
-    return years.map({y: f"{y - 1}{y % 100:02d}" for y in years.unique()}).astype(object)
+    codes, uniques = pd.factorize(years)
+    labels = np.array([f"{y - 1}{y % 100:02d}" for y in uniques], dtype=object)
+    return pd.Series(labels[codes], index=census_year.index, dtype=object)
 
 
 def age_band(age: pd.Series, prefix: str = "age_band=") -> pd.Series:
     """'age_band=0-4' ... 'age_band=20-25' (None outside 0-25); `prefix=""` gives the band alone ('0-4')."""
-    out = pd.Series(None, index=age.index, dtype=object)
+    codes, ages = pd.factorize(age)  # the bands of each distinct age, then of every row (millions for England)
+    labels = pd.Series(None, index=range(len(ages) + 1), dtype=object)  # the last: a missing age's
     for label, lo, hi in AGE_BANDS:
-        out[(age >= lo) & (age <= hi)] = f"{prefix}{label}"
-    return out
+        labels[np.append((ages >= lo) & (ages <= hi), False)] = f"{prefix}{label}"
+    return pd.Series(labels.to_numpy()[codes], index=age.index, dtype=object)
 
 
 def to_levels(counts: pd.DataFrame, lookup: pd.DataFrame, levels: list[str], keys: list[str],
               measures: list[str]) -> pd.DataFrame:
     """Sum LSOA counts to each level: rows of (area_level, area_code, *keys, *measures)."""
-    merged = counts.merge(lookup, on="lsoa_code", how="inner")
-    if "lsoa" in levels:
-        merged["lsoa_code_level"] = merged["lsoa_code"]
+    counts, rows = lsoa_rows(counts, lookup["lsoa_code"])
+    coded = as_codes(counts[[*keys, *measures]], keys)
     parts = []
     for level in levels:
-        col = "lsoa_code_level" if level == "lsoa" else f"{level}_code"
-        if col not in merged:
+        col = "lsoa_code" if level == "lsoa" else f"{level}_code"
+        if col not in lookup:
             continue
-        g = merged.dropna(subset=[col]).groupby([col, *keys], as_index=False, observed=True)[measures].sum()
-        parts.append(g.rename(columns={col: "area_code"}).assign(area_level=level))
+        area = at_rows(pd.Categorical(lookup[col]), rows)
+        g = sum_codes(coded.assign(area_code=area), ["area_code", *keys], measures, counts.dtypes)
+        parts.append(g.astype({"area_code": lookup[col].dtype}).assign(area_level=level))
     if not parts:
         return pd.DataFrame(columns=["area_level", "area_code", *keys, *measures])
     return pd.concat(parts, ignore_index=True)
+
+
+# -- grouping millions of rows by codes -----------------------------------------------------------
+# A frame's string keys (and the area codes of its rows' LSOAs) as categoricals: grouped by their integer codes,
+# never by merging and hashing strings, the sums are those of grouping the strings (the same rows, added in the
+# same order) in a fraction of the time and memory; England's population is 19 million rows by age and sex.
+def as_codes(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`frame` with its `keys` as categoricals (in their sorted order: a grouping's order)."""
+    return frame.astype({k: "category" for k in keys if not isinstance(frame[k].dtype, pd.CategoricalDtype)})
+
+
+def lsoa_rows(frame: pd.DataFrame, lsoa_codes: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """`frame` and the position in `lsoa_codes` of each of its rows' LSOA (-1: not there), looked up once per LSOA;
+    where `lsoa_codes` holds an LSOA more than once, the frame's rows matched with each (an inner merge's rows)."""
+    if not lsoa_codes.is_unique:
+        at = pd.DataFrame({"lsoa_code": lsoa_codes.to_numpy(), "_at": np.arange(len(lsoa_codes))})
+        merged = frame.merge(at, on="lsoa_code")
+        return merged.drop(columns="_at"), merged["_at"].to_numpy()
+    codes, uniques = pd.factorize(frame["lsoa_code"])
+    return frame, np.append(pd.Index(lsoa_codes).get_indexer(uniques), -1)[codes]
+
+
+def at_rows(values: pd.Categorical, rows: np.ndarray) -> pd.Categorical:
+    """The categorical `values` at positions `rows` (-1: missing)."""
+    codes = np.where(rows >= 0, values.codes[rows], -1)
+    return pd.Categorical.from_codes(codes, dtype=values.dtype)
+
+
+def sum_codes(coded: pd.DataFrame, keys: list[str], measures: list[str], dtypes: Mapping[str, Any]) -> pd.DataFrame:
+    """`coded.groupby(keys, as_index=False)[measures].sum()` of categorical `keys` (`as_codes`), each key column back
+    in its own dtype (`dtypes`, where it names it)."""
+    g = coded.groupby(keys, as_index=False, observed=True)[measures].sum()
+    return g.astype({k: dtypes[k] for k in keys if k in dtypes})
 
 
 def with_breakdowns(frame: pd.DataFrame, by: dict[str, str], keys: list[str], measures: list[str]) -> pd.DataFrame:

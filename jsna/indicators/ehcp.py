@@ -63,16 +63,26 @@ def _levels(counts: pd.DataFrame, lookup: pd.DataFrame, levels: list[str], keys:
     """`to_levels` of the placed rows, with the unplaced rows (no LSOA, `authority_code` given) added to
     their authority's upper-tier row only."""
     # a key left blank (a plan without a recorded need, sex or placement) still counts in the total
-    counts = counts.assign(**{k: counts[k].astype(object).where(counts[k].notna(), _BLANK) for k in keys})
+    counts = counts.assign(**{k: _or_blank(counts[k]) for k in keys})
     loose = counts["lsoa_code"].isna()
-    out = to_levels(counts[~loose], lookup, levels, keys, measures)
+    out = to_levels(counts[~loose], lookup, levels, keys, measures).astype(dict.fromkeys(keys, object))
     unplaced = counts[loose].dropna(subset=["authority_code"]) if "authority_code" in counts else counts[loose]
     if "utla" in levels and len(unplaced):
         extra = unplaced.groupby(["authority_code", *keys], as_index=False, observed=True)[measures].sum()
+        extra = extra.astype(dict.fromkeys(keys, object))
         extra = extra.rename(columns={"authority_code": "area_code"}).assign(area_level="utla")
         both = pd.concat([out, extra], ignore_index=True)
         out = both.groupby(["area_level", "area_code", *keys], as_index=False, sort=False)[measures].sum()
     return out.assign(**{k: out[k].where(out[k] != _BLANK, None) for k in keys})
+
+
+def _or_blank(values: pd.Series) -> pd.Series:
+    """`values` as a categorical (millions of case rows' keys, grouped by their codes) with _BLANK for a missing
+    value, its categories in their sorted order (a grouping's, as of the values themselves)."""
+    cats = values.astype("category")
+    if cats.isna().any():
+        cats = cats.cat.add_categories([_BLANK]).fillna(_BLANK)
+    return cats.cat.reorder_categories(sorted(cats.cat.categories))
 
 
 def _counts(frame: pd.DataFrame, numerator: str, denominator: str | None = None) -> pd.DataFrame:
@@ -101,18 +111,14 @@ def _published(inputs: Inputs, dataset: str, numerator: list[str],
 def _caseload(inputs: Inputs) -> pd.DataFrame:
     """Plans held at each January census by LSOA and breakdown (period = '202425' for January 2025)."""
     c = inputs.query("ehcp_caseload", **inputs.years)
-    c = c[c["age"].between(0, 25)].copy()
-    c["band"] = age_band(c["age"], prefix="")
-    c["period"] = academic_period(c["year"])
-    return c
+    c = c[c["age"].between(0, 25)]
+    return c.assign(band=age_band(c["age"], prefix=""), period=academic_period(c["year"]))
 
 
 def _population_lsoa(inputs: Inputs) -> pd.DataFrame:
     """Residents 0-25 by LSOA: the mid-year before each January census is that census's denominator."""
-    p = inputs.query("population_lsoa").copy()
-    p["band"] = age_band(p["age"], prefix="")
-    p["period"] = academic_period(p["year"] + 1)
-    return p
+    p = inputs.query("population_lsoa")  # the query's own frame, with two columns more (not a copy: millions of rows)
+    return p.assign(band=age_band(p["age"], prefix=""), period=academic_period(p["year"] + 1))
 
 
 def _population_areas(inputs: Inputs, census: bool) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jsna.indicators import methods
-from jsna.indicators.compute import COUNT_COLUMNS, LIMITS
+from jsna.indicators.compute import COUNT_COLUMNS, LIMITS, as_codes, at_rows, lsoa_rows, sum_codes
 
 LEVELS = ("lad", "utla")  # deciles are cut for districts and the county
 
@@ -51,12 +51,27 @@ def decile_counts(c: pd.DataFrame, pop: pd.DataFrame, deciles: pd.DataFrame, kin
     if deciles.empty:
         return pd.DataFrame()
     keys = ["period", "area_level", "area_code", "decile"]
-    num = c.merge(deciles, on="lsoa_code").groupby(keys, as_index=False)["plans"].sum()
-    den = pop.merge(deciles, on="lsoa_code").groupby(keys, as_index=False)["population"].sum()
+    num, den = _by_decile(c, deciles, "plans"), _by_decile(pop, deciles, "population")
     both = den.merge(num, on=keys, how="left").fillna({"plans": 0})
     both = both[both["period"].isin(c["period"].unique())]
     both["breakdown"] = f"{kind}=" + both["decile"].astype(int).astype(str)
     return both.drop(columns="decile").reset_index(drop=True)
+
+
+def _by_decile(frame: pd.DataFrame, deciles: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """`measure` summed by period, area_level, area_code and decile of the LSOAs' `deciles` (sorted by them): a merge
+    with `deciles` grouped, by codes, a level at a time (England's population is 19 million rows)."""
+    keys = ["period", "area_level", "area_code", "decile"]
+    parts = []
+    for level, d in deciles.groupby("area_level", sort=False):
+        rows_of, rows = lsoa_rows(frame, d["lsoa_code"])  # each row's LSOA's decile of `level`
+        coded = as_codes(rows_of[["period", measure]], ["period"])
+        area = at_rows(pd.Categorical(d["area_code"]), rows)
+        g = sum_codes(coded.assign(area_code=area, decile=at_rows(pd.Categorical(d["decile"]), rows)),
+                      ["period", "area_code", "decile"], [measure], {**frame.dtypes, **d.dtypes})
+        level_col = pd.Series(level, index=g.index, dtype=d["area_level"].dtype)
+        parts.append(g.assign(area_level=level_col)[[*keys, measure]])
+    return pd.concat(parts, ignore_index=True).sort_values(keys, ignore_index=True)
 
 
 def sii(local: pd.DataFrame, multiplier: float, repetitions: int = 100_000) -> pd.DataFrame:
