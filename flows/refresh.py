@@ -240,7 +240,8 @@ def dask_runner(workers: int, address: str | None = None) -> DaskTaskRunner:
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": None})
+                                          "dashboard_address": None,
+                                          "memory_limit": get_settings().dask_worker_memory})
 
 
 @flow(name="jsna-refresh", log_prints=True, flow_run_name=refresh_name)

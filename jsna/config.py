@@ -62,6 +62,10 @@ class Settings(BaseSettings):
                                 description="A source file larger than this (default 2 GB) is refused unread.")
     max_line_bytes: int = Field(default=1024**2, gt=0, description="A text source with a line longer than this "
                                 "(default 1 MB; real rows are a few hundred bytes) is refused unread.")
+    dask_worker_memory: str = Field(default="auto", description="Each local Dask worker's memory limit (`jsna "
+                                    "refresh --workers N`): Dask's 'auto' shares the machine's memory out evenly; a "
+                                    "size such as '18GB' lets one heavy task (all of England's EHC plans) use more "
+                                    "while the other workers hold little. A worker over it is restarted.")
     protect_rows: int = Field(default=1_000_000, gt=0, description="Disclosure control takes indicator values a "
                               "run of whole periods at a time, of about this many rows: its memory stays bounded "
                               "however large the area (each period is protected apart from the others).")
