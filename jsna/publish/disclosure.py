@@ -348,7 +348,18 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
         # next, the components holding what was hidden since, and those still narrow
         focus = np.union1d(np.flatnonzero(widened.to_numpy() & ~hidden.to_numpy()), narrow["row"].unique())
         hidden = widened
-    raise RuntimeError("disclosure control did not settle: hidden counts the sums still pin")
+    raise RuntimeError(_unsettled(values, narrow["row"].unique(), more.sum() == hidden.sum(), max_rounds))
+
+
+def _unsettled(values: pd.DataFrame, rows: np.ndarray, stuck: bool, rounds: int) -> str:
+    """Why disclosure control stopped unsettled, and where: how many hidden counts the sums still pin, and the first
+    few indicators and periods they are in (aggregate keys only)."""
+    pinned = values.iloc[rows]
+    where = sorted({f"{i} {p}" for i, p in zip(pinned.get("indicator_id", pd.Series(dtype=str)).astype(str),
+                                                 pinned.get("period", pd.Series(dtype=str)).astype(str), strict=False)})
+    return (f"disclosure control did not settle ({'no shown member left to hide' if stuck else f'{rounds} rounds'}): "
+            f"{len(rows)} hidden counts the sums still pin, in {', '.join(where[:5])}"
+            f"{f' and {len(where) - 5} more' if len(where) > 5 else ''}")
 
 
 def _widen(values: pd.DataFrame, hidden: np.ndarray, groups: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
