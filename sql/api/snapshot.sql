@@ -6,6 +6,6 @@
 -- tests/unit/test_api_locks.py checks), or a response holding one table while the swap holds another would
 -- deadlock with it, and the server would stop one of the two: the response, or the refresh's commit.
 LOCK TABLE published.alerts, published.area_hierarchy, published.areas, published.build, published.comparisons,
-           published.forecasts, published.indicator_values, published.indicators, published.runs,
-           published.sufficiency
+           published.forecasts, published.indicator_coverage, published.indicator_values, published.indicators,
+           published.runs, published.sufficiency
 IN ACCESS SHARE MODE;

@@ -23,7 +23,7 @@ def test_an_address_reaches_an_existing_cluster_and_none_starts_a_local_one() ->
     local = dask_runner(2)
     assert local.address is None
     assert local.cluster_kwargs == {"n_workers": 2, "threads_per_worker": 1, "processes": True,
-                                    "dashboard_address": None}
+                                    "dashboard_address": None, "memory_limit": "auto"}  # JSNA_DASK_WORKER_MEMORY
 
 
 def test_the_cli_and_the_deployment_take_the_address() -> None:
