@@ -383,19 +383,18 @@ def compute_families(run: Run, cfg: JsnaConfig, families: Sequence[str], place: 
         return query_records(engine, f"queries/{name}", s, params)
 
     reads: dict[str, list[str]] = {}
-    written = {"values": place * PART, "comparisons": place * PART}  # the next row's number in each table
+    written = {"values": 0, "comparisons": 0}  # rows written to each table so far
     with engine.begin() as conn:  # every unit's rows, or none
 
         def emit(values: pd.DataFrame, comps: pd.DataFrame) -> None:  # each unit's, once computed
             for table, frame in (("values", values), ("comparisons", comps)):
-                seq = np.arange(written[table], written[table] + len(frame))
+                seq = place * PART + np.arange(written[table], written[table] + len(frame))
                 copy_frame(conn, f"work__{table}", frame.assign(seq=seq), schema=s)
                 written[table] += len(frame)
 
         compute_all(Inputs(fetch, cfg.project.first_year, cfg.project.last_year), with_local_targets(cfg.targets),
                     families=set(families), reads=reads, emit=emit)
-    return Computed(written["values"] - place * PART, written["comparisons"] - place * PART,
-                    {f"indicators:{f}": q for f, q in reads.items()})
+    return Computed(written["values"], written["comparisons"], {f"indicators:{f}": q for f, q in reads.items()})
 
 
 def combine_computed(parts: Sequence[Computed], kept: tuple[str, ...] = ()) -> Computed:

@@ -353,13 +353,12 @@ def secure(values: pd.DataFrame, hidden: pd.Series, groups: pd.DataFrame, min_co
 
 def _unsettled(values: pd.DataFrame, rows: np.ndarray, stuck: bool, rounds: int) -> str:
     """Why disclosure control stopped unsettled, and where: how many hidden counts the sums still pin, and the first
-    few indicators and periods they are in (aggregate keys only)."""
-    pinned = values.iloc[rows]
-    where = sorted({f"{i} {p}" for i, p in zip(pinned.get("indicator_id", pd.Series(dtype=str)).astype(str),
-                                                 pinned.get("period", pd.Series(dtype=str)).astype(str), strict=False)})
+    few indicators and periods they are in where the table has them (aggregate keys only)."""
+    cols = [c for c in ("indicator_id", "period") if c in values]
+    where = sorted({" ".join(map(str, k)) for k in values.iloc[rows][cols].itertuples(index=False)}) if cols else []
+    more = f" and {len(where) - 5} more" if len(where) > 5 else ""
     return (f"disclosure control did not settle ({'no shown member left to hide' if stuck else f'{rounds} rounds'}): "
-            f"{len(rows)} hidden counts the sums still pin, in {', '.join(where[:5])}"
-            f"{f' and {len(where) - 5} more' if len(where) > 5 else ''}")
+            f"{len(rows)} hidden counts the sums still pin" + (f", in {', '.join(where[:5])}{more}" if where else ""))
 
 
 def _widen(values: pd.DataFrame, hidden: np.ndarray, groups: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
